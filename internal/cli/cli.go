@@ -1,0 +1,251 @@
+// Package cli wires dsctl's commands with cobra: it parses flags into option
+// structs, calls the domain libraries (contracts, codegen, compat, hashasset)
+// and turns their results into output and their errors into one exit code.
+//
+// Each command group lives in its own file; Main is the only entry point.
+package cli
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"strings"
+	"syscall"
+
+	"github.com/dsctl/dsctl/internal/config"
+	"github.com/dsctl/dsctl/internal/errkind"
+	"github.com/dsctl/dsctl/internal/output"
+	"github.com/spf13/cobra"
+)
+
+// App is the state shared by the commands of one run: streams, global flags
+// and the lazily loaded config.
+type App struct {
+	IO *output.Streams
+
+	// Global flags.
+	Output     string
+	NoColor    bool
+	Quiet      bool
+	ConfigPath string
+
+	cfg       *config.Config
+	cfgLoaded bool
+}
+
+// Config returns the loaded dsctl.yaml, or nil when there is none. An explicit
+// --config that does not exist is an error.
+func (a *App) Config() (*config.Config, error) {
+	if a.cfgLoaded {
+		return a.cfg, nil
+	}
+	path := config.Find(a.ConfigPath)
+	if path == "" {
+		a.cfgLoaded = true
+		return nil, nil
+	}
+	c, err := config.Load(path)
+	if err != nil {
+		return nil, err
+	}
+	a.cfg, a.cfgLoaded = c, true
+	return c, nil
+}
+
+// JSON reports whether machine output was asked for.
+func (a *App) JSON() bool { return a.Output == string(output.JSON) }
+
+// Print writes v to stdout in the --output format.
+func (a *App) Print(v any) error {
+	f, err := output.ForFormat(output.Format(a.Output), a.IO.Style())
+	if err != nil {
+		return usageErr(err)
+	}
+	return f.Write(a.IO.Out, v)
+}
+
+const exitCodesHelp = `EXIT STATUS
+  0  success; nothing to report
+  1  the command ran and found a problem: breaking change, insufficient version bump,
+     lint error, drift, verify mismatch, immutability conflict
+  2  usage or input error: bad flag, unreadable or invalid file (the message names the
+     file, and line:column where known)
+  3  environment error: registry or git unreachable after retries, permission denied,
+     disk full
+`
+
+// Main runs dsctl with args and the given streams and returns the exit code.
+func Main(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	app := &App{}
+	root := newRootCmd(app, stdin, stdout, stderr)
+	root.SetArgs(args)
+	err := root.ExecuteContext(ctx)
+	return app.exit(err, stderr)
+}
+
+func newRootCmd(app *App, stdin io.Reader, stdout, stderr io.Writer) *cobra.Command {
+	root := &cobra.Command{
+		Use:   "dsctl",
+		Short: "Contracts between services, and their versions",
+		Long: `dsctl publishes versioned, content-addressed contract packages, generates each
+service's own DTOs, tells whether a contract change is breaking and which semver bump
+it needs, and hashes static assets for rolling deploys.`,
+		SilenceErrors:     true,
+		SilenceUsage:      true,
+		CompletionOptions: cobra.CompletionOptions{HiddenDefaultCmd: true},
+		PersistentPreRunE: func(cmd *cobra.Command, args []string) error {
+			switch app.Output {
+			case "text", "json":
+			default:
+				return usageErr(fmt.Errorf("invalid value %q for --output: want text or json", app.Output))
+			}
+			app.IO = output.NewStreams(stdin, stdout, stderr, app.NoColor)
+			app.IO.Quiet = app.Quiet
+			// The config is decoded up front so that a broken dsctl.yaml is reported
+			// the same way by every command.
+			_, err := app.Config()
+			return err
+		},
+	}
+	// Streams exist before PersistentPreRun too (help, flag errors).
+	app.IO = output.NewStreams(stdin, stdout, stderr, false)
+	root.SetIn(stdin)
+	root.SetOut(stdout)
+	root.SetErr(stderr)
+	pf := root.PersistentFlags()
+	pf.StringVarP(&app.Output, "output", "o", "text", "output format: text or json (machine output on stdout, diagnostics on stderr)")
+	pf.BoolVar(&app.NoColor, "no-color", false, "disable colour (also NO_COLOR)")
+	pf.BoolVarP(&app.Quiet, "quiet", "q", false, "print only results and errors")
+	pf.StringVar(&app.ConfigPath, "config", "", "config file (default $DSCTL_CONFIG, else ./dsctl.yaml if present)")
+
+	root.SetFlagErrorFunc(func(c *cobra.Command, err error) error { return usageErr(err) })
+
+	root.AddGroup(
+		&cobra.Group{ID: "contract", Title: "Contract packages:"},
+		&cobra.Group{ID: "gen", Title: "Code generation:"},
+		&cobra.Group{ID: "compat", Title: "Compatibility:"},
+		&cobra.Group{ID: "assets", Title: "Static assets:"},
+	)
+	add := func(group string, c *cobra.Command) {
+		c.GroupID = group
+		root.AddCommand(c)
+	}
+	add("contract", newContractCmd(app))
+	add("gen", newGenCmd(app))
+	add("compat", newCompatCmd(app))
+	add("assets", newHashAssetsCmd(app))
+	for _, c := range extraCommands {
+		root.AddCommand(c(app))
+	}
+	root.AddCommand(newVersionCmd(app), newCompletionCmd(app))
+
+	root.SetHelpTemplate(root.HelpTemplate() + "\n" + exitCodesHelp)
+	setUsageOnAll(root)
+	return root
+}
+
+// extraCommands are top-level commands outside the four groups, registered by
+// the files that define them (for example "registry").
+var extraCommands []func(*App) *cobra.Command
+
+func setUsageOnAll(c *cobra.Command) {
+	for _, sub := range c.Commands() {
+		if sub.Args == nil {
+			sub.Args = cobra.NoArgs
+		}
+		wrapArgs(sub)
+		setUsageOnAll(sub)
+	}
+}
+
+// wrapArgs turns cobra's argument errors into usage errors (exit 2).
+func wrapArgs(c *cobra.Command) {
+	orig := c.Args
+	if orig == nil {
+		return
+	}
+	c.Args = func(cmd *cobra.Command, args []string) error {
+		if err := orig(cmd, args); err != nil {
+			return usageErr(fmt.Errorf("%s: %w", cmd.CommandPath(), err))
+		}
+		return nil
+	}
+}
+
+// usageError is a bad flag or argument; the CLI prints it with a hint to --help.
+type usageError struct{ err error }
+
+func (u *usageError) Error() string { return u.err.Error() }
+func (u *usageError) Unwrap() error { return u.err }
+
+func usageErr(err error) error {
+	if err == nil {
+		return nil
+	}
+	return &usageError{err: err}
+}
+
+// exit prints err (once, on one line where possible) and maps it to the exit code.
+func (a *App) exit(err error, stderr io.Writer) int {
+	if err == nil {
+		return 0
+	}
+	st := output.Style{Color: output.IsTerminal(stderr) && !a.NoColor && os.Getenv("NO_COLOR") == ""}
+	var silent *errkind.Silent
+	if errors.As(err, &silent) {
+		return silent.Kind.ExitCode()
+	}
+	var ue *usageError
+	if errors.As(err, &ue) || isCobraUsage(err) {
+		fmt.Fprintf(stderr, "%s %s\n", st.Red("error:"), oneLine(err.Error()))
+		fmt.Fprintln(stderr, "Run 'dsctl --help' for usage.")
+		return 2
+	}
+	if errors.Is(err, context.Canceled) {
+		fmt.Fprintf(stderr, "%s interrupted\n", st.Red("error:"))
+		return 3
+	}
+	kind := errkind.Of(err)
+	if kind == errkind.Unknown {
+		kind = errkind.Env
+	}
+	fmt.Fprintf(stderr, "%s %s\n", st.Red("error:"), err.Error())
+	var ke *errkind.Error
+	if errors.As(err, &ke) && ke.Hint != "" {
+		fmt.Fprintf(stderr, "hint: %s\n", ke.Hint)
+	}
+	return kind.ExitCode()
+}
+
+func isCobraUsage(err error) bool {
+	m := err.Error()
+	return strings.HasPrefix(m, "unknown command") || strings.HasPrefix(m, "unknown flag") ||
+		strings.HasPrefix(m, "unknown shorthand flag") || strings.HasPrefix(m, "invalid argument") ||
+		strings.Contains(m, "flag needs an argument") || strings.HasPrefix(m, "required flag")
+}
+
+func oneLine(s string) string {
+	return strings.Join(strings.Fields(strings.ReplaceAll(s, "\n", " ")), " ")
+}
+
+// newGroupCmd returns a command that only holds subcommands: without a
+// subcommand it prints its help; with an unknown one it is a usage error.
+func newGroupCmd(use, short, long string) *cobra.Command {
+	return &cobra.Command{
+		Use:   use,
+		Short: short,
+		Long:  long,
+		Args:  cobra.ArbitraryArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if len(args) > 0 {
+				return usageErr(fmt.Errorf("unknown command %q for %q", args[0], cmd.CommandPath()))
+			}
+			return cmd.Help()
+		},
+	}
+}

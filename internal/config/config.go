@@ -1,0 +1,252 @@
+// Package config loads dsctl.yaml: strictly (an unknown key is an error that
+// names the key and its line), with apiVersion checked first, and with every
+// relative path resolved against the folder of the config file.
+package config
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+
+	"github.com/dsctl/dsctl/internal/errkind"
+	"go.yaml.in/yaml/v3"
+)
+
+// APIVersion is the only config format version this dsctl reads.
+const APIVersion = "dsctl.dev/v1"
+
+// FileName is the config file looked up in the working folder.
+const FileName = "dsctl.yaml"
+
+// Config is dsctl.yaml, version dsctl.dev/v1.
+type Config struct {
+	APIVersion string `yaml:"apiVersion"`
+	// Registry is the default registry reference for contract commands.
+	Registry string `yaml:"registry,omitempty"`
+	// Contracts lists contract package folders of this repository (relative to the config).
+	Contracts []string `yaml:"contracts,omitempty"`
+	// Services are the consumers that gen dtos writes DTOs for.
+	Services []Service `yaml:"services,omitempty"`
+	// Compat configures compat check.
+	Compat Compat `yaml:"compat,omitempty"`
+	// HashAssets configures hash-assets.
+	HashAssets HashAssets `yaml:"hashAssets,omitempty"`
+
+	// Path is the config file, as given; Dir is its folder. Not part of the file.
+	Path string `yaml:"-"`
+	Dir  string `yaml:"-"`
+}
+
+// Service is one consumer's DTO generation job.
+type Service struct {
+	Name string `yaml:"name"`
+	// Spec is an OpenAPI file (relative to the config) or contract:NAME@CONSTRAINT#API.
+	Spec    string `yaml:"spec"`
+	Package string `yaml:"package"`
+	Output  string `yaml:"output"`
+	// Selection; all empty means every schema.
+	Operations            []string `yaml:"operations,omitempty"`
+	Tags                  []string `yaml:"tags,omitempty"`
+	Schemas               []string `yaml:"schemas,omitempty"`
+	ExcludeErrorResponses bool     `yaml:"excludeErrorResponses,omitempty"`
+	// Rename maps a schema name to the Go type name to use.
+	Rename map[string]string `yaml:"rename,omitempty"`
+	// AllowRemoteRefs lets the spec $ref URLs.
+	AllowRemoteRefs bool `yaml:"allowRemoteRefs,omitempty"`
+
+	// Line is where the service starts in the config file.
+	Line int `yaml:"-"`
+}
+
+// Compat configures compat check.
+type Compat struct {
+	Ignore []Waiver `yaml:"ignore,omitempty"`
+}
+
+// Waiver silences one change, keyed by rule id and path, never by message text.
+type Waiver struct {
+	ID     string `yaml:"id"`
+	Path   string `yaml:"path"`
+	Reason string `yaml:"reason,omitempty"`
+	// Expires is a date (YYYY-MM-DD); after it the waiver fails the check.
+	Expires string `yaml:"expires,omitempty"`
+	Line    int    `yaml:"-"`
+}
+
+// HashAssets configures hash-assets.
+type HashAssets struct {
+	// DigestedPattern is a regular expression for files already digested by a bundler.
+	DigestedPattern string   `yaml:"digestedPattern,omitempty"`
+	Exclude         []string `yaml:"exclude,omitempty"`
+}
+
+// Find returns the config path to use: explicit, else $DSCTL_CONFIG, else
+// ./dsctl.yaml if present, else "" (no config).
+func Find(explicit string) string {
+	if explicit != "" {
+		return explicit
+	}
+	if p := os.Getenv("DSCTL_CONFIG"); p != "" {
+		return p
+	}
+	if _, err := os.Stat(FileName); err == nil {
+		return FileName
+	}
+	return ""
+}
+
+// Load reads and strictly decodes the config at path.
+func Load(path string) (*Config, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		if errors.Is(err, os.ErrNotExist) {
+			return nil, errkind.InputAt(path, 0, 0, errors.New("config file not found"))
+		}
+		return nil, errkind.InputAt(path, 0, 0, fmt.Errorf("read config: %w", err))
+	}
+	c, err := Parse(path, data)
+	if err != nil {
+		return nil, err
+	}
+	return c, nil
+}
+
+var yamlLineRE = regexp.MustCompile(`^yaml: (?:unmarshal errors:\n\s*)?line (\d+): (.*)$`)
+var unknownFieldRE = regexp.MustCompile(`field (\S+) not found in type`)
+
+// Parse decodes config bytes; path names the file in errors and anchors relative paths.
+func Parse(path string, data []byte) (*Config, error) {
+	data = bytes.TrimPrefix(data, []byte("\xef\xbb\xbf"))
+	var root yaml.Node
+	if err := yaml.Unmarshal(data, &root); err != nil {
+		return nil, yamlError(path, err)
+	}
+	if root.Kind == 0 || len(root.Content) == 0 {
+		return nil, errkind.InputAt(path, 0, 0, errors.New("config is empty; it needs at least apiVersion: "+APIVersion))
+	}
+	doc := root.Content[0]
+	if doc.Kind != yaml.MappingNode {
+		return nil, errkind.InputAt(path, doc.Line, doc.Column, errors.New("config must be a mapping of keys"))
+	}
+	// apiVersion first: a future format is refused before its keys are judged.
+	var av *yaml.Node
+	for i := 0; i+1 < len(doc.Content); i += 2 {
+		if doc.Content[i].Value == "apiVersion" {
+			av = doc.Content[i+1]
+		}
+	}
+	if av == nil {
+		return nil, errkind.InputAt(path, doc.Line, doc.Column, fmt.Errorf("missing apiVersion (want %s)", APIVersion))
+	}
+	if av.Value != APIVersion {
+		return nil, errkind.InputAt(path, av.Line, av.Column, fmt.Errorf("unsupported apiVersion %q (this dsctl reads %s)", av.Value, APIVersion))
+	}
+	var c Config
+	dec := yaml.NewDecoder(bytes.NewReader(data))
+	dec.KnownFields(true)
+	if err := dec.Decode(&c); err != nil {
+		return nil, yamlError(path, err)
+	}
+	c.Path = path
+	c.Dir = filepath.Dir(path)
+	annotateLines(doc, &c)
+	if err := c.validate(); err != nil {
+		return nil, err
+	}
+	return &c, nil
+}
+
+func annotateLines(doc *yaml.Node, c *Config) {
+	for i := 0; i+1 < len(doc.Content); i += 2 {
+		k, v := doc.Content[i], doc.Content[i+1]
+		switch k.Value {
+		case "services":
+			for j, n := range v.Content {
+				if j < len(c.Services) {
+					c.Services[j].Line = n.Line
+				}
+			}
+		case "compat":
+			for x := 0; x+1 < len(v.Content); x += 2 {
+				if v.Content[x].Value == "ignore" {
+					for j, n := range v.Content[x+1].Content {
+						if j < len(c.Compat.Ignore) {
+							c.Compat.Ignore[j].Line = n.Line
+						}
+					}
+				}
+			}
+		}
+	}
+}
+
+func yamlError(path string, err error) error {
+	msg := err.Error()
+	// yaml.v3 joins several errors with newlines; report the first, which is what a person fixes first.
+	if te, ok := err.(*yaml.TypeError); ok && len(te.Errors) > 0 {
+		msg = "yaml: line " + strings.TrimPrefix(te.Errors[0], "line ")
+	}
+	if m := yamlLineRE.FindStringSubmatch(msg); m != nil {
+		line := 0
+		fmt.Sscanf(m[1], "%d", &line)
+		detail := m[2]
+		if f := unknownFieldRE.FindStringSubmatch(detail); f != nil {
+			detail = fmt.Sprintf("unknown key %q", f[1])
+		}
+		return errkind.InputAt(path, line, 0, errors.New(detail))
+	}
+	return errkind.InputAt(path, 0, 0, fmt.Errorf("invalid YAML: %w", err))
+}
+
+func (c *Config) validate() error {
+	seen := map[string]int{}
+	for _, s := range c.Services {
+		if s.Name == "" {
+			return errkind.InputAt(c.Path, s.Line, 0, errors.New("service needs a name"))
+		}
+		if prev, dup := seen[s.Name]; dup {
+			return errkind.InputAt(c.Path, s.Line, 0, fmt.Errorf("service %q already defined at line %d", s.Name, prev))
+		}
+		seen[s.Name] = s.Line
+		if s.Spec == "" || s.Package == "" || s.Output == "" {
+			return errkind.InputAt(c.Path, s.Line, 0, fmt.Errorf("service %q needs spec, package and output", s.Name))
+		}
+	}
+	for _, w := range c.Compat.Ignore {
+		if w.ID == "" || w.Path == "" {
+			return errkind.InputAt(c.Path, w.Line, 0, errors.New("compat.ignore entry needs id and path"))
+		}
+		if w.Expires != "" && !regexp.MustCompile(`^\d{4}-\d{2}-\d{2}$`).MatchString(w.Expires) {
+			return errkind.InputAt(c.Path, w.Line, 0, fmt.Errorf("compat.ignore expires %q: want YYYY-MM-DD", w.Expires))
+		}
+	}
+	if c.HashAssets.DigestedPattern != "" {
+		if _, err := regexp.Compile(c.HashAssets.DigestedPattern); err != nil {
+			return errkind.InputAt(c.Path, 0, 0, fmt.Errorf("hashAssets.digestedPattern: %w", err))
+		}
+	}
+	return nil
+}
+
+// Resolve returns p resolved against the config folder (absolute and
+// contract: references are returned as they are).
+func (c *Config) Resolve(p string) string {
+	if p == "" || filepath.IsAbs(p) || strings.Contains(p, ":") {
+		return p
+	}
+	return filepath.Join(c.Dir, p)
+}
+
+// Service returns the service named name.
+func (c *Config) Service(name string) (*Service, bool) {
+	for i := range c.Services {
+		if c.Services[i].Name == name {
+			return &c.Services[i], true
+		}
+	}
+	return nil, false
+}
