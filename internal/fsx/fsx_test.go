@@ -1,0 +1,176 @@
+package fsx
+
+import (
+	"errors"
+	"os"
+	"path/filepath"
+	"sync"
+	"testing"
+	"time"
+)
+
+func TestWriteFileAtomicIdempotent(t *testing.T) {
+	dir := t.TempDir()
+	p := filepath.Join(dir, "a", "b.txt")
+	if err := WriteFileAtomic(p, []byte("one"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	old := time.Unix(1_000_000, 0)
+	if err := os.Chtimes(p, old, old); err != nil {
+		t.Fatal(err)
+	}
+	if err := WriteFileAtomic(p, []byte("one"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	fi, _ := os.Stat(p)
+	if !fi.ModTime().Equal(old) {
+		t.Fatalf("unchanged content was rewritten: mtime %v", fi.ModTime())
+	}
+	if err := WriteFileAtomic(p, []byte("two"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	b, _ := os.ReadFile(p)
+	if string(b) != "two" {
+		t.Fatalf("got %q", b)
+	}
+	entries, _ := os.ReadDir(filepath.Dir(p))
+	if len(entries) != 1 {
+		t.Fatalf("temp files left behind: %v", entries)
+	}
+}
+
+func TestCreateAtomicAbortLeavesNothing(t *testing.T) {
+	dir := t.TempDir()
+	p := filepath.Join(dir, "out.bin")
+	f, err := CreateAtomic(p, 0o644)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.WriteString("partial")
+	f.Abort()
+	if _, err := os.Stat(p); !os.IsNotExist(err) {
+		t.Fatalf("aborted file exists: %v", err)
+	}
+	entries, _ := os.ReadDir(dir)
+	if len(entries) != 0 {
+		t.Fatalf("temp left: %v", entries)
+	}
+	f, _ = CreateAtomic(p, 0o644)
+	f.WriteString("whole")
+	if err := f.Commit(); err != nil {
+		t.Fatal(err)
+	}
+	f.Abort() // no-op after commit
+	b, _ := os.ReadFile(p)
+	if string(b) != "whole" {
+		t.Fatalf("got %q", b)
+	}
+}
+
+func TestReplaceDir(t *testing.T) {
+	dir := t.TempDir()
+	dst := filepath.Join(dir, "vendor", "orders")
+	for _, content := range []string{"v1", "v2"} {
+		err := ReplaceDir(dst, func(tmp string) error {
+			return os.WriteFile(filepath.Join(tmp, "f"), []byte(content), 0o644)
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, _ := os.ReadFile(filepath.Join(dst, "f"))
+		if string(b) != content {
+			t.Fatalf("got %q want %q", b, content)
+		}
+	}
+	boom := errors.New("boom")
+	if err := ReplaceDir(dst, func(string) error { return boom }); !errors.Is(err, boom) {
+		t.Fatalf("want boom, got %v", err)
+	}
+	b, _ := os.ReadFile(filepath.Join(dst, "f"))
+	if string(b) != "v2" {
+		t.Fatalf("failed fill changed the folder: %q", b)
+	}
+	entries, _ := os.ReadDir(filepath.Dir(dst))
+	if len(entries) != 1 {
+		t.Fatalf("temp folders left: %v", entries)
+	}
+}
+
+func TestSafeJoin(t *testing.T) {
+	root := t.TempDir()
+	outside := t.TempDir()
+	os.MkdirAll(filepath.Join(root, "sub"), 0o755)
+	os.Symlink(outside, filepath.Join(root, "escape"))
+	os.Symlink(filepath.Join(root, "sub"), filepath.Join(root, "inside"))
+	cases := []struct {
+		rel string
+		ok  bool
+	}{
+		{"a.txt", true},
+		{"sub/b.txt", true},
+		{"sub/../c.txt", true},
+		{"inside/d.txt", true},
+		{"../x", false},
+		{"sub/../../x", false},
+		{"/etc/passwd", false},
+		{"escape/x", false},
+		{"", false},
+		{"a\x00b", false},
+	}
+	for _, c := range cases {
+		got, err := SafeJoin(root, c.rel)
+		if (err == nil) != c.ok {
+			t.Errorf("SafeJoin(%q) = %q, %v; want ok=%v", c.rel, got, err, c.ok)
+		}
+		if err != nil && !errors.Is(err, ErrOutsideRoot) {
+			t.Errorf("SafeJoin(%q) error %v is not ErrOutsideRoot", c.rel, err)
+		}
+	}
+}
+
+func TestLockExcludes(t *testing.T) {
+	p := filepath.Join(t.TempDir(), "x.lock")
+	l, err := LockFile(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// flock locks belong to open file descriptions, so a second open in the same process conflicts too.
+	if _, err := TryLockFile(p); !errors.Is(err, ErrLocked) {
+		t.Fatalf("second lock: want ErrLocked, got %v", err)
+	}
+	l.Unlock()
+	l2, err := TryLockFile(p)
+	if err != nil {
+		t.Fatalf("lock after unlock: %v", err)
+	}
+	l2.Unlock()
+}
+
+func TestLockSerialises(t *testing.T) {
+	p := filepath.Join(t.TempDir(), "x.lock")
+	var mu sync.Mutex
+	inside := 0
+	var wg sync.WaitGroup
+	for i := 0; i < 8; i++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			l, err := LockFile(p)
+			if err != nil {
+				t.Error(err)
+				return
+			}
+			mu.Lock()
+			inside++
+			if inside != 1 {
+				t.Error("two holders at once")
+			}
+			mu.Unlock()
+			mu.Lock()
+			inside--
+			mu.Unlock()
+			l.Unlock()
+		}()
+	}
+	wg.Wait()
+}

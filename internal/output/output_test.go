@@ -1,0 +1,67 @@
+package output
+
+import (
+	"bytes"
+	"io"
+	"strings"
+	"testing"
+)
+
+type sample struct {
+	B string         `json:"b"`
+	A map[string]int `json:"a"`
+	H string         `json:"h"`
+}
+
+func (s sample) WriteText(w io.Writer, st Style) error {
+	_, err := io.WriteString(w, st.Red("text:"+s.B)+"\n")
+	return err
+}
+
+func TestFormatters(t *testing.T) {
+	v := sample{B: "x", A: map[string]int{"z": 1, "a": 2}, H: "<&>"}
+	var buf bytes.Buffer
+	f, _ := ForFormat(JSON, Style{})
+	if err := f.Write(&buf, v); err != nil {
+		t.Fatal(err)
+	}
+	want := "{\n  \"b\": \"x\",\n  \"a\": {\n    \"a\": 2,\n    \"z\": 1\n  },\n  \"h\": \"<&>\"\n}\n"
+	if buf.String() != want {
+		t.Errorf("json:\n%s\nwant:\n%s", buf.String(), want)
+	}
+	buf.Reset()
+	f, _ = ForFormat(Text, Style{Color: true})
+	f.Write(&buf, v)
+	if buf.String() != "\x1b[31mtext:x\x1b[0m\n" {
+		t.Errorf("text with colour: %q", buf.String())
+	}
+	buf.Reset()
+	f, _ = ForFormat(Text, Style{})
+	f.Write(&buf, v)
+	if buf.String() != "text:x\n" {
+		t.Errorf("text: %q", buf.String())
+	}
+	if _, err := ForFormat("yaml", Style{}); err == nil {
+		t.Error("yaml accepted")
+	}
+}
+
+func TestStreamsNotTTY(t *testing.T) {
+	var out, errb bytes.Buffer
+	s := NewStreams(strings.NewReader(""), &out, &errb, false)
+	if s.OutTTY || s.ErrTTY || s.Color {
+		t.Fatal("buffers detected as terminals")
+	}
+	p := s.NewProgress(100, "x", false)
+	p.Add(50)
+	p.Finish()
+	if out.Len() != 0 || errb.Len() != 0 {
+		t.Fatalf("progress drew off a terminal: %q %q", out.String(), errb.String())
+	}
+	s.Quiet = true
+	s.Infof("hidden")
+	s.Warnf("shown %d", 1)
+	if errb.String() != "warning: shown 1\n" {
+		t.Fatalf("stderr %q", errb.String())
+	}
+}
