@@ -1,0 +1,49 @@
+#!/usr/bin/env bash
+# The README walk-through on examples/: run from examples/ with the dsctl binary as $1.
+# Everything it writes is either committed and idempotent (generated DTOs) or ignored by git
+# (.dsctl/registry, web/public, the vendored contracts and dsctl.lock).
+set -euo pipefail
+DSCTL="${1:?usage: demo.sh PATH-TO-DSCTL}"
+step() { printf '\n\033[1m$ dsctl %s\033[0m\n' "$*"; }
+run() { step "$*"; "$DSCTL" "$@"; }
+has() { "$DSCTL" "$@" --help >/dev/null 2>&1; }
+
+run version
+
+if has contract lint; then
+  run contract lint orders/contract
+  run contract pack orders/contract --out .dsctl/orders.tgz
+  run contract publish orders/contract
+  run contract publish orders/contract            # idempotent: already published
+  run contract list orders
+  run contract pull 'orders@^1'
+  run contract verify
+  run contract validate orders OrderPlaced orders/contract/examples/order-placed.json
+fi
+
+if has gen dtos; then
+  run gen dtos
+  run gen dtos --check
+  step "go build ./examples/billing/... ./examples/shipping/..."
+  (cd .. && go build ./examples/billing/... ./examples/shipping/...) && echo "billing and shipping build"
+fi
+
+if has compat check; then
+  if [ -f changes/order-placed.v1.1.schema.json ]; then
+    run compat check orders/contract/events/order-placed.schema.json changes/order-placed.v1.1.schema.json
+    step "compat check orders/contract/events/order-placed.schema.json changes/order-placed.v2.schema.json --from 1.0.0 --to 1.1.0"
+    "$DSCTL" compat check orders/contract/events/order-placed.schema.json changes/order-placed.v2.schema.json --from 1.0.0 --to 1.1.0 \
+      && echo "unexpected: a breaking change passed" || echo "(exit $? — a breaking change needs 2.0.0)"
+    run compat bump orders/contract/events/order-placed.schema.json changes/order-placed.v2.schema.json --from 1.0.0
+  fi
+  if [ -f changes/openapi.v2.yaml ]; then
+    step "compat check orders/contract/openapi.yaml changes/openapi.v2.yaml --format markdown"
+    "$DSCTL" compat check orders/contract/openapi.yaml changes/openapi.v2.yaml --format markdown || echo "(exit $?)"
+  fi
+fi
+
+if has hash-assets; then
+  run hash-assets web --out web/public --plan web/public/upload-plan.json
+  run hash-assets web --out web/public             # idempotent: nothing rewritten
+  run hash-assets verify web/public
+fi
