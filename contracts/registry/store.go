@@ -5,15 +5,62 @@
 // Every contract NAME is one OCI repository (a layout folder NAME/ in a local
 // store, PREFIX/NAME on a registry) and every version is a tag. Publishing is
 // idempotent and a published tag is immutable; yanks are tombstones.
+//
+// Shape, for the engineers building on it:
+//
+//   - Target is what one contract name is stored in: an oras.GraphTarget that
+//     can also list its tags (oci.Store and remote.Repository both are).
+//   - NewTargetStore(ref, open, names) builds the one generic Store over
+//     targets: open(ctx, name) returns the target of a contract name, names(ctx)
+//     lists the contract names. Set (*TargetStore).Lock to serialise check+push
+//     per name (the layout store uses a file lock; a remote store leaves it nil).
+//   - Open(ref, opts) parses a reference: a path or oci-layout:PATH opens a
+//     layout folder (one OCI layout per name: <root>/<name>/); oci://... calls
+//     the OpenRemote variable, which the remote-registry code sets in an init
+//     function; until then such a reference is an input error.
+//
+// Artifact: an OCI image manifest with artifactType ArtifactType, the archive
+// as its one layer (LayerMediaType), the contract manifest as the config blob
+// (ConfigMediaType), annotations org.opencontainers.image.version and a fixed
+// org.opencontainers.image.created (FixedCreated), so the same content gives
+// the same manifest digest. Yanks are referrer artifacts (YankArtifactType)
+// whose subject is the version's manifest; the reason is the YankReasonAnnotation.
 package registry
 
 import (
 	"context"
 	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/dsctl/dsctl/internal/errkind"
+	"oras.land/oras-go/v2"
+	"oras.land/oras-go/v2/registry"
 )
 
 // ArtifactType is the OCI artifactType of a contract package manifest.
 const ArtifactType = "application/vnd.dsctl.contract.v1"
+
+// Media types and annotations of the artifact.
+const (
+	// LayerMediaType is the media type of the archive layer (a gzipped tar).
+	LayerMediaType = "application/vnd.dsctl.contract.layer.v1.tar+gzip"
+	// ConfigMediaType is the media type of the config blob (the contract manifest as JSON).
+	ConfigMediaType = "application/vnd.dsctl.contract.config.v1+json"
+	// YankArtifactType is the artifactType of a yank tombstone (a referrer of the yanked version).
+	YankArtifactType = "application/vnd.dsctl.yank.v1"
+	// YankReasonAnnotation holds the reason of a yank on the tombstone manifest.
+	YankReasonAnnotation = "dev.dsctl.yank.reason"
+	// NameAnnotation holds the contract name on the package manifest.
+	NameAnnotation = "dev.dsctl.contract.name"
+	// FixedCreated is the org.opencontainers.image.created value of every
+	// manifest dsctl writes: no clock, so equal content gives equal digests.
+	FixedCreated = "1970-01-01T00:00:00Z"
+)
 
 // Errors a Store returns; callers test them with errors.Is.
 var (
@@ -21,6 +68,8 @@ var (
 	ErrNotFound = errors.New("not found")
 	// ErrImmutable: the version exists with other content.
 	ErrImmutable = errors.New("version is immutable")
+	// ErrCorrupt: fetched content does not match its digest or is not a contract package.
+	ErrCorrupt = errors.New("content does not match its digest")
 )
 
 // Package is a packed contract ready to push: the deterministic archive and what describes it.
@@ -72,3 +121,109 @@ type Store interface {
 	// Yank marks name@version as withdrawn with a reason (a tombstone, never a deletion).
 	Yank(ctx context.Context, name, version, reason string) error
 }
+
+// Target is the storage of one contract name: an OCI graph target (blobs,
+// manifests, tags, predecessors for referrers) that also lists its tags.
+// oras-go's content/oci.Store and registry/remote.Repository both satisfy it.
+type Target interface {
+	oras.GraphTarget
+	registry.TagLister
+}
+
+// OpenTargetFunc returns the target that holds the contract name.
+type OpenTargetFunc func(ctx context.Context, name string) (Target, error)
+
+// NamesFunc lists the contract names of a store (unsorted is fine).
+type NamesFunc func(ctx context.Context) ([]string, error)
+
+// LockFunc takes an exclusive lock on name for a check-and-push; the returned
+// function releases it.
+type LockFunc func(ctx context.Context, name string) (unlock func() error, err error)
+
+// Options configure Open. The layout store ignores the network settings.
+type Options struct {
+	// PlainHTTP allows http:// for oci:// references (loopback only unless allowed by the remote code).
+	PlainHTTP bool
+	// Retries bounds the retries of idempotent registry calls; 0 means the remote default.
+	Retries int
+	// Timeout bounds each registry call; 0 means the remote default.
+	Timeout time.Duration
+	// Log receives warnings (retries); nil discards them.
+	Log io.Writer
+}
+
+// OpenRemote opens an oci://HOST[:PORT]/PREFIX reference. The remote-registry
+// code sets it; while nil, oci:// references are refused as input errors.
+var OpenRemote func(ref string, opts Options) (Store, error)
+
+// LayoutScheme prefixes an OCI image layout reference.
+const LayoutScheme = "oci-layout:"
+
+// RemoteScheme prefixes a remote registry reference.
+const RemoteScheme = "oci://"
+
+// Open parses a store reference and opens the store: oci://... is a remote
+// registry (through OpenRemote), oci-layout:PATH or a plain path is an OCI
+// image layout folder, created on first push.
+func Open(ref string, opts Options) (Store, error) {
+	switch {
+	case ref == "":
+		return nil, errkind.Inputf("empty registry reference")
+	case strings.HasPrefix(ref, RemoteScheme):
+		if OpenRemote == nil {
+			return nil, errkind.Inputf("registry %s: remote OCI registries are not supported by this build", ref)
+		}
+		return OpenRemote(ref, opts)
+	case strings.HasPrefix(ref, LayoutScheme):
+		p := strings.TrimPrefix(ref, LayoutScheme)
+		if p == "" {
+			return nil, errkind.Inputf("registry %s: empty path", ref)
+		}
+		return OpenLayout(ref, p), nil
+	case strings.Contains(ref, "://"):
+		return nil, errkind.Inputf("registry %s: unknown scheme (want a folder, oci-layout:PATH or oci://HOST/PREFIX)", ref)
+	default:
+		return OpenLayout(ref, ref), nil
+	}
+}
+
+// DefaultRef is the store used when neither --registry nor dsctl.yaml name
+// one: .dsctl/registry beside dsctl.yaml (configDir), else
+// $XDG_DATA_HOME/dsctl/registry, else ~/.local/share/dsctl/registry.
+func DefaultRef(configDir string) string {
+	if configDir != "" {
+		return filepath.Join(configDir, ".dsctl", "registry")
+	}
+	if x := os.Getenv("XDG_DATA_HOME"); x != "" {
+		return filepath.Join(x, "dsctl", "registry")
+	}
+	if h, err := os.UserHomeDir(); err == nil {
+		return filepath.Join(h, ".local", "share", "dsctl", "registry")
+	}
+	return filepath.Join(".dsctl", "registry")
+}
+
+// ValidName reports whether name is a valid contract name ([a-z0-9][a-z0-9.-]*).
+func ValidName(name string) bool {
+	if name == "" || len(name) > 128 {
+		return false
+	}
+	for i, r := range name {
+		switch {
+		case r >= 'a' && r <= 'z', r >= '0' && r <= '9':
+		case (r == '.' || r == '-') && i > 0:
+		default:
+			return false
+		}
+	}
+	return !strings.Contains(name, "..")
+}
+
+func checkName(name string) error {
+	if !ValidName(name) {
+		return errkind.Inputf("invalid contract name %q (want [a-z0-9][a-z0-9.-]*)", name)
+	}
+	return nil
+}
+
+func wrapNotFound(what string) error { return fmt.Errorf("%s: %w", what, ErrNotFound) }
