@@ -1,0 +1,332 @@
+package codegen
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"go/ast"
+	"go/format"
+	"go/parser"
+	"go/token"
+	"go/types"
+	"regexp"
+	"sort"
+	"strconv"
+	"strings"
+	"sync"
+
+	"github.com/dsctl/dsctl/internal/errkind"
+	"github.com/getkin/kin-openapi/openapi3"
+	oapi "github.com/oapi-codegen/oapi-codegen/v2/pkg/codegen"
+	"golang.org/x/tools/go/ast/astutil"
+)
+
+// Options configures one generation.
+type Options struct {
+	// Package is the Go package name of the output.
+	Package string
+	// SpecName names the spec in the header: a slash-separated path relative
+	// to the config, or a contract reference.
+	SpecName string
+	// Tool names the command in the header ("dsctl gen dtos").
+	Tool string
+	// Selection picks the schemas; empty means all.
+	Selection Selection
+	// Rename maps a schema name to the Go type name to use (like x-go-name).
+	Rename map[string]string
+}
+
+// Result is one generated file.
+type Result struct {
+	// Code is the gofmt'd, type-checked Go source.
+	Code []byte
+	// Kept lists the component schemas in the output; Total counts the spec's.
+	Kept  []string
+	Total int
+}
+
+// genMu serialises calls into oapi-codegen, which keeps its options, spec
+// and name normaliser in package-level variables.
+var genMu sync.Mutex
+
+// stdlibTypes maps the string formats that oapi-codegen would type with
+// github.com/oapi-codegen/runtime to plain strings, so the DTOs need nothing
+// but the standard library.
+var stdlibTypes = oapi.TypeMapping{
+	String: oapi.FormatMapping{Formats: map[string]oapi.SimpleTypeSpec{
+		"email":    {Type: "string"},
+		"date":     {Type: "string"},
+		"duration": {Type: "string"},
+		"uuid":     {Type: "string"},
+		"binary":   {Type: "string"},
+	}},
+}
+
+// Generate renders Go types for the schemas that opts.Selection reaches in spec.
+func Generate(spec *Spec, opts Options) (*Result, error) {
+	if !token.IsIdentifier(opts.Package) {
+		return nil, errkind.Inputf("package name %q is not a Go identifier", opts.Package)
+	}
+	names, err := Closure(spec, opts.Selection)
+	if err != nil {
+		return nil, err
+	}
+	total := 0
+	if spec.Doc.Components != nil {
+		total = len(spec.Doc.Components.Schemas)
+	}
+	for from := range opts.Rename {
+		if spec.Doc.Components == nil || spec.Doc.Components.Schemas[from] == nil {
+			return nil, errkind.Inputf("rename: schema %q not found in %s", from, opts.SpecName)
+		}
+	}
+	pruned := prunedDoc(spec.Doc, names, opts.Rename)
+	code, goNames, err := render(pruned, opts.Package)
+	if err != nil {
+		return nil, clashError(spec, opts, goNames, err)
+	}
+	src, err := finish(code, opts, spec.Digest)
+	if err != nil {
+		return nil, err
+	}
+	if err := typeCheck(src, opts.Package); err != nil {
+		return nil, clashError(spec, opts, goNames, err)
+	}
+	return &Result{Code: src, Kept: names, Total: total}, nil
+}
+
+// prunedDoc is a spec with only the named component schemas and no paths.
+func prunedDoc(doc *openapi3.T, names []string, rename map[string]string) *openapi3.T {
+	out := &openapi3.T{
+		OpenAPI:    doc.OpenAPI,
+		Info:       doc.Info,
+		Paths:      openapi3.NewPaths(),
+		Components: &openapi3.Components{Schemas: make(openapi3.Schemas, len(names))},
+	}
+	if out.Info == nil {
+		out.Info = &openapi3.Info{Title: "dsctl", Version: "0"}
+	}
+	for _, n := range names {
+		ref := doc.Components.Schemas[n]
+		if to, ok := rename[n]; ok && ref.Value != nil {
+			// Copy the schema so the shared document stays untouched.
+			v := *ref.Value
+			ext := make(map[string]any, len(v.Extensions)+1)
+			for k, x := range v.Extensions {
+				ext[k] = x
+			}
+			ext["x-go-name"] = to
+			v.Extensions = ext
+			ref = &openapi3.SchemaRef{Ref: ref.Ref, Value: &v}
+		}
+		out.Components.Schemas[n] = ref
+	}
+	return out
+}
+
+// render calls oapi-codegen (models only, no pruning, prefixed enum values,
+// no formatting: finish does that) and returns the raw code and the Go type
+// name of each schema.
+func render(doc *openapi3.T, pkg string) (string, map[string]string, error) {
+	genMu.Lock()
+	defer genMu.Unlock()
+	cfg := oapi.Configuration{
+		PackageName:   pkg,
+		Generate:      oapi.GenerateOptions{Models: true},
+		Compatibility: oapi.CompatibilityOptions{AlwaysPrefixEnumValues: true},
+		OutputOptions: oapi.OutputOptions{
+			SkipPrune:   true,
+			SkipFmt:     true,
+			TypeMapping: &stdlibTypes,
+		},
+		AllowRemoteRefsFrom: []string{},
+	}
+	noVersion := "dsctl"
+	cfg.NoVCSVersionOverride = &noVersion
+	code, err := oapi.Generate(doc, cfg)
+	goNames := map[string]string{}
+	for name, ref := range doc.Components.Schemas {
+		goNames[name] = oapi.SchemaNameToTypeName(name)
+		if ref.Value != nil {
+			if x, ok := ref.Value.Extensions["x-go-name"].(string); ok {
+				goNames[name] = x
+			}
+		}
+	}
+	if err != nil {
+		return "", goNames, fmt.Errorf("oapi-codegen: %w", err)
+	}
+	return code, goNames, nil
+}
+
+const jsonMergeHelper = `
+// dsctlJSONMerge merges the JSON object patch into data (objects merge key by
+// key, anything else is replaced), as oapi-codegen's runtime.JSONMerge does,
+// so the DTOs need only the standard library.
+func dsctlJSONMerge(data, patch json.RawMessage) (json.RawMessage, error) {
+	var a, b any
+	if len(data) == 0 {
+		data = []byte("{}")
+	}
+	if len(patch) == 0 {
+		patch = []byte("{}")
+	}
+	if err := json.Unmarshal(data, &a); err != nil {
+		return nil, err
+	}
+	if err := json.Unmarshal(patch, &b); err != nil {
+		return nil, err
+	}
+	return json.Marshal(dsctlMergeValue(a, b))
+}
+
+func dsctlMergeValue(a, b any) any {
+	am, aok := a.(map[string]any)
+	bm, bok := b.(map[string]any)
+	if !aok || !bok {
+		return b
+	}
+	for k, v := range bm {
+		if old, ok := am[k]; ok {
+			am[k] = dsctlMergeValue(old, v)
+		} else {
+			am[k] = v
+		}
+	}
+	return am
+}
+`
+
+// Header returns the first line of a generated file.
+func Header(tool, specName, digest string) string {
+	return fmt.Sprintf("// Code generated by %s from %s (%s). DO NOT EDIT.", tool, specName, digest)
+}
+
+// finish replaces oapi-codegen's header with dsctl's, swaps the runtime
+// helper for a local one, drops unused imports and gofmts the file.
+func finish(code string, opts Options, digest string) ([]byte, error) {
+	if strings.Contains(code, "runtime.JSONMerge(") {
+		code = strings.ReplaceAll(code, "runtime.JSONMerge(", "dsctlJSONMerge(") + jsonMergeHelper
+	}
+	i := strings.Index(code, "\npackage ")
+	if i < 0 {
+		return nil, errors.New("oapi-codegen output has no package clause")
+	}
+	tool := opts.Tool
+	if tool == "" {
+		tool = "dsctl gen dtos"
+	}
+	var b strings.Builder
+	b.WriteString(Header(tool, opts.SpecName, digest))
+	b.WriteString("\n\n")
+	fmt.Fprintf(&b, "// Package %s holds DTOs generated from %s.\n", opts.Package, opts.SpecName)
+	b.WriteString(code[i+1:])
+	fset := token.NewFileSet()
+	f, err := parser.ParseFile(fset, "gen.go", b.String(), parser.ParseComments)
+	if err != nil {
+		return nil, fmt.Errorf("parse generated code: %w", err)
+	}
+	removeUnusedImports(fset, f)
+	var out bytes.Buffer
+	if err := format.Node(&out, fset, f); err != nil {
+		return nil, fmt.Errorf("format generated code: %w", err)
+	}
+	// format.Node keeps blank lines the templates left; format.Source
+	// normalises a second time so the output is byte-stable.
+	src, err := format.Source(out.Bytes())
+	if err != nil {
+		return nil, fmt.Errorf("format generated code: %w", err)
+	}
+	return src, nil
+}
+
+func removeUnusedImports(fset *token.FileSet, f *ast.File) {
+	var drop []*ast.ImportSpec
+	for _, imp := range f.Imports {
+		path, _ := strconv.Unquote(imp.Path.Value)
+		if imp.Name != nil && imp.Name.Name == "_" {
+			continue
+		}
+		if !astutil.UsesImport(f, path) {
+			drop = append(drop, imp)
+		}
+	}
+	for _, imp := range drop {
+		path, _ := strconv.Unquote(imp.Path.Value)
+		name := ""
+		if imp.Name != nil {
+			name = imp.Name.Name
+		}
+		astutil.DeleteNamedImport(fset, f, name, path)
+	}
+}
+
+var redeclaredRE = regexp.MustCompile(`(\w+) redeclared in this block|duplicate typename '(\w+)'|(\w+) redeclared`)
+
+// clashError turns a duplicate declaration into an input error naming the
+// schema and its line in the spec, with the ways out.
+func clashError(spec *Spec, opts Options, goNames map[string]string, err error) error {
+	m := redeclaredRE.FindStringSubmatch(err.Error())
+	if m == nil {
+		return errkind.Wrap(errkind.Input, fmt.Errorf("%s: generate %s: %w", spec.Path, opts.Package, err))
+	}
+	ident := m[1] + m[2] + m[3]
+	var schemas []string
+	for schema, goName := range goNames {
+		if goName == ident || strings.HasPrefix(ident, goName) && isEnumSchema(spec, schema) {
+			schemas = append(schemas, schema)
+		}
+	}
+	sort.Slice(schemas, func(i, j int) bool {
+		// The exact type-name match first, then by name.
+		ei, ej := goNames[schemas[i]] == ident, goNames[schemas[j]] == ident
+		if ei != ej {
+			return ei
+		}
+		return schemas[i] < schemas[j]
+	})
+	if len(schemas) == 0 {
+		return &errkind.Error{Kind: errkind.Input, File: spec.Path,
+			Err:  fmt.Errorf("generated Go declares %s twice: %v", ident, err),
+			Hint: "rename one of the schemas with x-go-name in the spec or a rename map on the service in dsctl.yaml"}
+	}
+	var where []string
+	for _, s := range schemas {
+		where = append(where, fmt.Sprintf("schema %q (line %d)", s, spec.SchemaLine(s)))
+	}
+	return &errkind.Error{Kind: errkind.Input, File: spec.Path, Line: spec.SchemaLine(schemas[0]),
+		Err: fmt.Errorf("Go name %s clashes: declared for %s", ident, strings.Join(where, " and ")),
+		Hint: fmt.Sprintf("give schema %q another Go name: x-go-name in the spec, or in dsctl.yaml under the service: rename: {%s: %sDTO}",
+			schemas[0], schemas[0], goNames[schemas[0]])}
+}
+
+func isEnumSchema(spec *Spec, name string) bool {
+	if spec.Doc.Components == nil {
+		return false
+	}
+	ref := spec.Doc.Components.Schemas[name]
+	return ref != nil && ref.Value != nil && len(ref.Value.Enum) > 0
+}
+
+var typesOnce sync.Once
+var sharedImporter types.Importer
+var importerMu sync.Mutex
+
+// typeCheck type-checks the generated file against the standard library.
+func typeCheck(code []byte, pkg string) error {
+	fset := token.NewFileSet()
+	f, err := parser.ParseFile(fset, pkg+".gen.go", code, 0)
+	if err != nil {
+		return fmt.Errorf("parse generated code: %w", err)
+	}
+	importerMu.Lock()
+	defer importerMu.Unlock()
+	typesOnce.Do(func() { sharedImporter = newImporter() })
+	var errs []error
+	conf := types.Config{Importer: sharedImporter, Error: func(err error) { errs = append(errs, err) }}
+	_, _ = conf.Check(pkg, fset, []*ast.File{f}, nil)
+	if len(errs) > 0 {
+		return fmt.Errorf("generated code does not compile: %w", errors.Join(errs...))
+	}
+	return nil
+}

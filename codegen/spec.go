@@ -1,0 +1,204 @@
+package codegen
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"net/http"
+	"net/url"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"sync"
+
+	"github.com/dsctl/dsctl/internal/errkind"
+	"github.com/dsctl/dsctl/internal/fsx"
+	"github.com/getkin/kin-openapi/openapi3"
+)
+
+// Spec is a loaded OpenAPI document with its identity.
+type Spec struct {
+	// Path is the cleaned file path the spec was loaded from.
+	Path string
+	// Digest is "sha256:<hex>" of the spec file; when the spec $refs other
+	// files, it covers every file read (names relative to the spec's folder).
+	Digest string
+	// Doc is the parsed document, with external $refs internalised. Treat it
+	// as read-only: it is shared by every service generated from the spec.
+	Doc *openapi3.T
+
+	allowRemote bool
+	raw         []byte
+	originsOnce sync.Once
+	origins     *openapi3.T
+	originsErr  error
+}
+
+// SpecCache loads each spec once per process and hands the same *Spec to
+// every service that names it. It is safe for concurrent use.
+type SpecCache struct {
+	mu    sync.Mutex
+	specs map[string]*specEntry
+}
+
+type specEntry struct {
+	once sync.Once
+	spec *Spec
+	err  error
+}
+
+// NewSpecCache returns an empty cache.
+func NewSpecCache() *SpecCache { return &SpecCache{specs: map[string]*specEntry{}} }
+
+// Load returns the spec at path, loading it on first use. allowRemote lets
+// the spec $ref http(s) URLs; local $refs must stay inside the spec's folder.
+func (c *SpecCache) Load(path string, allowRemote bool) (*Spec, error) {
+	abs, err := filepath.Abs(path)
+	if err != nil {
+		return nil, errkind.InputAt(path, 0, 0, fmt.Errorf("resolve spec path: %w", err))
+	}
+	key := fmt.Sprintf("%t\x00%s", allowRemote, abs)
+	c.mu.Lock()
+	e, ok := c.specs[key]
+	if !ok {
+		e = &specEntry{}
+		c.specs[key] = e
+	}
+	c.mu.Unlock()
+	e.once.Do(func() { e.spec, e.err = LoadSpec(path, allowRemote) })
+	return e.spec, e.err
+}
+
+// LoadSpec reads and parses one OpenAPI document, internalising external
+// $refs found inside the spec's folder so that the result stands alone.
+func LoadSpec(path string, allowRemote bool) (*Spec, error) {
+	path = filepath.Clean(path)
+	raw, err := os.ReadFile(path)
+	if err != nil {
+		if errors.Is(err, os.ErrNotExist) {
+			return nil, errkind.InputAt(path, 0, 0, errors.New("spec not found"))
+		}
+		return nil, errkind.InputAt(path, 0, 0, fmt.Errorf("read spec: %w", err))
+	}
+	s := &Spec{Path: path, allowRemote: allowRemote, raw: raw}
+	doc, files, err := s.load(false)
+	if err != nil {
+		return nil, err
+	}
+	if len(files) > 0 {
+		doc.InternalizeRefs(loaderContext(), nil)
+	}
+	s.Doc = doc
+	s.Digest = digestOf(raw, files)
+	return s, nil
+}
+
+// load parses the spec; with origins it records the line of every element
+// (slower, so only done when an error needs a line).
+func (s *Spec) load(origins bool) (*openapi3.T, map[string][]byte, error) {
+	dir, err := filepath.Abs(filepath.Dir(s.Path))
+	if err != nil {
+		return nil, nil, errkind.InputAt(s.Path, 0, 0, err)
+	}
+	rootAbs, _ := filepath.Abs(s.Path)
+	files := map[string][]byte{}
+	loader := openapi3.NewLoader()
+	loader.Context = loaderContext()
+	loader.IsExternalRefsAllowed = true
+	loader.IncludeOrigin = origins
+	loader.ReadFromURIFunc = func(l *openapi3.Loader, loc *url.URL) ([]byte, error) {
+		switch loc.Scheme {
+		case "http", "https":
+			if !s.allowRemote {
+				return nil, fmt.Errorf("remote $ref %s refused (set allowRemoteRefs: true on the service to allow it)", loc.Redacted())
+			}
+			return openapi3.ReadFromHTTP(http.DefaultClient)(l, loc)
+		case "", "file":
+		default:
+			return nil, fmt.Errorf("$ref %s: unsupported scheme %q", loc.Redacted(), loc.Scheme)
+		}
+		p := filepath.FromSlash(loc.Path)
+		abs, err := filepath.Abs(p)
+		if err != nil {
+			return nil, err
+		}
+		if abs == rootAbs {
+			return s.raw, nil
+		}
+		if !fsx.Within(dir, abs) {
+			return nil, fmt.Errorf("$ref %s is outside the spec's folder %s", loc.Path, filepath.Base(dir))
+		}
+		data, err := os.ReadFile(abs)
+		if err != nil {
+			return nil, err
+		}
+		rel, _ := filepath.Rel(dir, abs)
+		files[filepath.ToSlash(rel)] = data
+		return data, nil
+	}
+	doc, err := loader.LoadFromFile(s.Path)
+	if err != nil {
+		return nil, nil, errkind.InputAt(s.Path, 0, 0, fmt.Errorf("load OpenAPI spec: %w", err))
+	}
+	return doc, files, nil
+}
+
+// withOrigins returns the document parsed again with line numbers.
+func (s *Spec) withOrigins() (*openapi3.T, error) {
+	s.originsOnce.Do(func() {
+		s.origins, _, s.originsErr = s.load(true)
+	})
+	return s.origins, s.originsErr
+}
+
+// SchemaLine returns the line where components/schemas/NAME is declared in
+// the spec file, or 0 when unknown.
+func (s *Spec) SchemaLine(name string) int {
+	doc, err := s.withOrigins()
+	if err != nil || doc == nil || doc.Components == nil {
+		return 0
+	}
+	ref := doc.Components.Schemas[name]
+	if ref == nil {
+		return 0
+	}
+	if ref.Origin != nil && ref.Origin.Key != nil {
+		return ref.Origin.Key.Line
+	}
+	if ref.Value != nil && ref.Value.Origin != nil && ref.Value.Origin.Key != nil {
+		return ref.Value.Origin.Key.Line
+	}
+	return 0
+}
+
+func digestOf(root []byte, files map[string][]byte) string {
+	if len(files) == 0 {
+		sum := sha256.Sum256(root)
+		return "sha256:" + hex.EncodeToString(sum[:])
+	}
+	h := sha256.New()
+	h.Write(root)
+	names := make([]string, 0, len(files))
+	for n := range files {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	for _, n := range names {
+		fmt.Fprintf(h, "\x00%s\x00%d\x00", n, len(files[n]))
+		h.Write(files[n])
+	}
+	return "sha256:" + hex.EncodeToString(h.Sum(nil))
+}
+
+// ShortDigest is the digest as printed in reports (sha256: and 12 hex digits).
+func ShortDigest(d string) string {
+	if i := strings.IndexByte(d, ':'); i >= 0 && len(d) > i+13 {
+		return d[:i+13]
+	}
+	return d
+}
+
+func loaderContext() context.Context { return context.Background() }
