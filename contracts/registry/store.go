@@ -156,11 +156,11 @@ type Options struct {
 // code sets it; while nil, oci:// references are refused as input errors.
 var OpenRemote func(ref string, opts Options) (Store, error)
 
+// remotePrefix is the scheme of remote registry references (RemoteScheme in remote.go).
+const remotePrefix = "oci://"
+
 // LayoutScheme prefixes an OCI image layout reference.
 const LayoutScheme = "oci-layout:"
-
-// RemoteScheme prefixes a remote registry reference.
-const RemoteScheme = "oci://"
 
 // Open parses a store reference and opens the store: oci://... is a remote
 // registry (through OpenRemote), oci-layout:PATH or a plain path is an OCI
@@ -169,7 +169,7 @@ func Open(ref string, opts Options) (Store, error) {
 	switch {
 	case ref == "":
 		return nil, errkind.Inputf("empty registry reference")
-	case strings.HasPrefix(ref, RemoteScheme):
+	case strings.HasPrefix(ref, remotePrefix):
 		if OpenRemote == nil {
 			return nil, errkind.Inputf("registry %s: remote OCI registries are not supported by this build", ref)
 		}

@@ -1,0 +1,366 @@
+// Package contracts is the contract package model: contract.yaml (strictly
+// decoded, with line numbers), lint (schemas compile, examples validate, and
+// the distributed-systems rules), the deterministic archive and its digest,
+// safe unpacking, dsctl.lock, and the publish, pull, verify and validate
+// workflows on top of a registry.Store.
+//
+// For code that resolves contract:NAME@CONSTRAINT#API (gen dtos): LoadLock
+// reads dsctl.lock, Vendored finds the vendored folder of a locked contract,
+// Load reads a package folder and (*Contract).API names an API's spec file.
+package contracts
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path"
+	"path/filepath"
+	"regexp"
+	"strings"
+
+	"github.com/Masterminds/semver/v3"
+	"github.com/dsctl/dsctl/compat"
+	"github.com/dsctl/dsctl/contracts/registry"
+	"github.com/dsctl/dsctl/internal/errkind"
+	"go.yaml.in/yaml/v3"
+)
+
+// APIVersion is the contract.yaml format this dsctl reads.
+const APIVersion = "dsctl.dev/v1"
+
+// FileName is the package descriptor at the root of a contract package.
+const FileName = "contract.yaml"
+
+// Contract is a contract package: contract.yaml and the folder it describes.
+type Contract struct {
+	APIVersion    string        `yaml:"apiVersion" json:"apiVersion"`
+	Name          string        `yaml:"name" json:"name"`
+	Version       string        `yaml:"version" json:"version"`
+	Owner         string        `yaml:"owner,omitempty" json:"owner,omitempty"`
+	Description   string        `yaml:"description,omitempty" json:"description,omitempty"`
+	Compatibility compat.Mode   `yaml:"compatibility,omitempty" json:"compatibility"`
+	Policy        compat.Policy `yaml:"policy,omitempty" json:"policy"`
+	Events        []Event       `yaml:"events,omitempty" json:"events"`
+	APIs          []API         `yaml:"apis,omitempty" json:"apis,omitempty"`
+
+	// FS holds the package files; paths in the descriptor are relative to its root.
+	FS fs.FS `yaml:"-" json:"-"`
+	// Dir is how the package folder is named in messages ("examples/orders/contract").
+	Dir string `yaml:"-" json:"-"`
+	// Line is the line of each top-level key, for messages.
+	lines map[string]int
+}
+
+// Event is one event type of a package.
+type Event struct {
+	Name      string    `yaml:"name" json:"name"`
+	Schema    string    `yaml:"schema" json:"schema"`
+	Examples  []string  `yaml:"examples,omitempty" json:"examples,omitempty"`
+	Producers []string  `yaml:"producers,omitempty" json:"producers,omitempty"`
+	Consumers []string  `yaml:"consumers,omitempty" json:"consumers,omitempty"`
+	Lint      EventLint `yaml:"lint,omitempty" json:"lint,omitempty"`
+	// Line is where the event starts in contract.yaml.
+	Line int `yaml:"-" json:"-"`
+}
+
+// EventLint silences lint rules for one event.
+type EventLint struct {
+	// Ignore lists rule ids not to report for this event.
+	Ignore []string `yaml:"ignore,omitempty" json:"ignore,omitempty"`
+}
+
+// API is one HTTP API (an OpenAPI document) of a package.
+type API struct {
+	Name string `yaml:"name" json:"name"`
+	Spec string `yaml:"spec" json:"spec"`
+	// Line is where the API starts in contract.yaml.
+	Line int `yaml:"-" json:"-"`
+}
+
+// File returns how a package file is named in messages.
+func (c *Contract) File(p string) string {
+	if c.Dir == "" || c.Dir == "." {
+		return p
+	}
+	return path.Join(filepath.ToSlash(c.Dir), p)
+}
+
+// Event returns the event named name.
+func (c *Contract) Event(name string) (*Event, bool) {
+	for i := range c.Events {
+		if c.Events[i].Name == name {
+			return &c.Events[i], true
+		}
+	}
+	return nil, false
+}
+
+// API returns the API named name, or an input error listing the APIs there are.
+func (c *Contract) API(name string) (*API, error) {
+	var names []string
+	for i := range c.APIs {
+		if c.APIs[i].Name == name {
+			return &c.APIs[i], nil
+		}
+		names = append(names, c.APIs[i].Name)
+	}
+	if len(names) == 0 {
+		return nil, errkind.InputAt(c.File(FileName), 0, 0, fmt.Errorf("contract %s has no APIs (wanted %q)", c.Name, name))
+	}
+	return nil, errkind.InputAt(c.File(FileName), 0, 0, fmt.Errorf("contract %s has no API %q (it has %s)", c.Name, name, strings.Join(names, ", ")))
+}
+
+// SemVer returns the parsed version (validated by Parse).
+func (c *Contract) SemVer() *semver.Version {
+	v, err := semver.StrictNewVersion(c.Version)
+	if err != nil {
+		return semver.New(0, 0, 0, "", "")
+	}
+	return v
+}
+
+// Mode returns the compatibility mode (backward when not set).
+func (c *Contract) Mode() compat.Mode {
+	if c.Compatibility == "" {
+		return compat.Backward
+	}
+	return c.Compatibility
+}
+
+// PolicyOrDefault returns the policy (strict when not set).
+func (c *Contract) PolicyOrDefault() compat.Policy {
+	if c.Policy == "" {
+		return compat.Strict
+	}
+	return c.Policy
+}
+
+// ConfigJSON is the config blob of the package artifact: the descriptor as
+// JSON (deterministic: struct order, no clock).
+func (c *Contract) ConfigJSON() ([]byte, error) {
+	cc := *c
+	cc.Compatibility = c.Mode()
+	cc.Policy = c.PolicyOrDefault()
+	if cc.Events == nil {
+		cc.Events = []Event{}
+	}
+	b, err := json.Marshal(cc)
+	if err != nil {
+		return nil, fmt.Errorf("encode contract manifest: %w", err)
+	}
+	return b, nil
+}
+
+// Load reads the package in the folder dir.
+func Load(dir string) (*Contract, error) {
+	if fi, err := os.Stat(dir); err != nil {
+		return nil, errkind.InputAt(dir, 0, 0, fmt.Errorf("contract package folder: %w", unwrapPath(err)))
+	} else if !fi.IsDir() {
+		return nil, errkind.InputAt(dir, 0, 0, errors.New("not a folder (want a contract package folder with contract.yaml)"))
+	}
+	return LoadFS(os.DirFS(dir), dir)
+}
+
+// LoadFS reads the package at the root of fsys; display names the folder in messages.
+func LoadFS(fsys fs.FS, display string) (*Contract, error) {
+	file := FileName
+	if display != "" && display != "." {
+		file = path.Join(filepath.ToSlash(display), FileName)
+	}
+	data, err := fs.ReadFile(fsys, FileName)
+	if err != nil {
+		if errors.Is(err, fs.ErrNotExist) {
+			return nil, errkind.InputAt(file, 0, 0, errors.New("contract.yaml not found (run 'dsctl contract init' to create a package)"))
+		}
+		return nil, errkind.InputAt(file, 0, 0, fmt.Errorf("read: %w", unwrapPath(err)))
+	}
+	c, err := Parse(file, data)
+	if err != nil {
+		return nil, err
+	}
+	c.FS = fsys
+	c.Dir = display
+	return c, nil
+}
+
+func unwrapPath(err error) error {
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		return pe.Err
+	}
+	return err
+}
+
+var (
+	yamlLineRE     = regexp.MustCompile(`^yaml: (?:unmarshal errors:\n\s*)?line (\d+): (.*)$`)
+	unknownFieldRE = regexp.MustCompile(`field (\S+) not found in type`)
+	eventNameRE    = regexp.MustCompile(`^[A-Z][A-Za-z0-9]*$`)
+	apiNameRE      = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._-]*$`)
+)
+
+// Parse strictly decodes contract.yaml bytes; file names it in errors. Unknown
+// keys, a missing or unknown apiVersion (checked first), an invalid name,
+// version, mode or policy, and duplicate events are input errors with line numbers.
+func Parse(file string, data []byte) (*Contract, error) {
+	data = bytes.TrimPrefix(data, []byte("\xef\xbb\xbf"))
+	var root yaml.Node
+	if err := yaml.Unmarshal(data, &root); err != nil {
+		return nil, yamlError(file, err)
+	}
+	if root.Kind == 0 || len(root.Content) == 0 {
+		return nil, errkind.InputAt(file, 0, 0, errors.New("contract.yaml is empty; it needs at least apiVersion, name and version"))
+	}
+	doc := root.Content[0]
+	if doc.Kind != yaml.MappingNode {
+		return nil, errkind.InputAt(file, doc.Line, doc.Column, errors.New("contract.yaml must be a mapping of keys"))
+	}
+	lines := map[string]int{}
+	var av *yaml.Node
+	for i := 0; i+1 < len(doc.Content); i += 2 {
+		k := doc.Content[i]
+		lines[k.Value] = k.Line
+		if k.Value == "apiVersion" {
+			av = doc.Content[i+1]
+		}
+	}
+	if av == nil {
+		return nil, errkind.InputAt(file, doc.Line, doc.Column, fmt.Errorf("missing apiVersion (want %s)", APIVersion))
+	}
+	if av.Value != APIVersion {
+		return nil, errkind.InputAt(file, av.Line, av.Column, fmt.Errorf("unsupported apiVersion %q (this dsctl reads %s)", av.Value, APIVersion))
+	}
+	var c Contract
+	dec := yaml.NewDecoder(bytes.NewReader(data))
+	dec.KnownFields(true)
+	if err := dec.Decode(&c); err != nil {
+		return nil, yamlError(file, err)
+	}
+	c.lines = lines
+	annotate(doc, &c)
+	if err := c.validate(file); err != nil {
+		return nil, err
+	}
+	return &c, nil
+}
+
+func annotate(doc *yaml.Node, c *Contract) {
+	for i := 0; i+1 < len(doc.Content); i += 2 {
+		k, v := doc.Content[i], doc.Content[i+1]
+		switch k.Value {
+		case "events":
+			for j, n := range v.Content {
+				if j < len(c.Events) {
+					c.Events[j].Line = n.Line
+				}
+			}
+		case "apis":
+			for j, n := range v.Content {
+				if j < len(c.APIs) {
+					c.APIs[j].Line = n.Line
+				}
+			}
+		}
+	}
+}
+
+func yamlError(file string, err error) error {
+	msg := err.Error()
+	if te, ok := err.(*yaml.TypeError); ok && len(te.Errors) > 0 {
+		msg = "yaml: line " + strings.TrimPrefix(te.Errors[0], "line ")
+	}
+	if m := yamlLineRE.FindStringSubmatch(msg); m != nil {
+		line := 0
+		fmt.Sscanf(m[1], "%d", &line)
+		detail := m[2]
+		if f := unknownFieldRE.FindStringSubmatch(detail); f != nil {
+			detail = fmt.Sprintf("unknown key %q", f[1])
+		}
+		return errkind.InputAt(file, line, 0, errors.New(detail))
+	}
+	return errkind.InputAt(file, 0, 0, fmt.Errorf("invalid YAML: %w", err))
+}
+
+func (c *Contract) validate(file string) error {
+	at := func(key string, format string, args ...any) error {
+		return errkind.InputAt(file, c.lines[key], 0, fmt.Errorf(format, args...))
+	}
+	if c.Name == "" {
+		return at("name", "missing name")
+	}
+	if !registry.ValidName(c.Name) {
+		return at("name", "invalid name %q: want lower case letters, digits, '.' and '-', starting with a letter or digit", c.Name)
+	}
+	if c.Version == "" {
+		return at("version", "missing version (a semver such as 1.0.0)")
+	}
+	if _, err := semver.StrictNewVersion(c.Version); err != nil {
+		return at("version", "invalid version %q: want a semver such as 1.4.0", c.Version)
+	}
+	if c.Compatibility != "" {
+		m, err := compat.ParseMode(string(c.Compatibility))
+		if err != nil {
+			return at("compatibility", "%v", err)
+		}
+		c.Compatibility = m
+	}
+	switch c.Policy {
+	case "", compat.Strict, compat.Lenient:
+	default:
+		return at("policy", "unknown policy %q (want strict or lenient)", c.Policy)
+	}
+	seen := map[string]int{}
+	for _, e := range c.Events {
+		if e.Name == "" {
+			return errkind.InputAt(file, e.Line, 0, errors.New("event needs a name"))
+		}
+		if !eventNameRE.MatchString(e.Name) {
+			return errkind.InputAt(file, e.Line, 0, fmt.Errorf("event name %q: want an UpperCamelCase identifier such as OrderPlaced", e.Name))
+		}
+		if prev, dup := seen[e.Name]; dup {
+			return errkind.InputAt(file, e.Line, 0, fmt.Errorf("event %q already defined at line %d", e.Name, prev))
+		}
+		seen[e.Name] = e.Line
+		if e.Schema == "" {
+			return errkind.InputAt(file, e.Line, 0, fmt.Errorf("event %s needs a schema file", e.Name))
+		}
+		for _, p := range append([]string{e.Schema}, e.Examples...) {
+			if err := checkRel(p); err != nil {
+				return errkind.InputAt(file, e.Line, 0, fmt.Errorf("event %s: %w", e.Name, err))
+			}
+		}
+	}
+	seenAPI := map[string]int{}
+	for _, a := range c.APIs {
+		if !apiNameRE.MatchString(a.Name) {
+			return errkind.InputAt(file, a.Line, 0, fmt.Errorf("API name %q: want letters, digits, '.', '_' and '-'", a.Name))
+		}
+		if prev, dup := seenAPI[a.Name]; dup {
+			return errkind.InputAt(file, a.Line, 0, fmt.Errorf("API %q already defined at line %d", a.Name, prev))
+		}
+		seenAPI[a.Name] = a.Line
+		if a.Spec == "" {
+			return errkind.InputAt(file, a.Line, 0, fmt.Errorf("API %s needs a spec file", a.Name))
+		}
+		if err := checkRel(a.Spec); err != nil {
+			return errkind.InputAt(file, a.Line, 0, fmt.Errorf("API %s: %w", a.Name, err))
+		}
+	}
+	return nil
+}
+
+// checkRel refuses paths that leave the package: absolute, "..", backslashes.
+func checkRel(p string) error {
+	if p == "" {
+		return errors.New("empty path")
+	}
+	if strings.Contains(p, `\`) || path.IsAbs(p) || filepath.IsAbs(p) {
+		return fmt.Errorf("path %q must be relative to the package, with forward slashes", p)
+	}
+	if c := path.Clean(p); c == ".." || strings.HasPrefix(c, "../") || c != p {
+		return fmt.Errorf("path %q must stay inside the package and be clean", p)
+	}
+	return nil
+}

@@ -1,0 +1,163 @@
+package contracts
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"sort"
+
+	"github.com/Masterminds/semver/v3"
+	"github.com/dsctl/dsctl/internal/errkind"
+	"github.com/dsctl/dsctl/internal/fsx"
+)
+
+// LockFileName is the lock file beside dsctl.yaml.
+const LockFileName = "dsctl.lock"
+
+// LockVersion is the dsctl.lock format version this dsctl writes and reads.
+const LockVersion = 1
+
+// DefaultVendorDir is where pull unpacks packages, relative to the lock's folder.
+const DefaultVendorDir = "contracts/vendor"
+
+// Lock is dsctl.lock: the exact version and digests of every pulled contract.
+type Lock struct {
+	Version   int                  `json:"version"`
+	Contracts map[string]LockEntry `json:"contracts"`
+}
+
+// LockEntry pins one contract.
+type LockEntry struct {
+	Version string `json:"version"`
+	// Digest is the OCI manifest digest of the version in the registry.
+	Digest string `json:"digest"`
+	// Archive is the digest of the package archive; verify re-packs the vendored
+	// folder and compares with it.
+	Archive string `json:"archive,omitempty"`
+	// Registry is the store reference the package was pulled from.
+	Registry string `json:"registry"`
+}
+
+// LoadLock reads dsctl.lock at path; a missing file is an empty lock.
+func LoadLock(path string) (*Lock, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		if errors.Is(err, fs.ErrNotExist) {
+			return &Lock{Version: LockVersion, Contracts: map[string]LockEntry{}}, nil
+		}
+		return nil, errkind.InputAt(path, 0, 0, fmt.Errorf("read lock: %w", unwrapPath(err)))
+	}
+	return ParseLock(path, data)
+}
+
+// ParseLock decodes dsctl.lock bytes; path names the file in errors.
+func ParseLock(path string, data []byte) (*Lock, error) {
+	var probe struct {
+		Version *int `json:"version"`
+	}
+	if err := json.Unmarshal(data, &probe); err != nil {
+		return nil, errkind.InputAt(path, 0, 0, fmt.Errorf("invalid JSON: %w", err))
+	}
+	if probe.Version == nil {
+		return nil, errkind.InputAt(path, 0, 0, errors.New("missing version"))
+	}
+	if *probe.Version != LockVersion {
+		return nil, errkind.InputAt(path, 0, 0, fmt.Errorf("unsupported lock version %d (this dsctl reads %d)", *probe.Version, LockVersion))
+	}
+	var l Lock
+	dec := json.NewDecoder(bytesReader(data))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&l); err != nil {
+		return nil, errkind.InputAt(path, 0, 0, fmt.Errorf("invalid lock: %w", err))
+	}
+	if l.Contracts == nil {
+		l.Contracts = map[string]LockEntry{}
+	}
+	for name, e := range l.Contracts {
+		if e.Version == "" || e.Digest == "" {
+			return nil, errkind.InputAt(path, 0, 0, fmt.Errorf("contract %s: needs version and digest", name))
+		}
+	}
+	return &l, nil
+}
+
+// Marshal encodes the lock deterministically (sorted keys, two-space indent, final newline).
+func (l *Lock) Marshal() ([]byte, error) {
+	if l.Contracts == nil {
+		l.Contracts = map[string]LockEntry{}
+	}
+	l.Version = LockVersion
+	b, err := json.MarshalIndent(l, "", "  ")
+	if err != nil {
+		return nil, fmt.Errorf("encode lock: %w", err)
+	}
+	return append(b, '\n'), nil
+}
+
+// Save writes the lock atomically (unchanged content is not rewritten).
+func (l *Lock) Save(path string) error {
+	b, err := l.Marshal()
+	if err != nil {
+		return err
+	}
+	if err := fsx.WriteFileAtomic(path, b, 0o644); err != nil {
+		return errkind.Envf("write %s: %w", path, err)
+	}
+	return nil
+}
+
+// Names returns the locked contract names, sorted.
+func (l *Lock) Names() []string {
+	ns := make([]string, 0, len(l.Contracts))
+	for n := range l.Contracts {
+		ns = append(ns, n)
+	}
+	sort.Strings(ns)
+	return ns
+}
+
+// Vendored returns the vendored package of a locked contract whose version
+// satisfies constraint ("" or "*" accepts any): lockPath is dsctl.lock and
+// vendorDir the vendor folder (DefaultVendorDir beside the lock when empty).
+// It is how contract:NAME@CONSTRAINT#API references resolve without a registry.
+func Vendored(lockPath, vendorDir, name, constraint string) (*Contract, LockEntry, error) {
+	l, err := LoadLock(lockPath)
+	if err != nil {
+		return nil, LockEntry{}, err
+	}
+	e, ok := l.Contracts[name]
+	if !ok {
+		return nil, e, errkind.InputAt(lockPath, 0, 0, fmt.Errorf("contract %s is not in the lock; run 'dsctl contract pull %s@%s'", name, name, orAny(constraint)))
+	}
+	if constraint != "" && constraint != "*" {
+		cs, err := semver.NewConstraint(constraint)
+		if err != nil {
+			return nil, e, errkind.Inputf("contract %s: invalid constraint %q: %w", name, constraint, err)
+		}
+		v, err := semver.NewVersion(e.Version)
+		if err != nil {
+			return nil, e, errkind.InputAt(lockPath, 0, 0, fmt.Errorf("contract %s: invalid version %q", name, e.Version))
+		}
+		if !cs.Check(v) {
+			return nil, e, errkind.InputAt(lockPath, 0, 0, fmt.Errorf("contract %s is locked at %s, which does not satisfy %s; run 'dsctl contract pull %s@%s'", name, e.Version, constraint, name, constraint))
+		}
+	}
+	if vendorDir == "" {
+		vendorDir = filepath.Join(filepath.Dir(lockPath), DefaultVendorDir)
+	}
+	c, err := Load(filepath.Join(vendorDir, name))
+	if err != nil {
+		return nil, e, err
+	}
+	return c, e, nil
+}
+
+func orAny(c string) string {
+	if c == "" {
+		return "*"
+	}
+	return c
+}
