@@ -1,0 +1,393 @@
+package registry
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"net/url"
+	"os"
+	"regexp"
+	"sort"
+	"strconv"
+	"strings"
+	"sync"
+
+	"github.com/dsctl/dsctl/internal/errkind"
+	"oras.land/oras-go/v2/errdef"
+	orasreg "oras.land/oras-go/v2/registry"
+	"oras.land/oras-go/v2/registry/remote"
+	"oras.land/oras-go/v2/registry/remote/auth"
+)
+
+// RemoteScheme prefixes a remote registry reference: oci://HOST[:PORT]/PREFIX.
+const RemoteScheme = "oci://"
+
+// EnvInsecureRegistries lists the hosts (comma or space separated, "host" or
+// "host:port") that may be reached over plain HTTP although they are not loopback.
+const EnvInsecureRegistries = "DSCTL_INSECURE_REGISTRIES"
+
+// repoPathRegexp is the OCI distribution grammar of a repository path.
+var repoPathRegexp = regexp.MustCompile(`^[a-z0-9]+(?:(?:[._]|__|[-]*)[a-z0-9]+)*(?:/[a-z0-9]+(?:(?:[._]|__|[-]*)[a-z0-9]+)*)*$`)
+
+// IsRemoteRef reports whether ref names a remote registry (oci://...).
+func IsRemoteRef(ref string) bool { return strings.HasPrefix(ref, RemoteScheme) }
+
+// RemoteRef is a parsed oci://HOST[:PORT]/PREFIX store reference. Every contract
+// NAME lives in the repository PREFIX/NAME (or NAME when the prefix is empty).
+type RemoteRef struct {
+	// Host is HOST or HOST:PORT, lower case; IPv6 literals keep their brackets.
+	Host string
+	// Prefix is the repository path prefix without slashes at either end; may be empty.
+	Prefix string
+}
+
+// ParseRemoteRef parses oci://HOST[:PORT][/PREFIX]. Credentials, queries,
+// fragments, tags and digests are refused: a store reference names a place,
+// and secrets never go into it. Errors are input errors (exit 2).
+func ParseRemoteRef(s string) (RemoteRef, error) {
+	bad := func(format string, args ...any) (RemoteRef, error) {
+		return RemoteRef{}, errkind.Inputf("registry reference %q: %s", redactRef(s), fmt.Sprintf(format, args...))
+	}
+	if !IsRemoteRef(s) {
+		return bad("want %sHOST[:PORT]/PREFIX", RemoteScheme)
+	}
+	rest := strings.TrimPrefix(s, RemoteScheme)
+	hostPart, prefix, _ := strings.Cut(rest, "/")
+	if strings.Contains(hostPart, "@") {
+		return bad("credentials do not belong in a reference; use DSCTL_REGISTRY_USERNAME/DSCTL_REGISTRY_PASSWORD or the Docker config (docker login)")
+	}
+	if strings.ContainsAny(rest, "?#") {
+		return bad("queries and fragments are not allowed")
+	}
+	if hostPart == "" {
+		return bad("missing host")
+	}
+	u, err := url.Parse("https://" + hostPart)
+	if err != nil || u.Host != hostPart || u.Hostname() == "" {
+		return bad("invalid host %q", hostPart)
+	}
+	if p := u.Port(); p != "" {
+		n, err := strconv.Atoi(p)
+		if err != nil || n < 1 || n > 65535 {
+			return bad("invalid port %q", p)
+		}
+	} else if strings.HasSuffix(hostPart, ":") {
+		return bad("empty port")
+	}
+	prefix = strings.TrimSuffix(prefix, "/")
+	if prefix != "" && !repoPathRegexp.MatchString(prefix) {
+		if strings.ContainsAny(prefix, ":@") {
+			return bad("a store reference names a repository prefix, not a tag or digest")
+		}
+		return bad("invalid repository prefix %q: lower-case letters, digits and . _ - separated by /", prefix)
+	}
+	return RemoteRef{Host: strings.ToLower(hostPart), Prefix: prefix}, nil
+}
+
+// redactRef removes anything that looks like userinfo from a reference before it is printed.
+func redactRef(s string) string {
+	rest, ok := strings.CutPrefix(s, RemoteScheme)
+	if !ok {
+		return s
+	}
+	host, path, hasPath := strings.Cut(rest, "/")
+	if i := strings.LastIndex(host, "@"); i >= 0 {
+		host = "REDACTED@" + host[i+1:]
+	}
+	if hasPath {
+		return RemoteScheme + host + "/" + path
+	}
+	return RemoteScheme + host
+}
+
+// String returns the reference as the user writes it.
+func (r RemoteRef) String() string {
+	if r.Prefix == "" {
+		return RemoteScheme + r.Host
+	}
+	return RemoteScheme + r.Host + "/" + r.Prefix
+}
+
+// Repository returns the repository path of contract name.
+func (r RemoteRef) Repository(name string) string {
+	if r.Prefix == "" {
+		return name
+	}
+	return r.Prefix + "/" + name
+}
+
+// Hostname is Host without the port.
+func (r RemoteRef) Hostname() string {
+	h := r.Host
+	if host, _, err := net.SplitHostPort(h); err == nil {
+		return host
+	}
+	return strings.Trim(h, "[]")
+}
+
+// IsLoopback reports whether the host is localhost or a loopback address.
+func (r RemoteRef) IsLoopback() bool {
+	h := r.Hostname()
+	if h == "localhost" || strings.HasSuffix(h, ".localhost") {
+		return true
+	}
+	ip := net.ParseIP(h)
+	return ip != nil && ip.IsLoopback()
+}
+
+// AllowPlainHTTP reports whether plain HTTP may be used for this host: loopback
+// hosts always, others only when insecure (the value of
+// DSCTL_INSECURE_REGISTRIES) lists the host or host:port.
+func (r RemoteRef) AllowPlainHTTP(insecure string) bool {
+	if r.IsLoopback() {
+		return true
+	}
+	for _, h := range strings.FieldsFunc(insecure, func(c rune) bool { return c == ',' || c == ' ' || c == '\t' || c == '\n' }) {
+		h = strings.ToLower(strings.TrimSuffix(strings.TrimPrefix(strings.TrimPrefix(h, "http://"), "https://"), "/"))
+		if h == r.Host || h == r.Hostname() {
+			return true
+		}
+	}
+	return false
+}
+
+// RemoteOptions configure how a remote registry is reached.
+type RemoteOptions struct {
+	// PlainHTTP uses http:// instead of https://. Allowed only for loopback hosts
+	// and the hosts listed in DSCTL_INSECURE_REGISTRIES.
+	PlainHTTP bool
+	// Retry bounds timeouts and retries; zero fields take the defaults.
+	Retry RetryPolicy
+	// Getenv reads the environment (credentials, DOCKER_CONFIG, HOME,
+	// DSCTL_INSECURE_REGISTRIES); nil means os.Getenv.
+	Getenv func(string) string
+	// Credential overrides the credential lookup (tests); nil means
+	// DSCTL_REGISTRY_USERNAME/PASSWORD, else the Docker config.
+	Credential auth.CredentialFunc
+	// Transport is the base HTTP transport (tests); nil means a tuned clone of
+	// http.DefaultTransport.
+	Transport http.RoundTripper
+	// UserAgent is sent with every request; empty means "dsctl".
+	UserAgent string
+	// Log receives one line per retry (never credentials); nil discards.
+	Log io.Writer
+}
+
+// Remote is a connection to one remote OCI registry under a repository prefix.
+type Remote struct {
+	ref    RemoteRef
+	opts   RemoteOptions
+	policy RetryPolicy
+	client *auth.Client
+	// credSource says where credentials come from, for error messages (never the secret).
+	credSource string
+	log        func(string, ...any)
+}
+
+// NewRemote prepares a connection to ref (no network traffic yet). It refuses
+// plain HTTP to a non-loopback host that DSCTL_INSECURE_REGISTRIES does not list.
+func NewRemote(ref RemoteRef, opts RemoteOptions) (*Remote, error) {
+	getenv := opts.Getenv
+	if getenv == nil {
+		getenv = os.Getenv
+	}
+	opts.Getenv = getenv
+	if opts.PlainHTTP && !ref.AllowPlainHTTP(getenv(EnvInsecureRegistries)) {
+		return nil, &errkind.Error{Kind: errkind.Input,
+			Err:  fmt.Errorf("registry %s: --plain-http is only allowed for loopback hosts", ref.Host),
+			Hint: fmt.Sprintf("use TLS, or list the host in %s=%s if you accept unencrypted traffic", EnvInsecureRegistries, ref.Host)}
+	}
+	policy := opts.Retry.withDefaults()
+	cred, source, err := credentialFunc(ref, opts)
+	if err != nil {
+		return nil, err
+	}
+	base := opts.Transport
+	if base == nil {
+		base = defaultTransport(policy)
+	}
+	ua := opts.UserAgent
+	if ua == "" {
+		ua = "dsctl"
+	}
+	log := logger(opts.Log)
+	client := &auth.Client{
+		Client:     &http.Client{Transport: &retryTransport{base: base, policy: policy, logf: log}},
+		Header:     http.Header{"User-Agent": {ua}},
+		Credential: cred,
+		Cache:      auth.NewCache(),
+	}
+	return &Remote{ref: ref, opts: opts, policy: policy, client: client, credSource: source, log: log}, nil
+}
+
+func logger(w io.Writer) func(string, ...any) {
+	if w == nil {
+		return nil
+	}
+	var mu sync.Mutex
+	return func(format string, args ...any) {
+		mu.Lock()
+		defer mu.Unlock()
+		fmt.Fprintf(w, "warning: "+format+"\n", args...)
+	}
+}
+
+func (r *Remote) logf(format string, args ...any) {
+	if r.log != nil {
+		r.log(format, args...)
+	}
+}
+
+func init() { OpenRemote = openRemote }
+
+// openRemote opens an oci:// reference as a Store (Open calls it).
+func openRemote(ref string, opts Options) (Store, error) {
+	rr, err := ParseRemoteRef(ref)
+	if err != nil {
+		return nil, err
+	}
+	r, err := NewRemote(rr, RemoteOptions{
+		PlainHTTP: opts.PlainHTTP,
+		Retry:     RetryPolicy{Retries: opts.Retries, Timeout: opts.Timeout},
+		Log:       opts.Log,
+	})
+	if err != nil {
+		return nil, err
+	}
+	return r.Store(), nil
+}
+
+// Store returns the contract Store over this registry: one repository per
+// contract name under the prefix. No lock: the registry is shared, so a lost
+// race is detected after the push instead (see TargetStore.Push).
+func (r *Remote) Store() *TargetStore {
+	return NewTargetStore(r.ref.String(), func(ctx context.Context, name string) (Target, error) {
+		t, err := r.Target(ctx, name)
+		if err != nil {
+			return nil, err
+		}
+		return t, nil
+	}, r.Names)
+}
+
+// Ref returns the parsed reference.
+func (r *Remote) Ref() RemoteRef { return r.ref }
+
+// repository returns the oras repository for contract name.
+func (r *Remote) repository(name string) (*remote.Repository, error) {
+	path := r.ref.Repository(name)
+	if !repoPathRegexp.MatchString(path) {
+		return nil, errkind.Inputf("registry %s: invalid repository name %q", r.ref.Host, path)
+	}
+	repo := &remote.Repository{
+		Client:    r.client,
+		Reference: orasreg.Reference{Registry: r.ref.Host, Repository: path},
+		PlainHTTP: r.opts.PlainHTTP,
+		// dsctl never deletes: yanks are tombstones, and a referrers index that
+		// is replaced is left for the registry's garbage collection.
+		SkipReferrersGC: true,
+	}
+	return repo, nil
+}
+
+// Target returns the OCI target (a retrying, verifying wrapper around the
+// registry's repository) that holds contract name.
+func (r *Remote) Target(ctx context.Context, name string) (*RemoteTarget, error) {
+	repo, err := r.repository(name)
+	if err != nil {
+		return nil, err
+	}
+	return &RemoteTarget{repo: repo, remote: r}, nil
+}
+
+// Names lists the contract names under the prefix with the catalog API. Many
+// hosted registries (GHCR, ECR with restricted policies) do not offer the
+// catalog; the error then says so.
+func (r *Remote) Names(ctx context.Context) ([]string, error) {
+	reg := &remote.Registry{RepositoryOptions: remote.RepositoryOptions{
+		Client:    r.client,
+		Reference: orasreg.Reference{Registry: r.ref.Host},
+		PlainHTTP: r.opts.PlainHTTP,
+	}}
+	prefix := ""
+	if r.ref.Prefix != "" {
+		prefix = r.ref.Prefix + "/"
+	}
+	var names []string
+	err := r.call(ctx, "list repositories (catalog API)", func(ctx context.Context) error {
+		names = names[:0]
+		return reg.Repositories(ctx, "", func(repos []string) error {
+			for _, repo := range repos {
+				rest, ok := strings.CutPrefix(repo, prefix)
+				if ok && rest != "" && !strings.Contains(rest, "/") {
+					names = append(names, rest)
+				}
+			}
+			return nil
+		})
+	})
+	if err != nil {
+		var er *errorResponse
+		if errors.As(err, &er) && (er.StatusCode == http.StatusNotFound || er.StatusCode == http.StatusMethodNotAllowed) {
+			return nil, errkind.Envf("registry %s does not offer the catalog API; name the contract explicitly", r.ref.Host)
+		}
+		return nil, err
+	}
+	sort.Strings(names)
+	return names, nil
+}
+
+// PingResult reports what a ping found.
+type PingResult struct {
+	// Ref is the store reference (no credentials).
+	Ref string `json:"ref"`
+	// URL is the base URL that was reached.
+	URL string `json:"url"`
+	// Reachable is true when the registry answered the /v2/ endpoint.
+	Reachable bool `json:"reachable"`
+	// Auth is "anonymous" (no credentials needed or used) or "authenticated".
+	Auth string `json:"auth"`
+	// Credentials says where credentials came from ("none", "environment", "docker config").
+	Credentials string `json:"credentials"`
+	// Attempts is how many HTTP attempts the ping took (retries included).
+	Attempts int `json:"attempts"`
+}
+
+// Ping checks that the registry answers the OCI distribution API and that the
+// credentials (if any) are accepted. Failures are environment errors (exit 3)
+// that name the host and the cause, never the secret.
+func (r *Remote) Ping(ctx context.Context) (PingResult, error) {
+	res := PingResult{Ref: r.ref.String(), URL: r.baseURL(), Credentials: r.credSource, Auth: "anonymous"}
+	reg := &remote.Registry{RepositoryOptions: remote.RepositoryOptions{
+		Client:    r.client,
+		Reference: orasreg.Reference{Registry: r.ref.Host},
+		PlainHTTP: r.opts.PlainHTTP,
+	}}
+	st := &callStats{}
+	err := r.call(withStats(ctx, st), "ping", func(ctx context.Context) error {
+		err := reg.Ping(ctx)
+		if errors.Is(err, errdef.ErrNotFound) {
+			return fmt.Errorf("%s does not serve the OCI distribution API (/v2/ answered 404)", r.baseURL())
+		}
+		return err
+	})
+	res.Attempts = st.total()
+	if err != nil {
+		return res, err
+	}
+	res.Reachable = true
+	if st.sawAuthChallenge() {
+		res.Auth = "authenticated"
+	}
+	return res, nil
+}
+
+func (r *Remote) baseURL() string {
+	if r.opts.PlainHTTP {
+		return "http://" + r.ref.Host + "/v2/"
+	}
+	return "https://" + r.ref.Host + "/v2/"
+}

@@ -1,0 +1,181 @@
+package registry
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"strings"
+
+	"github.com/dsctl/dsctl/internal/errkind"
+	ocispec "github.com/opencontainers/image-spec/specs-go/v1"
+	"oras.land/oras-go/v2/content"
+	"oras.land/oras-go/v2/errdef"
+	"oras.land/oras-go/v2/registry/remote"
+)
+
+// maxRemoteContent bounds what one remote call reads into memory (contract
+// packages are small; this only stops a hostile registry).
+const maxRemoteContent = 256 << 20
+
+// RemoteTarget is the Target of one contract name on a remote registry: the
+// oras-go repository, with every call bounded and retried (RetryPolicy),
+// content read whole and verified against its digest before it is returned,
+// and pushes made safe to repeat. It satisfies Target and registry.ReferrerLister
+// (the referrers API where the registry has it, the tag-schema fallback otherwise).
+type RemoteTarget struct {
+	repo   *remote.Repository
+	remote *Remote
+}
+
+var _ Target = (*RemoteTarget)(nil)
+
+// Repository is the repository path (PREFIX/NAME).
+func (t *RemoteTarget) Repository() string { return t.repo.Reference.Repository }
+
+func short(d fmt.Stringer) string {
+	s := d.String()
+	if i := strings.IndexByte(s, ':'); i >= 0 && len(s) > i+13 {
+		return s[:i+13]
+	}
+	return s
+}
+
+func kindOf(desc ocispec.Descriptor) string {
+	switch desc.MediaType {
+	case ocispec.MediaTypeImageManifest, ocispec.MediaTypeImageIndex, "application/vnd.oci.artifact.manifest.v1+json",
+		"application/vnd.docker.distribution.manifest.v2+json", "application/vnd.docker.distribution.manifest.list.v2+json":
+		return "manifest"
+	}
+	return "blob"
+}
+
+// Fetch reads the content whole, verifies size and digest, and retries when
+// the bytes were cut short or corrupted on the way.
+func (t *RemoteTarget) Fetch(ctx context.Context, desc ocispec.Descriptor) (io.ReadCloser, error) {
+	if desc.Size > maxRemoteContent {
+		return nil, errkind.Envf("registry %s: %s %s is %d bytes, more than dsctl reads (%d)", t.remote.ref.Host, kindOf(desc), desc.Digest, desc.Size, maxRemoteContent)
+	}
+	var data []byte
+	err := t.remote.call(ctx, "fetch "+kindOf(desc)+" "+short(desc.Digest), func(ctx context.Context) error {
+		rc, err := t.repo.Fetch(ctx, desc)
+		if err != nil {
+			return err
+		}
+		defer rc.Close()
+		data, err = content.ReadAll(rc, desc)
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	return io.NopCloser(bytes.NewReader(data)), nil
+}
+
+// Push uploads the content (read into memory so that it can be sent again).
+// It is safe to repeat: content that already exists counts as pushed, and an
+// upload whose answer was lost is checked with Exists before it is retried.
+func (t *RemoteTarget) Push(ctx context.Context, desc ocispec.Descriptor, r io.Reader) error {
+	if desc.Size > maxRemoteContent {
+		return errkind.Envf("registry %s: %s %s is %d bytes, more than dsctl pushes (%d)", t.remote.ref.Host, kindOf(desc), desc.Digest, desc.Size, maxRemoteContent)
+	}
+	data, err := content.ReadAll(r, desc)
+	if err != nil {
+		return fmt.Errorf("read %s %s: %w", kindOf(desc), desc.Digest, err)
+	}
+	return t.remote.call(ctx, "push "+kindOf(desc)+" "+short(desc.Digest), func(ctx context.Context) error {
+		err := t.repo.Push(ctx, desc, bytes.NewReader(data))
+		if err == nil || errors.Is(err, errdef.ErrAlreadyExists) {
+			return nil
+		}
+		// The upload may have completed although its answer was lost. The
+		// check has its own stats so that it does not hide the failure above.
+		if ok, exErr := t.repo.Exists(withStats(ctx, &callStats{}), desc); exErr == nil && ok {
+			return nil
+		}
+		return err
+	})
+}
+
+// Exists reports whether the content is in the repository.
+func (t *RemoteTarget) Exists(ctx context.Context, desc ocispec.Descriptor) (bool, error) {
+	var ok bool
+	err := t.remote.call(ctx, "check "+kindOf(desc)+" "+short(desc.Digest), func(ctx context.Context) error {
+		var err error
+		ok, err = t.repo.Exists(ctx, desc)
+		return err
+	})
+	return ok, err
+}
+
+// Resolve resolves a tag (or digest) to a manifest descriptor.
+func (t *RemoteTarget) Resolve(ctx context.Context, reference string) (ocispec.Descriptor, error) {
+	var desc ocispec.Descriptor
+	err := t.remote.call(ctx, "resolve "+t.repo.Reference.Repository+":"+reference, func(ctx context.Context) error {
+		var err error
+		desc, err = t.repo.Resolve(ctx, reference)
+		return err
+	})
+	return desc, err
+}
+
+// Tag points reference at the manifest desc: the manifest is fetched and
+// verified, then pushed under the tag (one idempotent PUT, retried as a whole).
+func (t *RemoteTarget) Tag(ctx context.Context, desc ocispec.Descriptor, reference string) error {
+	rc, err := t.Fetch(ctx, desc)
+	if err != nil {
+		return err
+	}
+	data, err := io.ReadAll(rc)
+	if err != nil {
+		return fmt.Errorf("read manifest %s: %w", desc.Digest, err)
+	}
+	return t.remote.call(ctx, "tag "+t.repo.Reference.Repository+":"+reference, func(ctx context.Context) error {
+		return t.repo.PushReference(ctx, desc, bytes.NewReader(data), reference)
+	})
+}
+
+// Tags lists every tag (all pages, retried as a whole), then calls fn once.
+func (t *RemoteTarget) Tags(ctx context.Context, last string, fn func(tags []string) error) error {
+	var all []string
+	err := t.remote.call(ctx, "list tags of "+t.repo.Reference.Repository, func(ctx context.Context) error {
+		all = all[:0]
+		return t.repo.Tags(ctx, last, func(tags []string) error {
+			all = append(all, tags...)
+			return nil
+		})
+	})
+	if err != nil {
+		return err
+	}
+	return fn(all)
+}
+
+// Referrers lists the manifests whose subject is desc, filtered by
+// artifactType: the referrers API where the registry has it, else the
+// tag-schema fallback (a sha256-<hex> index tag), both handled by oras-go.
+func (t *RemoteTarget) Referrers(ctx context.Context, desc ocispec.Descriptor, artifactType string, fn func(referrers []ocispec.Descriptor) error) error {
+	var all []ocispec.Descriptor
+	err := t.remote.call(ctx, "list referrers of "+short(desc.Digest), func(ctx context.Context) error {
+		all = all[:0]
+		return t.repo.Referrers(ctx, desc, artifactType, func(refs []ocispec.Descriptor) error {
+			all = append(all, refs...)
+			return nil
+		})
+	})
+	if err != nil {
+		return err
+	}
+	return fn(all)
+}
+
+// Predecessors returns the referrers of desc (every artifact type).
+func (t *RemoteTarget) Predecessors(ctx context.Context, desc ocispec.Descriptor) ([]ocispec.Descriptor, error) {
+	var out []ocispec.Descriptor
+	err := t.Referrers(ctx, desc, "", func(refs []ocispec.Descriptor) error {
+		out = refs
+		return nil
+	})
+	return out, err
+}
