@@ -43,7 +43,7 @@ if has compat check; then
 fi
 
 if has hash-assets; then
-  run hash-assets web --out web/public --plan web/public/upload-plan.json
-  run hash-assets web --out web/public             # idempotent: nothing rewritten
-  run hash-assets verify web/public
+  run hash-assets web --out .dsctl/public --plan .dsctl/upload-plan.json
+  run hash-assets web --out .dsctl/public          # idempotent: nothing rewritten
+  run hash-assets verify .dsctl/public
 fi
