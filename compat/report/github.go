@@ -1,0 +1,106 @@
+package report
+
+import (
+	"io"
+	"strconv"
+	"strings"
+
+	"github.com/dsctl/dsctl/compat"
+)
+
+// GitHub prints GitHub Actions workflow commands, one annotation per change:
+// ::error for major, ::warning for minor, ::notice for patch (and for waived
+// changes), placed on the change's file and line, then one verdict line.
+type GitHub struct{}
+
+// Print implements Printer.
+func (GitHub) Print(w io.Writer, reports []*compat.Report) error {
+	ew := &errWriter{w: w}
+	for _, r := range reports {
+		for _, c := range r.Changes {
+			level := "notice"
+			switch {
+			case c.Waived != "":
+			case c.Impact == compat.Major:
+				level = "error"
+			case c.Impact == compat.Minor:
+				level = "warning"
+			}
+			props := [][2]string{}
+			if c.Location != nil {
+				if f := AnnotationPath(c.Location.File); f != "" {
+					props = append(props, [2]string{"file", f})
+					if c.Location.Line > 0 {
+						props = append(props, [2]string{"line", strconv.Itoa(c.Location.Line)})
+						if c.Location.Column > 0 {
+							props = append(props, [2]string{"col", strconv.Itoa(c.Location.Column)})
+						}
+					}
+				}
+			}
+			props = append(props, [2]string{"title", c.ID + " (" + c.Impact.String() + ")"})
+			msg := c.Message
+			if c.Path != "" {
+				msg = c.Path + ": " + msg
+			}
+			if len(c.Operations) > 0 {
+				msg += " (" + operationsSummary(c.Operations) + ": " + strings.Join(c.Operations, ", ") + ")"
+			}
+			if c.Against != "" {
+				msg += " (against " + c.Against + ")"
+			}
+			if c.Waived != "" {
+				msg += " (waived: " + c.Waived + ")"
+			}
+			ew.printf("%s\n", workflowCommand(level, props, msg))
+		}
+		level := "notice"
+		if Failed(r) {
+			level = "error"
+		}
+		props := [][2]string{{"title", "dsctl compat"}}
+		if versionTooSmall(r) {
+			props = [][2]string{{"title", VersionRuleID}}
+		}
+		msg := Verdict(r)
+		if s := Subject(r); s != "" {
+			msg = s + ": " + msg
+		}
+		ew.printf("%s\n", workflowCommand(level, props, msg))
+	}
+	return ew.err
+}
+
+// workflowCommand formats ::level prop=value,...::message with GitHub's escaping.
+func workflowCommand(level string, props [][2]string, msg string) string {
+	var b strings.Builder
+	b.WriteString("::")
+	b.WriteString(level)
+	for i, p := range props {
+		if i == 0 {
+			b.WriteByte(' ')
+		} else {
+			b.WriteByte(',')
+		}
+		b.WriteString(p[0])
+		b.WriteByte('=')
+		b.WriteString(escapeProperty(p[1]))
+	}
+	b.WriteString("::")
+	b.WriteString(escapeData(msg))
+	return b.String()
+}
+
+// escapeData escapes a workflow command's message as the Actions toolkit does.
+func escapeData(s string) string {
+	s = strings.ReplaceAll(s, "%", "%25")
+	s = strings.ReplaceAll(s, "\r", "%0D")
+	return strings.ReplaceAll(s, "\n", "%0A")
+}
+
+// escapeProperty escapes a workflow command's property value: as data, plus ':' and ','.
+func escapeProperty(s string) string {
+	s = escapeData(s)
+	s = strings.ReplaceAll(s, ":", "%3A")
+	return strings.ReplaceAll(s, ",", "%2C")
+}

@@ -1,0 +1,152 @@
+package report
+
+import (
+	"fmt"
+	"io"
+	"strings"
+
+	"github.com/dsctl/dsctl/compat"
+)
+
+// Markdown prints GitHub-flavoured markdown for pull-request comments and
+// $GITHUB_STEP_SUMMARY: a verdict heading, the comparison, a table of changes
+// (folded into <details> beyond CollapseAfter rows) and the operations each
+// shared-schema change affects.
+type Markdown struct {
+	CollapseAfter int
+}
+
+// Print implements Printer.
+func (m Markdown) Print(w io.Writer, reports []*compat.Report) error {
+	ew := &errWriter{w: w}
+	if len(reports) > 1 {
+		icon := ":white_check_mark:"
+		if AnyFailed(reports) {
+			icon = ":x:"
+		}
+		ew.printf("## %s dsctl compat: %s\n\n", icon, mdText(SetVerdict(reports)))
+	}
+	level := "##"
+	if len(reports) > 1 {
+		level = "###"
+	}
+	for _, r := range reports {
+		m.printOne(ew, r, level)
+	}
+	return ew.err
+}
+
+func (m Markdown) printOne(ew *errWriter, r *compat.Report, level string) {
+	icon := ":white_check_mark:"
+	switch {
+	case Failed(r):
+		icon = ":x:"
+	case r.RequiredBump == compat.Major && r.Mode != compat.NoneMode:
+		icon = ":warning:"
+	}
+	ew.printf("%s %s %s\n\n", level, icon, mdText("Compatibility: "+Verdict(r)))
+	var meta []string
+	if r.Old != "" {
+		meta = append(meta, mdCode(r.Old)+" → "+mdCode(r.New))
+	} else if r.New != "" {
+		meta = append(meta, mdCode(r.New))
+	}
+	for _, p := range []string{r.Kind, string(r.Mode), string(r.Policy)} {
+		if p != "" {
+			meta = append(meta, p)
+		}
+	}
+	if len(meta) > 0 {
+		ew.printf("%s\n\n", strings.Join(meta, " · "))
+	}
+	if len(r.Changes) == 0 {
+		ew.printf("No changes.\n\n")
+		return
+	}
+	counts := map[compat.Impact]int{}
+	for _, c := range r.Changes {
+		counts[c.Impact]++
+	}
+	var parts []string
+	for _, imp := range []compat.Impact{compat.Major, compat.Minor, compat.Patch} {
+		if counts[imp] > 0 {
+			parts = append(parts, fmt.Sprintf("%d %s", counts[imp], imp))
+		}
+	}
+	summary := fmt.Sprintf("%d %s (%s)", len(r.Changes), plural(len(r.Changes), "change", "changes"), strings.Join(parts, ", "))
+	fold := len(r.Changes) > m.CollapseAfter
+	if fold {
+		ew.printf("<details>\n<summary>%s</summary>\n\n", htmlEscape(summary))
+	} else {
+		ew.printf("%s:\n\n", summary)
+	}
+	ew.printf("| Impact | Change | Location | Path | Message |\n")
+	ew.printf("|---|---|---|---|---|\n")
+	for _, c := range r.Changes {
+		impact := c.Impact.String()
+		if ChangeFails(r, c) {
+			impact = "**" + impact + "**"
+		}
+		msg := mdCell(c.Message)
+		if len(c.Operations) > 0 {
+			msg += " (" + operationsSummary(c.Operations) + ")"
+		}
+		if c.Against != "" {
+			msg += " (against " + mdCode(c.Against) + ")"
+		}
+		if c.Waived != "" {
+			impact = "~~" + c.Impact.String() + "~~"
+			msg += " — waived: " + mdCell(c.Waived)
+		}
+		ew.printf("| %s | %s | %s | %s | %s |\n", impact, mdCode(c.ID), mdCode(c.Location.String()), mdCode(c.Path), msg)
+	}
+	ew.printf("\n")
+	if fold {
+		ew.printf("</details>\n\n")
+	}
+	for _, c := range r.Changes {
+		if len(c.Operations) == 0 {
+			continue
+		}
+		ew.printf("<details>\n<summary><code>%s</code> at <code>%s</code> %s</summary>\n\n",
+			htmlEscape(c.ID), htmlEscape(c.Path), operationsSummary(c.Operations))
+		for _, op := range c.Operations {
+			ew.printf("- %s\n", mdCode(op))
+		}
+		ew.printf("\n</details>\n\n")
+	}
+}
+
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return one
+	}
+	return many
+}
+
+// mdCell makes text safe inside a table cell: no line breaks, no pipes, no HTML.
+func mdCell(s string) string {
+	s = htmlEscape(s)
+	s = strings.ReplaceAll(s, "\r\n", "<br>")
+	s = strings.ReplaceAll(s, "\n", "<br>")
+	return strings.ReplaceAll(s, "|", `\|`)
+}
+
+// mdText escapes text outside tables (headings).
+func mdText(s string) string {
+	return htmlEscape(strings.ReplaceAll(s, "\n", " "))
+}
+
+// mdCode renders s as inline code inside a table cell ("" stays empty).
+func mdCode(s string) string {
+	if s == "" {
+		return ""
+	}
+	s = strings.ReplaceAll(s, "`", "'")
+	s = strings.ReplaceAll(s, "\n", " ")
+	return "`" + strings.ReplaceAll(s, "|", `\|`) + "`"
+}
+
+var htmlReplacer = strings.NewReplacer("&", "&amp;", "<", "&lt;", ">", "&gt;")
+
+func htmlEscape(s string) string { return htmlReplacer.Replace(s) }

@@ -1,0 +1,264 @@
+// Package report prints the result of dsctl compat check in six formats, one
+// printer per file behind the Printer interface: text (for people, coloured
+// on a terminal), json (DESIGN.md's shape), markdown (pull-request comments
+// and $GITHUB_STEP_SUMMARY), github (workflow-command annotations), junit
+// (CI test reports, GitLab) and sarif (2.1.0, code-scanning tools).
+//
+// A check can hold several comparisons (a contract package with several
+// events, or one per earlier version); every printer takes a list of reports.
+// With one report, the json printer writes exactly DESIGN.md's object.
+//
+// Printers only format: they never decide the verdict. The version fields of
+// each report (From, To, Suggested, VersionOK) come from compat.Gate, and
+// Report.FailOn is the --fail-on threshold that compat.Failed uses.
+package report
+
+import (
+	"fmt"
+	"io"
+	"sort"
+	"strings"
+
+	"github.com/Masterminds/semver/v3"
+	"github.com/dsctl/dsctl/compat"
+	"github.com/dsctl/dsctl/internal/output"
+)
+
+// Printer writes a list of compatibility reports to w in one format.
+type Printer interface {
+	Print(w io.Writer, reports []*compat.Report) error
+}
+
+// Options configure the printers.
+type Options struct {
+	// Style colours the text printer; the zero value prints no colour.
+	Style output.Style
+	// CollapseAfter is how many changes the markdown printer shows before it folds
+	// the table into a <details> block; 0 means DefaultCollapseAfter.
+	CollapseAfter int
+}
+
+// DefaultCollapseAfter is the markdown printer's default fold threshold.
+const DefaultCollapseAfter = 10
+
+// Formats lists the printer names in help order.
+var Formats = []string{"text", "json", "markdown", "github", "junit", "sarif"}
+
+// New returns the printer named format.
+func New(format string, opts Options) (Printer, error) {
+	switch format {
+	case "text", "":
+		return Text{Style: opts.Style}, nil
+	case "json":
+		return JSON{}, nil
+	case "markdown":
+		n := opts.CollapseAfter
+		if n <= 0 {
+			n = DefaultCollapseAfter
+		}
+		return Markdown{CollapseAfter: n}, nil
+	case "github":
+		return GitHub{}, nil
+	case "junit":
+		return JUnit{}, nil
+	case "sarif":
+		return SARIF{}, nil
+	}
+	return nil, fmt.Errorf("unknown report format %q (want one of %s)", format, strings.Join(Formats, ", "))
+}
+
+// Failed reports whether the report fails the check (compat.Failed with the
+// report's own FailOn threshold).
+func Failed(r *compat.Report) bool { return compat.Failed(r, r.FailOn) }
+
+// AnyFailed reports whether any report fails the check.
+func AnyFailed(reports []*compat.Report) bool {
+	for _, r := range reports {
+		if Failed(r) {
+			return true
+		}
+	}
+	return false
+}
+
+// MaxBump is the largest required bump of a list of reports.
+func MaxBump(reports []*compat.Report) compat.Impact {
+	b := compat.None
+	for _, r := range reports {
+		if r.RequiredBump > b {
+			b = r.RequiredBump
+		}
+	}
+	return b
+}
+
+// ChangeFails reports whether a change is one that makes the report fail:
+// with a declared version, a change needing more than the declared bump; without
+// one, a change at or above the --fail-on threshold. Waived changes and mode
+// none never fail.
+func ChangeFails(r *compat.Report, c compat.Change) bool {
+	if c.Waived != "" || r.Mode == compat.NoneMode || c.Impact == compat.None {
+		return false
+	}
+	if r.VersionOK == nil {
+		return r.FailOn != compat.None && c.Impact >= r.FailOn
+	}
+	if *r.VersionOK {
+		return false
+	}
+	from, to := parseVersion(r.From), parseVersion(r.To)
+	if from == nil || to == nil {
+		return true
+	}
+	declared, err := compat.BumpBetween(from, to)
+	if err != nil {
+		return true // a lower version allows nothing
+	}
+	return compat.EffectiveBump(from, c.Impact) > declared
+}
+
+func parseVersion(s string) *semver.Version {
+	if s == "" {
+		return nil
+	}
+	v, err := semver.NewVersion(s)
+	if err != nil {
+		return nil
+	}
+	return v
+}
+
+// Verdict is the one-line summary of a report, for example
+// "requires a MAJOR bump: 1.2.0 → 2.0.0 (declared 1.3.0: too small)".
+func Verdict(r *compat.Report) string {
+	var b strings.Builder
+	from := parseVersion(r.From)
+	bump := r.RequiredBump
+	eff := compat.EffectiveBump(from, bump)
+	if bump == compat.None {
+		b.WriteString("no changes")
+	} else {
+		fmt.Fprintf(&b, "requires a %s bump", strings.ToUpper(eff.String()))
+		if eff != bump {
+			fmt.Fprintf(&b, " (%s changes below 1.0.0)", bump)
+		}
+	}
+	if r.From != "" && r.Suggested != "" {
+		fmt.Fprintf(&b, ": %s → %s", r.From, r.Suggested)
+	}
+	if r.To != "" && r.VersionOK != nil {
+		if *r.VersionOK {
+			fmt.Fprintf(&b, " (declared %s: ok)", r.To)
+		} else {
+			fmt.Fprintf(&b, " (declared %s: too small)", r.To)
+		}
+	}
+	if r.Mode == compat.NoneMode {
+		b.WriteString(" [mode none: reported, never fails]")
+	}
+	return b.String()
+}
+
+// SetVerdict summarises several reports in one line.
+func SetVerdict(reports []*compat.Report) string {
+	failed := 0
+	for _, r := range reports {
+		if Failed(r) {
+			failed++
+		}
+	}
+	bump := MaxBump(reports)
+	s := fmt.Sprintf("%d comparisons", len(reports))
+	if bump == compat.None {
+		s += ": no changes"
+	} else {
+		s += fmt.Sprintf(": the largest change is %s", bump)
+	}
+	if failed > 0 {
+		s += fmt.Sprintf("; %d failed", failed)
+	}
+	return s
+}
+
+// Subject names what a report compares: "OLD → NEW (kind, mode, policy)".
+func Subject(r *compat.Report) string {
+	var parts []string
+	for _, p := range []string{r.Kind, string(r.Mode), string(r.Policy)} {
+		if p != "" {
+			parts = append(parts, p)
+		}
+	}
+	s := ""
+	switch {
+	case r.Old != "" && r.New != "":
+		s = r.Old + " → " + r.New
+	case r.New != "":
+		s = r.New
+	}
+	if len(parts) > 0 {
+		if s != "" {
+			s += " "
+		}
+		s += "(" + strings.Join(parts, ", ") + ")"
+	}
+	return s
+}
+
+// AnnotationPath returns the repository path of a location's file for tools
+// that point at files (GitHub annotations, SARIF, JUnit): a "git:REF:" prefix is
+// dropped (the file at the ref is the same path in the checkout) and a leading
+// "./" too. Standard input has no path and gives "".
+func AnnotationPath(file string) string {
+	if rest, ok := strings.CutPrefix(file, "git:"); ok {
+		if _, p, ok := strings.Cut(rest, ":"); ok {
+			file = p
+		}
+	}
+	file = strings.TrimPrefix(file, "./")
+	if file == "<stdin>" || file == "-" {
+		return ""
+	}
+	return file
+}
+
+// RuleTitle turns a kebab-case rule id into a short sentence: "property-removed" → "Property removed".
+func RuleTitle(id string) string {
+	s := strings.ReplaceAll(id, "-", " ")
+	if s == "" {
+		return s
+	}
+	return strings.ToUpper(s[:1]) + s[1:]
+}
+
+// ruleIDs returns the sorted distinct change ids of the reports.
+func ruleIDs(reports []*compat.Report) []string {
+	seen := map[string]bool{}
+	var ids []string
+	for _, r := range reports {
+		for _, c := range r.Changes {
+			if !seen[c.ID] {
+				seen[c.ID] = true
+				ids = append(ids, c.ID)
+			}
+		}
+	}
+	sort.Strings(ids)
+	return ids
+}
+
+// operationsSummary is "affects N operations" (or "affects 1 operation").
+func operationsSummary(ops []string) string {
+	if len(ops) == 1 {
+		return "affects 1 operation"
+	}
+	return fmt.Sprintf("affects %d operations", len(ops))
+}
+
+// VersionRuleID is the id used by the annotation formats (github, junit,
+// sarif) for a declared version too small for the changes.
+const VersionRuleID = "version-bump-too-small"
+
+// versionTooSmall reports whether the report declares a version that is too small.
+func versionTooSmall(r *compat.Report) bool {
+	return r.Mode != compat.NoneMode && r.VersionOK != nil && !*r.VersionOK
+}

@@ -1,0 +1,115 @@
+package report
+
+import (
+	"fmt"
+	"io"
+	"strings"
+
+	"github.com/dsctl/dsctl/compat"
+	"github.com/dsctl/dsctl/internal/output"
+)
+
+// Text prints reports for people: a verdict line, the comparison, then each
+// change with its impact, id, location, path and message. Style colours it.
+type Text struct {
+	Style output.Style
+}
+
+// maxListedOperations is how many affected operations the text printer names.
+const maxListedOperations = 5
+
+// Print implements Printer.
+func (t Text) Print(w io.Writer, reports []*compat.Report) error {
+	ew := &errWriter{w: w}
+	for i, r := range reports {
+		if i > 0 {
+			ew.printf("\n")
+		}
+		t.printOne(ew, r)
+	}
+	if len(reports) > 1 {
+		st := t.Style
+		line := SetVerdict(reports)
+		if AnyFailed(reports) {
+			line = st.Red(line)
+		}
+		ew.printf("\n%s\n", st.Bold(line))
+	}
+	return ew.err
+}
+
+func (t Text) printOne(ew *errWriter, r *compat.Report) {
+	st := t.Style
+	verdict := Verdict(r)
+	switch {
+	case Failed(r):
+		verdict = st.Red(verdict)
+	case r.RequiredBump == compat.None:
+		verdict = st.Green(verdict)
+	}
+	ew.printf("%s\n", st.Bold(verdict))
+	if s := Subject(r); s != "" {
+		ew.printf("%s\n", st.Gray(s))
+	}
+	if len(r.Changes) == 0 {
+		return
+	}
+	ew.printf("\n")
+	idWidth := 0
+	for _, c := range r.Changes {
+		idWidth = max(idWidth, len(c.ID))
+	}
+	indent := strings.Repeat(" ", 2+5+2)
+	for _, c := range r.Changes {
+		impact := fmt.Sprintf("%-5s", c.Impact)
+		switch {
+		case c.Waived != "":
+			impact = st.Gray(impact)
+		case c.Impact == compat.Major:
+			impact = st.Red(impact)
+		case c.Impact == compat.Minor:
+			impact = st.Yellow(impact)
+		default:
+			impact = st.Gray(impact)
+		}
+		line := fmt.Sprintf("  %s  %-*s", impact, idWidth, c.ID)
+		if loc := c.Location.String(); loc != "" {
+			line += "  " + st.Cyan(loc)
+		}
+		if c.Path != "" {
+			line += "  " + c.Path
+		}
+		ew.printf("%s\n", strings.TrimRight(line, " "))
+		for _, l := range strings.Split(c.Message, "\n") {
+			ew.printf("%s%s\n", indent, l)
+		}
+		if len(c.Operations) > 0 {
+			listed := c.Operations
+			more := ""
+			if len(listed) > maxListedOperations {
+				more = fmt.Sprintf(", and %d more", len(listed)-maxListedOperations)
+				listed = listed[:maxListedOperations]
+			}
+			ew.printf("%s%s: %s%s\n", indent, operationsSummary(c.Operations), strings.Join(listed, ", "), more)
+		}
+		if c.Against != "" {
+			ew.printf("%s%s\n", indent, st.Gray("against "+c.Against))
+		}
+		if c.Waived != "" {
+			ew.printf("%s%s\n", indent, st.Gray("waived: "+c.Waived))
+		}
+	}
+}
+
+// errWriter keeps the first write error so printers can write line by line.
+type errWriter struct {
+	w   io.Writer
+	err error
+}
+
+func (e *errWriter) printf(format string, args ...any) {
+	if e.err != nil {
+		return
+	}
+	_, e.err = fmt.Fprintf(e.w, format, args...)
+}
