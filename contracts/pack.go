@@ -1,0 +1,239 @@
+package contracts
+
+import (
+	"archive/tar"
+	"bytes"
+	"compress/gzip"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"path"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/dsctl/dsctl/internal/errkind"
+)
+
+// Limits of an archive, on pack and on unpack.
+const (
+	// MaxFiles is the most files a package may hold.
+	MaxFiles = 10000
+	// MaxFileSize is the largest file a package may hold.
+	MaxFileSize = 16 << 20
+	// MaxPackageSize is the largest total (uncompressed) size of a package.
+	MaxPackageSize = 64 << 20
+)
+
+// fileMode is the mode of every archived file.
+const fileMode = 0o644
+
+// Files lists the files of a package folder that go into its archive, sorted:
+// every regular file, except hidden files and folders (a name starting with
+// '.'). Symbolic links and other special files are input errors: a package is
+// plain files only.
+func Files(fsys fs.FS, display string) ([]string, error) {
+	var files []string
+	var total int64
+	err := fs.WalkDir(fsys, ".", func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return errkind.InputAt(joinDisplay(display, p), 0, 0, fmt.Errorf("read package: %w", unwrapPath(err)))
+		}
+		if p == "." {
+			return nil
+		}
+		if strings.HasPrefix(d.Name(), ".") {
+			if d.IsDir() {
+				return fs.SkipDir
+			}
+			return nil
+		}
+		if d.IsDir() {
+			return nil
+		}
+		if !d.Type().IsRegular() {
+			return errkind.InputAt(joinDisplay(display, p), 0, 0, errors.New("not a regular file (links and special files cannot be packed)"))
+		}
+		fi, err := d.Info()
+		if err != nil {
+			return errkind.InputAt(joinDisplay(display, p), 0, 0, fmt.Errorf("stat: %w", unwrapPath(err)))
+		}
+		if fi.Size() > MaxFileSize {
+			return errkind.InputAt(joinDisplay(display, p), 0, 0, fmt.Errorf("file is %d bytes, more than the %d a package file may hold", fi.Size(), MaxFileSize))
+		}
+		total += fi.Size()
+		files = append(files, p)
+		if len(files) > MaxFiles {
+			return errkind.InputAt(display, 0, 0, fmt.Errorf("more than %d files in the package", MaxFiles))
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	if total > MaxPackageSize {
+		return nil, errkind.InputAt(display, 0, 0, fmt.Errorf("package is %d bytes, more than %d", total, MaxPackageSize))
+	}
+	sort.Strings(files)
+	return files, nil
+}
+
+func joinDisplay(display, p string) string {
+	if display == "" || display == "." {
+		return p
+	}
+	return path.Join(strings.ReplaceAll(display, `\`, "/"), p)
+}
+
+// Pack writes the deterministic archive of the package folder fsys: a gzipped
+// tar of Files in byte order, every entry a regular file with mode 0644,
+// uid/gid 0, no user or group names and mtime 0; the gzip header carries no
+// name and no time. The same files give the same bytes on every machine.
+func Pack(fsys fs.FS, display string) ([]byte, error) {
+	files, err := Files(fsys, display)
+	if err != nil {
+		return nil, err
+	}
+	return PackFiles(fsys, display, files)
+}
+
+// PackFiles packs the given (sorted, slash-separated) files of fsys; see Pack.
+func PackFiles(fsys fs.FS, display string, files []string) ([]byte, error) {
+	var buf bytes.Buffer
+	zw, err := gzip.NewWriterLevel(&buf, gzip.BestCompression)
+	if err != nil {
+		return nil, fmt.Errorf("gzip: %w", err)
+	}
+	// Zero header: no name, no modification time, OS "unknown" (Go's default).
+	zw.Header = gzip.Header{OS: 255}
+	tw := tar.NewWriter(zw)
+	for _, p := range files {
+		data, err := fs.ReadFile(fsys, p)
+		if err != nil {
+			return nil, errkind.InputAt(joinDisplay(display, p), 0, 0, fmt.Errorf("read: %w", unwrapPath(err)))
+		}
+		hdr := &tar.Header{
+			Typeflag: tar.TypeReg,
+			Name:     p,
+			Size:     int64(len(data)),
+			Mode:     fileMode,
+			ModTime:  time.Unix(0, 0),
+			Format:   tar.FormatPAX,
+		}
+		if len(p) <= 100 {
+			hdr.Format = tar.FormatUSTAR
+		}
+		if err := tw.WriteHeader(hdr); err != nil {
+			return nil, fmt.Errorf("pack %s: %w", p, err)
+		}
+		if _, err := tw.Write(data); err != nil {
+			return nil, fmt.Errorf("pack %s: %w", p, err)
+		}
+	}
+	if err := tw.Close(); err != nil {
+		return nil, fmt.Errorf("pack: %w", err)
+	}
+	if err := zw.Close(); err != nil {
+		return nil, fmt.Errorf("pack: %w", err)
+	}
+	return buf.Bytes(), nil
+}
+
+// Digest returns "sha256:<hex>" of data.
+func Digest(data []byte) string {
+	s := sha256.Sum256(data)
+	return "sha256:" + hex.EncodeToString(s[:])
+}
+
+// ErrUnsafeArchive is wrapped by ReadArchive errors for entries that would
+// escape the package or are not plain files.
+var ErrUnsafeArchive = errors.New("unsafe archive")
+
+// ReadArchive decodes a package archive into its files (path → content),
+// refusing anything Pack would not write: absolute paths, "..", backslashes,
+// links and special files, duplicates, paths that clash with a folder, and
+// content beyond the size limits.
+func ReadArchive(data []byte) (map[string][]byte, error) {
+	zr, err := gzip.NewReader(bytes.NewReader(data))
+	if err != nil {
+		return nil, fmt.Errorf("read archive: %w: %w", err, ErrUnsafeArchive)
+	}
+	zr.Multistream(false)
+	tr := tar.NewReader(zr)
+	files := map[string][]byte{}
+	dirs := map[string]bool{}
+	var total int64
+	for {
+		hdr, err := tr.Next()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			return nil, fmt.Errorf("read archive: %w: %w", err, ErrUnsafeArchive)
+		}
+		name := hdr.Name
+		if err := checkEntryName(name); err != nil {
+			return nil, fmt.Errorf("archive entry %q: %w: %w", name, err, ErrUnsafeArchive)
+		}
+		switch hdr.Typeflag {
+		case tar.TypeReg:
+		case tar.TypeDir:
+			// Pack writes no folders, but a folder entry is harmless when inside.
+			dirs[strings.TrimSuffix(name, "/")] = true
+			continue
+		default:
+			return nil, fmt.Errorf("archive entry %q: type %q is not a regular file: %w", name, hdr.Typeflag, ErrUnsafeArchive)
+		}
+		if _, dup := files[name]; dup {
+			return nil, fmt.Errorf("archive entry %q: duplicate: %w", name, ErrUnsafeArchive)
+		}
+		if hdr.Size < 0 || hdr.Size > MaxFileSize {
+			return nil, fmt.Errorf("archive entry %q: size %d out of bounds: %w", name, hdr.Size, ErrUnsafeArchive)
+		}
+		total += hdr.Size
+		if total > MaxPackageSize || len(files) >= MaxFiles {
+			return nil, fmt.Errorf("archive: more than %d bytes or %d files: %w", MaxPackageSize, MaxFiles, ErrUnsafeArchive)
+		}
+		b, err := io.ReadAll(io.LimitReader(tr, hdr.Size))
+		if err != nil || int64(len(b)) != hdr.Size {
+			return nil, fmt.Errorf("archive entry %q: truncated: %w", name, ErrUnsafeArchive)
+		}
+		files[name] = b
+		for d := path.Dir(name); d != "."; d = path.Dir(d) {
+			dirs[d] = true
+		}
+	}
+	for d := range dirs {
+		if _, clash := files[d]; clash {
+			return nil, fmt.Errorf("archive entry %q is both a file and a folder: %w", d, ErrUnsafeArchive)
+		}
+	}
+	return files, nil
+}
+
+func checkEntryName(name string) error {
+	n := strings.TrimSuffix(name, "/")
+	switch {
+	case n == "" || n == ".":
+		return errors.New("empty name")
+	case strings.ContainsRune(n, 0):
+		return errors.New("NUL in name")
+	case strings.Contains(n, `\`):
+		return errors.New("backslash in name")
+	case strings.HasPrefix(n, "/") || (len(n) > 1 && n[1] == ':'):
+		return errors.New("absolute path")
+	case path.Clean(n) != n:
+		return errors.New("path is not clean")
+	case n == ".." || strings.HasPrefix(n, "../"):
+		return errors.New("path leaves the package")
+	}
+	for _, part := range strings.Split(n, "/") {
+		if part == ".." || part == "." || part == "" {
+			return errors.New("path leaves the package")
+		}
+	}
+	return nil
+}
