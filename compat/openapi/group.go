@@ -1,0 +1,180 @@
+package openapi
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/dsctl/dsctl/compat"
+	"github.com/oasdiff/oasdiff/checker"
+)
+
+// groupKey identifies one change however many operations report it: the rule,
+// where the change is made, the arguments of its message and its details.
+type groupKey struct {
+	id      string
+	loc     compat.Location
+	side    byte
+	args    string
+	details string
+}
+
+// groupEntry is the change being built for a key.
+type groupEntry struct {
+	finding checker.Change
+	loc     *compat.Location
+	ops     map[string]bool
+	level   checker.Level
+}
+
+// localizer renders oasdiff messages in English; built once.
+var localizer = checker.NewDefaultLocalizer()
+
+// group turns oasdiff's findings into dsctl changes: one change per rule id,
+// location and message arguments, with every operation that reported it in
+// Operations. A change in a component schema that a hundred operations reach
+// is reported once, at the component's file:line, listing the hundred.
+//
+// The key is the rule id and the location (side, file, line, column); the
+// message arguments, which name the operation's own view of the change (the
+// property path from its payload, the status code), are part of the key only
+// when the finding has no line.
+func group(findings checker.Changes, old, new compat.Source, oldIdx, newIdx pointerIndex) []compat.Change {
+	entries := map[groupKey]*groupEntry{}
+	var order []groupKey
+	for _, f := range findings {
+		id := f.GetId()
+		if slices.Contains(switchedOff, id) {
+			continue
+		}
+		loc, side := locationOf(f, old, new)
+		k := groupKey{id: id, side: side}
+		if loc != nil {
+			k.loc = *loc
+		}
+		if loc == nil || loc.Line == 0 {
+			k.args, k.details = argsKey(f.GetArgs()), detailsOf(f)
+		}
+		e, ok := entries[k]
+		if !ok {
+			e = &groupEntry{finding: f, loc: loc, ops: map[string]bool{}, level: f.GetLevel()}
+			entries[k] = e
+			order = append(order, k)
+		}
+		if f.GetLevel() > e.level {
+			e.level = f.GetLevel()
+		}
+		if op := operationOf(f); op != "" {
+			e.ops[op] = true
+		}
+	}
+	out := make([]compat.Change, 0, len(order))
+	for _, k := range order {
+		e := entries[k]
+		ops := make([]string, 0, len(e.ops))
+		for op := range e.ops {
+			ops = append(ops, op)
+		}
+		slices.Sort(ops)
+		impact := findingImpact(k.id, e.level)
+		c := compat.Change{
+			ID:       k.id,
+			Path:     changePath(e.finding, ops, e.loc, k.side, oldIdx, newIdx),
+			Impact:   impact,
+			Breaking: impact == compat.Major,
+			Message:  e.finding.GetUncolorizedText(localizer),
+			Location: e.loc,
+		}
+		if len(ops) > 1 || (len(ops) == 1 && ops[0] != c.Path) {
+			c.Operations = ops
+		}
+		out = append(out, c)
+	}
+	return out
+}
+
+// findingImpact is the impact of one finding: the rule's impact, except that
+// a finding oasdiff itself lowered to INFO (a readOnly or writeOnly guard, a
+// disclaimer) is at most minor, and one raised to WARN or ERR is major.
+func findingImpact(id string, level checker.Level) compat.Impact {
+	impact, _ := RuleImpact(id)
+	switch {
+	case level >= checker.WARN:
+		return compat.Major
+	case impact == compat.Major && level == checker.INFO:
+		if r, ok := generatedRules[id]; ok && r.Level != "info" {
+			return compat.Minor
+		}
+	}
+	return impact
+}
+
+// operationOf names the operation a finding is about: "GET /orders/{id}".
+func operationOf(f checker.Change) string {
+	method, p := f.GetOperation(), f.GetPath()
+	switch {
+	case method != "" && p != "":
+		return strings.ToUpper(method) + " " + p
+	case p != "":
+		return p
+	}
+	return ""
+}
+
+// changePath is the Path of a grouped change: the operation when there is one,
+// else the component or section the finding names.
+func changePath(f checker.Change, ops []string, loc *compat.Location, side byte, oldIdx, newIdx pointerIndex) string {
+	if loc != nil && loc.Line > 0 {
+		idx := newIdx
+		if side == 'o' {
+			idx = oldIdx
+		}
+		if p, ok := idx[*loc]; ok {
+			return p
+		}
+	}
+	if len(ops) > 0 {
+		return ops[0]
+	}
+	if s := f.GetSource(); s != "" && f.GetSection() == "components" {
+		return "#/components"
+	}
+	return "#/" + f.GetSection()
+}
+
+// locationOf returns where the change is: in NEW when the finding points
+// there, else in OLD (a removal). side is 'n' or 'o'.
+func locationOf(f checker.Change, old, new compat.Source) (*compat.Location, byte) {
+	if s := f.GetRevisionSource(); s != nil && s.File != "" {
+		return &compat.Location{File: new.DisplayPath(s.File), Line: s.Line, Column: s.Column}, 'n'
+	}
+	if s := f.GetBaseSource(); s != nil && s.File != "" {
+		return &compat.Location{File: old.DisplayPath(s.File), Line: s.Line, Column: s.Column}, 'o'
+	}
+	return nil, 0
+}
+
+func detailsOf(f checker.Change) string {
+	if a, ok := f.(checker.ApiChange); ok {
+		return a.Details
+	}
+	return ""
+}
+
+// argsKey renders message arguments for grouping without localising them.
+func argsKey(args []any) string {
+	switch len(args) {
+	case 0:
+		return ""
+	case 1:
+		return fmt.Sprint(args[0])
+	}
+	var b strings.Builder
+	for i, a := range args {
+		if i > 0 {
+			b.WriteByte(0)
+		}
+		fmt.Fprint(&b, a)
+	}
+	return b.String()
+}
