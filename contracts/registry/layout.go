@@ -2,15 +2,20 @@ package registry
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
+	"fmt"
+	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
 
 	"github.com/dsctl/dsctl/internal/errkind"
 	"github.com/dsctl/dsctl/internal/fsx"
+	specs "github.com/opencontainers/image-spec/specs-go"
 	ocispec "github.com/opencontainers/image-spec/specs-go/v1"
 	"oras.land/oras-go/v2/content/oci"
+	"oras.land/oras-go/v2/errdef"
 )
 
 // LockFileName is the per-name lock file of a layout store (<root>/<name>/.lock).
@@ -19,20 +24,26 @@ const LockFileName = ".lock"
 // OpenLayout returns the store in the OCI image layout folder root: one layout
 // per contract name in <root>/<name>/. Nothing is created until a push. ref is
 // how the store is named in messages and in dsctl.lock.
+//
+// Writes go through oras-go's oci.Store, except index.json, which this package
+// writes atomically (temp file and rename) so that readers, which open the
+// layout read-only and take no lock, and a process killed mid-write never see
+// a half-written index.
 func OpenLayout(ref, root string) *TargetStore {
 	s := NewTargetStore(ref,
 		func(ctx context.Context, name string) (Target, error) {
 			dir := filepath.Join(root, name)
 			if !forWrite(ctx) {
-				if _, err := os.Stat(filepath.Join(dir, ocispec.ImageLayoutFile)); err != nil {
+				if _, err := os.Stat(filepath.Join(dir, "index.json")); err != nil {
 					return nil, wrapNotFound(name)
 				}
+				st, err := oci.NewFromFS(ctx, os.DirFS(dir))
+				if err != nil {
+					return nil, layoutErr(ref, fmt.Errorf("open %s: %w", name, err))
+				}
+				return readOnly{st}, nil
 			}
-			st, err := oci.NewWithContext(ctx, dir)
-			if err != nil {
-				return nil, layoutErr(ref, err)
-			}
-			return st, nil
+			return openLayoutWrite(ctx, ref, dir)
 		},
 		func(ctx context.Context) ([]string, error) {
 			ents, err := os.ReadDir(root)
@@ -47,7 +58,7 @@ func OpenLayout(ref, root string) *TargetStore {
 				if !e.IsDir() || !ValidName(e.Name()) {
 					continue
 				}
-				if _, err := os.Stat(filepath.Join(root, e.Name(), ocispec.ImageLayoutFile)); err == nil {
+				if _, err := os.Stat(filepath.Join(root, e.Name(), "index.json")); err == nil {
 					names = append(names, e.Name())
 				}
 			}
@@ -76,5 +87,117 @@ type writeKey struct{}
 func forWrite(ctx context.Context) bool { return ctx.Value(writeKey{}) != nil }
 
 // WithWrite marks ctx as opening targets to write: a layout store creates the
-// folder of a new name only then.
+// folder of a new name only then, and opens it read-only otherwise.
 func WithWrite(ctx context.Context) context.Context { return context.WithValue(ctx, writeKey{}, true) }
+
+// readOnly is a layout opened to read: pushes and tags are refused.
+type readOnly struct{ *oci.ReadOnlyStore }
+
+func (readOnly) Push(context.Context, ocispec.Descriptor, io.Reader) error {
+	return fmt.Errorf("layout opened read-only: %w", errdef.ErrUnsupported)
+}
+
+func (readOnly) Tag(context.Context, ocispec.Descriptor, string) error {
+	return fmt.Errorf("layout opened read-only: %w", errdef.ErrUnsupported)
+}
+
+// layoutTarget is an oci.Store whose index.json this package keeps, atomically.
+type layoutTarget struct {
+	*oci.Store
+	dir   string
+	index ocispec.Index
+}
+
+func openLayoutWrite(ctx context.Context, ref, dir string) (Target, error) {
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return nil, layoutErr(ref, err)
+	}
+	layoutFile := filepath.Join(dir, ocispec.ImageLayoutFile)
+	if _, err := os.Stat(layoutFile); err != nil {
+		b, _ := json.Marshal(ocispec.ImageLayout{Version: ocispec.ImageLayoutVersion})
+		if err := fsx.WriteFileAtomic(layoutFile, b, 0o644); err != nil {
+			return nil, layoutErr(ref, err)
+		}
+	}
+	lt := &layoutTarget{dir: dir}
+	indexFile := filepath.Join(dir, "index.json")
+	data, err := os.ReadFile(indexFile)
+	switch {
+	case err == nil:
+		if err := json.Unmarshal(data, &lt.index); err != nil {
+			return nil, layoutErr(ref, fmt.Errorf("%s: %w", indexFile, err))
+		}
+	case errors.Is(err, fs.ErrNotExist):
+		lt.index = ocispec.Index{Versioned: specs.Versioned{SchemaVersion: 2}, MediaType: ocispec.MediaTypeImageIndex, Manifests: []ocispec.Descriptor{}}
+		if err := lt.save(); err != nil {
+			return nil, layoutErr(ref, err)
+		}
+	default:
+		return nil, layoutErr(ref, err)
+	}
+	st, err := oci.NewWithContext(ctx, dir)
+	if err != nil {
+		return nil, layoutErr(ref, err)
+	}
+	st.AutoSaveIndex = false
+	lt.Store = st
+	return lt, nil
+}
+
+func (l *layoutTarget) save() error {
+	b, err := json.Marshal(l.index)
+	if err != nil {
+		return fmt.Errorf("encode index.json: %w", err)
+	}
+	return fsx.WriteFileAtomic(filepath.Join(l.dir, "index.json"), b, 0o644)
+}
+
+// record adds desc to the index, under tag when tag is not empty (moving the tag).
+func (l *layoutTarget) record(desc ocispec.Descriptor, tag string) error {
+	d := ocispec.Descriptor{MediaType: desc.MediaType, ArtifactType: desc.ArtifactType, Digest: desc.Digest, Size: desc.Size}
+	out := l.index.Manifests[:0:0]
+	have := false
+	for _, m := range l.index.Manifests {
+		t := m.Annotations[ocispec.AnnotationRefName]
+		switch {
+		case tag != "" && t == tag:
+			continue // the tag moves
+		case tag != "" && t == "" && m.Digest == desc.Digest:
+			continue // the untagged entry becomes the tagged one
+		case tag == "" && m.Digest == desc.Digest:
+			have = true
+		}
+		out = append(out, m)
+	}
+	if tag != "" {
+		d.Annotations = map[string]string{ocispec.AnnotationRefName: tag}
+		out = append(out, d)
+	} else if !have {
+		out = append(out, d)
+	}
+	l.index.Manifests = out
+	return l.save()
+}
+
+// Push stores content; a manifest is also recorded in index.json.
+func (l *layoutTarget) Push(ctx context.Context, expected ocispec.Descriptor, r io.Reader) error {
+	if err := l.Store.Push(ctx, expected, r); err != nil {
+		return err
+	}
+	if isManifest(expected.MediaType) {
+		return l.record(expected, "")
+	}
+	return nil
+}
+
+// Tag points reference at desc, in memory and in index.json.
+func (l *layoutTarget) Tag(ctx context.Context, desc ocispec.Descriptor, reference string) error {
+	if err := l.Store.Tag(ctx, desc, reference); err != nil {
+		return err
+	}
+	return l.record(desc, reference)
+}
+
+func isManifest(mt string) bool {
+	return mt == ocispec.MediaTypeImageManifest || mt == ocispec.MediaTypeImageIndex
+}

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"net/http"
 	"sort"
 
 	"github.com/Masterminds/semver/v3"
@@ -16,6 +17,7 @@ import (
 	"oras.land/oras-go/v2/content"
 	"oras.land/oras-go/v2/errdef"
 	"oras.land/oras-go/v2/registry"
+	"oras.land/oras-go/v2/registry/remote/errcode"
 )
 
 // maxManifestSize bounds a manifest read from a store.
@@ -144,7 +146,7 @@ func (s *TargetStore) Push(ctx context.Context, pkg Package) (PushResult, error)
 		}
 		return res, fmt.Errorf("%s@%s is published as %s, this package is %s: %w",
 			pkg.Name, pkg.Version, cur.Digest, mdesc.Digest, ErrImmutable)
-	} else if !errors.Is(err, errdef.ErrNotFound) {
+	} else if !isNotFound(err) {
 		return res, s.envErr("resolve "+pkg.Name+"@"+pkg.Version, err)
 	}
 	// Blobs, then the manifest, then the tag last: a reader never sees a tag
@@ -168,6 +170,15 @@ func (s *TargetStore) Push(ctx context.Context, pkg Package) (PushResult, error)
 		return res, fmt.Errorf("%s@%s was published concurrently as %s: %w", pkg.Name, pkg.Version, cur.Digest, ErrImmutable)
 	}
 	return res, nil
+}
+
+// isNotFound reports whether err says the tag, manifest or repository does not exist.
+func isNotFound(err error) bool {
+	if errors.Is(err, errdef.ErrNotFound) {
+		return true
+	}
+	var er *errcode.ErrorResponse
+	return errors.As(err, &er) && er.StatusCode == http.StatusNotFound
 }
 
 func pushIfMissing(ctx context.Context, t Target, desc ocispec.Descriptor, data []byte) error {
@@ -204,7 +215,7 @@ func (s *TargetStore) List(ctx context.Context, name string) ([]Version, error) 
 	}
 	tags, err := registry.Tags(ctx, t)
 	if err != nil {
-		if errors.Is(err, errdef.ErrNotFound) {
+		if isNotFound(err) {
 			return nil, nil
 		}
 		return nil, s.envErr("list tags of "+name, err)
@@ -250,7 +261,7 @@ func (s *TargetStore) lookup(ctx context.Context, t Target, name, version string
 	var m ocispec.Manifest
 	desc, err := t.Resolve(ctx, version)
 	if err != nil {
-		if errors.Is(err, errdef.ErrNotFound) {
+		if isNotFound(err) {
 			return Version{}, m, wrapNotFound(name + "@" + version)
 		}
 		return Version{}, m, s.envErr("resolve "+name+"@"+version, err)
@@ -266,7 +277,7 @@ func (s *TargetStore) lookup(ctx context.Context, t Target, name, version string
 	// Yank tombstones are referrers of the version's manifest.
 	mdesc := ocispec.Descriptor{MediaType: ocispec.MediaTypeImageManifest, Digest: desc.Digest, Size: desc.Size}
 	refs, err := registry.Referrers(ctx, t, mdesc, YankArtifactType)
-	if err != nil && !errors.Is(err, errdef.ErrNotFound) {
+	if err != nil && !isNotFound(err) {
 		return Version{}, m, s.envErr("list yanks of "+name+"@"+version, err)
 	}
 	var reasons []string
@@ -351,13 +362,21 @@ func (s *TargetStore) FetchConfig(ctx context.Context, name, version string) ([]
 	return data, nil
 }
 
-// YankManifest returns the tombstone manifest for the version manifest subject.
-func YankManifest(subject ocispec.Descriptor, reason string) (ocispec.Descriptor, []byte, error) {
+// YankManifest returns the tombstone manifest for the version manifest
+// subject and its config blob. The config's media type is the yank artifact
+// type too, so registries that report a referrer's artifactType from its
+// config (as before image-spec 1.1) list it the same way.
+func YankManifest(subject ocispec.Descriptor, reason string) (ocispec.Descriptor, []byte, ocispec.Descriptor, []byte, error) {
+	cfgData, err := json.Marshal(map[string]string{"reason": reason})
+	if err != nil {
+		return ocispec.Descriptor{}, nil, ocispec.Descriptor{}, nil, fmt.Errorf("encode yank: %w", err)
+	}
+	cfg := ocispec.Descriptor{MediaType: YankArtifactType, Digest: digest.FromBytes(cfgData), Size: int64(len(cfgData))}
 	m := ocispec.Manifest{
 		Versioned:    specs.Versioned{SchemaVersion: 2},
 		MediaType:    ocispec.MediaTypeImageManifest,
 		ArtifactType: YankArtifactType,
-		Config:       ocispec.DescriptorEmptyJSON,
+		Config:       cfg,
 		Layers:       []ocispec.Descriptor{ocispec.DescriptorEmptyJSON},
 		Subject:      &subject,
 		Annotations: map[string]string{
@@ -367,7 +386,7 @@ func YankManifest(subject ocispec.Descriptor, reason string) (ocispec.Descriptor
 	}
 	data, err := json.Marshal(m)
 	if err != nil {
-		return ocispec.Descriptor{}, nil, fmt.Errorf("encode yank manifest: %w", err)
+		return ocispec.Descriptor{}, nil, cfg, cfgData, fmt.Errorf("encode yank manifest: %w", err)
 	}
 	return ocispec.Descriptor{
 		MediaType:    ocispec.MediaTypeImageManifest,
@@ -375,7 +394,7 @@ func YankManifest(subject ocispec.Descriptor, reason string) (ocispec.Descriptor
 		Digest:       digest.FromBytes(data),
 		Size:         int64(len(data)),
 		Annotations:  m.Annotations,
-	}, data, nil
+	}, data, cfg, cfgData, nil
 }
 
 // Yank pushes a tombstone referrer for name@version; yanking again is a no-op.
@@ -385,7 +404,7 @@ func (s *TargetStore) Yank(ctx context.Context, name, version, reason string) er
 		return err
 	}
 	defer unlock()
-	t, err := s.target(ctx, name)
+	t, err := s.target(WithWrite(ctx), name)
 	if err != nil {
 		return err
 	}
@@ -405,11 +424,14 @@ func (s *TargetStore) Yank(ctx context.Context, name, version, reason string) er
 		return s.envErr("resolve "+name+"@"+version, err)
 	}
 	subject := ocispec.Descriptor{MediaType: ocispec.MediaTypeImageManifest, Digest: d, Size: desc.Size}
-	ydesc, ydata, err := YankManifest(subject, reason)
+	ydesc, ydata, cfg, cfgData, err := YankManifest(subject, reason)
 	if err != nil {
 		return err
 	}
 	if err := pushIfMissing(ctx, t, ocispec.DescriptorEmptyJSON, ocispec.DescriptorEmptyJSON.Data); err != nil {
+		return s.envErr("push yank of "+name+"@"+version, err)
+	}
+	if err := pushIfMissing(ctx, t, cfg, cfgData); err != nil {
 		return s.envErr("push yank of "+name+"@"+version, err)
 	}
 	if err := pushIfMissing(ctx, t, ydesc, ydata); err != nil {
