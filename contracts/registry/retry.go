@@ -426,7 +426,7 @@ func (r *Remote) call(ctx context.Context, what string, op func(ctx context.Cont
 		_, exhausted := st.last()
 		wait := r.policy.backoff(round)
 		if exhausted || round >= r.policy.Retries || !opRetryable(err) || time.Since(start)+wait > r.policy.MaxElapsed {
-			if isNotFound(err) {
+			if isRegistryNotFound(err) {
 				return fmt.Errorf("%s: %w: %w", what, errdef.ErrNotFound, err)
 			}
 			return r.classify(what, st, err)
@@ -443,7 +443,7 @@ func (r *Remote) call(ctx context.Context, what string, op func(ctx context.Cont
 }
 
 // isNotFound reports whether the registry answered 404 for a missing name, manifest or blob.
-func isNotFound(err error) bool {
+func isRegistryNotFound(err error) bool {
 	var er *errorResponse
 	if !errors.As(err, &er) || er.StatusCode != http.StatusNotFound {
 		return false

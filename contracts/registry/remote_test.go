@@ -1,0 +1,144 @@
+package registry
+
+import (
+	"errors"
+	"strings"
+	"testing"
+
+	"github.com/dsctl/dsctl/internal/errkind"
+)
+
+func TestParseRemoteRef(t *testing.T) {
+	tests := []struct {
+		in         string
+		host, pref string
+		err        string
+	}{
+		{in: "oci://ghcr.io/acme/contracts", host: "ghcr.io", pref: "acme/contracts"},
+		{in: "oci://Registry.Example.com:5000/team", host: "registry.example.com:5000", pref: "team"},
+		{in: "oci://127.0.0.1:5000", host: "127.0.0.1:5000"},
+		{in: "oci://localhost:5000/", host: "localhost:5000"},
+		{in: "oci://[::1]:5000/x", host: "[::1]:5000", pref: "x"},
+		{in: "oci://h/a/b/c-d_e.f", host: "h", pref: "a/b/c-d_e.f"},
+		{in: "oci://", err: "missing host"},
+		{in: "oci:///x", err: "missing host"},
+		{in: "oci://user:hunter2@ghcr.io/x", err: "credentials do not belong"},
+		{in: "oci://ghcr.io/x?plain=1", err: "queries"},
+		{in: "oci://ghcr.io/x#frag", err: "queries"},
+		{in: "oci://ghcr.io/Upper", err: "invalid repository prefix"},
+		{in: "oci://ghcr.io/x:1.0.0", err: "not a tag or digest"},
+		{in: "oci://ghcr.io:99999/x", err: "invalid port"},
+		{in: "oci://ghcr.io:/x", err: "empty port"},
+		{in: "https://ghcr.io/x", err: "want oci://"},
+		{in: "oci://a b/x", err: "invalid host"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.in, func(t *testing.T) {
+			got, err := ParseRemoteRef(tc.in)
+			if tc.err != "" {
+				if err == nil || !strings.Contains(err.Error(), tc.err) {
+					t.Fatalf("ParseRemoteRef(%q) error = %v, want %q", tc.in, err, tc.err)
+				}
+				if errkind.Of(err) != errkind.Input {
+					t.Errorf("kind = %v, want input", errkind.Of(err))
+				}
+				if strings.Contains(err.Error(), "hunter2") {
+					t.Errorf("error leaks the password: %v", err)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got.Host != tc.host || got.Prefix != tc.pref {
+				t.Errorf("got %+v, want host %q prefix %q", got, tc.host, tc.pref)
+			}
+			again, err := ParseRemoteRef(got.String())
+			if err != nil || again != got {
+				t.Errorf("round trip of %q: %+v, %v", got.String(), again, err)
+			}
+		})
+	}
+}
+
+func TestPlainHTTPPolicy(t *testing.T) {
+	env := func(m map[string]string) func(string) string { return func(k string) string { return m[k] } }
+	tests := []struct {
+		ref      string
+		insecure string
+		ok       bool
+	}{
+		{"oci://127.0.0.1:5000/x", "", true},
+		{"oci://127.9.9.9/x", "", true},
+		{"oci://localhost:5000/x", "", true},
+		{"oci://[::1]:5000/x", "", true},
+		{"oci://registry.internal:5000/x", "", false},
+		{"oci://registry.internal:5000/x", "other:5000, registry.internal:5000", true},
+		{"oci://registry.internal:5000/x", "registry.internal", true},
+		{"oci://registry.internal:5000/x", "registry.internal:5001", false},
+		{"oci://10.0.0.1/x", "", false},
+		{"oci://localhost.evil.com/x", "", false},
+	}
+	for _, tc := range tests {
+		ref, err := ParseRemoteRef(tc.ref)
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, err = NewRemote(ref, RemoteOptions{PlainHTTP: true, Getenv: env(map[string]string{EnvInsecureRegistries: tc.insecure})})
+		if (err == nil) != tc.ok {
+			t.Errorf("%s with %s=%q: err = %v, want ok=%v", tc.ref, EnvInsecureRegistries, tc.insecure, err, tc.ok)
+		}
+		if err != nil && errkind.Of(err) != errkind.Input {
+			t.Errorf("%s: kind %v, want input", tc.ref, errkind.Of(err))
+		}
+	}
+}
+
+func TestCredentialSources(t *testing.T) {
+	ref, _ := ParseRemoteRef("oci://reg.example:5000/x")
+	dir := t.TempDir()
+	env := map[string]string{"DOCKER_CONFIG": dir}
+	getenv := func(k string) string { return env[k] }
+
+	_, src, err := credentialFunc(ref, RemoteOptions{Getenv: getenv})
+	if err != nil || src != CredsNone {
+		t.Fatalf("no config: %q, %v", src, err)
+	}
+	env[EnvRegistryUsername] = "u"
+	if _, _, err := credentialFunc(ref, RemoteOptions{Getenv: getenv}); err == nil || errkind.Of(err) != errkind.Input {
+		t.Fatalf("username without password: %v", err)
+	}
+	env[EnvRegistryPassword] = "p4ss"
+	cf, src, err := credentialFunc(ref, RemoteOptions{Getenv: getenv})
+	if err != nil || src != CredsEnvironment {
+		t.Fatalf("env: %q, %v", src, err)
+	}
+	c, _ := cf(t.Context(), "reg.example:5000")
+	if c.Username != "u" || c.Password != "p4ss" {
+		t.Errorf("env credential for the host: %+v", c)
+	}
+	// The env credentials are for the store's host only.
+	if c, _ := cf(t.Context(), "elsewhere:5000"); c.Password != "" {
+		t.Errorf("credential leaked to another host: %+v", c)
+	}
+	if strings.Contains(src, "p4ss") {
+		t.Error("source names the secret")
+	}
+}
+
+func TestClassifyAuthErrorsMentionNoSecret(t *testing.T) {
+	ref, _ := ParseRemoteRef("oci://reg.example/x")
+	r, err := NewRemote(ref, RemoteOptions{Getenv: func(k string) string {
+		return map[string]string{EnvRegistryUsername: "u", EnvRegistryPassword: "topsecret"}[k]
+	}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	err = r.classify("ping", &callStats{}, &errorResponse{Method: "GET", StatusCode: 401})
+	if !errors.Is(err, ErrAuth) || errkind.Of(err) != errkind.Env {
+		t.Fatalf("401: %v (kind %v)", err, errkind.Of(err))
+	}
+	if !strings.Contains(err.Error(), "authentication failed") || strings.Contains(err.Error(), "topsecret") {
+		t.Errorf("401 message: %v", err)
+	}
+}
