@@ -83,14 +83,14 @@ func Generate(spec *Spec, opts Options) (*Result, error) {
 	pruned := prunedDoc(spec.Doc, names, opts.Rename)
 	code, goNames, err := render(pruned, opts.Package)
 	if err != nil {
-		return nil, clashError(spec, opts, goNames, err)
+		return nil, clashError(spec, opts, code, goNames, err)
 	}
 	src, err := finish(code, opts, spec.Digest)
 	if err != nil {
 		return nil, err
 	}
 	if err := typeCheck(src, opts.Package); err != nil {
-		return nil, clashError(spec, opts, goNames, err)
+		return nil, clashError(spec, opts, string(src), goNames, err)
 	}
 	return &Result{Code: src, Kept: names, Total: total}, nil
 }
@@ -261,51 +261,115 @@ func removeUnusedImports(fset *token.FileSet, f *ast.File) {
 	}
 }
 
-var redeclaredRE = regexp.MustCompile(`(\w+) redeclared in this block|duplicate typename '(\w+)'|(\w+) redeclared`)
+var redeclaredRE = regexp.MustCompile(`(\w+) redeclared in this block|duplicate typename '(\w+)'`)
 
 // clashError turns a duplicate declaration into an input error naming the
-// schema and its line in the spec, with the ways out.
-func clashError(spec *Spec, opts Options, goNames map[string]string, err error) error {
-	m := redeclaredRE.FindStringSubmatch(err.Error())
-	if m == nil {
-		return errkind.Wrap(errkind.Input, fmt.Errorf("%s: generate %s: %w", spec.Path, opts.Package, err))
+// schemas involved and their lines in the spec, with the ways out.
+func clashError(spec *Spec, opts Options, code string, goNames map[string]string, err error) error {
+	all := redeclaredRE.FindAllStringSubmatch(err.Error(), -1)
+	if all == nil {
+		return errkind.Wrap(errkind.Input, fmt.Errorf("%s: generate package %s: %w", spec.Path, opts.Package, err))
 	}
-	ident := m[1] + m[2] + m[3]
-	var schemas []string
-	for schema, goName := range goNames {
-		if goName == ident || strings.HasPrefix(ident, goName) && isEnumSchema(spec, schema) {
-			schemas = append(schemas, schema)
+	idents := map[string]bool{}
+	for _, m := range all {
+		idents[m[1]+m[2]] = true
+	}
+	ident := all[0][1] + all[0][2]
+	byGo := map[string]string{}
+	for schema, g := range goNames {
+		byGo[g] = schema
+	}
+	owners := declOwners(code, ident, byGo)
+	if len(owners) == 0 {
+		if s, ok := byGo[ident]; ok {
+			owners = append(owners, declOwner{schema: s, what: "type"})
 		}
 	}
-	sort.Slice(schemas, func(i, j int) bool {
-		// The exact type-name match first, then by name.
-		ei, ej := goNames[schemas[i]] == ident, goNames[schemas[j]] == ident
-		if ei != ej {
-			return ei
-		}
-		return schemas[i] < schemas[j]
+	// The type side first: renaming the schema of a type is the usual fix.
+	sort.SliceStable(owners, func(i, j int) bool {
+		return strings.HasPrefix(owners[i].what, "type ") && !strings.HasPrefix(owners[j].what, "type ")
 	})
-	if len(schemas) == 0 {
-		return &errkind.Error{Kind: errkind.Input, File: spec.Path,
-			Err:  fmt.Errorf("generated Go declares %s twice: %v", ident, err),
-			Hint: "rename one of the schemas with x-go-name in the spec or a rename map on the service in dsctl.yaml"}
-	}
 	var where []string
-	for _, s := range schemas {
-		where = append(where, fmt.Sprintf("schema %q (line %d)", s, spec.SchemaLine(s)))
+	line := 0
+	first := ""
+	for _, o := range owners {
+		l := spec.SchemaLine(o.schema)
+		if first == "" && o.schema != "" {
+			first, line = o.schema, l
+		}
+		if o.schema == "" {
+			where = append(where, o.what)
+			continue
+		}
+		where = append(where, fmt.Sprintf("%s of schema %q (line %d)", o.what, o.schema, l))
 	}
-	return &errkind.Error{Kind: errkind.Input, File: spec.Path, Line: spec.SchemaLine(schemas[0]),
-		Err: fmt.Errorf("Go name %s clashes: declared for %s", ident, strings.Join(where, " and ")),
-		Hint: fmt.Sprintf("give schema %q another Go name: x-go-name in the spec, or in dsctl.yaml under the service: rename: {%s: %sDTO}",
-			schemas[0], schemas[0], goNames[schemas[0]])}
+	msg := fmt.Sprintf("Go name %s is declared twice: %s", ident, strings.Join(where, " and "))
+	if len(where) == 0 {
+		msg = fmt.Sprintf("Go name %s is declared twice", ident)
+	}
+	if n := len(idents) - 1; n > 0 {
+		msg += fmt.Sprintf(" (and %d more clashing names)", n)
+	}
+	hint := "give one schema another Go name: x-go-name in the spec, or a rename map on the service in dsctl.yaml"
+	if first != "" {
+		hint = fmt.Sprintf("give schema %q another Go name: x-go-name in the spec, or under the service in dsctl.yaml: rename: {%s: %sDTO}",
+			first, first, goNames[first])
+	}
+	return &errkind.Error{Kind: errkind.Input, File: spec.Path, Line: line, Err: errors.New(msg), Hint: hint}
 }
 
-func isEnumSchema(spec *Spec, name string) bool {
-	if spec.Doc.Components == nil {
-		return false
+type declOwner struct{ schema, what string }
+
+// declOwners finds the top-level declarations of ident in the generated code
+// and the schemas they come from: a type of a schema, or an enum value of a
+// schema's (possibly inline) enum type.
+func declOwners(code, ident string, byGo map[string]string) []declOwner {
+	f, err := parser.ParseFile(token.NewFileSet(), "gen.go", code, parser.SkipObjectResolution)
+	if err != nil {
+		return nil
 	}
-	ref := spec.Doc.Components.Schemas[name]
-	return ref != nil && ref.Value != nil && len(ref.Value.Enum) > 0
+	var out []declOwner
+	for _, d := range f.Decls {
+		gd, ok := d.(*ast.GenDecl)
+		if !ok {
+			continue
+		}
+		for _, sp := range gd.Specs {
+			switch sp := sp.(type) {
+			case *ast.TypeSpec:
+				if sp.Name.Name == ident {
+					out = append(out, declOwner{schema: owningSchema(ident, byGo), what: "type " + ident})
+				}
+			case *ast.ValueSpec:
+				for _, n := range sp.Names {
+					if n.Name != ident {
+						continue
+					}
+					typ := ""
+					if id, ok := sp.Type.(*ast.Ident); ok {
+						typ = id.Name
+					}
+					out = append(out, declOwner{schema: owningSchema(typ, byGo), what: "enum value " + ident + " of type " + typ})
+				}
+			}
+		}
+	}
+	return out
+}
+
+// owningSchema maps a Go type name to its schema: exactly, or for an inline
+// type (SchemaProperty) the schema with the longest Go-name prefix.
+func owningSchema(goType string, byGo map[string]string) string {
+	if s, ok := byGo[goType]; ok {
+		return s
+	}
+	best := ""
+	for g := range byGo {
+		if strings.HasPrefix(goType, g) && len(g) > len(best) {
+			best = g
+		}
+	}
+	return byGo[best]
 }
 
 var typesOnce sync.Once

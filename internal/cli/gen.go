@@ -1,8 +1,311 @@
 package cli
 
-import "github.com/spf13/cobra"
+import (
+	"errors"
+	"fmt"
+	"io"
+	"path/filepath"
+	"sort"
+	"strings"
+
+	"github.com/dsctl/dsctl/codegen"
+	"github.com/dsctl/dsctl/contracts"
+	"github.com/dsctl/dsctl/internal/errkind"
+	"github.com/dsctl/dsctl/internal/output"
+	"github.com/spf13/cobra"
+)
 
 func newGenCmd(app *App) *cobra.Command {
 	cmd := newGroupCmd("gen", "Generate each service's own DTOs and event types", "")
+	cmd.AddCommand(newGenDTOsCmd(app, nil), newGenEventsCmd(app, nil))
 	return cmd
+}
+
+// genDTOsOptions are the flags of gen dtos.
+type genDTOsOptions struct {
+	Services []string
+	Check    bool
+
+	Spec                  string
+	Package               string
+	Out                   string
+	Operations            []string
+	Tags                  []string
+	Schemas               []string
+	ExcludeErrorResponses bool
+	AllowRemoteRefs       bool
+	Rename                map[string]string
+}
+
+func newGenDTOsCmd(app *App, runF func(*genDTOsOptions) error) *cobra.Command {
+	opts := &genDTOsOptions{}
+	cmd := &cobra.Command{
+		Use:   "dtos",
+		Short: "Generate each service's own copy of the DTOs it uses from an OpenAPI spec",
+		Long: `Generate Go DTOs for each service listed under services: in dsctl.yaml, or for
+one spec given with --spec. Only the schemas the service's operations, tags and
+root schemas reach are generated; each file is type-checked before it is written,
+and written only when its content changed.
+
+With --check nothing is written: the files are regenerated in memory and
+compared with disk; a stale or missing file prints a unified diff and exits 1.`,
+		Example: `  dsctl gen dtos
+  dsctl gen dtos --service billing --check
+  dsctl gen dtos --spec orders/openapi.yaml --package ordersapi --out ordersapi/dtos.gen.go --operation getOrder`,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if opts.Spec == "" && (opts.Package != "" || opts.Out != "" || len(opts.Operations)+len(opts.Tags)+len(opts.Schemas) > 0) {
+				return usageErr(errors.New("--package, --out, --operation, --tag and --schema need --spec"))
+			}
+			if opts.Spec != "" && (opts.Package == "" || opts.Out == "") {
+				return usageErr(errors.New("--spec needs --package and --out"))
+			}
+			if opts.Spec != "" && len(opts.Services) > 0 {
+				return usageErr(errors.New("--service selects services of dsctl.yaml; it does not mix with --spec"))
+			}
+			if runF != nil {
+				return runF(opts)
+			}
+			return genDTOsRun(app, opts)
+		},
+	}
+	f := cmd.Flags()
+	f.StringSliceVar(&opts.Services, "service", nil, "only these services of dsctl.yaml (repeatable)")
+	f.BoolVar(&opts.Check, "check", false, "write nothing; exit 1 with a diff when a generated file is stale")
+	f.StringVar(&opts.Spec, "spec", "", "one-off: OpenAPI file or contract:NAME@CONSTRAINT#API")
+	f.StringVar(&opts.Package, "package", "", "one-off: Go package name")
+	f.StringVar(&opts.Out, "out", "", "one-off: output file")
+	f.StringArrayVar(&opts.Operations, "operation", nil, "one-off: keep what this operationId uses (repeatable)")
+	f.StringArrayVar(&opts.Tags, "tag", nil, "one-off: keep what operations with this tag use (repeatable)")
+	f.StringArrayVar(&opts.Schemas, "schema", nil, "one-off: keep this component schema and what it uses (repeatable)")
+	f.BoolVar(&opts.ExcludeErrorResponses, "exclude-error-responses", false, "one-off: ignore 4xx, 5xx and default responses")
+	f.BoolVar(&opts.AllowRemoteRefs, "allow-remote-refs", false, "one-off: let the spec $ref http(s) URLs")
+	f.StringToStringVar(&opts.Rename, "rename", nil, "one-off: SCHEMA=GoName renames a schema's Go type (repeatable)")
+	return cmd
+}
+
+// dtosReport is the result of gen dtos, for people and for -o json.
+type dtosReport struct {
+	Check    bool                  `json:"check"`
+	Services []*codegen.JobResult `json:"services"`
+}
+
+// WriteText implements output.Texter.
+func (r *dtosReport) WriteText(w io.Writer, st output.Style) error {
+	for _, s := range r.Services {
+		name := s.Name
+		if name == "" {
+			name = s.Output
+		}
+		status := s.Status
+		switch status {
+		case "stale", "missing":
+			status = st.Red(status)
+		case "written":
+			status = st.Green(status)
+		}
+		if _, err := fmt.Fprintf(w, "%s: kept %d of %d schemas from %s -> %s (%s)\n",
+			name, len(s.Kept), s.Total, s.Spec, s.Output, status); err != nil {
+			return err
+		}
+	}
+	for _, s := range r.Services {
+		if s.Diff != "" {
+			if _, err := io.WriteString(w, s.Diff); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+func genDTOsRun(app *App, opts *genDTOsOptions) error {
+	jobs, err := dtosJobs(app, opts)
+	if err != nil {
+		return err
+	}
+	cache := codegen.NewSpecCache()
+	report := &dtosReport{Check: opts.Check}
+	for _, job := range jobs {
+		res, err := cache.Run(job)
+		if err != nil {
+			return err
+		}
+		if opts.Check {
+			err = res.Compare()
+		} else {
+			err = res.Write()
+		}
+		if err != nil {
+			return err
+		}
+		report.Services = append(report.Services, res)
+	}
+	if err := app.Print(report); err != nil {
+		return err
+	}
+	stale := 0
+	for _, s := range report.Services {
+		if s.Status == "stale" || s.Status == "missing" {
+			stale++
+		}
+	}
+	if stale > 0 {
+		fmt.Fprintf(app.IO.Err, "%s %d of %d generated files are stale; run 'dsctl gen dtos' and commit the result\n",
+			app.IO.ErrStyle().Red("drift:"), stale, len(report.Services))
+		return errkind.SilentFinding()
+	}
+	return nil
+}
+
+// dtosJobs turns the config's services (or the one-off flags) into jobs.
+func dtosJobs(app *App, opts *genDTOsOptions) ([]codegen.Job, error) {
+	cfg, err := app.Config()
+	if err != nil {
+		return nil, err
+	}
+	if opts.Spec != "" {
+		lock := contracts.LockFileName
+		if cfg != nil {
+			lock = filepath.Join(cfg.Dir, contracts.LockFileName)
+		}
+		return []codegen.Job{{
+			Spec:     opts.Spec,
+			LockPath: lock,
+			Package:  opts.Package,
+			Output:   opts.Out,
+			Selection: codegen.Selection{
+				Operations:            opts.Operations,
+				Tags:                  opts.Tags,
+				Schemas:               opts.Schemas,
+				ExcludeErrorResponses: opts.ExcludeErrorResponses,
+			},
+			Rename:          opts.Rename,
+			AllowRemoteRefs: opts.AllowRemoteRefs,
+		}}, nil
+	}
+	if cfg == nil {
+		return nil, usageErr(errors.New("no dsctl.yaml here: pass --config, or --spec, --package and --out"))
+	}
+	if len(cfg.Services) == 0 {
+		return nil, errkind.InputAt(cfg.Path, 0, 0, errors.New("no services: list them under services: (name, spec, package, output)"))
+	}
+	want := map[string]bool{}
+	for _, s := range opts.Services {
+		if _, ok := cfg.Service(s); !ok {
+			var names []string
+			for _, sv := range cfg.Services {
+				names = append(names, sv.Name)
+			}
+			sort.Strings(names)
+			return nil, usageErr(fmt.Errorf("no service %q in %s (it has %s)", s, cfg.Path, strings.Join(names, ", ")))
+		}
+		want[s] = true
+	}
+	var jobs []codegen.Job
+	for _, s := range cfg.Services {
+		if len(want) > 0 && !want[s.Name] {
+			continue
+		}
+		jobs = append(jobs, codegen.ServiceJob(cfg, s))
+	}
+	return jobs, nil
+}
+
+// genEventsOptions are the flags of gen events.
+type genEventsOptions struct {
+	Source  string
+	Package string
+	Out     string
+	Check   bool
+}
+
+func newGenEventsCmd(app *App, runF func(*genEventsOptions) error) *cobra.Command {
+	opts := &genEventsOptions{}
+	cmd := &cobra.Command{
+		Use:   "events [DIR|NAME@VERSION]",
+		Short: "Generate Go types for a contract package's event schemas",
+		Long: `Generate Go types for the event schemas of a contract package: a folder with
+contract.yaml (default: the current folder), or NAME@VERSION of a package pulled
+into contracts/vendor (as pinned in dsctl.lock). Each event also gets a constant
+with its name and one with its schema's $id.
+
+With --check nothing is written; a stale file prints a unified diff and exits 1.`,
+		Example: `  dsctl gen events orders/contract --package orderevents --out billing/orderevents/events.gen.go
+  dsctl gen events orders@1.0.0 --package orderevents --out orderevents/events.gen.go --check`,
+		Args: cobra.MaximumNArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if len(args) == 1 {
+				opts.Source = args[0]
+			}
+			if opts.Package == "" || opts.Out == "" {
+				return usageErr(errors.New("gen events needs --package and --out"))
+			}
+			if runF != nil {
+				return runF(opts)
+			}
+			return genEventsRun(app, opts)
+		},
+	}
+	f := cmd.Flags()
+	f.StringVar(&opts.Package, "package", "", "Go package name")
+	f.StringVar(&opts.Out, "out", "", "output file")
+	f.BoolVar(&opts.Check, "check", false, "write nothing; exit 1 with a diff when the file is stale")
+	return cmd
+}
+
+func genEventsRun(app *App, opts *genEventsOptions) error {
+	cfg, err := app.Config()
+	if err != nil {
+		return err
+	}
+	lock := contracts.LockFileName
+	if cfg != nil {
+		lock = filepath.Join(cfg.Dir, contracts.LockFileName)
+	}
+	pkg, source, err := loadEventsSource(opts.Source, lock)
+	if err != nil {
+		return err
+	}
+	res, err := codegen.GenerateEvents(pkg, codegen.EventsOptions{Package: opts.Package, Source: source})
+	if err != nil {
+		return err
+	}
+	res.Output = filepath.ToSlash(filepath.Clean(opts.Out))
+	res.Path = opts.Out
+	if opts.Check {
+		err = res.Compare()
+	} else {
+		err = res.Write()
+	}
+	if err != nil {
+		return err
+	}
+	if err := app.Print(&dtosReport{Check: opts.Check, Services: []*codegen.JobResult{res}}); err != nil {
+		return err
+	}
+	if res.Status == "stale" || res.Status == "missing" {
+		fmt.Fprintf(app.IO.Err, "%s %s is stale; run 'dsctl gen events' and commit the result\n", app.IO.ErrStyle().Red("drift:"), res.Output)
+		return errkind.SilentFinding()
+	}
+	return nil
+}
+
+// loadEventsSource loads a contract package from a folder or, for
+// NAME@VERSION, from the vendored copy pinned in dsctl.lock.
+func loadEventsSource(src, lock string) (*contracts.Contract, string, error) {
+	if src == "" {
+		src = "."
+	}
+	if name, version, ok := strings.Cut(src, "@"); ok && !strings.ContainsAny(name, `/\`) {
+		c, entry, err := contracts.Vendored(lock, "", name, version)
+		if err != nil {
+			return nil, "", err
+		}
+		return c, fmt.Sprintf("%s@%s", name, entry.Version), nil
+	}
+	c, err := contracts.Load(src)
+	if err != nil {
+		return nil, "", err
+	}
+	return c, fmt.Sprintf("%s@%s", c.Name, c.Version), nil
 }

@@ -1,0 +1,213 @@
+package codegen
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/dsctl/dsctl/contracts"
+	"github.com/dsctl/dsctl/internal/config"
+	"github.com/dsctl/dsctl/internal/errkind"
+	"github.com/dsctl/dsctl/internal/fsx"
+)
+
+// Job is one service's DTO generation, as configured in dsctl.yaml or given
+// with flags.
+type Job struct {
+	// Name names the service in reports ("" for one-off use).
+	Name string
+	// Spec is an OpenAPI file relative to Base, or contract:NAME@CONSTRAINT#API.
+	Spec string
+	// Base is the folder Spec and Output are relative to (the config's folder).
+	Base string
+	// LockPath is dsctl.lock for contract: specs (default: Base/dsctl.lock).
+	LockPath string
+	// Package and Output (relative to Base) of the generated file.
+	Package string
+	Output  string
+	// Selection picks the schemas.
+	Selection Selection
+	// Rename maps schema names to Go type names.
+	Rename map[string]string
+	// AllowRemoteRefs lets the spec $ref http(s) URLs.
+	AllowRemoteRefs bool
+}
+
+// JobResult is the outcome of a job, before anything is written.
+type JobResult struct {
+	Name   string   `json:"name,omitempty"`
+	Spec   string   `json:"spec"`
+	Digest string   `json:"digest"`
+	Output string   `json:"output"`
+	Kept   []string `json:"schemas"`
+	Total  int      `json:"totalSchemas"`
+	// Status is "written", "unchanged", "stale" or "missing" once the
+	// caller has compared with or written to disk.
+	Status string `json:"status,omitempty"`
+	// Diff is the unified diff against the file on disk (--check).
+	Diff string `json:"diff,omitempty"`
+	Code []byte `json:"-"`
+	// Path is where the output lives on disk.
+	Path string `json:"-"`
+}
+
+// ContractPrefix starts a spec that names an API of a vendored contract package.
+const ContractPrefix = "contract:"
+
+// Run generates the job's file in memory; the spec is loaded through the cache.
+func (c *SpecCache) Run(job Job) (*JobResult, error) {
+	specPath, specName, err := job.resolveSpec()
+	if err != nil {
+		return nil, err
+	}
+	spec, err := c.Load(specPath, job.AllowRemoteRefs)
+	if err != nil {
+		return nil, err
+	}
+	res, err := Generate(spec, Options{
+		Package:   job.Package,
+		SpecName:  specName,
+		Tool:      "dsctl gen dtos",
+		Selection: job.Selection,
+		Rename:    job.Rename,
+	})
+	if err != nil {
+		if job.Name != "" {
+			return nil, fmt.Errorf("service %s: %w", job.Name, err)
+		}
+		return nil, err
+	}
+	return &JobResult{
+		Name:   job.Name,
+		Spec:   specName,
+		Digest: spec.Digest,
+		Output: displayPath(job.Base, job.Output),
+		Kept:   res.Kept,
+		Total:  res.Total,
+		Code:   res.Code,
+		Path:   joinBase(job.Base, job.Output),
+	}, nil
+}
+
+// resolveSpec returns the file to load and the name for the header.
+func (job Job) resolveSpec() (path, name string, err error) {
+	if !strings.HasPrefix(job.Spec, ContractPrefix) {
+		return joinBase(job.Base, job.Spec), displayPath(job.Base, job.Spec), nil
+	}
+	ref := strings.TrimPrefix(job.Spec, ContractPrefix)
+	nameVer, api, ok := strings.Cut(ref, "#")
+	if !ok || api == "" {
+		return "", "", errkind.Inputf("spec %q: want contract:NAME@CONSTRAINT#API", job.Spec)
+	}
+	cname, constraint, _ := strings.Cut(nameVer, "@")
+	lock := job.LockPath
+	if lock == "" {
+		lock = filepath.Join(job.Base, contracts.LockFileName)
+	}
+	pkg, entry, err := contracts.Vendored(lock, "", cname, constraint)
+	if err != nil {
+		return "", "", err
+	}
+	a, err := pkg.API(api)
+	if err != nil {
+		return "", "", err
+	}
+	if pkg.Version != entry.Version {
+		return "", "", errkind.InputAt(pkg.File(contracts.FileName), 0, 0,
+			fmt.Errorf("vendored %s is %s but dsctl.lock pins %s; run 'dsctl contract pull %s@%s'", cname, pkg.Version, entry.Version, cname, entry.Version))
+	}
+	dir := filepath.Join(filepath.Dir(lock), contracts.DefaultVendorDir, cname)
+	return filepath.Join(dir, filepath.FromSlash(a.Spec)),
+		fmt.Sprintf("%s%s@%s#%s", ContractPrefix, cname, entry.Version, api), nil
+}
+
+func joinBase(base, p string) string {
+	if filepath.IsAbs(p) || base == "" {
+		return p
+	}
+	return filepath.Join(base, p)
+}
+
+// displayPath is p relative to base, slash-separated; an absolute path
+// outside base is shown by its relative form to the working folder or,
+// failing that, its base name, so no absolute path reaches a header.
+func displayPath(base, p string) string {
+	if !filepath.IsAbs(p) {
+		return filepath.ToSlash(filepath.Clean(p))
+	}
+	for _, root := range []string{base, "."} {
+		if root == "" {
+			continue
+		}
+		r, err := filepath.Abs(root)
+		if err != nil {
+			continue
+		}
+		if rel, err := filepath.Rel(r, p); err == nil && fsx.Within(r, p) {
+			return filepath.ToSlash(rel)
+		}
+	}
+	return filepath.Base(p)
+}
+
+// Compare sets r.Status to "unchanged", "stale" or "missing" and, when the
+// file differs, r.Diff to a unified diff from the file on disk to r.Code.
+func (r *JobResult) Compare() error {
+	old, err := os.ReadFile(r.Path)
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		r.Status = "missing"
+		r.Diff = UnifiedDiff(r.Output+" (missing)", r.Output+" (generated)", nil, r.Code)
+		return nil
+	case err != nil:
+		return errkind.Envf("read %s: %w", r.Output, err)
+	}
+	if bytes.Equal(old, r.Code) {
+		r.Status = "unchanged"
+		return nil
+	}
+	r.Status = "stale"
+	r.Diff = UnifiedDiff(r.Output+" (on disk)", r.Output+" (generated)", old, r.Code)
+	return nil
+}
+
+// Write writes r.Code atomically unless the file already holds it (so a
+// second run changes nothing) and sets r.Status.
+func (r *JobResult) Write() error {
+	if old, err := os.ReadFile(r.Path); err == nil && bytes.Equal(old, r.Code) {
+		r.Status = "unchanged"
+		return nil
+	}
+	if err := os.MkdirAll(filepath.Dir(r.Path), 0o755); err != nil {
+		return errkind.Envf("create folder for %s: %w", r.Output, err)
+	}
+	if err := fsx.WriteFileAtomic(r.Path, r.Code, 0o644); err != nil {
+		return errkind.Envf("write %s: %w", r.Output, err)
+	}
+	r.Status = "written"
+	return nil
+}
+
+// ServiceJob returns the job for a service of dsctl.yaml.
+func ServiceJob(cfg *config.Config, s config.Service) Job {
+	return Job{
+		Name:     s.Name,
+		Spec:     s.Spec,
+		Base:     cfg.Dir,
+		LockPath: filepath.Join(cfg.Dir, contracts.LockFileName),
+		Package:  s.Package,
+		Output:   s.Output,
+		Selection: Selection{
+			Operations:            s.Operations,
+			Tags:                  s.Tags,
+			Schemas:               s.Schemas,
+			ExcludeErrorResponses: s.ExcludeErrorResponses,
+		},
+		Rename:          s.Rename,
+		AllowRemoteRefs: s.AllowRemoteRefs,
+	}
+}
