@@ -198,12 +198,9 @@ func openStdin(opts Options) (compat.Source, error) {
 		Name: StdinName,
 		FS:   memFS{name: StdinName, data: b},
 		Path: StdinName,
-		Display: func(p string) string {
-			if p == StdinName {
-				return StdinDisplay
-			}
-			return p
-		},
+		// Standard input is one file: whatever name an engine's loader gives it
+		// ("-", "stdin"), it is printed as <stdin>.
+		Display: func(string) string { return StdinDisplay },
 	}, nil
 }
 

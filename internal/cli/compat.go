@@ -254,6 +254,16 @@ func compareAll(ctx context.Context, app *App, olds []string, newArg string, opt
 			r.Policy = opts.Policy
 		}
 		r.FailOn = opts.FailOn
+		// A version a document declares that is not semver (info.version "latest",
+		// a date) cannot gate anything: say so and judge by --fail-on instead.
+		if r.From != "" && opts.From == "" && !isSemver(r.From) {
+			app.IO.Warnf("%s: version %q is not a semantic version; judging by --fail-on %s (pass --from/--to to gate)", r.Old, r.From, opts.FailOn)
+			r.From, r.To = "", ""
+		}
+		if r.To != "" && opts.To == "" && !isSemver(r.To) {
+			app.IO.Warnf("%s: version %q is not a semantic version; judging by --fail-on %s (pass --to to gate)", r.New, r.To, opts.FailOn)
+			r.To = ""
+		}
 		if applyWaivers != nil && cfg != nil {
 			if err := applyWaivers(cfg, r); err != nil {
 				return nil, err
@@ -337,6 +347,11 @@ func compareDocuments(ctx context.Context, app *App, olds []string, newArg strin
 		}
 	}
 	return r, nil
+}
+
+func isSemver(v string) bool {
+	_, err := semver.NewVersion(v)
+	return err == nil
 }
 
 func displayName(s compat.Source) string { return s.DisplayPath(s.Path) }
