@@ -1,8 +1,289 @@
 package cli
 
-import "github.com/spf13/cobra"
+import (
+	"fmt"
+	"io"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/dsctl/dsctl/hashasset"
+	"github.com/dsctl/dsctl/internal/errkind"
+	"github.com/dsctl/dsctl/internal/output"
+	"github.com/spf13/cobra"
+)
+
+// hashAssetsOptions are the flags of "hash-assets SRC --out DIR".
+type hashAssetsOptions struct {
+	app             *App
+	src, out        string
+	hashLength      int
+	manifest        string
+	prefix          string
+	strict          bool
+	keep            int
+	keepAge         string
+	precompress     string
+	plan            string
+	exclude         []string
+	dryRun          bool
+	digestedPattern string
+}
 
 func newHashAssetsCmd(app *App) *cobra.Command {
-	cmd := newGroupCmd("hash-assets", "Rename static assets by content hash and rewrite references", "")
+	opts := &hashAssetsOptions{app: app}
+	cmd := &cobra.Command{
+		Use:   "hash-assets SRC --out DIR",
+		Short: "Rename static assets by content hash and rewrite references",
+		Long: `hash-assets copies the files of SRC into DIR with a content hash in each name
+(css/site.css -> css/site-3f2a9c1b7d.css), rewrites the references between them
+(CSS url() and @import, HTML src/href/srcset/poster/meta, JavaScript imports,
+source maps) leaves first, and writes DIR/assets-manifest.json last, atomically.
+HTML pages keep their names; files already digested by a bundler
+(name-<hash>.digested.ext) are copied as they are.
+
+A second run into the same DIR keeps the files of earlier builds (listed under
+"previous" in the manifest) so that old and new servers can run side by side;
+--keep and --keep-age, or "hash-assets clean", prune them. Running again on an
+unchanged SRC writes nothing.`,
+		Example: `  dsctl hash-assets web --out dist
+  dsctl hash-assets web --out dist --prefix https://cdn.example.com/assets --plan plan.json --precompress gzip
+  dsctl hash-assets verify dist
+  dsctl hash-assets clean dist --keep 3 --keep-age 168h`,
+		Args: cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			opts.src = args[0]
+			if !cmd.Flags().Changed("keep") {
+				opts.keep = -1
+			}
+			return hashAssetsRun(cmd, opts)
+		},
+	}
+	f := cmd.Flags()
+	f.StringVar(&opts.out, "out", "", "output folder (required)")
+	f.IntVar(&opts.hashLength, "hash-length", hashasset.DefaultHashLength, "hex digits of the sha256 in file names (7..64)")
+	f.StringVar(&opts.manifest, "manifest", "", "manifest file (default DIR/assets-manifest.json)")
+	f.StringVar(&opts.prefix, "prefix", "", "URL written before every rewritten reference (a CDN or base URL)")
+	f.BoolVar(&opts.strict, "strict", false, "a reference to a missing file is an error, not a warning")
+	f.IntVar(&opts.keep, "keep", 0, "prune older versions beyond the newest N of each asset")
+	f.StringVar(&opts.keepAge, "keep-age", "", "keep older versions younger than this (e.g. 72h, 7d) even beyond --keep")
+	f.StringVar(&opts.precompress, "precompress", "", "write a compressed copy beside text assets: gzip")
+	f.StringVar(&opts.plan, "plan", "", "write an upload plan (JSON) to this file")
+	f.StringArrayVar(&opts.exclude, "exclude", nil, "glob of source paths to leave out (repeatable; ** spans folders)")
+	f.BoolVar(&opts.dryRun, "dry-run", false, "compute and report, write nothing")
+	f.StringVar(&opts.digestedPattern, "digested-pattern", "", "regular expression for files already digested by a bundler (added to the default)")
+	_ = cmd.MarkFlagRequired("out")
+
+	cmd.AddCommand(newHashAssetsVerifyCmd(app), newHashAssetsCleanCmd(app))
+	return cmd
+}
+
+// parseAge parses a duration, also in days ("7d").
+func parseAge(s string) (time.Duration, error) {
+	if s == "" {
+		return 0, nil
+	}
+	if d, ok := strings.CutSuffix(s, "d"); ok {
+		n, err := strconv.ParseFloat(d, 64)
+		if err != nil || n < 0 {
+			return 0, fmt.Errorf("invalid duration %q", s)
+		}
+		return time.Duration(n * float64(24*time.Hour)), nil
+	}
+	v, err := time.ParseDuration(s)
+	if err != nil || v < 0 {
+		return 0, fmt.Errorf("invalid duration %q (want e.g. 90m, 72h, 7d)", s)
+	}
+	return v, nil
+}
+
+// hashAssetsSummary is what hash-assets prints.
+type hashAssetsSummary struct {
+	*hashasset.Result
+}
+
+func (s hashAssetsSummary) WriteText(w io.Writer, st output.Style) error {
+	r := s.Result
+	verb := "wrote"
+	if r.DryRun {
+		verb = "would write"
+	}
+	_, err := fmt.Fprintf(w, "%s %d files (%s): %d hashed, %d digested, %d pages; %d references rewritten\n",
+		st.Green("hashed"), r.Files, humanBytes(r.Bytes), r.Hashed, r.Digested, r.Unhashed, r.Rewritten)
+	if err != nil {
+		return err
+	}
+	switch {
+	case r.Written == 0 && !r.ManifestWritten:
+		_, err = fmt.Fprintf(w, "unchanged: build %d, nothing written\n", r.Build)
+	default:
+		m := ""
+		if r.ManifestWritten {
+			m = " and " + r.Manifest
+		}
+		_, err = fmt.Fprintf(w, "build %d: %s %d files%s\n", r.Build, verb, r.Written, m)
+	}
+	if err == nil && len(r.Pruned) > 0 {
+		_, err = fmt.Fprintf(w, "pruned %d files of older builds\n", len(r.Pruned))
+	}
+	return err
+}
+
+func humanBytes(n int64) string {
+	switch {
+	case n >= 1<<30:
+		return fmt.Sprintf("%.1f GiB", float64(n)/(1<<30))
+	case n >= 1<<20:
+		return fmt.Sprintf("%.1f MiB", float64(n)/(1<<20))
+	case n >= 1<<10:
+		return fmt.Sprintf("%.1f KiB", float64(n)/(1<<10))
+	}
+	return fmt.Sprintf("%d B", n)
+}
+
+func hashAssetsRun(cmd *cobra.Command, o *hashAssetsOptions) error {
+	app := o.app
+	age, err := parseAge(o.keepAge)
+	if err != nil {
+		return usageErr(fmt.Errorf("--keep-age: %w", err))
+	}
+	if o.keep < -1 {
+		return usageErr(fmt.Errorf("--keep %d: want 0 or more", o.keep))
+	}
+	opts := hashasset.Options{
+		Src: o.src, Out: o.out, HashLength: o.hashLength, Manifest: o.manifest, Prefix: o.prefix,
+		Strict: o.strict, Keep: o.keep, KeepAge: age, Precompress: o.precompress, Plan: o.plan,
+		Exclude: o.exclude, DigestedPattern: o.digestedPattern, DryRun: o.dryRun,
+	}
+	cfg, err := app.Config()
+	if err != nil {
+		return err
+	}
+	if cfg != nil {
+		opts.Exclude = append(append([]string(nil), cfg.HashAssets.Exclude...), opts.Exclude...)
+		if opts.DigestedPattern == "" {
+			opts.DigestedPattern = cfg.HashAssets.DigestedPattern
+		}
+	}
+	var bar *output.Progress
+	opts.Started = func(files int, bytes int64) {
+		if files >= 200 || bytes >= 64<<20 {
+			bar = app.IO.NewProgress(bytes, "hashing", true)
+			opts.Progress = bar.Add
+		}
+	}
+	// Progress is read after Started ran; route through a closure.
+	progress := func(n int64) {
+		if bar != nil {
+			bar.Add(n)
+		}
+	}
+	opts.Progress = progress
+	res, err := hashasset.Build(cmd.Context(), opts)
+	bar.Finish()
+	if err != nil {
+		return err
+	}
+	for _, w := range res.Warnings {
+		app.IO.Warnf("%s", w)
+	}
+	return app.Print(hashAssetsSummary{res})
+}
+
+type hashAssetsVerifyOptions struct {
+	app      *App
+	dir      string
+	manifest string
+}
+
+func newHashAssetsVerifyCmd(app *App) *cobra.Command {
+	o := &hashAssetsVerifyOptions{app: app}
+	cmd := &cobra.Command{
+		Use:   "verify DIR",
+		Short: "Check that every hashed file matches its name and the manifest",
+		Long: `verify reads DIR/assets-manifest.json and checks every file it lists: current
+files must have the size, sha256 and sha384 integrity of the manifest, and every
+hashed file, current or previous, must have content whose sha256 starts with the
+hash in its name. It exits 1 and lists the mismatches otherwise.`,
+		Args: cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			o.dir = args[0]
+			rep, err := hashasset.Verify(cmd.Context(), o.dir, o.manifest)
+			if err != nil {
+				return err
+			}
+			if err := app.Print(rep); err != nil {
+				return err
+			}
+			if !rep.OK() {
+				return errkind.SilentFinding()
+			}
+			return nil
+		},
+	}
+	cmd.Flags().StringVar(&o.manifest, "manifest", "", "manifest file (default DIR/assets-manifest.json)")
+	return cmd
+}
+
+// cleanResult is what hash-assets clean prints.
+type cleanResult struct {
+	Removed []string `json:"removed"`
+	DryRun  bool     `json:"dryRun"`
+}
+
+func (c cleanResult) WriteText(w io.Writer, st output.Style) error {
+	verb := "removed"
+	if c.DryRun {
+		verb = "would remove"
+	}
+	for _, p := range c.Removed {
+		if _, err := fmt.Fprintf(w, "%s %s\n", verb, p); err != nil {
+			return err
+		}
+	}
+	_, err := fmt.Fprintf(w, "%s %d files of older builds\n", verb, len(c.Removed))
+	return err
+}
+
+func newHashAssetsCleanCmd(app *App) *cobra.Command {
+	var (
+		manifest, keepAge string
+		keep              int
+		dryRun            bool
+	)
+	cmd := &cobra.Command{
+		Use:   "clean DIR --keep N [--keep-age DUR]",
+		Short: "Prune files of older builds by the retention rule",
+		Long: `clean removes files of older builds listed under "previous" in the manifest:
+for each asset it keeps the newest N older versions and any version younger than
+--keep-age (the age of a version is the time since the file that replaced it was
+written). Files of the current build are never removed. The manifest is rewritten
+first, atomically, then the files are deleted.`,
+		Args: cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if !cmd.Flags().Changed("keep") && keepAge == "" {
+				return usageErr(fmt.Errorf("hash-assets clean needs --keep N or --keep-age DUR"))
+			}
+			if !cmd.Flags().Changed("keep") {
+				keep = -1
+			} else if keep < 0 {
+				return usageErr(fmt.Errorf("--keep %d: want 0 or more", keep))
+			}
+			age, err := parseAge(keepAge)
+			if err != nil {
+				return usageErr(fmt.Errorf("--keep-age: %w", err))
+			}
+			removed, err := hashasset.Clean(hashasset.CleanOptions{Dir: args[0], Manifest: manifest, Keep: keep, KeepAge: age, DryRun: dryRun})
+			if err != nil {
+				return err
+			}
+			return app.Print(cleanResult{Removed: removed, DryRun: dryRun})
+		},
+	}
+	f := cmd.Flags()
+	f.IntVar(&keep, "keep", 0, "keep the newest N older versions of each asset")
+	f.StringVar(&keepAge, "keep-age", "", "also keep older versions younger than this (e.g. 72h, 7d)")
+	f.StringVar(&manifest, "manifest", "", "manifest file (default DIR/assets-manifest.json)")
+	f.BoolVar(&dryRun, "dry-run", false, "list what would be removed, remove nothing")
 	return cmd
 }

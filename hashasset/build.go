@@ -1,0 +1,836 @@
+package hashasset
+
+import (
+	"context"
+	"crypto/sha256"
+	"crypto/sha512"
+	"encoding/base64"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"hash"
+	"io"
+	"io/fs"
+	"os"
+	"path"
+	"path/filepath"
+	"regexp"
+	"runtime"
+	"sort"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/dsctl/dsctl/internal/errkind"
+	"github.com/dsctl/dsctl/internal/fsx"
+)
+
+// DefaultHashLength is the number of hex digits of the digest in a name.
+const DefaultHashLength = 10
+
+// Options configure one hash-assets run.
+type Options struct {
+	// Src is the source folder; Out the output folder (both required).
+	Src, Out string
+	// HashLength is the number of hex digits in names (default 10, 7..64).
+	HashLength int
+	// Manifest is the manifest file (default Out/assets-manifest.json).
+	Manifest string
+	// Prefix, when set, makes every rewritten reference prefix + hashed path
+	// (a CDN or base URL).
+	Prefix string
+	// Strict turns references to missing files into an error.
+	Strict bool
+	// Keep, when >= 0, prunes older versions beyond the newest Keep;
+	// KeepAge, when > 0, keeps any older version younger than it.
+	Keep    int
+	KeepAge time.Duration
+	// Precompress "gzip" writes a .gz beside every text asset.
+	Precompress string
+	// Plan, when set, is where the upload plan is written.
+	Plan string
+	// Exclude are glob patterns of source paths to leave out.
+	Exclude []string
+	// DigestedPattern is an extra regular expression for files a bundler
+	// already named by content (DefaultDigestedPattern always applies).
+	DigestedPattern string
+	// DryRun computes everything and writes nothing.
+	DryRun bool
+	// Now is the clock for retention ages (default time.Now).
+	Now func() time.Time
+	// Started, when set, is called once the source folder was listed, with
+	// the number of files and bytes to process.
+	Started func(files int, bytes int64)
+	// Progress, when set, is called with the number of bytes processed; it
+	// must be safe for concurrent use.
+	Progress func(n int64)
+	// Workers bounds the files processed (and open) at once (default GOMAXPROCS).
+	Workers int
+
+	// afterWalk is a test hook run after the source folder was listed.
+	afterWalk func()
+}
+
+// Result summarizes a run.
+type Result struct {
+	Build int `json:"build"`
+	// Files and Bytes count the source files processed.
+	Files int   `json:"files"`
+	Bytes int64 `json:"bytes"`
+	// Hashed files got a content hash in their name; Digested were copied
+	// with their bundler's name; Unhashed (HTML) keep their name.
+	Hashed   int `json:"hashed"`
+	Digested int `json:"digested"`
+	Unhashed int `json:"unhashed"`
+	// Written counts the files written this run (0 on an unchanged rerun).
+	Written int `json:"written"`
+	// Rewritten counts the references rewritten.
+	Rewritten int `json:"rewrittenReferences"`
+	// Skipped lists source files left out (excluded, dotfiles).
+	Skipped  []string `json:"skipped"`
+	Warnings []string `json:"warnings"`
+	// Pruned lists the files of older builds removed by retention.
+	Pruned []string `json:"pruned"`
+	// Manifest is the manifest path; ManifestWritten says whether it changed.
+	Manifest        string `json:"manifest"`
+	ManifestWritten bool   `json:"manifestWritten"`
+	DryRun          bool   `json:"dryRun"`
+}
+
+// file is one source file.
+type file struct {
+	rel      string // logical path, slash-separated
+	abs      string // path to read
+	size     int64
+	mtime    time.Time
+	kind     Kind
+	digested bool
+	unhashed bool // HTML: keeps its name
+
+	data []byte // rewritable files: the source bytes
+	refs []Ref
+	deps []string // logical paths of hashed files this file's name depends on
+
+	asset Asset
+}
+
+// Build hashes the files of opts.Src into opts.Out and writes the manifest.
+func Build(ctx context.Context, opts Options) (*Result, error) {
+	b, err := newBuilder(opts)
+	if err != nil {
+		return nil, err
+	}
+	return b.run(ctx)
+}
+
+type builder struct {
+	opts     Options
+	srcReal  string
+	outAbs   string
+	manifest string
+	excludes []*Glob
+	digested []*regexp.Regexp
+	prev     *Manifest
+	res      *Result
+	files    map[string]*file
+	order    []string // sorted logical paths
+
+	mu      sync.Mutex
+	written []string // files written (for the final sync)
+}
+
+func newBuilder(opts Options) (*builder, error) {
+	if opts.Src == "" || opts.Out == "" {
+		return nil, errkind.Inputf("hash-assets needs a source folder and --out")
+	}
+	if opts.HashLength == 0 {
+		opts.HashLength = DefaultHashLength
+	}
+	if opts.HashLength < 7 || opts.HashLength > 64 {
+		return nil, errkind.Inputf("--hash-length %d: want 7 to 64", opts.HashLength)
+	}
+	if opts.Precompress != "" && opts.Precompress != "gzip" {
+		return nil, errkind.Inputf("--precompress %q: only gzip is supported", opts.Precompress)
+	}
+	if opts.Now == nil {
+		opts.Now = time.Now
+	}
+	if opts.Workers <= 0 {
+		opts.Workers = runtime.GOMAXPROCS(0)
+	}
+	b := &builder{opts: opts, res: &Result{Skipped: []string{}, Warnings: []string{}, Pruned: []string{}, DryRun: opts.DryRun}, files: map[string]*file{}}
+	fi, err := os.Stat(opts.Src)
+	if err != nil {
+		return nil, errkind.InputAt(opts.Src, 0, 0, fmt.Errorf("source folder: %w", err))
+	}
+	if !fi.IsDir() {
+		return nil, errkind.InputAt(opts.Src, 0, 0, errors.New("source is not a folder"))
+	}
+	if b.srcReal, err = realPath(opts.Src); err != nil {
+		return nil, errkind.InputAt(opts.Src, 0, 0, err)
+	}
+	if b.outAbs, err = realPath(opts.Out); err != nil {
+		return nil, errkind.InputAt(opts.Out, 0, 0, err)
+	}
+	for _, p := range opts.Exclude {
+		g, err := CompileGlob(p)
+		if err != nil {
+			return nil, errkind.Inputf("--exclude: %w", err)
+		}
+		b.excludes = append(b.excludes, g)
+	}
+	b.digested = []*regexp.Regexp{defaultDigested}
+	if opts.DigestedPattern != "" {
+		re, err := regexp.Compile(opts.DigestedPattern)
+		if err != nil {
+			return nil, errkind.Inputf("--digested-pattern: %w", err)
+		}
+		b.digested = append(b.digested, re)
+	}
+	if b.srcReal == b.outAbs || fsx.Within(b.outAbs, b.srcReal) {
+		return nil, errkind.InputAt(opts.Out, 0, 0, errors.New("the output folder contains the source folder; choose a folder beside it"))
+	}
+	if fsx.Within(b.srcReal, b.outAbs) {
+		rel, _ := filepath.Rel(b.srcReal, b.outAbs)
+		if !b.excluded(filepath.ToSlash(rel)) {
+			return nil, errkind.InputAt(opts.Out, 0, 0, fmt.Errorf("the output folder is inside the source folder; exclude it (--exclude '%s/**') or write beside the source", filepath.ToSlash(rel)))
+		}
+	}
+	b.manifest = opts.Manifest
+	if b.manifest == "" {
+		b.manifest = filepath.Join(opts.Out, DefaultManifestName)
+	}
+	b.res.Manifest = filepath.ToSlash(b.manifest)
+	return b, nil
+}
+
+// realPath returns the absolute path of p with symlinks resolved in the part
+// that exists.
+func realPath(p string) (string, error) {
+	abs, err := filepath.Abs(p)
+	if err != nil {
+		return "", fmt.Errorf("resolve %s: %w", p, err)
+	}
+	rest := ""
+	cur := abs
+	for {
+		if r, err := filepath.EvalSymlinks(cur); err == nil {
+			return filepath.Join(r, rest), nil
+		}
+		parent := filepath.Dir(cur)
+		if parent == cur {
+			return abs, nil
+		}
+		rest = filepath.Join(filepath.Base(cur), rest)
+		cur = parent
+	}
+}
+
+func (b *builder) excluded(rel string) bool {
+	for _, g := range b.excludes {
+		if g.Match(rel) {
+			return true
+		}
+	}
+	return false
+}
+
+func (b *builder) isDigested(rel string) bool {
+	for _, re := range b.digested {
+		if re.MatchString(rel) {
+			return true
+		}
+	}
+	return false
+}
+
+func (b *builder) warnf(format string, args ...any) {
+	b.mu.Lock()
+	b.res.Warnings = append(b.res.Warnings, fmt.Sprintf(format, args...))
+	b.mu.Unlock()
+}
+
+func (b *builder) run(ctx context.Context) (*Result, error) {
+	// The previous manifest is read (and judged) before anything is written.
+	prev, err := ReadManifest(b.manifest)
+	if err != nil {
+		return nil, err
+	}
+	b.prev = prev
+	if err := b.walk(ctx); err != nil {
+		return nil, err
+	}
+	if b.opts.afterWalk != nil {
+		b.opts.afterWalk()
+	}
+	if b.opts.Started != nil {
+		b.opts.Started(b.res.Files, b.res.Bytes)
+	}
+	if err := b.readRewritable(ctx); err != nil {
+		return nil, err
+	}
+	order, err := b.topoOrder()
+	if err != nil {
+		return nil, err
+	}
+	if err := b.hashOpaque(ctx); err != nil {
+		return nil, err
+	}
+	for _, rel := range order {
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
+		if err := b.rewriteOne(b.files[rel]); err != nil {
+			return nil, err
+		}
+	}
+	assets := make(map[string]Asset, len(b.files))
+	for rel, f := range b.files {
+		assets[rel] = f.asset
+	}
+	m := nextManifest(b.prev, assets)
+	b.res.Build = m.Build
+	var pruned []string
+	if b.opts.Keep >= 0 || b.opts.KeepAge > 0 {
+		pruned = Prune(m, b.opts.Out, b.opts.Keep, b.opts.KeepAge, b.opts.Now())
+	}
+	if b.opts.Precompress == "gzip" {
+		if err := b.precompress(ctx, m); err != nil {
+			return nil, err
+		}
+	}
+	data, err := m.Marshal()
+	if err != nil {
+		return nil, fmt.Errorf("encode manifest: %w", err)
+	}
+	if !b.opts.DryRun {
+		// Assets first, durably, then the manifest, atomically.
+		if err := syncWritten(b.opts.Out, b.written); err != nil {
+			return nil, errkind.Wrap(errkind.Env, err)
+		}
+		old, _ := os.ReadFile(b.manifest)
+		if string(old) != string(data) {
+			if err := fsx.WriteFileAtomic(b.manifest, data, 0o644); err != nil {
+				return nil, errkind.Wrap(errkind.Env, fmt.Errorf("write manifest: %w", err))
+			}
+			b.res.ManifestWritten = true
+		}
+		// Old files go only after the manifest no longer names them.
+		if err := removeFiles(b.opts.Out, pruned); err != nil {
+			return nil, errkind.Wrap(errkind.Env, err)
+		}
+	} else {
+		old, _ := os.ReadFile(b.manifest)
+		b.res.ManifestWritten = string(old) != string(data)
+	}
+	b.res.Pruned = append(b.res.Pruned, pruned...)
+	if b.opts.Plan != "" {
+		plan := NewPlan(m, b.opts.Out, b.manifest, b.opts.Precompress == "gzip")
+		pd, err := plan.Marshal()
+		if err != nil {
+			return nil, err
+		}
+		if !b.opts.DryRun {
+			if err := fsx.WriteFileAtomic(b.opts.Plan, pd, 0o644); err != nil {
+				return nil, errkind.Wrap(errkind.Env, fmt.Errorf("write upload plan: %w", err))
+			}
+		}
+	}
+	sort.Strings(b.res.Warnings)
+	return b.res, nil
+}
+
+// walk lists the source folder: regular files (and symlinks to files inside
+// it); excluded paths and dotfiles are skipped; anything else is refused.
+func (b *builder) walk(ctx context.Context) error {
+	err := filepath.WalkDir(b.opts.Src, func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return errkind.InputAt(p, 0, 0, fmt.Errorf("read source: %w", err))
+		}
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		rel, err := filepath.Rel(b.opts.Src, p)
+		if err != nil {
+			return fmt.Errorf("relative path of %s: %w", p, err)
+		}
+		if rel == "." {
+			return nil
+		}
+		rel = filepath.ToSlash(rel)
+		if d.IsDir() {
+			if abs, _ := realPath(p); abs == b.outAbs || b.excluded(rel) {
+				return filepath.SkipDir
+			}
+			if strings.HasPrefix(d.Name(), ".") {
+				b.res.Skipped = append(b.res.Skipped, rel+"/")
+				return filepath.SkipDir
+			}
+			return nil
+		}
+		if err := checkName(rel); err != nil {
+			return errkind.InputAt(p, 0, 0, err)
+		}
+		if b.excluded(rel) || strings.HasPrefix(d.Name(), ".") {
+			b.res.Skipped = append(b.res.Skipped, rel)
+			return nil
+		}
+		readPath := p
+		if d.Type()&fs.ModeSymlink != 0 {
+			target, err := filepath.EvalSymlinks(p)
+			if err != nil {
+				return errkind.InputAt(p, 0, 0, fmt.Errorf("broken symlink: %w", err))
+			}
+			if !fsx.Within(b.srcReal, target) {
+				return errkind.InputAt(p, 0, 0, errors.New("symlink points outside the source folder; refused"))
+			}
+			readPath = target
+		}
+		fi, err := os.Stat(readPath)
+		if err != nil {
+			return errkind.InputAt(p, 0, 0, fmt.Errorf("stat: %w", err))
+		}
+		if fi.IsDir() {
+			b.warnf("%s: symlink to a folder skipped", rel)
+			b.res.Skipped = append(b.res.Skipped, rel)
+			return nil
+		}
+		if !fi.Mode().IsRegular() {
+			return errkind.InputAt(p, 0, 0, fmt.Errorf("not a regular file (%s); refused", fi.Mode().Type()))
+		}
+		f := &file{rel: rel, abs: readPath, size: fi.Size(), mtime: fi.ModTime(), kind: KindOf(rel)}
+		f.digested = b.isDigested(rel)
+		f.unhashed = f.kind == KindHTML && !f.digested
+		b.files[rel] = f
+		b.order = append(b.order, rel)
+		b.res.Files++
+		b.res.Bytes += f.size
+		return nil
+	})
+	sort.Strings(b.order)
+	return err
+}
+
+// openSource opens a source file, telling a vanished file from an unreadable one.
+func openSource(f *file) (*os.File, error) {
+	h, err := os.Open(f.abs)
+	if err != nil {
+		if errors.Is(err, fs.ErrNotExist) {
+			return nil, errkind.InputAt(f.abs, 0, 0, errors.New("file disappeared during the run"))
+		}
+		return nil, errkind.InputAt(f.abs, 0, 0, fmt.Errorf("unreadable: %w", err))
+	}
+	return h, nil
+}
+
+// readRewritable reads the files whose references are rewritten and finds
+// their references and dependencies.
+func (b *builder) readRewritable(ctx context.Context) error {
+	for _, rel := range b.order {
+		f := b.files[rel]
+		if f.kind == KindOpaque || f.digested {
+			continue
+		}
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		h, err := openSource(f)
+		if err != nil {
+			return err
+		}
+		data, err := io.ReadAll(h)
+		h.Close()
+		if err != nil {
+			return errkind.InputAt(f.abs, 0, 0, fmt.Errorf("unreadable: %w", err))
+		}
+		f.data = data
+		f.refs = Scan(f.kind, data)
+		seen := map[string]bool{}
+		var missing []string
+		for _, r := range f.refs {
+			target, ok := b.target(f, r)
+			if !ok {
+				if b.reportMissing(f, r) {
+					line, col := lineCol(data, r.Start)
+					missing = append(missing, fmt.Sprintf("%s:%d:%d: %q: no such file in the source folder", f.rel, line, col, r.URL))
+				}
+				continue
+			}
+			t := b.files[target]
+			// Opaque files are hashed before any rewritable one; only
+			// rewritable targets order the build.
+			if r.Context == CtxMapFile || t.unhashed || t.digested || t.kind == KindOpaque || seen[target] {
+				continue
+			}
+			seen[target] = true
+			f.deps = append(f.deps, target)
+		}
+		for _, m := range missing {
+			if b.opts.Strict {
+				return errkind.Inputf("%s (--strict)", m)
+			}
+			b.warnf("%s", m)
+		}
+	}
+	return nil
+}
+
+// target returns the logical path of the source file a reference names.
+func (b *builder) target(f *file, r Ref) (string, bool) {
+	if r.Context == CtxImport && f.kind == KindJS && !isModuleSpecifier(r.URL) {
+		return "", false
+	}
+	t, ok := resolveRef(f.rel, r.URL)
+	if !ok {
+		return "", false
+	}
+	if _, exists := b.files[t]; !exists {
+		return "", false
+	}
+	return t, true
+}
+
+// reportMissing reports whether a reference that names no source file is
+// worth a warning: a local URL that looks like a file, not a bare module
+// name, a route or a soft reference.
+func (b *builder) reportMissing(f *file, r Ref) bool {
+	if r.Context == CtxSoft || r.Context == CtxMapFile || isExternal(r.URL) {
+		return false
+	}
+	if r.Context == CtxImport && f.kind == KindJS && !isModuleSpecifier(r.URL) {
+		return false
+	}
+	if _, ok := resolveRef(f.rel, r.URL); !ok {
+		return !isExternal(r.URL) && looksLikeFile(r.URL)
+	}
+	if f.kind == KindHTML && !looksLikeFile(r.URL) {
+		return false
+	}
+	t, _ := resolveRef(f.rel, r.URL)
+	if _, excluded := b.files[t]; !excluded && b.excluded(t) {
+		return false
+	}
+	return true
+}
+
+// topoOrder orders the rewritable files leaves first; a cycle is an error
+// that prints it.
+func (b *builder) topoOrder() ([]string, error) {
+	const (
+		white = iota
+		grey
+		black
+	)
+	color := map[string]int{}
+	var order, stack []string
+	var visit func(rel string) error
+	visit = func(rel string) error {
+		switch color[rel] {
+		case black:
+			return nil
+		case grey:
+			i := len(stack) - 1
+			for i >= 0 && stack[i] != rel {
+				i--
+			}
+			cycle := append(append([]string(nil), stack[i:]...), rel)
+			return errkind.Inputf("reference cycle: %s", strings.Join(cycle, " -> "))
+		}
+		color[rel] = grey
+		stack = append(stack, rel)
+		for _, d := range b.files[rel].deps {
+			if err := visit(d); err != nil {
+				return err
+			}
+		}
+		stack = stack[:len(stack)-1]
+		color[rel] = black
+		order = append(order, rel)
+		return nil
+	}
+	for _, rel := range b.order {
+		f := b.files[rel]
+		if f.kind == KindOpaque || f.digested {
+			continue
+		}
+		if err := visit(rel); err != nil {
+			return nil, err
+		}
+	}
+	return order, nil
+}
+
+// digests returns the sha256 hex and the sha384 SRI value of data.
+func digests(data []byte) (string, string) {
+	s := sha256.Sum256(data)
+	i := sha512.Sum384(data)
+	return hex.EncodeToString(s[:]), "sha384-" + base64.StdEncoding.EncodeToString(i[:])
+}
+
+// rewriteOne rewrites the references of a rewritable file against the files
+// processed so far, hashes the result and writes it.
+func (b *builder) rewriteOne(f *file) error {
+	out, n := Apply(f.data, f.refs, func(r Ref) (string, bool) {
+		t, ok := b.target(f, r)
+		if !ok {
+			return "", false
+		}
+		tf := b.files[t]
+		if tf.asset.Path == "" || tf.asset.Path == t && b.opts.Prefix == "" {
+			return "", false // not processed yet (a source map's "file"), or keeps its name
+		}
+		if r.Context == CtxMapFile {
+			return path.Base(tf.asset.Path), true
+		}
+		raw := r.Raw(f.data)
+		if f.kind == KindHTML && (tf.unhashed || tf.digested) && b.opts.Prefix == "" {
+			return "", false
+		}
+		return rewriteRaw(raw, t, tf.asset.Path, b.opts.Prefix), true
+	})
+	b.res.Rewritten += n
+	sum, integrity := digests(out)
+	f.asset = Asset{Path: f.rel, Size: int64(len(out)), SHA256: sum, Integrity: integrity}
+	if f.unhashed {
+		b.res.Unhashed++
+	} else {
+		f.asset.Path = HashedPath(f.rel, sum[:b.opts.HashLength])
+		b.res.Hashed++
+	}
+	if b.opts.Progress != nil {
+		b.opts.Progress(f.size)
+	}
+	if b.opts.DryRun {
+		return nil
+	}
+	dst := filepath.Join(b.opts.Out, filepath.FromSlash(f.asset.Path))
+	if fi, err := os.Stat(dst); err == nil && fi.Size() == int64(len(out)) && !f.unhashed {
+		return nil
+	}
+	if f.unhashed {
+		if old, err := os.ReadFile(dst); err == nil && string(old) == string(out) {
+			return nil
+		}
+	}
+	if err := writeTemp(dst, func(w *os.File) error {
+		_, err := w.Write(out)
+		return err
+	}); err != nil {
+		return err
+	}
+	b.noteWritten(f.asset.Path)
+	return nil
+}
+
+func (b *builder) noteWritten(rel string) {
+	b.mu.Lock()
+	b.written = append(b.written, rel)
+	b.res.Written++
+	b.mu.Unlock()
+}
+
+// writeTemp writes a file through a temp file in its folder and renames it
+// into place; the caller syncs the written files once, before the manifest.
+func writeTemp(dst string, fill func(w *os.File) error) (err error) {
+	dir := filepath.Dir(dst)
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return errkind.Wrap(errkind.Env, fmt.Errorf("create folder %s: %w", dir, err))
+	}
+	tmp, err := os.CreateTemp(dir, "."+filepath.Base(dst)+".tmp-*")
+	if err != nil {
+		return errkind.Wrap(errkind.Env, fmt.Errorf("create temp file for %s: %w", dst, err))
+	}
+	defer func() {
+		if err != nil {
+			tmp.Close()
+			os.Remove(tmp.Name())
+		}
+	}()
+	if err = fill(tmp); err != nil {
+		return err
+	}
+	startWriteback(tmp)
+	if err = tmp.Chmod(0o644); err != nil {
+		return errkind.Wrap(errkind.Env, fmt.Errorf("chmod %s: %w", dst, err))
+	}
+	if err = tmp.Close(); err != nil {
+		return errkind.Wrap(errkind.Env, fmt.Errorf("close %s: %w", dst, err))
+	}
+	if err = os.Rename(tmp.Name(), dst); err != nil {
+		return errkind.Wrap(errkind.Env, fmt.Errorf("rename into %s: %w", dst, err))
+	}
+	return nil
+}
+
+// hashOpaque hashes and copies the files that are not rewritten (images,
+// fonts, digested bundles) in parallel, largest first, streaming: each worker
+// holds at most two files open.
+func (b *builder) hashOpaque(ctx context.Context) error {
+	var jobs []*file
+	for _, rel := range b.order {
+		f := b.files[rel]
+		if f.data == nil {
+			jobs = append(jobs, f)
+		}
+	}
+	sort.SliceStable(jobs, func(i, j int) bool { return jobs[i].size > jobs[j].size })
+	ch := make(chan *file)
+	errs := make(chan error, b.opts.Workers)
+	var wg sync.WaitGroup
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	for w := 0; w < b.opts.Workers; w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			buf := make([]byte, 256<<10)
+			for f := range ch {
+				if err := b.copyOpaque(ctx, f, buf); err != nil {
+					errs <- err
+					cancel()
+					for range ch {
+					}
+					return
+				}
+			}
+		}()
+	}
+feed:
+	for _, f := range jobs {
+		select {
+		case ch <- f:
+		case <-ctx.Done():
+			break feed
+		}
+	}
+	close(ch)
+	wg.Wait()
+	close(errs)
+	if err := <-errs; err != nil {
+		return err
+	}
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	for _, f := range jobs {
+		if f.digested {
+			b.res.Digested++
+		} else {
+			b.res.Hashed++
+		}
+	}
+	return nil
+}
+
+// progressWriter reports bytes hashed.
+type progressWriter struct{ fn func(int64) }
+
+func (p progressWriter) Write(b []byte) (int, error) {
+	p.fn(int64(len(b)))
+	return len(b), nil
+}
+
+func (b *builder) copyOpaque(ctx context.Context, f *file, buf []byte) error {
+	src, err := openSource(f)
+	if err != nil {
+		return err
+	}
+	defer src.Close()
+	// Pass 1: hash. The sha384 (SRI) of a file whose previous version had the
+	// same size is computed only if its sha256 turns out to differ, so an
+	// unchanged rerun hashes once.
+	h256 := sha256.New()
+	var h384 hash.Hash
+	ws := []io.Writer{h256}
+	if a, ok := b.prevAsset(f.rel); !ok || a.Size != f.size {
+		h384 = sha512.New384()
+		ws = append(ws, h384)
+	}
+	if b.opts.Progress != nil {
+		ws = append(ws, progressWriter{b.opts.Progress})
+	}
+	w := ws[0]
+	if len(ws) > 1 {
+		w = io.MultiWriter(ws...)
+	}
+	n, err := io.CopyBuffer(w, readerOnly{src}, buf)
+	if err != nil {
+		return errkind.InputAt(f.abs, 0, 0, fmt.Errorf("read: %w", err))
+	}
+	if n != f.size {
+		return errkind.InputAt(f.abs, 0, 0, errors.New("file changed during the run"))
+	}
+	sum := hex.EncodeToString(h256.Sum(nil))
+	name := f.rel
+	if !f.digested {
+		name = HashedPath(f.rel, sum[:b.opts.HashLength])
+	}
+	f.asset = Asset{Path: name, Size: n, SHA256: sum}
+	if h384 != nil {
+		f.asset.Integrity = sri(h384)
+	} else {
+		f.asset.Integrity = b.knownIntegrity(f.rel, sum)
+	}
+	if f.asset.Integrity == "" {
+		if _, err := src.Seek(0, io.SeekStart); err != nil {
+			return errkind.InputAt(f.abs, 0, 0, fmt.Errorf("seek: %w", err))
+		}
+		h384 = sha512.New384()
+		if _, err := io.CopyBuffer(h384, readerOnly{src}, buf); err != nil {
+			return errkind.InputAt(f.abs, 0, 0, fmt.Errorf("read: %w", err))
+		}
+		f.asset.Integrity = sri(h384)
+	}
+	dst := filepath.Join(b.opts.Out, filepath.FromSlash(name))
+	if fi, err := os.Stat(dst); b.opts.DryRun || err == nil && fi.Size() == n {
+		return nil // already there: a hashed name never changes content
+	}
+	// Pass 2: copy in the kernel (copy_file_range), then check that the
+	// source did not change since it was listed and hashed.
+	if _, err := src.Seek(0, io.SeekStart); err != nil {
+		return errkind.InputAt(f.abs, 0, 0, fmt.Errorf("seek: %w", err))
+	}
+	err = writeTemp(dst, func(out *os.File) error {
+		m, err := io.Copy(out, src)
+		if err != nil {
+			return errkind.Wrap(errkind.Env, fmt.Errorf("copy %s: %w", f.rel, err))
+		}
+		fi, err := src.Stat()
+		if err != nil || m != n || fi.Size() != n || !fi.ModTime().Equal(f.mtime) {
+			return errkind.InputAt(f.abs, 0, 0, errors.New("file changed during the run"))
+		}
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	b.noteWritten(name)
+	return ctx.Err()
+}
+
+func sri(h hash.Hash) string { return "sha384-" + base64.StdEncoding.EncodeToString(h.Sum(nil)) }
+
+func (b *builder) prevAsset(rel string) (Asset, bool) {
+	if b.prev == nil {
+		return Asset{}, false
+	}
+	a, ok := b.prev.Assets[rel]
+	return a, ok
+}
+
+// knownIntegrity returns the SRI value the previous manifest recorded for
+// the same logical file with the same sha256, or "".
+func (b *builder) knownIntegrity(rel, sum string) string {
+	if b.prev == nil {
+		return ""
+	}
+	if a, ok := b.prev.Assets[rel]; ok && a.SHA256 == sum && strings.HasPrefix(a.Integrity, "sha384-") {
+		return a.Integrity
+	}
+	return ""
+}
+
+// readerOnly hides WriterTo/ReaderFrom so io.CopyBuffer uses the buffer.
+type readerOnly struct{ r io.Reader }
+
+func (r readerOnly) Read(p []byte) (int, error) { return r.r.Read(p) }
