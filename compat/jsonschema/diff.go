@@ -2,16 +2,504 @@ package jsonschema
 
 import (
 	"context"
-	"errors"
+	"fmt"
+	"sort"
+	"strings"
 
 	"github.com/dsctl/dsctl/compat"
+	jsv "github.com/santhosh-tekuri/jsonschema/v6"
 )
 
 // Diff compares two schema sources; see Engine.Diff.
 func Diff(ctx context.Context, old, new compat.Source, opts compat.Options) ([]compat.Change, error) {
-	return nil, errors.New("jsonschema: not implemented yet")
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	os, err := loadSide(ctx, old, opts)
+	if err != nil {
+		return nil, err
+	}
+	ns, err := loadSide(ctx, new, opts)
+	if err != nil {
+		return nil, err
+	}
+	d := newDiffer(os, ns)
+	d.node(os.root, ns.root, cctx{})
+	d.definitions()
+	return d.result(opts), nil
 }
 
-func detect(data []byte) bool { return false }
+// cctx is the context a pair of schemas is compared in.
+type cctx struct {
+	// neg: under an odd number of "not": widen and narrow swap.
+	neg bool
+	// overlap: inside a non-monotone position (a oneOf whose members may
+	// overlap, "if", contains with maxContains): any widening or narrowing
+	// may go either way, so it counts as both.
+	overlap bool
+}
 
-func version(src compat.Source) (string, error) { return "", nil }
+func (c cctx) eff(d Direction) Direction {
+	if c.neg {
+		d = d.flip()
+	}
+	if c.overlap && (d == Widen || d == Narrow) {
+		d = Both
+	}
+	return d
+}
+
+type memoKey struct {
+	o, n *jsv.Schema
+	c    cctx
+}
+
+// change is a change before the mode turns its direction into an impact.
+type change struct {
+	id   string
+	dir  Direction
+	path string
+	loc  *compat.Location
+	msg  string
+}
+
+type differ struct {
+	old, new *side
+	memo     map[memoKey]bool
+	changes  []change
+	// scratch differs only count changes (to match composition members).
+	scratch bool
+	budget  *int
+}
+
+func newDiffer(o, n *side) *differ {
+	return &differ{old: o, new: n, memo: map[memoKey]bool{}}
+}
+
+func (d *differ) sub() *differ {
+	b := d.budget
+	if b == nil {
+		v := 20000
+		b = &v
+	}
+	return &differ{old: d.old, new: d.new, memo: map[memoKey]bool{}, scratch: true, budget: b}
+}
+
+// where returns the path and location of a schema (plus a keyword suffix,
+// escaped JSON pointer tokens) in a side.
+func (d *differ) where(s *side, sch *jsv.Schema, suffix string) (string, *compat.Location) {
+	if sch == nil {
+		return suffix, nil
+	}
+	r := s.rawOf(sch)
+	if r.doc == nil {
+		return "#" + suffix, nil
+	}
+	ptr := r.ptr + suffix
+	p := "#" + ptr
+	if !r.doc.isRoot {
+		p = r.doc.display + p
+	}
+	if d.scratch {
+		return p, nil
+	}
+	loc := &compat.Location{File: r.doc.display}
+	if ps, ok := r.doc.lookupPos(ptr); ok {
+		loc.Line, loc.Column = int(ps.line), int(ps.col)
+	}
+	return p, loc
+}
+
+// emit records a change of a fixed-direction rule.
+func (d *differ) emit(c cctx, id string, o, n *jsv.Schema, suffix, format string, args ...any) {
+	r := rules[id]
+	if r == nil {
+		panic("unknown rule " + id)
+	}
+	d.emitDir(c, id, r.Direction, o, n, suffix, format, args...)
+}
+
+// emitDir records a change with an explicit direction (Contextual rules).
+func (d *differ) emitDir(c cctx, id string, dir Direction, o, n *jsv.Schema, suffix, format string, args ...any) {
+	r := rules[id]
+	if r == nil {
+		panic("unknown rule " + id)
+	}
+	if dir == Contextual {
+		dir = Both
+	}
+	dir = c.eff(dir)
+	if d.scratch {
+		d.changes = append(d.changes, change{id: id, dir: dir})
+		return
+	}
+	s, sch := d.new, n
+	if (r.OnOld && o != nil) || n == nil {
+		s, sch = d.old, o
+	}
+	p, loc := d.where(s, sch, suffix)
+	d.changes = append(d.changes, change{id: id, dir: dir, path: p, loc: loc, msg: fmt.Sprintf(format, args...)})
+}
+
+// impact maps a direction to a bump in a mode and policy.
+func impact(r *Rule, dir Direction, opts compat.Options) compat.Impact {
+	if opts.Policy == compat.Lenient && r.Lenient && (dir == Widen || dir == Narrow) {
+		return compat.Minor
+	}
+	mode := opts.Mode.Base()
+	switch dir {
+	case Annotation:
+		return compat.Patch
+	case Neutral:
+		return compat.Minor
+	case Widen:
+		if mode == compat.Forward || mode == compat.Full {
+			return compat.Major
+		}
+		return compat.Minor
+	case Narrow:
+		if mode == compat.Forward {
+			return compat.Minor
+		}
+		return compat.Major
+	default:
+		return compat.Major
+	}
+}
+
+func (d *differ) result(opts compat.Options) []compat.Change {
+	if opts.Mode == "" {
+		opts.Mode = compat.Backward
+	}
+	seen := map[string]bool{}
+	out := make([]compat.Change, 0, len(d.changes))
+	for _, ch := range d.changes {
+		key := ch.id + "\x00" + ch.path + "\x00" + ch.msg
+		if seen[key] {
+			continue
+		}
+		seen[key] = true
+		imp := impact(rules[ch.id], ch.dir, opts)
+		out = append(out, compat.Change{
+			ID: ch.id, Path: ch.path, Impact: imp, Breaking: imp == compat.Major,
+			Message: ch.msg, Location: ch.loc,
+		})
+	}
+	compat.SortChanges(out)
+	return out
+}
+
+// --- node comparison ---
+
+// node compares two schemas in context c.
+func (d *differ) node(o, n *jsv.Schema, c cctx) {
+	if o == nil || n == nil {
+		return
+	}
+	if d.budget != nil {
+		if *d.budget <= 0 {
+			return
+		}
+		*d.budget--
+	}
+	k := memoKey{o, n, c}
+	if d.memo[k] {
+		return
+	}
+	d.memo[k] = true
+	d.annotations(o, n)
+	o2, n2 := deref(o), deref(n)
+	if o2 != o || n2 != n {
+		k2 := memoKey{o2, n2, c}
+		if d.memo[k2] {
+			return
+		}
+		d.memo[k2] = true
+		if o2 != o || n2 != n {
+			d.annotations(o2, n2)
+		}
+	}
+	d.assertions(o2, n2, c)
+}
+
+// deref follows $refs of schemas that have nothing but the $ref.
+func deref(s *jsv.Schema) *jsv.Schema {
+	for i := 0; i < 64 && s.Ref != nil && !hasAssertions(s, true); i++ {
+		s = s.Ref
+	}
+	return s
+}
+
+func isFalse(s *jsv.Schema) bool { return s != nil && s.Bool != nil && !*s.Bool }
+
+// isTrue reports whether s accepts everything as written ({} or true).
+func isTrue(s *jsv.Schema) bool {
+	s = deref(s)
+	if s.Bool != nil {
+		return *s.Bool
+	}
+	return !hasAssertions(s, false)
+}
+
+func hasAssertions(s *jsv.Schema, ignoreRef bool) bool {
+	if s.Bool != nil {
+		return !*s.Bool
+	}
+	if s.Ref != nil && !ignoreRef {
+		return true
+	}
+	return s.Types != nil || s.Enum != nil || s.Const != nil || s.Not != nil ||
+		len(s.AllOf) > 0 || len(s.AnyOf) > 0 || len(s.OneOf) > 0 ||
+		s.If != nil || s.Then != nil || s.Else != nil || s.Format != nil ||
+		s.MaxProperties != nil || s.MinProperties != nil || len(s.Required) > 0 ||
+		s.PropertyNames != nil || len(s.Properties) > 0 || len(s.PatternProperties) > 0 ||
+		s.AdditionalProperties != nil || len(s.Dependencies) > 0 || len(s.DependentRequired) > 0 ||
+		len(s.DependentSchemas) > 0 || s.UnevaluatedProperties != nil ||
+		s.MinItems != nil || s.MaxItems != nil || s.UniqueItems || s.Contains != nil ||
+		s.MinContains != nil || s.MaxContains != nil || s.Items != nil || s.AdditionalItems != nil ||
+		len(s.PrefixItems) > 0 || s.Items2020 != nil || s.UnevaluatedItems != nil ||
+		s.MinLength != nil || s.MaxLength != nil || s.Pattern != nil ||
+		s.Maximum != nil || s.Minimum != nil || s.ExclusiveMaximum != nil || s.ExclusiveMinimum != nil ||
+		s.MultipleOf != nil || s.DynamicRef != nil || s.RecursiveRef != nil
+}
+
+func (d *differ) assertions(o, n *jsv.Schema, c cctx) {
+	of, nf := isFalse(o), isFalse(n)
+	switch {
+	case of && nf:
+		return
+	case of:
+		d.emit(c, "false-schema-removed", o, n, "", "schema was false (nothing valid) and now accepts instances")
+		return
+	case nf:
+		d.emit(c, "false-schema-added", o, n, "", "schema became false: nothing validates")
+		return
+	}
+	d.types(o, n, c)
+	d.values(o, n, c)
+	d.strings(o, n, c)
+	d.numbers(o, n, c)
+	d.objects(o, n, c)
+	d.arrays(o, n, c)
+	d.composition(o, n, c)
+	d.conditional(o, n, c)
+	d.refs(o, n, c)
+}
+
+// --- types ---
+
+const (
+	tNull = 1 << iota
+	tBool
+	tObject
+	tArray
+	tString
+	tNonInt
+	tInt
+	tAll = tNull | tBool | tObject | tArray | tString | tNonInt | tInt
+)
+
+func typeMask(s *jsv.Schema) int {
+	if s == nil {
+		return tAll
+	}
+	s = deref(s)
+	if s.Bool != nil {
+		if *s.Bool {
+			return tAll
+		}
+		return 0
+	}
+	if s.Types == nil {
+		return tAll
+	}
+	m := 0
+	for _, t := range s.Types.ToStrings() {
+		switch t {
+		case "null":
+			m |= tNull
+		case "boolean":
+			m |= tBool
+		case "object":
+			m |= tObject
+		case "array":
+			m |= tArray
+		case "string":
+			m |= tString
+		case "number":
+			m |= tNonInt | tInt
+		case "integer":
+			m |= tInt
+		}
+	}
+	return m
+}
+
+func typeNames(s *jsv.Schema) string {
+	if s.Types == nil {
+		return "any"
+	}
+	return strings.Join(s.Types.ToStrings(), ", ")
+}
+
+func (d *differ) types(o, n *jsv.Schema, c cctx) {
+	om, nm := typeMask(o), typeMask(n)
+	if om == nm {
+		return
+	}
+	msg := fmt.Sprintf("type changed from [%s] to [%s]", typeNames(o), typeNames(n))
+	switch {
+	case om&nm == om:
+		d.emit(c, "type-extended", o, n, "/type", "%s", msg)
+	case om&nm == nm:
+		d.emit(c, "type-narrowed", o, n, "/type", "%s", msg)
+	default:
+		d.emit(c, "type-changed", o, n, "/type", "%s", msg)
+	}
+}
+
+// --- enum / const ---
+
+// valueSet returns the values an enum/const allows (nil, false when unconstrained)
+// and the keyword they come from.
+func valueSet(s *jsv.Schema) ([]any, string, bool) {
+	switch {
+	case s.Const != nil && s.Enum != nil:
+		for _, v := range s.Enum.Values {
+			if canonical(v) == canonical(*s.Const) {
+				return []any{*s.Const}, "const", true
+			}
+		}
+		return nil, "const", true
+	case s.Const != nil:
+		return []any{*s.Const}, "const", true
+	case s.Enum != nil:
+		return s.Enum.Values, "enum", true
+	}
+	return nil, "", false
+}
+
+func (d *differ) values(o, n *jsv.Schema, c cctx) {
+	ov, okw, oset := valueSet(o)
+	nv, nkw, nset := valueSet(n)
+	switch {
+	case !oset && !nset:
+		return
+	case !oset:
+		d.emit(c, nkw+"-added", o, n, "/"+nkw, "%s added: only %s allowed", nkw, listValues(nv))
+		return
+	case !nset:
+		d.emit(c, okw+"-removed", o, n, "/"+okw, "%s removed: any value allowed (was %s)", okw, listValues(ov))
+		return
+	}
+	if okw == "const" && nkw == "const" && len(ov) == 1 && len(nv) == 1 {
+		if canonical(ov[0]) != canonical(nv[0]) {
+			d.emit(c, "const-changed", o, n, "/const", "const changed from %s to %s", canonical(ov[0]), canonical(nv[0]))
+		}
+		return
+	}
+	oKeys := map[string]bool{}
+	for _, v := range ov {
+		oKeys[canonical(v)] = true
+	}
+	nKeys := map[string]bool{}
+	for _, v := range nv {
+		nKeys[canonical(v)] = true
+	}
+	for i, v := range nv {
+		if k := canonical(v); !oKeys[k] {
+			suffix := "/" + nkw
+			if nkw == "enum" {
+				suffix += fmt.Sprintf("/%d", i)
+			}
+			d.emit(c, "enum-value-added", o, n, suffix, "value %s added to %s", k, nkw)
+		}
+	}
+	for i, v := range ov {
+		if k := canonical(v); !nKeys[k] {
+			suffix := "/" + okw
+			if okw == "enum" {
+				suffix += fmt.Sprintf("/%d", i)
+			}
+			d.emit(c, "enum-value-removed", o, n, suffix, "value %s removed from %s", k, okw)
+		}
+	}
+}
+
+func listValues(vs []any) string {
+	if len(vs) == 0 {
+		return "no value"
+	}
+	parts := make([]string, 0, len(vs))
+	for i, v := range vs {
+		if i == 8 {
+			parts = append(parts, fmt.Sprintf("… (%d more)", len(vs)-i))
+			break
+		}
+		parts = append(parts, canonical(v))
+	}
+	return strings.Join(parts, ", ")
+}
+
+// --- strings ---
+
+func rawString(s *side, sch *jsv.Schema, kw string) (string, bool) {
+	r := s.rawOf(sch)
+	if r.obj == nil {
+		return "", false
+	}
+	v, ok := r.obj[kw].(string)
+	return v, ok
+}
+
+func (d *differ) strings(o, n *jsv.Schema, c cctx) {
+	d.upperInt(c, "max-length", "maxLength", o, n, o.MaxLength, n.MaxLength)
+	d.lowerInt(c, "min-length", "minLength", o, n, o.MinLength, n.MinLength)
+	switch {
+	case o.Pattern == nil && n.Pattern != nil:
+		d.emit(c, "pattern-added", o, n, "/pattern", "pattern %q added", n.Pattern.String())
+	case o.Pattern != nil && n.Pattern == nil:
+		d.emit(c, "pattern-removed", o, n, "/pattern", "pattern %q removed", o.Pattern.String())
+	case o.Pattern != nil && o.Pattern.String() != n.Pattern.String():
+		d.emit(c, "pattern-changed", o, n, "/pattern", "pattern changed from %q to %q", o.Pattern.String(), n.Pattern.String())
+	}
+	of, oh := rawString(d.old, o, "format")
+	nf, nh := rawString(d.new, n, "format")
+	switch {
+	case !oh && nh:
+		d.emit(c, "format-added", o, n, "/format", "format %q added", nf)
+	case oh && !nh:
+		d.emit(c, "format-removed", o, n, "/format", "format %q removed", of)
+	case oh && of != nf:
+		d.emit(c, "format-changed", o, n, "/format", "format changed from %q to %q", of, nf)
+	}
+}
+
+func (d *differ) upperInt(c cctx, id, kw string, o, n *jsv.Schema, ov, nv *int) {
+	switch {
+	case ov == nil && nv == nil:
+	case ov == nil:
+		d.emit(c, id+"-added", o, n, "/"+kw, "%s %d added", kw, *nv)
+	case nv == nil:
+		d.emit(c, id+"-removed", o, n, "/"+kw, "%s %d removed", kw, *ov)
+	case *nv > *ov:
+		d.emit(c, id+"-increased", o, n, "/"+kw, "%s increased from %d to %d", kw, *ov, *nv)
+	case *nv < *ov:
+		d.emit(c, id+"-decreased", o, n, "/"+kw, "%s decreased from %d to %d", kw, *ov, *nv)
+	}
+}
+
+// lowerInt is upperInt for lower bounds; the rule table holds the directions.
+func (d *differ) lowerInt(c cctx, id, kw string, o, n *jsv.Schema, ov, nv *int) {
+	d.upperInt(c, id, kw, o, n, ov, nv)
+}
+
+// sortedKeys returns the keys of a map in order.
+func sortedKeys[V any](m map[string]V) []string {
+	ks := make([]string, 0, len(m))
+	for k := range m {
+		ks = append(ks, k)
+	}
+	sort.Strings(ks)
+	return ks
+}

@@ -1,0 +1,197 @@
+package jsonschema
+
+import (
+	"encoding/json"
+	"math/big"
+	"sort"
+	"strconv"
+	"strings"
+
+	jsv "github.com/santhosh-tekuri/jsonschema/v6"
+)
+
+// annotationKeywords map annotation keywords to their rule.
+var annotationKeywords = map[string]string{
+	"title":            "title-changed",
+	"description":      "description-changed",
+	"default":          "default-changed",
+	"examples":         "examples-changed",
+	"example":          "examples-changed",
+	"$comment":         "comment-changed",
+	"deprecated":       "deprecated-changed",
+	"readOnly":         "read-only-changed",
+	"writeOnly":        "write-only-changed",
+	"contentEncoding":  "content-changed",
+	"contentMediaType": "content-changed",
+	"contentSchema":    "content-changed",
+	"$id":              "id-changed",
+	"$schema":          "dialect-changed",
+}
+
+// structuralKeywords are compared through the compiled schema (or are
+// identifiers that only matter through what they resolve).
+var structuralKeywords = map[string]bool{}
+
+func init() {
+	for _, k := range strings.Fields(`$ref $defs definitions $anchor $dynamicAnchor $recursiveAnchor $vocabulary id
+		$dynamicRef $recursiveRef type enum const not allOf anyOf oneOf if then else format
+		maxProperties minProperties required propertyNames properties patternProperties additionalProperties
+		dependencies dependentRequired dependentSchemas unevaluatedProperties
+		minItems maxItems uniqueItems contains minContains maxContains items additionalItems prefixItems unevaluatedItems
+		minLength maxLength pattern maximum minimum exclusiveMaximum exclusiveMinimum multipleOf`) {
+		structuralKeywords[k] = true
+	}
+}
+
+// annotations compares the annotation and unknown keywords of two schema objects.
+func (d *differ) annotations(o, n *jsv.Schema) {
+	or, nr := d.old.rawOf(o), d.new.rawOf(n)
+	if or.obj == nil && nr.obj == nil {
+		return
+	}
+	keys := map[string]bool{}
+	for k := range or.obj {
+		keys[k] = true
+	}
+	for k := range nr.obj {
+		keys[k] = true
+	}
+	names := make([]string, 0, len(keys))
+	for k := range keys {
+		names = append(names, k)
+	}
+	sort.Strings(names)
+	for _, k := range names {
+		if structuralKeywords[k] {
+			continue
+		}
+		ov, oh := or.obj[k]
+		nv, nh := nr.obj[k]
+		if oh && nh && canonical(ov) == canonical(nv) {
+			continue
+		}
+		id, ok := annotationKeywords[k]
+		what := "changed"
+		switch {
+		case !oh:
+			what = "added"
+		case !nh:
+			what = "removed"
+		}
+		switch {
+		case ok:
+		case strings.HasPrefix(k, "x-"):
+			id = "extension-changed"
+		default:
+			id = "unknown-keyword-changed"
+		}
+		on, nn := o, n
+		if !nh {
+			nn = nil
+		}
+		if id == "unknown-keyword-changed" {
+			d.emitDir(cctx{}, id, Both, on, nn, "/"+escapeToken(k), "unknown keyword %q %s; the engine cannot judge it", k, what)
+		} else {
+			d.emitDir(cctx{}, id, Annotation, on, nn, "/"+escapeToken(k), "%s %s", k, what)
+		}
+	}
+}
+
+// definitions reports $defs/definitions entries added or removed at the root.
+func (d *differ) definitions() {
+	for _, kw := range []string{"$defs", "definitions"} {
+		or, nr := d.old.rawOf(d.old.root), d.new.rawOf(d.new.root)
+		om, _ := rawKey(or, kw).(map[string]any)
+		nm, _ := rawKey(nr, kw).(map[string]any)
+		for _, k := range sortedKeys(nm) {
+			if _, ok := om[k]; !ok {
+				d.emitDir(cctx{}, "definition-added", Annotation, d.old.root, d.new.root, "/"+kw+"/"+escapeToken(k), "%s entry %q added", kw, k)
+			}
+		}
+		for _, k := range sortedKeys(om) {
+			if _, ok := nm[k]; !ok {
+				d.emitDir(cctx{}, "definition-removed", Annotation, d.old.root, d.new.root, "/"+kw+"/"+escapeToken(k), "%s entry %q removed", kw, k)
+			}
+		}
+	}
+}
+
+// rawValue returns the source JSON of a compiled schema.
+func (s *side) rawValue(sch *jsv.Schema) any {
+	if sch.Bool != nil {
+		return *sch.Bool
+	}
+	r := s.rawOf(sch)
+	if r.obj == nil {
+		return nil
+	}
+	return r.obj
+}
+
+// canonical renders a JSON value with sorted keys and normalised numbers,
+// so that equal JSON values render equally (1 and 1.0 included).
+func canonical(v any) string {
+	var b strings.Builder
+	writeCanonical(&b, v)
+	return b.String()
+}
+
+func writeCanonical(b *strings.Builder, v any) {
+	switch x := v.(type) {
+	case nil:
+		b.WriteString("null")
+	case bool:
+		b.WriteString(strconv.FormatBool(x))
+	case string:
+		b.WriteString(strconv.Quote(x))
+	case json.Number:
+		b.WriteString(normNumber(string(x)))
+	case float64:
+		b.WriteString(normNumber(strconv.FormatFloat(x, 'g', -1, 64)))
+	case int:
+		b.WriteString(strconv.Itoa(x))
+	case int64:
+		b.WriteString(strconv.FormatInt(x, 10))
+	case []any:
+		b.WriteByte('[')
+		for i, e := range x {
+			if i > 0 {
+				b.WriteByte(',')
+			}
+			writeCanonical(b, e)
+		}
+		b.WriteByte(']')
+	case map[string]any:
+		keys := make([]string, 0, len(x))
+		for k := range x {
+			keys = append(keys, k)
+		}
+		sort.Strings(keys)
+		b.WriteByte('{')
+		for i, k := range keys {
+			if i > 0 {
+				b.WriteByte(',')
+			}
+			b.WriteString(strconv.Quote(k))
+			b.WriteByte(':')
+			writeCanonical(b, x[k])
+		}
+		b.WriteByte('}')
+	default:
+		b.WriteString("?")
+	}
+}
+
+func normNumber(s string) string {
+	if strings.IndexAny(s, ".eE") < 0 {
+		return s
+	}
+	r, ok := new(big.Rat).SetString(s)
+	if !ok {
+		return s
+	}
+	if r.IsInt() {
+		return r.Num().String()
+	}
+	return r.RatString()
+}

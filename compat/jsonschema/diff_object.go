@@ -1,0 +1,470 @@
+package jsonschema
+
+import (
+	"fmt"
+	"math/big"
+	"sort"
+	"strings"
+
+	jsv "github.com/santhosh-tekuri/jsonschema/v6"
+)
+
+// --- numbers ---
+
+func (d *differ) numbers(o, n *jsv.Schema, c cctx) {
+	d.rat(c, "maximum", "maximum", o, n, o.Maximum, n.Maximum)
+	d.rat(c, "minimum", "minimum", o, n, o.Minimum, n.Minimum)
+	d.rat(c, "exclusive-maximum", "exclusiveMaximum", o, n, o.ExclusiveMaximum, n.ExclusiveMaximum)
+	d.rat(c, "exclusive-minimum", "exclusiveMinimum", o, n, o.ExclusiveMinimum, n.ExclusiveMinimum)
+	om, nm := o.MultipleOf, n.MultipleOf
+	switch {
+	case om == nil && nm == nil:
+	case om == nil:
+		d.emit(c, "multiple-of-added", o, n, "/multipleOf", "multipleOf %s added", ratString(nm))
+	case nm == nil:
+		d.emit(c, "multiple-of-removed", o, n, "/multipleOf", "multipleOf %s removed", ratString(om))
+	case om.Cmp(nm) == 0:
+	case isInt(new(big.Rat).Quo(nm, om)):
+		d.emit(c, "multiple-of-expanded", o, n, "/multipleOf", "multipleOf changed from %s to its multiple %s", ratString(om), ratString(nm))
+	case isInt(new(big.Rat).Quo(om, nm)):
+		d.emit(c, "multiple-of-reduced", o, n, "/multipleOf", "multipleOf changed from %s to its divisor %s", ratString(om), ratString(nm))
+	default:
+		d.emit(c, "multiple-of-changed", o, n, "/multipleOf", "multipleOf changed from %s to %s", ratString(om), ratString(nm))
+	}
+}
+
+func isInt(r *big.Rat) bool { return r.IsInt() }
+
+func ratString(r *big.Rat) string {
+	if r.IsInt() {
+		return r.Num().String()
+	}
+	f, _ := r.Float64()
+	return fmt.Sprint(f)
+}
+
+func (d *differ) rat(c cctx, id, kw string, o, n *jsv.Schema, ov, nv *big.Rat) {
+	switch {
+	case ov == nil && nv == nil:
+	case ov == nil:
+		d.emit(c, id+"-added", o, n, "/"+kw, "%s %s added", kw, ratString(nv))
+	case nv == nil:
+		d.emit(c, id+"-removed", o, n, "/"+kw, "%s %s removed", kw, ratString(ov))
+	case nv.Cmp(ov) > 0:
+		d.emit(c, id+"-increased", o, n, "/"+kw, "%s increased from %s to %s", kw, ratString(ov), ratString(nv))
+	case nv.Cmp(ov) < 0:
+		d.emit(c, id+"-decreased", o, n, "/"+kw, "%s decreased from %s to %s", kw, ratString(ov), ratString(nv))
+	}
+}
+
+// --- objects ---
+
+// model is how an object treats a property name it does not declare.
+type model struct {
+	kind    int // modelOpen, modelClosed, modelPartial
+	schemas []*jsv.Schema
+	kw      string // the keyword that sets it
+}
+
+const (
+	modelOpen = iota
+	modelPartial
+	modelClosed
+)
+
+var modelNames = [...]string{"open", "partially open", "closed"}
+
+// additionalModel is the model additionalProperties (or, without it,
+// unevaluatedProperties) gives names that no property or pattern covers.
+func additionalModel(s *jsv.Schema) model {
+	if m, ok := apModel(s.AdditionalProperties, "additionalProperties"); ok {
+		return m
+	}
+	if s.UnevaluatedProperties != nil {
+		m, _ := apModel(s.UnevaluatedProperties, "unevaluatedProperties")
+		return m
+	}
+	return model{kind: modelOpen}
+}
+
+func apModel(v any, kw string) (model, bool) {
+	switch x := v.(type) {
+	case nil:
+		return model{}, false
+	case bool:
+		if x {
+			return model{kind: modelOpen, kw: kw}, true
+		}
+		return model{kind: modelClosed, kw: kw}, true
+	case *jsv.Schema:
+		if x == nil {
+			return model{}, false
+		}
+		if isFalse(deref(x)) {
+			return model{kind: modelClosed, kw: kw}, true
+		}
+		if isTrue(x) {
+			return model{kind: modelOpen, kw: kw}, true
+		}
+		return model{kind: modelPartial, schemas: []*jsv.Schema{x}, kw: kw}, true
+	}
+	return model{}, false
+}
+
+// nameModel is the model for an undeclared property name.
+func nameModel(s *jsv.Schema, name string) model {
+	var pats []*jsv.Schema
+	for re, ps := range s.PatternProperties {
+		if re.MatchString(name) {
+			pats = append(pats, ps)
+		}
+	}
+	if len(pats) > 0 {
+		allTrue, anyFalse := true, false
+		for _, p := range pats {
+			if !isTrue(p) {
+				allTrue = false
+			}
+			if isFalse(deref(p)) {
+				anyFalse = true
+			}
+		}
+		switch {
+		case anyFalse:
+			return model{kind: modelClosed, kw: "patternProperties"}
+		case allTrue:
+			return model{kind: modelOpen, kw: "patternProperties"}
+		}
+		sort.Slice(pats, func(i, j int) bool { return pats[i].Location < pats[j].Location })
+		return model{kind: modelPartial, schemas: pats, kw: "patternProperties"}
+	}
+	return additionalModel(s)
+}
+
+// combine folds the directions of changes into one.
+func combine(chs []change) Direction {
+	w, n := false, false
+	for _, ch := range chs {
+		switch ch.dir {
+		case Widen:
+			w = true
+		case Narrow:
+			n = true
+		case Both:
+			w, n = true, true
+		}
+	}
+	switch {
+	case w && n:
+		return Both
+	case w:
+		return Widen
+	case n:
+		return Narrow
+	}
+	return Neutral
+}
+
+func idsOf(chs []change) string {
+	seen := map[string]bool{}
+	var ids []string
+	for _, ch := range chs {
+		if !seen[ch.id] && ch.dir != Annotation {
+			seen[ch.id] = true
+			ids = append(ids, ch.id)
+		}
+	}
+	sort.Strings(ids)
+	if len(ids) == 0 {
+		return "no difference"
+	}
+	return strings.Join(ids, ", ")
+}
+
+// probe compares pairs in a scratch differ and returns the combined direction.
+func (d *differ) probe(pairs ...[2]*jsv.Schema) (Direction, []change) {
+	sd := d.sub()
+	for _, p := range pairs {
+		sd.node(p[0], p[1], cctx{})
+	}
+	return combine(sd.changes), sd.changes
+}
+
+func (d *differ) objects(o, n *jsv.Schema, c cctx) {
+	// declared properties
+	for _, name := range sortedKeys(n.Properties) {
+		np := n.Properties[name]
+		suffix := "/properties/" + escapeToken(name)
+		if op, ok := o.Properties[name]; ok {
+			d.node(op, np, c)
+			continue
+		}
+		m := nameModel(o, name)
+		switch m.kind {
+		case modelOpen:
+			dir := Narrow
+			if isTrue(np) {
+				dir = Neutral
+			}
+			d.emitDir(c, "property-added-to-open-model", dir, o, n, suffix, "property %q added to an open content model", name)
+		case modelClosed:
+			d.emit(c, "property-added-to-closed-model", o, n, suffix, "property %q added to a closed content model (%s)", name, m.kw)
+		default:
+			var pairs [][2]*jsv.Schema
+			for _, ms := range m.schemas {
+				pairs = append(pairs, [2]*jsv.Schema{ms, np})
+			}
+			dir, chs := d.probe(pairs...)
+			d.emitDir(c, "property-added-to-partially-open-model", dir, o, n, suffix,
+				"property %q added; it was covered by %s (compared: %s)", name, m.kw, idsOf(chs))
+		}
+	}
+	for _, name := range sortedKeys(o.Properties) {
+		if _, ok := n.Properties[name]; ok {
+			continue
+		}
+		op := o.Properties[name]
+		suffix := "/properties/" + escapeToken(name)
+		m := nameModel(n, name)
+		switch m.kind {
+		case modelOpen:
+			d.emit(c, "property-removed-from-open-model", o, n, suffix, "property %q removed from an open content model: any value is allowed now", name)
+		case modelClosed:
+			dir := Narrow
+			if isFalse(deref(op)) {
+				dir = Neutral
+			}
+			d.emitDir(c, "property-removed-from-closed-model", dir, o, n, suffix, "property %q removed from a closed content model (%s): objects that have it are rejected now", name, m.kw)
+		default:
+			var pairs [][2]*jsv.Schema
+			for _, ms := range m.schemas {
+				pairs = append(pairs, [2]*jsv.Schema{op, ms})
+			}
+			dir, chs := d.probe(pairs...)
+			d.emitDir(c, "property-removed-from-partially-open-model", dir, o, n, suffix,
+				"property %q removed; %s covers it now (compared: %s)", name, m.kw, idsOf(chs))
+		}
+	}
+
+	// required
+	oreq := map[string]bool{}
+	for _, r := range o.Required {
+		oreq[r] = true
+	}
+	nreq := map[string]bool{}
+	for i, r := range n.Required {
+		nreq[r] = true
+		if oreq[r] {
+			continue
+		}
+		suffix := fmt.Sprintf("/required/%d", i)
+		if p, ok := n.Properties[r]; ok && deref(p).Default != nil {
+			d.emit(c, "required-with-default-added", o, n, suffix, "property %q became required (it has a default, which validation does not fill in)", r)
+		} else {
+			d.emit(c, "required-added", o, n, suffix, "property %q became required", r)
+		}
+	}
+	for i, r := range o.Required {
+		if !nreq[r] {
+			d.emit(c, "required-removed", o, n, fmt.Sprintf("/required/%d", i), "property %q is no longer required", r)
+		}
+	}
+
+	// additionalProperties and unevaluatedProperties
+	d.openness(c, o, n, o.AdditionalProperties, n.AdditionalProperties, "additionalProperties", "additional-properties")
+	var ou, nu any
+	if o.UnevaluatedProperties != nil {
+		ou = o.UnevaluatedProperties
+	}
+	if n.UnevaluatedProperties != nil {
+		nu = n.UnevaluatedProperties
+	}
+	d.openness(c, o, n, ou, nu, "unevaluatedProperties", "unevaluated-properties")
+
+	// patternProperties
+	opat := patternMap(o)
+	npat := patternMap(n)
+	for _, re := range sortedKeys(npat) {
+		np := npat[re]
+		suffix := "/patternProperties/" + escapeToken(re)
+		if op, ok := opat[re]; ok {
+			d.node(op.s, np.s, c)
+			continue
+		}
+		dir := d.patternDir(o, np, additionalModel(o), true)
+		d.emitDir(c, "pattern-property-added", dir, o, n, suffix, "patternProperties %q added", re)
+	}
+	for _, re := range sortedKeys(opat) {
+		if _, ok := npat[re]; ok {
+			continue
+		}
+		op := opat[re]
+		dir := d.patternDir(n, op, additionalModel(n), false)
+		d.emitDir(c, "pattern-property-removed", dir, o, n, "/patternProperties/"+escapeToken(re), "patternProperties %q removed", re)
+	}
+
+	// dependencies
+	odr, odrKw := dependentRequired(o)
+	ndr, ndrKw := dependentRequired(n)
+	for _, k := range sortedKeys(ndr) {
+		have := map[string]bool{}
+		for _, x := range odr[k] {
+			have[x] = true
+		}
+		for _, x := range ndr[k] {
+			if !have[x] {
+				d.emit(c, "dependent-required-added", o, n, "/"+ndrKw+"/"+escapeToken(k), "%q now requires %q", k, x)
+			}
+		}
+	}
+	for _, k := range sortedKeys(odr) {
+		have := map[string]bool{}
+		for _, x := range ndr[k] {
+			have[x] = true
+		}
+		for _, x := range odr[k] {
+			if !have[x] {
+				d.emit(c, "dependent-required-removed", o, n, "/"+odrKw+"/"+escapeToken(k), "%q no longer requires %q", k, x)
+			}
+		}
+	}
+	ods, odsKw := dependentSchemas(o)
+	nds, ndsKw := dependentSchemas(n)
+	for _, k := range sortedKeys(nds) {
+		if os, ok := ods[k]; ok {
+			d.node(os, nds[k], c)
+			continue
+		}
+		if !isTrue(nds[k]) {
+			d.emit(c, "dependent-schema-added", o, n, "/"+ndsKw+"/"+escapeToken(k), "dependent schema for %q added", k)
+		}
+	}
+	for _, k := range sortedKeys(ods) {
+		if _, ok := nds[k]; !ok && !isTrue(ods[k]) {
+			d.emit(c, "dependent-schema-removed", o, n, "/"+odsKw+"/"+escapeToken(k), "dependent schema for %q removed", k)
+		}
+	}
+
+	// propertyNames
+	switch {
+	case o.PropertyNames != nil && n.PropertyNames != nil:
+		d.node(o.PropertyNames, n.PropertyNames, c)
+	case n.PropertyNames != nil && !isTrue(n.PropertyNames):
+		d.emit(c, "property-names-added", o, n, "/propertyNames", "propertyNames added")
+	case o.PropertyNames != nil && !isTrue(o.PropertyNames):
+		d.emit(c, "property-names-removed", o, n, "/propertyNames", "propertyNames removed")
+	}
+
+	d.upperInt(c, "max-properties", "maxProperties", o, n, o.MaxProperties, n.MaxProperties)
+	d.upperInt(c, "min-properties", "minProperties", o, n, o.MinProperties, n.MinProperties)
+}
+
+// openness compares an additionalProperties-like keyword: nil/true (open),
+// a schema (partially open) or false (closed).
+func (d *differ) openness(c cctx, o, n *jsv.Schema, ov, nv any, kw, id string) {
+	om, _ := apModel(ov, kw)
+	nm, _ := apModel(nv, kw)
+	if om.kind == modelPartial && nm.kind == modelPartial {
+		d.node(om.schemas[0], nm.schemas[0], c)
+		return
+	}
+	switch {
+	case nm.kind > om.kind:
+		d.emit(c, id+"-narrowed", o, n, "/"+kw, "%s narrowed from %s to %s", kw, modelNames[om.kind], modelNames[nm.kind])
+	case nm.kind < om.kind:
+		d.emit(c, id+"-extended", o, n, "/"+kw, "%s extended from %s to %s", kw, modelNames[om.kind], modelNames[nm.kind])
+	}
+}
+
+type patEntry struct {
+	re string
+	rx jsv.Regexp
+	s  *jsv.Schema
+}
+
+func patternMap(s *jsv.Schema) map[string]patEntry {
+	m := map[string]patEntry{}
+	for re, ps := range s.PatternProperties {
+		m[re.String()] = patEntry{re: re.String(), rx: re, s: ps}
+	}
+	return m
+}
+
+// patternDir works out the direction of adding (added=true, other is OLD) or
+// removing (other is NEW) a pattern property.
+func (d *differ) patternDir(other *jsv.Schema, p patEntry, m model, added bool) Direction {
+	// declared properties of the other side that the pattern also covers
+	named := false
+	for name := range other.Properties {
+		if p.rx.MatchString(name) {
+			named = true
+			break
+		}
+	}
+	var dir Direction
+	switch m.kind {
+	case modelOpen:
+		if added {
+			dir = Narrow
+		} else {
+			dir = Widen
+		}
+		if isTrue(p.s) {
+			dir = Neutral
+		}
+	case modelClosed:
+		if added {
+			dir = Widen
+		} else {
+			dir = Narrow
+		}
+		if isFalse(deref(p.s)) {
+			dir = Neutral
+		}
+	default:
+		if added {
+			dir, _ = d.probe([2]*jsv.Schema{m.schemas[0], p.s})
+		} else {
+			dir, _ = d.probe([2]*jsv.Schema{p.s, m.schemas[0]})
+		}
+	}
+	if named && !isTrue(p.s) {
+		// declared properties gain (or lose) the pattern's constraint too
+		extra := Narrow
+		if !added {
+			extra = Widen
+		}
+		dir = combine([]change{{dir: dir}, {dir: extra}})
+	}
+	return dir
+}
+
+func dependentRequired(s *jsv.Schema) (map[string][]string, string) {
+	out := map[string][]string{}
+	kw := "dependentRequired"
+	for k, v := range s.DependentRequired {
+		out[k] = v
+	}
+	for k, v := range s.Dependencies {
+		if arr, ok := v.([]string); ok {
+			out[k] = arr
+			kw = "dependencies"
+		}
+	}
+	return out, kw
+}
+
+func dependentSchemas(s *jsv.Schema) (map[string]*jsv.Schema, string) {
+	out := map[string]*jsv.Schema{}
+	kw := "dependentSchemas"
+	for k, v := range s.DependentSchemas {
+		out[k] = v
+	}
+	for k, v := range s.Dependencies {
+		if sch, ok := v.(*jsv.Schema); ok {
+			out[k] = sch
+			kw = "dependencies"
+		}
+	}
+	return out, kw
+}

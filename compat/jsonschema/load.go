@@ -1,0 +1,334 @@
+package jsonschema
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"net/http"
+	neturl "net/url"
+	"path"
+	"strings"
+	"time"
+
+	"github.com/dsctl/dsctl/compat"
+	"github.com/dsctl/dsctl/internal/errkind"
+	jsv "github.com/santhosh-tekuri/jsonschema/v6"
+)
+
+// fsURLPrefix is the URL every file of a source's file system is loaded
+// under. Relative $refs that climb above the file system's root resolve to a
+// URL outside this prefix and are refused.
+const fsURLPrefix = "file:///dsctl-source/"
+
+// loadedDoc is one document of a side (the root file or a file it $refs).
+type loadedDoc struct {
+	url     string // the URL it was loaded under
+	display string // file name printed in locations
+	isRoot  bool
+	*parsed
+}
+
+// side is one compiled version of a schema with every document it loaded.
+type side struct {
+	ctx    context.Context
+	src    compat.Source
+	opts   compat.Options
+	docs   map[string]*loadedDoc
+	idDirs []idDir
+	root   *jsv.Schema
+	// raw caches the raw object of compiled schemas.
+	raw map[*jsv.Schema]rawNode
+}
+
+// idDir maps the folder of a document's $id (https://example.com/schemas/)
+// to its folder within the file system, so that $id-relative references
+// resolve to files beside it.
+type idDir struct{ base, dir string }
+
+// rawNode is the source object of a compiled schema.
+type rawNode struct {
+	doc *loadedDoc
+	ptr string
+	obj map[string]any // nil for boolean schemas
+}
+
+// loadSide reads, parses and compiles a source.
+func loadSide(ctx context.Context, src compat.Source, opts compat.Options) (*side, error) {
+	s := &side{ctx: ctx, src: src, opts: opts, docs: map[string]*loadedDoc{}, raw: map[*jsv.Schema]rawNode{}}
+	p := strings.TrimPrefix(path.Clean("/"+src.Path), "/")
+	if src.FS == nil || p == "" || !fs.ValidPath(p) {
+		return nil, errkind.Inputf("%s: not a file path", s.name())
+	}
+	data, err := fs.ReadFile(src.FS, p)
+	if err != nil {
+		return nil, errkind.InputAt(s.display(p), 0, 0, fmt.Errorf("read schema: %w", err))
+	}
+	rootURL := fsURLPrefix + p
+	d, err := s.addDoc(rootURL, s.display(p), data)
+	if err != nil {
+		return nil, err
+	}
+	d.isRoot = true
+	if _, ok := d.value.(map[string]any); !ok {
+		if _, ok := d.value.(bool); !ok {
+			return nil, errkind.InputAt(d.display, 1, 1, errors.New("a JSON Schema must be an object or a boolean"))
+		}
+	}
+	c := jsv.NewCompiler()
+	c.UseLoader(loaderFunc(s.load))
+	if err := c.AddResource(rootURL, d.value); err != nil {
+		return nil, errkind.InputAt(d.display, 0, 0, fmt.Errorf("schema does not compile: %w", err))
+	}
+	sch, err := c.Compile(rootURL)
+	if err != nil {
+		return nil, s.compileError(err)
+	}
+	s.root = sch
+	return s, nil
+}
+
+func (s *side) name() string {
+	if s.src.Name != "" {
+		return s.src.Name
+	}
+	return s.src.Path
+}
+
+func (s *side) display(p string) string { return s.src.DisplayPath(p) }
+
+// addDoc parses data and registers it under url.
+func (s *side) addDoc(url, display string, data []byte) (*loadedDoc, error) {
+	pd, err := parseDocument(data)
+	if err != nil {
+		var se *syntaxError
+		if errors.As(err, &se) {
+			return nil, errkind.InputAt(display, se.line, se.col, fmt.Errorf("parse schema: %s", se.msg))
+		}
+		return nil, errkind.InputAt(display, 0, 0, fmt.Errorf("parse schema: %w", err))
+	}
+	d := &loadedDoc{url: url, display: display, parsed: pd}
+	s.docs[url] = d
+	if obj, ok := pd.value.(map[string]any); ok {
+		id, _ := obj["$id"].(string)
+		if id == "" {
+			id, _ = obj["id"].(string)
+		}
+		if u, err := neturl.Parse(id); err == nil && (u.Scheme == "http" || u.Scheme == "https") {
+			u.Fragment = ""
+			base := u.String()
+			base = base[:strings.LastIndex(base, "/")+1]
+			if strings.HasPrefix(url, fsURLPrefix) {
+				dir := path.Dir(strings.TrimPrefix(url, fsURLPrefix))
+				s.idDirs = append(s.idDirs, idDir{base: base, dir: dir})
+			}
+		}
+	}
+	return d, nil
+}
+
+type loaderFunc func(url string) (any, error)
+
+func (f loaderFunc) Load(url string) (any, error) { return f(url) }
+
+// load is the compiler's URL loader: files of the source's file system,
+// $id-relative URLs mapped onto it, and remote URLs when allowed.
+func (s *side) load(url string) (any, error) {
+	if d, ok := s.docs[url]; ok {
+		return d.value, nil
+	}
+	if strings.HasPrefix(url, "file:///") {
+		if !strings.HasPrefix(url, fsURLPrefix) {
+			return nil, errkind.Inputf("%s: a $ref leaves the folder of the schema (%s)", s.name(), strings.TrimPrefix(url, "file://"))
+		}
+		p, err := neturl.PathUnescape(strings.TrimPrefix(url, fsURLPrefix))
+		if err != nil || !fs.ValidPath(p) {
+			return nil, errkind.Inputf("%s: invalid $ref path %q", s.name(), p)
+		}
+		return s.loadFile(url, p)
+	}
+	u, err := neturl.Parse(url)
+	if err != nil {
+		return nil, errkind.Inputf("%s: invalid $ref URL %q", s.name(), url)
+	}
+	if u.Scheme == "http" || u.Scheme == "https" {
+		for _, m := range s.idDirs {
+			if rest, ok := strings.CutPrefix(url, m.base); ok && rest != "" {
+				p := path.Join(m.dir, rest)
+				if fs.ValidPath(p) {
+					if _, err := fs.Stat(s.src.FS, p); err == nil {
+						return s.loadFile(url, p)
+					}
+				}
+			}
+		}
+		if !s.opts.AllowRemoteRefs {
+			return nil, errkind.Inputf("%s: remote $ref %s refused (remote references are off; vendor the schema beside this one)", s.name(), url)
+		}
+		return s.loadRemote(url)
+	}
+	return nil, errkind.Inputf("%s: unsupported $ref URL %s", s.name(), url)
+}
+
+func (s *side) loadFile(url, p string) (any, error) {
+	data, err := fs.ReadFile(s.src.FS, p)
+	if err != nil {
+		return nil, errkind.Inputf("%s: $ref to %s: %w", s.name(), s.display(p), err)
+	}
+	d, err := s.addDoc(url, s.display(p), data)
+	if err != nil {
+		return nil, err
+	}
+	return d.value, nil
+}
+
+func (s *side) loadRemote(url string) (any, error) {
+	ctx, cancel := context.WithTimeout(s.ctx, 30*time.Second)
+	defer cancel()
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, url, nil)
+	if err != nil {
+		return nil, errkind.Inputf("%s: $ref %s: %w", s.name(), url, err)
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		return nil, errkind.Envf("%s: fetch $ref %s: %w", s.name(), url, err)
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		return nil, errkind.Envf("%s: fetch $ref %s: %s", s.name(), url, resp.Status)
+	}
+	data, err := io.ReadAll(io.LimitReader(resp.Body, 32<<20))
+	if err != nil {
+		return nil, errkind.Envf("%s: fetch $ref %s: %w", s.name(), url, err)
+	}
+	d, err := s.addDoc(url, url, data)
+	if err != nil {
+		return nil, err
+	}
+	return d.value, nil
+}
+
+// compileError turns a compiler error into an input error naming the file
+// and, where the metaschema says where, the line and column.
+func (s *side) compileError(err error) error {
+	var ek *errkind.Error
+	if errors.As(err, &ek) {
+		return ek
+	}
+	rootDoc := s.rootDoc()
+	file, line, col := rootDoc.display, 0, 0
+	var sve *jsv.SchemaValidationError
+	if errors.As(err, &sve) {
+		if d := s.docs[strings.SplitN(sve.URL, "#", 2)[0]]; d != nil {
+			file = d.display
+			ptr := ""
+			if ve, ok := sve.Err.(*jsv.ValidationError); ok {
+				ptr = leafInstancePtr(ve)
+			}
+			if p, ok := d.lookupPos(ptr); ok {
+				line, col = int(p.line), int(p.col)
+			}
+		}
+	}
+	msg := s.cleanMessage(err.Error())
+	return errkind.InputAt(file, line, col, fmt.Errorf("schema does not compile: %s", msg))
+}
+
+// cleanMessage replaces internal URLs with display names and folds lines.
+func (s *side) cleanMessage(msg string) string {
+	for url, d := range s.docs {
+		msg = strings.ReplaceAll(msg, url, d.display)
+	}
+	msg = strings.ReplaceAll(msg, fsURLPrefix, "")
+	fields := strings.Fields(strings.ReplaceAll(msg, "\n", " "))
+	return strings.Join(fields, " ")
+}
+
+func leafInstancePtr(ve *jsv.ValidationError) string {
+	for len(ve.Causes) > 0 {
+		ve = ve.Causes[0]
+	}
+	var b strings.Builder
+	for _, t := range ve.InstanceLocation {
+		b.WriteByte('/')
+		b.WriteString(escapeToken(t))
+	}
+	return b.String()
+}
+
+func (s *side) rootDoc() *loadedDoc {
+	for _, d := range s.docs {
+		if d.isRoot {
+			return d
+		}
+	}
+	return &loadedDoc{display: s.name()}
+}
+
+// lookupPos finds the position of ptr, or of its nearest ancestor.
+func (d *loadedDoc) lookupPos(ptr string) (pos, bool) {
+	for {
+		if p, ok := d.pos[ptr]; ok {
+			return p, true
+		}
+		if ptr == "" {
+			return pos{}, false
+		}
+		i := strings.LastIndexByte(ptr, '/')
+		if i < 0 {
+			return pos{}, false
+		}
+		ptr = ptr[:i]
+	}
+}
+
+// rawOf returns the source object of a compiled schema.
+func (s *side) rawOf(sch *jsv.Schema) rawNode {
+	if r, ok := s.raw[sch]; ok {
+		return r
+	}
+	var r rawNode
+	url, frag, _ := strings.Cut(sch.Location, "#")
+	if d := s.docs[url]; d != nil {
+		ptr, err := neturl.PathUnescape(frag)
+		if err != nil {
+			ptr = frag
+		}
+		r = rawNode{doc: d, ptr: ptr}
+		r.obj, _ = lookupPtr(d.value, ptr).(map[string]any)
+	}
+	s.raw[sch] = r
+	return r
+}
+
+func lookupPtr(v any, ptr string) any {
+	if ptr == "" {
+		return v
+	}
+	for _, tok := range strings.Split(ptr[1:], "/") {
+		tok = unescapeToken(tok)
+		switch x := v.(type) {
+		case map[string]any:
+			v = x[tok]
+		case []any:
+			i := 0
+			for _, c := range tok {
+				if c < '0' || c > '9' {
+					return nil
+				}
+				i = i*10 + int(c-'0')
+				if i > len(x) {
+					return nil
+				}
+			}
+			if i >= len(x) {
+				return nil
+			}
+			v = x[i]
+		default:
+			return nil
+		}
+	}
+	return v
+}

@@ -1,0 +1,518 @@
+package jsonschema
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"math"
+	"strconv"
+	"strings"
+	"unicode/utf16"
+	"unicode/utf8"
+
+	"go.yaml.in/yaml/v3"
+)
+
+// pos is a 1-based line and column in a source file.
+type pos struct{ line, col int32 }
+
+// parsed is one loaded document: its JSON value (map[string]any, []any,
+// string, bool, nil, json.Number: the shape jsonschema v6 compiles) and the
+// position of every value, keyed by JSON pointer ("" for the root,
+// "/properties/a~1b" for members). For an object member the position is the
+// member's key.
+type parsed struct {
+	value any
+	pos   map[string]pos
+}
+
+// syntaxError is a parse error at a position.
+type syntaxError struct {
+	line, col int
+	msg       string
+}
+
+func (e *syntaxError) Error() string { return e.msg }
+
+// parseDocument parses JSON (when the first non-blank byte is '{' or '[') or
+// YAML, recording positions.
+func parseDocument(data []byte) (*parsed, error) {
+	data = bytes.TrimPrefix(data, []byte("\xef\xbb\xbf"))
+	trimmed := bytes.TrimLeft(data, " \t\r\n")
+	if len(trimmed) > 0 && (trimmed[0] == '{' || trimmed[0] == '[') {
+		p := &jsonParser{data: data, line: 1, pos: make(map[string]pos, 64)}
+		v, err := p.parse()
+		if err == nil {
+			return &parsed{value: v, pos: p.pos}, nil
+		}
+		// JSON with comments or other YAML-only syntax: let YAML try, and
+		// report the JSON error if YAML fails too.
+		if py, yerr := parseYAML(data); yerr == nil {
+			return py, nil
+		}
+		return nil, err
+	}
+	return parseYAML(data)
+}
+
+// --- JSON ---
+
+type jsonParser struct {
+	data      []byte
+	i         int
+	line      int
+	lineStart int
+	pos       map[string]pos
+	depth     int
+}
+
+const maxDepth = 10000
+
+func (p *jsonParser) errf(format string, args ...any) error {
+	return &syntaxError{line: p.line, col: p.i - p.lineStart + 1, msg: fmt.Sprintf(format, args...)}
+}
+
+func (p *jsonParser) here() pos {
+	return pos{int32(p.line), int32(p.i - p.lineStart + 1)}
+}
+
+func (p *jsonParser) parse() (any, error) {
+	p.ws()
+	p.pos[""] = p.here()
+	v, err := p.value("")
+	if err != nil {
+		return nil, err
+	}
+	p.ws()
+	if p.i < len(p.data) {
+		return nil, p.errf("unexpected %q after the JSON value", p.data[p.i])
+	}
+	return v, nil
+}
+
+func (p *jsonParser) ws() {
+	for p.i < len(p.data) {
+		switch p.data[p.i] {
+		case ' ', '\t', '\r':
+			p.i++
+		case '\n':
+			p.i++
+			p.line++
+			p.lineStart = p.i
+		default:
+			return
+		}
+	}
+}
+
+func (p *jsonParser) value(ptr string) (any, error) {
+	if p.i >= len(p.data) {
+		return nil, p.errf("unexpected end of JSON")
+	}
+	switch c := p.data[p.i]; {
+	case c == '{':
+		return p.object(ptr)
+	case c == '[':
+		return p.array(ptr)
+	case c == '"':
+		return p.str()
+	case c == 't':
+		return true, p.lit("true")
+	case c == 'f':
+		return false, p.lit("false")
+	case c == 'n':
+		return nil, p.lit("null")
+	case c == '-' || (c >= '0' && c <= '9'):
+		return p.number()
+	default:
+		return nil, p.errf("unexpected %q", c)
+	}
+}
+
+func (p *jsonParser) lit(s string) error {
+	if !bytes.HasPrefix(p.data[p.i:], []byte(s)) {
+		return p.errf("invalid literal (want %s)", s)
+	}
+	p.i += len(s)
+	return nil
+}
+
+func (p *jsonParser) object(ptr string) (any, error) {
+	p.depth++
+	if p.depth > maxDepth {
+		return nil, p.errf("nesting too deep")
+	}
+	defer func() { p.depth-- }()
+	p.i++ // {
+	m := map[string]any{}
+	p.ws()
+	if p.i < len(p.data) && p.data[p.i] == '}' {
+		p.i++
+		return m, nil
+	}
+	for {
+		p.ws()
+		if p.i >= len(p.data) || p.data[p.i] != '"' {
+			return nil, p.errf("expected a string key")
+		}
+		at := p.here()
+		k, err := p.str()
+		if err != nil {
+			return nil, err
+		}
+		p.ws()
+		if p.i >= len(p.data) || p.data[p.i] != ':' {
+			return nil, p.errf("expected ':' after key %q", k)
+		}
+		p.i++
+		p.ws()
+		child := ptr + "/" + escapeToken(k)
+		p.pos[child] = at
+		v, err := p.value(child)
+		if err != nil {
+			return nil, err
+		}
+		m[k] = v
+		p.ws()
+		if p.i >= len(p.data) {
+			return nil, p.errf("unexpected end of JSON in an object")
+		}
+		switch p.data[p.i] {
+		case ',':
+			p.i++
+		case '}':
+			p.i++
+			return m, nil
+		default:
+			return nil, p.errf("expected ',' or '}' in an object")
+		}
+	}
+}
+
+func (p *jsonParser) array(ptr string) (any, error) {
+	p.depth++
+	if p.depth > maxDepth {
+		return nil, p.errf("nesting too deep")
+	}
+	defer func() { p.depth-- }()
+	p.i++ // [
+	a := []any{}
+	p.ws()
+	if p.i < len(p.data) && p.data[p.i] == ']' {
+		p.i++
+		return a, nil
+	}
+	for {
+		p.ws()
+		child := ptr + "/" + strconv.Itoa(len(a))
+		p.pos[child] = p.here()
+		v, err := p.value(child)
+		if err != nil {
+			return nil, err
+		}
+		a = append(a, v)
+		p.ws()
+		if p.i >= len(p.data) {
+			return nil, p.errf("unexpected end of JSON in an array")
+		}
+		switch p.data[p.i] {
+		case ',':
+			p.i++
+		case ']':
+			p.i++
+			return a, nil
+		default:
+			return nil, p.errf("expected ',' or ']' in an array")
+		}
+	}
+}
+
+func (p *jsonParser) str() (string, error) {
+	p.i++ // opening quote
+	start := p.i
+	for p.i < len(p.data) {
+		c := p.data[p.i]
+		if c == '"' {
+			s := p.data[start:p.i]
+			p.i++
+			if !utf8.Valid(s) {
+				return strings.ToValidUTF8(string(s), "\uFFFD"), nil
+			}
+			return string(s), nil
+		}
+		if c == '\\' {
+			return p.strSlow(start)
+		}
+		if c < 0x20 {
+			return "", p.errf("control character in a string")
+		}
+		p.i++
+	}
+	return "", p.errf("unterminated string")
+}
+
+func (p *jsonParser) strSlow(start int) (string, error) {
+	var b strings.Builder
+	b.Write(p.data[start:p.i])
+	for p.i < len(p.data) {
+		c := p.data[p.i]
+		switch {
+		case c == '"':
+			p.i++
+			return strings.ToValidUTF8(b.String(), "\uFFFD"), nil
+		case c < 0x20:
+			return "", p.errf("control character in a string")
+		case c != '\\':
+			b.WriteByte(c)
+			p.i++
+			continue
+		}
+		p.i++
+		if p.i >= len(p.data) {
+			break
+		}
+		e := p.data[p.i]
+		p.i++
+		switch e {
+		case '"', '\\', '/':
+			b.WriteByte(e)
+		case 'b':
+			b.WriteByte('\b')
+		case 'f':
+			b.WriteByte('\f')
+		case 'n':
+			b.WriteByte('\n')
+		case 'r':
+			b.WriteByte('\r')
+		case 't':
+			b.WriteByte('\t')
+		case 'u':
+			r, ok := p.hex4()
+			if !ok {
+				return "", p.errf("invalid \\u escape")
+			}
+			if utf16.IsSurrogate(r) {
+				if p.i+1 < len(p.data) && p.data[p.i] == '\\' && p.data[p.i+1] == 'u' {
+					p.i += 2
+					r2, ok := p.hex4()
+					if !ok {
+						return "", p.errf("invalid \\u escape")
+					}
+					r = utf16.DecodeRune(r, r2)
+				} else {
+					r = utf8.RuneError
+				}
+			}
+			b.WriteRune(r)
+		default:
+			return "", p.errf("invalid escape \\%c", e)
+		}
+	}
+	return "", p.errf("unterminated string")
+}
+
+func (p *jsonParser) hex4() (rune, bool) {
+	if p.i+4 > len(p.data) {
+		return 0, false
+	}
+	n, err := strconv.ParseUint(string(p.data[p.i:p.i+4]), 16, 32)
+	if err != nil {
+		return 0, false
+	}
+	p.i += 4
+	return rune(n), true
+}
+
+func (p *jsonParser) number() (any, error) {
+	start := p.i
+	if p.data[p.i] == '-' {
+		p.i++
+	}
+	digits := func() int {
+		n := 0
+		for p.i < len(p.data) && p.data[p.i] >= '0' && p.data[p.i] <= '9' {
+			p.i++
+			n++
+		}
+		return n
+	}
+	if p.i < len(p.data) && p.data[p.i] == '0' {
+		p.i++
+	} else if digits() == 0 {
+		return nil, p.errf("invalid number")
+	}
+	if p.i < len(p.data) && p.data[p.i] == '.' {
+		p.i++
+		if digits() == 0 {
+			return nil, p.errf("invalid number")
+		}
+	}
+	if p.i < len(p.data) && (p.data[p.i] == 'e' || p.data[p.i] == 'E') {
+		p.i++
+		if p.i < len(p.data) && (p.data[p.i] == '+' || p.data[p.i] == '-') {
+			p.i++
+		}
+		if digits() == 0 {
+			return nil, p.errf("invalid number")
+		}
+	}
+	return json.Number(p.data[start:p.i]), nil
+}
+
+func escapeToken(s string) string {
+	if !strings.ContainsAny(s, "~/") {
+		return s
+	}
+	s = strings.ReplaceAll(s, "~", "~0")
+	return strings.ReplaceAll(s, "/", "~1")
+}
+
+func unescapeToken(s string) string {
+	if !strings.Contains(s, "~") {
+		return s
+	}
+	s = strings.ReplaceAll(s, "~1", "/")
+	return strings.ReplaceAll(s, "~0", "~")
+}
+
+// --- YAML ---
+
+func parseYAML(data []byte) (*parsed, error) {
+	var root yaml.Node
+	if err := yaml.Unmarshal(data, &root); err != nil {
+		return nil, yamlError(err)
+	}
+	c := &yamlConv{pos: make(map[string]pos, 64), active: map[*yaml.Node]bool{}}
+	if root.Kind == 0 {
+		return nil, &syntaxError{line: 1, col: 1, msg: "empty document"}
+	}
+	n := &root
+	if n.Kind == yaml.DocumentNode {
+		if len(n.Content) == 0 {
+			return nil, &syntaxError{line: 1, col: 1, msg: "empty document"}
+		}
+		n = n.Content[0]
+	}
+	c.pos[""] = pos{int32(n.Line), int32(n.Column)}
+	v, err := c.conv(n, "", 0)
+	if err != nil {
+		return nil, err
+	}
+	return &parsed{value: v, pos: c.pos}, nil
+}
+
+var yamlLineRe = "line "
+
+// yamlError turns a yaml.v3 error into a syntaxError with the line it names.
+func yamlError(err error) error {
+	msg := err.Error()
+	msg = strings.TrimPrefix(msg, "yaml: ")
+	line := 0
+	if i := strings.Index(msg, yamlLineRe); i >= 0 {
+		rest := msg[i+len(yamlLineRe):]
+		j := 0
+		for j < len(rest) && rest[j] >= '0' && rest[j] <= '9' {
+			j++
+		}
+		line, _ = strconv.Atoi(rest[:j])
+	}
+	return &syntaxError{line: line, msg: msg}
+}
+
+type yamlConv struct {
+	pos    map[string]pos
+	active map[*yaml.Node]bool
+	nodes  int
+}
+
+func (c *yamlConv) conv(n *yaml.Node, ptr string, depth int) (any, error) {
+	if depth > maxDepth {
+		return nil, &syntaxError{line: n.Line, col: n.Column, msg: "nesting too deep"}
+	}
+	c.nodes++
+	if c.nodes > 10_000_000 {
+		return nil, &syntaxError{line: n.Line, col: n.Column, msg: "document too large (alias expansion)"}
+	}
+	switch n.Kind {
+	case yaml.AliasNode:
+		if c.active[n.Alias] {
+			return nil, &syntaxError{line: n.Line, col: n.Column, msg: "recursive YAML alias"}
+		}
+		c.active[n.Alias] = true
+		defer delete(c.active, n.Alias)
+		return c.conv(n.Alias, ptr, depth+1)
+	case yaml.MappingNode:
+		m := make(map[string]any, len(n.Content)/2)
+		for i := 0; i+1 < len(n.Content); i += 2 {
+			k, v := n.Content[i], n.Content[i+1]
+			if k.Kind != yaml.ScalarNode {
+				return nil, &syntaxError{line: k.Line, col: k.Column, msg: "a mapping key must be a scalar"}
+			}
+			child := ptr + "/" + escapeToken(k.Value)
+			c.pos[child] = pos{int32(k.Line), int32(k.Column)}
+			cv, err := c.conv(v, child, depth+1)
+			if err != nil {
+				return nil, err
+			}
+			m[k.Value] = cv
+		}
+		return m, nil
+	case yaml.SequenceNode:
+		a := make([]any, 0, len(n.Content))
+		for i, e := range n.Content {
+			child := ptr + "/" + strconv.Itoa(i)
+			c.pos[child] = pos{int32(e.Line), int32(e.Column)}
+			cv, err := c.conv(e, child, depth+1)
+			if err != nil {
+				return nil, err
+			}
+			a = append(a, cv)
+		}
+		return a, nil
+	case yaml.ScalarNode:
+		return scalar(n)
+	case yaml.DocumentNode:
+		if len(n.Content) == 0 {
+			return nil, nil
+		}
+		return c.conv(n.Content[0], ptr, depth+1)
+	}
+	return nil, &syntaxError{line: n.Line, col: n.Column, msg: "unsupported YAML node"}
+}
+
+func scalar(n *yaml.Node) (any, error) {
+	switch n.ShortTag() {
+	case "!!null":
+		return nil, nil
+	case "!!bool":
+		var b bool
+		if err := n.Decode(&b); err != nil {
+			return nil, &syntaxError{line: n.Line, col: n.Column, msg: err.Error()}
+		}
+		return b, nil
+	case "!!int":
+		var i int64
+		if err := n.Decode(&i); err == nil {
+			return json.Number(strconv.FormatInt(i, 10)), nil
+		}
+		var f float64
+		if err := n.Decode(&f); err != nil {
+			return nil, &syntaxError{line: n.Line, col: n.Column, msg: err.Error()}
+		}
+		return json.Number(strconv.FormatFloat(f, 'g', -1, 64)), nil
+	case "!!float":
+		var f float64
+		if err := n.Decode(&f); err != nil {
+			return nil, &syntaxError{line: n.Line, col: n.Column, msg: err.Error()}
+		}
+		if math.IsNaN(f) || math.IsInf(f, 0) {
+			return nil, &syntaxError{line: n.Line, col: n.Column, msg: "NaN and infinity are not JSON numbers"}
+		}
+		return json.Number(strconv.FormatFloat(f, 'g', -1, 64)), nil
+	default:
+		return n.Value, nil
+	}
+}
+
+var errNotObject = errors.New("not a JSON object")
