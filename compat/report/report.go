@@ -135,9 +135,12 @@ func Verdict(r *compat.Report) string {
 	from := parseVersion(r.From)
 	bump := r.RequiredBump
 	eff := compat.EffectiveBump(from, bump)
-	if bump == compat.None {
+	switch {
+	case bump == compat.None && len(r.Changes) == 0:
 		b.WriteString("no changes")
-	} else {
+	case bump == compat.None:
+		b.WriteString("no bump needed (every change is waived)")
+	default:
 		fmt.Fprintf(&b, "requires a %s bump", strings.ToUpper(eff.String()))
 		if eff != bump {
 			fmt.Fprintf(&b, " (%s changes below 1.0.0)", bump)
