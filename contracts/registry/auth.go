@@ -19,7 +19,7 @@ const (
 // Credential sources, as reported by ping and in authentication errors.
 const (
 	CredsNone        = "none"
-	CredsEnvironment = "environment (" + EnvRegistryUsername + ")"
+	CredsEnvironment = "$" + EnvRegistryUsername + "/$" + EnvRegistryPassword
 	CredsDocker      = "docker config"
 	CredsCustom      = "custom"
 )

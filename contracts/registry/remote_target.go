@@ -58,7 +58,7 @@ func (t *RemoteTarget) Fetch(ctx context.Context, desc ocispec.Descriptor) (io.R
 		return nil, errkind.Envf("registry %s: %s %s is %d bytes, more than dsctl reads (%d)", t.remote.ref.Host, kindOf(desc), desc.Digest, desc.Size, maxRemoteContent)
 	}
 	var data []byte
-	err := t.remote.call(ctx, "fetch "+kindOf(desc)+" "+short(desc.Digest), func(ctx context.Context) error {
+	err := t.remote.do(ctx, "fetch "+kindOf(desc)+" "+short(desc.Digest), false, func(ctx context.Context) error {
 		rc, err := t.repo.Fetch(ctx, desc)
 		if err != nil {
 			return err
@@ -84,7 +84,7 @@ func (t *RemoteTarget) Push(ctx context.Context, desc ocispec.Descriptor, r io.R
 	if err != nil {
 		return fmt.Errorf("read %s %s: %w", kindOf(desc), desc.Digest, err)
 	}
-	return t.remote.call(ctx, "push "+kindOf(desc)+" "+short(desc.Digest), func(ctx context.Context) error {
+	return t.remote.do(ctx, "push "+kindOf(desc)+" "+short(desc.Digest), false, func(ctx context.Context) error {
 		err := t.repo.Push(ctx, desc, bytes.NewReader(data))
 		if err == nil || errors.Is(err, errdef.ErrAlreadyExists) {
 			return nil
@@ -101,7 +101,7 @@ func (t *RemoteTarget) Push(ctx context.Context, desc ocispec.Descriptor, r io.R
 // Exists reports whether the content is in the repository.
 func (t *RemoteTarget) Exists(ctx context.Context, desc ocispec.Descriptor) (bool, error) {
 	var ok bool
-	err := t.remote.call(ctx, "check "+kindOf(desc)+" "+short(desc.Digest), func(ctx context.Context) error {
+	err := t.remote.do(ctx, "check "+kindOf(desc)+" "+short(desc.Digest), false, func(ctx context.Context) error {
 		var err error
 		ok, err = t.repo.Exists(ctx, desc)
 		return err
@@ -112,7 +112,7 @@ func (t *RemoteTarget) Exists(ctx context.Context, desc ocispec.Descriptor) (boo
 // Resolve resolves a tag (or digest) to a manifest descriptor.
 func (t *RemoteTarget) Resolve(ctx context.Context, reference string) (ocispec.Descriptor, error) {
 	var desc ocispec.Descriptor
-	err := t.remote.call(ctx, "resolve "+t.repo.Reference.Repository+":"+reference, func(ctx context.Context) error {
+	err := t.remote.do(ctx, "resolve "+t.repo.Reference.Repository+":"+reference, false, func(ctx context.Context) error {
 		var err error
 		desc, err = t.repo.Resolve(ctx, reference)
 		return err
@@ -131,7 +131,7 @@ func (t *RemoteTarget) Tag(ctx context.Context, desc ocispec.Descriptor, referen
 	if err != nil {
 		return fmt.Errorf("read manifest %s: %w", desc.Digest, err)
 	}
-	return t.remote.call(ctx, "tag "+t.repo.Reference.Repository+":"+reference, func(ctx context.Context) error {
+	return t.remote.do(ctx, "tag "+t.repo.Reference.Repository+":"+reference, false, func(ctx context.Context) error {
 		return t.repo.PushReference(ctx, desc, bytes.NewReader(data), reference)
 	})
 }
@@ -139,7 +139,7 @@ func (t *RemoteTarget) Tag(ctx context.Context, desc ocispec.Descriptor, referen
 // Tags lists every tag (all pages, retried as a whole), then calls fn once.
 func (t *RemoteTarget) Tags(ctx context.Context, last string, fn func(tags []string) error) error {
 	var all []string
-	err := t.remote.call(ctx, "list tags of "+t.repo.Reference.Repository, func(ctx context.Context) error {
+	err := t.remote.do(ctx, "list tags of "+t.repo.Reference.Repository, false, func(ctx context.Context) error {
 		all = all[:0]
 		return t.repo.Tags(ctx, last, func(tags []string) error {
 			all = append(all, tags...)
@@ -157,7 +157,7 @@ func (t *RemoteTarget) Tags(ctx context.Context, last string, fn func(tags []str
 // tag-schema fallback (a sha256-<hex> index tag), both handled by oras-go.
 func (t *RemoteTarget) Referrers(ctx context.Context, desc ocispec.Descriptor, artifactType string, fn func(referrers []ocispec.Descriptor) error) error {
 	var all []ocispec.Descriptor
-	err := t.remote.call(ctx, "list referrers of "+short(desc.Digest), func(ctx context.Context) error {
+	err := t.remote.do(ctx, "list referrers of "+short(desc.Digest), false, func(ctx context.Context) error {
 		all = all[:0]
 		return t.repo.Referrers(ctx, desc, artifactType, func(refs []ocispec.Descriptor) error {
 			all = append(all, refs...)

@@ -409,6 +409,12 @@ func opRetryable(err error) bool {
 // into an environment error that names the host, what failed and the attempts.
 // Not-found errors pass through untouched (callers test them with errors.Is).
 func (r *Remote) call(ctx context.Context, what string, op func(ctx context.Context) error) error {
+	return r.do(ctx, what, true, op)
+}
+
+// do is call; withHost=false leaves "registry HOST: WHAT:" out of the final
+// error, for callers (TargetStore) that say which store and operation failed.
+func (r *Remote) do(ctx context.Context, what string, withHost bool, op func(ctx context.Context) error) error {
 	st := statsFrom(ctx)
 	if st == nil {
 		st = &callStats{}
@@ -428,6 +434,9 @@ func (r *Remote) call(ctx context.Context, what string, op func(ctx context.Cont
 		if exhausted || round >= r.policy.Retries || !opRetryable(err) || time.Since(start)+wait > r.policy.MaxElapsed {
 			if isRegistryNotFound(err) {
 				return fmt.Errorf("%s: %w: %w", what, errdef.ErrNotFound, err)
+			}
+			if !withHost {
+				what = ""
 			}
 			return r.classify(what, st, err)
 		}
@@ -485,20 +494,24 @@ func (e *authError) Error() string        { return e.err.Error() }
 func (e *authError) Unwrap() []error      { return []error{ErrAuth, e.err} }
 func (e *authError) Is(target error) bool { return target == ErrAuth }
 
-// classify turns err into an errkind.Env error: "registry HOST: WHAT: CAUSE".
+// classify turns err into an errkind.Env error: "registry HOST: WHAT: CAUSE",
+// or only CAUSE when what is empty.
 func (r *Remote) classify(what string, st *callStats, err error) error {
 	host := r.ref.Host
-	attempts, exhausted := st.last()
-	prefix := fmt.Sprintf("registry %s: %s", host, what)
+	attempts, _ := st.last()
+	prefix := fmt.Sprintf("registry %s: %s: ", host, what)
+	if what == "" {
+		prefix = ""
+	}
 	env := func(cause error, msg, hint string) error {
 		return &errkind.Error{Kind: errkind.Env, Err: &remoteError{msg: msg, err: cause}, Hint: hint}
 	}
 	retried := ""
-	if attempts > 1 || exhausted {
+	if attempts > 1 {
 		retried = fmt.Sprintf(" (gave up after %d attempts)", attempts)
 	}
 	if errors.Is(err, auth.ErrBasicCredentialNotFound) {
-		return env(&authError{err}, fmt.Sprintf("%s: authentication required: no credentials for %s", prefix, host),
+		return env(&authError{err}, fmt.Sprintf("%sauthentication required: no credentials for %s", prefix, host),
 			fmt.Sprintf("set %s and %s, or run 'docker login %s'", EnvRegistryUsername, EnvRegistryPassword, host))
 	}
 	var er *errorResponse
@@ -509,17 +522,17 @@ func (r *Remote) classify(what string, st *callStats, err error) error {
 		}
 		switch er.StatusCode {
 		case http.StatusUnauthorized:
-			return env(&authError{err}, fmt.Sprintf("%s: authentication failed (credentials from %s)", prefix, r.credSource),
+			return env(&authError{err}, fmt.Sprintf("%sauthentication failed (credentials from %s)", prefix, r.credSource),
 				fmt.Sprintf("check %s/%s or run 'docker login %s'", EnvRegistryUsername, EnvRegistryPassword, host))
 		case http.StatusForbidden:
-			return env(&authError{err}, fmt.Sprintf("%s: permission denied (credentials from %s): %s", prefix, r.credSource, status),
+			return env(&authError{err}, fmt.Sprintf("%spermission denied (credentials from %s): %s", prefix, r.credSource, status),
 				"the account needs pull and push rights on the repository")
 		}
 		hint := ""
 		if retryableStatus(er.StatusCode) {
 			hint = "the registry is overloaded or failing; retry later or raise --retries"
 		}
-		return env(err, fmt.Sprintf("%s: %s%s", prefix, status, retried), hint)
+		return env(err, fmt.Sprintf("%s%s%s", prefix, status, retried), hint)
 	}
 	var certErr *tls.CertificateVerificationError
 	var unknownAuth x509.UnknownAuthorityError
@@ -527,7 +540,7 @@ func (r *Remote) classify(what string, st *callStats, err error) error {
 	var recordErr tls.RecordHeaderError
 	switch {
 	case errors.As(err, &certErr), errors.As(err, &unknownAuth), errors.As(err, &hostErr):
-		return env(err, fmt.Sprintf("%s: TLS certificate not trusted: %v", prefix, rootCause(err)),
+		return env(err, fmt.Sprintf("%sTLS certificate not trusted: %v", prefix, rootCause(err)),
 			"install the registry's CA certificate in the system trust store")
 	case errors.As(err, &recordErr), strings.Contains(err.Error(), "server gave HTTP response to HTTPS client"):
 		hint := "the registry speaks plain HTTP"
@@ -536,17 +549,17 @@ func (r *Remote) classify(what string, st *callStats, err error) error {
 		} else {
 			hint += fmt.Sprintf("; add --plain-http and list the host in %s if you accept unencrypted traffic", EnvInsecureRegistries)
 		}
-		return env(err, fmt.Sprintf("%s: TLS handshake failed", prefix), hint)
+		return env(err, fmt.Sprintf("%sTLS handshake failed on %s", prefix, host), hint)
 	}
 	var dnsErr *net.DNSError
 	if errors.As(err, &dnsErr) {
-		return env(err, fmt.Sprintf("%s: cannot resolve host %s%s", prefix, dnsErr.Name, retried), "check the registry reference and your DNS")
+		return env(err, fmt.Sprintf("%scannot resolve host %s%s", prefix, dnsErr.Name, retried), "check the registry reference and your DNS")
 	}
 	if retryableNetErr(err) {
-		return env(err, fmt.Sprintf("%s: %s%s", prefix, netCause(err), retried),
+		return env(err, fmt.Sprintf("%s%s%s", prefix, netCause(err), retried),
 			"check that the registry is reachable; raise --retries or --registry-timeout for a slow link")
 	}
-	return env(err, fmt.Sprintf("%s: %v", prefix, err), "")
+	return env(err, fmt.Sprintf("%s%v", prefix, err), "")
 }
 
 // netCause names a network failure in a few words.
