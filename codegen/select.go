@@ -71,6 +71,7 @@ func Closure(spec *Spec, sel Selection) ([]string, error) {
 		if op == nil {
 			return
 		}
+
 		allOps = append(allOps, op.OperationID)
 		hit := wantOps[op.OperationID]
 		if hit {
@@ -85,6 +86,7 @@ func Closure(spec *Spec, sel Selection) ([]string, error) {
 		if hit {
 			w.pathParams(item)
 			w.operation(op)
+			w.callbacks(op, 0)
 		}
 	}
 	var visitItem func(item *openapi3.PathItem, depth int)
@@ -206,6 +208,33 @@ func (w *walker) schema(s *openapi3.Schema) {
 				w.component(mr.Ref)
 			} else if mr.Value != nil {
 				w.schema(mr.Value)
+			}
+		}
+	}
+}
+
+// callbacks walks every operation of op's callbacks: they belong to the
+// operation that declares them.
+func (w *walker) callbacks(op *openapi3.Operation, depth int) {
+	if depth > 8 {
+		return
+	}
+	for _, cn := range sortedKeys(op.Callbacks) {
+		cb := op.Callbacks[cn]
+		if cb == nil || cb.Value == nil {
+			continue
+		}
+		items := cb.Value.Map()
+		for _, p := range sortedKeys(items) {
+			item := items[p]
+			if item == nil {
+				continue
+			}
+			ops := item.Operations()
+			for _, m := range sortedKeys(ops) {
+				w.pathParams(item)
+				w.operation(ops[m])
+				w.callbacks(ops[m], depth+1)
 			}
 		}
 	}

@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"net/url"
 	"os"
+	"path"
 	"path/filepath"
 	"sort"
 	"strings"
@@ -89,7 +90,7 @@ func LoadSpec(path string, allowRemote bool) (*Spec, error) {
 		return nil, err
 	}
 	if len(files) > 0 {
-		doc.InternalizeRefs(loaderContext(), nil)
+		doc.InternalizeRefs(loaderContext(), shortRefNames())
 	}
 	s.Doc = doc
 	s.Digest = digestOf(raw, files)
@@ -202,3 +203,61 @@ func ShortDigest(d string) string {
 }
 
 func loaderContext() context.Context { return context.Background() }
+
+// shortRefNames names an internalised component by its own name
+// (other.yaml#/components/schemas/Money becomes Money) unless that name is
+// taken, then falls back to kin-openapi's path-qualified name.
+func shortRefNames() func(*openapi3.T, openapi3.ComponentRef) string {
+	assigned := map[string]string{} // collection/name -> ref
+	return func(doc *openapi3.T, ref openapi3.ComponentRef) string {
+		if _, inRoot := openapi3.ReferencesComponentInRootDocument(doc, ref); inRoot {
+			return openapi3.DefaultRefNameResolver(doc, ref)
+		}
+		u := ref.RefPath()
+		key := u.Path + "#" + u.Fragment
+		short := path.Base(u.Fragment)
+		if u.Fragment == "" || short == "/" || short == "." {
+			short = strings.TrimSuffix(path.Base(u.Path), path.Ext(u.Path))
+		}
+		slot := ref.CollectionName() + "/" + short
+		if prev, ok := assigned[slot]; ok {
+			if prev == key {
+				return short
+			}
+			return openapi3.DefaultRefNameResolver(doc, ref)
+		}
+		if componentExists(doc, ref.CollectionName(), short) {
+			return openapi3.DefaultRefNameResolver(doc, ref)
+		}
+		assigned[slot] = key
+		return short
+	}
+}
+
+func componentExists(doc *openapi3.T, collection, name string) bool {
+	c := doc.Components
+	if c == nil {
+		return false
+	}
+	switch collection {
+	case "schemas":
+		return c.Schemas[name] != nil
+	case "parameters":
+		return c.Parameters[name] != nil
+	case "responses":
+		return c.Responses[name] != nil
+	case "requestBodies":
+		return c.RequestBodies[name] != nil
+	case "headers":
+		return c.Headers[name] != nil
+	case "examples":
+		return c.Examples[name] != nil
+	case "links":
+		return c.Links[name] != nil
+	case "callbacks":
+		return c.Callbacks[name] != nil
+	case "securitySchemes":
+		return c.SecuritySchemes[name] != nil
+	}
+	return true
+}
