@@ -7,9 +7,11 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"regexp"
 	"sort"
 
 	"github.com/Masterminds/semver/v3"
+	"github.com/dsctl/dsctl/contracts/registry"
 	"github.com/dsctl/dsctl/internal/errkind"
 	"github.com/dsctl/dsctl/internal/fsx"
 )
@@ -40,6 +42,8 @@ type LockEntry struct {
 	// Registry is the store reference the package was pulled from.
 	Registry string `json:"registry"`
 }
+
+var digestRE = regexp.MustCompile(`^sha256:[0-9a-f]{64}$`)
 
 // LoadLock reads dsctl.lock at path; a missing file is an empty lock.
 func LoadLock(path string) (*Lock, error) {
@@ -77,8 +81,14 @@ func ParseLock(path string, data []byte) (*Lock, error) {
 		l.Contracts = map[string]LockEntry{}
 	}
 	for name, e := range l.Contracts {
-		if e.Version == "" || e.Digest == "" {
-			return nil, errkind.InputAt(path, 0, 0, fmt.Errorf("contract %s: needs version and digest", name))
+		if !registry.ValidName(name) {
+			return nil, errkind.InputAt(path, 0, 0, fmt.Errorf("invalid contract name %q", name))
+		}
+		if _, err := semver.StrictNewVersion(e.Version); err != nil {
+			return nil, errkind.InputAt(path, 0, 0, fmt.Errorf("contract %s: invalid version %q", name, e.Version))
+		}
+		if !digestRE.MatchString(e.Digest) || (e.Archive != "" && !digestRE.MatchString(e.Archive)) {
+			return nil, errkind.InputAt(path, 0, 0, fmt.Errorf("contract %s: digests must be sha256:<64 hex>", name))
 		}
 	}
 	return &l, nil

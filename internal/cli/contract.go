@@ -1,8 +1,767 @@
 package cli
 
-import "github.com/spf13/cobra"
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/dsctl/dsctl/compat"
+	"github.com/dsctl/dsctl/compat/report"
+	"github.com/dsctl/dsctl/contracts"
+	"github.com/dsctl/dsctl/contracts/registry"
+	"github.com/dsctl/dsctl/internal/errkind"
+	"github.com/dsctl/dsctl/internal/fsx"
+	"github.com/dsctl/dsctl/internal/output"
+	"github.com/spf13/cobra"
+)
+
+// registryFlags are the store flags of the contract commands: --registry and
+// the network flags shared with the registry commands (netFlags).
+type registryFlags struct {
+	ref string
+	net netFlags
+}
+
+func (f *registryFlags) bind(cmd *cobra.Command) {
+	fl := cmd.Flags()
+	fl.StringVar(&f.ref, "registry", "", "store: a folder, oci-layout:PATH or oci://HOST[:PORT]/PREFIX (default: dsctl.yaml's registry, else .dsctl/registry beside dsctl.yaml, else $XDG_DATA_HOME/dsctl/registry)")
+	f.net.bind(fl)
+}
+
+// workspace returns the folder of dsctl.yaml, or "." without one.
+func (a *App) workspace() (string, error) {
+	cfg, err := a.Config()
+	if err != nil {
+		return "", err
+	}
+	if cfg == nil {
+		return ".", nil
+	}
+	return cfg.Dir, nil
+}
+
+// openStore opens the store the flags, dsctl.yaml or the default name. The
+// second value is the reference to record in dsctl.lock (as the user wrote it).
+func (a *App) openStore(f registryFlags) (registry.Store, string, error) {
+	cfg, err := a.Config()
+	if err != nil {
+		return nil, "", err
+	}
+	ref, lockRef := f.ref, f.ref
+	switch {
+	case ref != "":
+	case cfg != nil && cfg.Registry != "":
+		ref, lockRef = cfg.Resolve(cfg.Registry), cfg.Registry
+	case cfg != nil:
+		ref, lockRef = registry.DefaultRef(cfg.Dir), filepath.ToSlash(filepath.Join(".dsctl", "registry"))
+	default:
+		ref = registry.DefaultRef("")
+		lockRef = ref
+	}
+	if f.net.Retries < -1 {
+		return nil, "", usageErr(fmt.Errorf("--retries must be -1 or more, got %d", f.net.Retries))
+	}
+	opts := registry.Options{PlainHTTP: f.net.PlainHTTP, Retries: f.net.Retries, Timeout: f.net.Timeout}
+	if !a.Quiet {
+		opts.Log = a.IO.Err
+	}
+	s, err := registry.Open(ref, opts)
+	if err != nil {
+		return nil, "", err
+	}
+	return s, lockRef, nil
+}
 
 func newContractCmd(app *App) *cobra.Command {
-	cmd := newGroupCmd("contract", "Publish, pull and verify versioned contract packages", "")
+	cmd := newGroupCmd("contract", "Publish, pull and verify versioned contract packages",
+		`A contract package is a folder with contract.yaml, one JSON Schema per event, examples,
+and optionally OpenAPI specs. It is packed deterministically (same files, same sha256
+digest on every machine) and published to a store as an OCI artifact, tag = version.
+
+Publishing rules:
+  - the same version with the same content is a no-op ("already published");
+  - the same version with other content is refused: a published version is immutable;
+  - a new version is compared with the highest earlier one (every earlier version of
+    the same major in *-transitive modes) and refused when it is smaller than the
+    changes need (a breaking change needs a new major);
+  - yank marks a version withdrawn (a tombstone, never a deletion): pull skips it
+    unless it is pinned exactly.`)
+	cmd.AddCommand(
+		newContractInitCmd(app), newContractLintCmd(app), newContractPackCmd(app),
+		newContractPublishCmd(app), newContractListCmd(app), newContractPullCmd(app),
+		newContractVerifyCmd(app), newContractYankCmd(app), newContractValidateCmd(app),
+	)
 	return cmd
+}
+
+func argOr(args []string, def string) string {
+	if len(args) > 0 {
+		return args[0]
+	}
+	return def
+}
+
+// ---- init
+
+type contractInitOptions struct {
+	Dir, Name string
+}
+
+type initResult struct {
+	Name  string   `json:"name"`
+	Dir   string   `json:"dir"`
+	Files []string `json:"files"`
+}
+
+func (r initResult) WriteText(w io.Writer, st output.Style) error {
+	fmt.Fprintf(w, "created contract package %s in %s:\n", st.Bold(r.Name), r.Dir)
+	for _, f := range r.Files {
+		fmt.Fprintf(w, "  %s\n", f)
+	}
+	_, err := fmt.Fprintf(w, "next: edit the event, then 'dsctl contract lint %s'\n", r.Dir)
+	return err
+}
+
+func newContractInitCmd(app *App) *cobra.Command {
+	o := &contractInitOptions{}
+	cmd := &cobra.Command{
+		Use:   "init [DIR] --name NAME",
+		Short: "Scaffold a contract package (contract.yaml, an event schema, an example, a README)",
+		Args:  cobra.MaximumNArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			o.Dir = argOr(args, ".")
+			return contractInitRun(app, o)
+		},
+	}
+	cmd.Flags().StringVar(&o.Name, "name", "", "package name ([a-z0-9][a-z0-9.-]*; default: the folder's name)")
+	return cmd
+}
+
+func contractInitRun(app *App, o *contractInitOptions) error {
+	name := o.Name
+	if name == "" {
+		abs, err := filepath.Abs(o.Dir)
+		if err != nil {
+			return errkind.Inputf("folder %s: %w", o.Dir, err)
+		}
+		name = filepath.Base(abs)
+		if !registry.ValidName(name) {
+			return usageErr(fmt.Errorf("folder name %q is not a valid package name; pass --name", name))
+		}
+	}
+	files, err := contracts.Init(o.Dir, name)
+	if err != nil {
+		return err
+	}
+	return app.Print(initResult{Name: name, Dir: o.Dir, Files: files})
+}
+
+// ---- lint
+
+type lintResult struct{ *contracts.LintReport }
+
+func (r lintResult) WriteText(w io.Writer, st output.Style) error {
+	for _, f := range r.Findings {
+		sev := st.Yellow(f.Severity)
+		if f.Severity == contracts.SeverityError {
+			sev = st.Red(f.Severity)
+		}
+		fmt.Fprintf(w, "%s: %s [%s] %s\n", st.Cyan(f.Position()), sev, f.Rule, f.Message)
+	}
+	verdict := st.Green("ok")
+	if r.Failed() {
+		verdict = st.Red("failed")
+	}
+	_, err := fmt.Fprintf(w, "%s@%s: %s (%d errors, %d warnings)\n", r.Name, r.Version, verdict, r.Errors, r.Warnings)
+	return err
+}
+
+func newContractLintCmd(app *App) *cobra.Command {
+	return &cobra.Command{
+		Use:   "lint [DIR]",
+		Short: "Check a package: schemas compile, examples validate, event design rules",
+		Long: `lint decodes contract.yaml strictly, compiles every schema, validates every example
+against its event's schema, and applies rules from distributed-systems practice:
+
+` + rulesHelp() + `
+Silence a rule for one event in contract.yaml:
+
+  events:
+    - name: LegacyThingHappened
+      lint: {ignore: [id-integer]}`,
+		Args: cobra.MaximumNArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			c, err := contracts.Load(argOr(args, "."))
+			if err != nil {
+				return err
+			}
+			r, err := contracts.Lint(c)
+			if err != nil {
+				return err
+			}
+			if err := app.Print(lintResult{r}); err != nil {
+				return err
+			}
+			if r.Failed() {
+				return errkind.SilentFinding()
+			}
+			return nil
+		},
+	}
+}
+
+func rulesHelp() string {
+	var b strings.Builder
+	for _, r := range contracts.Rules {
+		fmt.Fprintf(&b, "  %-24s %s\n", r.ID, r.Why)
+	}
+	return b.String()
+}
+
+// ---- pack
+
+type packResult struct {
+	Name    string `json:"name"`
+	Version string `json:"version"`
+	Digest  string `json:"digest"`
+	Size    int    `json:"size"`
+	Out     string `json:"out,omitempty"`
+}
+
+func (r packResult) WriteText(w io.Writer, _ output.Style) error {
+	_, err := fmt.Fprintln(w, r.Digest)
+	return err
+}
+
+func newContractPackCmd(app *App) *cobra.Command {
+	var out string
+	cmd := &cobra.Command{
+		Use:   "pack [DIR] [--out FILE]",
+		Short: "Build the deterministic package archive and print its sha256 digest",
+		Long: `pack writes the package as a gzipped tar: files in byte order, mode 0644, uid/gid 0,
+mtime 0, no folders, no links, hidden files left out, and a gzip header without name or
+time. The same files give the same sha256 digest on every machine.`,
+		Args: cobra.MaximumNArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			c, err := contracts.Load(argOr(args, "."))
+			if err != nil {
+				return err
+			}
+			data, err := contracts.Pack(c.FS, c.Dir)
+			if err != nil {
+				return err
+			}
+			if out != "" {
+				if err := fsx.WriteFileAtomic(out, data, 0o644); err != nil {
+					return errkind.Envf("write %s: %w", out, err)
+				}
+			}
+			return app.Print(packResult{Name: c.Name, Version: c.Version, Digest: contracts.Digest(data), Size: len(data), Out: out})
+		},
+	}
+	cmd.Flags().StringVar(&out, "out", "", "write the archive to FILE")
+	return cmd
+}
+
+// ---- publish
+
+type contractPublishOptions struct {
+	Dirs   []string
+	Reg    registryFlags
+	DryRun bool
+}
+
+type publishResults []*contracts.PublishResult
+
+func (rs publishResults) WriteText(w io.Writer, st output.Style) error {
+	for _, r := range rs {
+		var err error
+		switch r.Status {
+		case contracts.StatusAlreadyPublished:
+			_, err = fmt.Fprintf(w, "%s@%s is already published (%s): nothing to do\n", r.Name, r.Version, r.Digest)
+		case contracts.StatusWouldPublish:
+			_, err = fmt.Fprintf(w, "would publish %s@%s (%s) to %s%s\n", r.Name, r.Version, r.Digest, r.Registry, againstText(r))
+		default:
+			_, err = fmt.Fprintf(w, "%s %s@%s (%s) to %s%s\n", st.Green("published"), r.Name, r.Version, r.Digest, r.Registry, againstText(r))
+		}
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func againstText(r *contracts.PublishResult) string {
+	if r.Gate == nil {
+		return ""
+	}
+	return fmt.Sprintf(" (compared with %s: %s changes)", strings.Join(r.Against, ", "), r.Gate.RequiredBump)
+}
+
+func newContractPublishCmd(app *App) *cobra.Command {
+	o := &contractPublishOptions{}
+	cmd := &cobra.Command{
+		Use:   "publish [DIR]... [--registry REF] [--dry-run]",
+		Short: "Publish a package: idempotent, immutable, gated by the compatibility diff",
+		Long: `publish lints and packs the package and pushes it to the store (blobs, manifest, and
+the version tag last). The same version with the same content is a no-op; with other
+content it is refused (exit 1). A new version is compared with the highest earlier
+version in the package's compatibility mode (every earlier version of the same major
+in *-transitive modes) and refused, with the report, when it is smaller than the
+changes need. Without DIR it publishes dsctl.yaml's contracts, else the current folder.`,
+		Args: cobra.ArbitraryArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			o.Dirs = args
+			return contractPublishRun(cmd.Context(), app, o)
+		},
+	}
+	o.Reg.bind(cmd)
+	cmd.Flags().BoolVar(&o.DryRun, "dry-run", false, "check and report, push nothing")
+	return cmd
+}
+
+func contractPublishRun(ctx context.Context, app *App, o *contractPublishOptions) error {
+	dirs := o.Dirs
+	if len(dirs) == 0 {
+		cfg, err := app.Config()
+		if err != nil {
+			return err
+		}
+		if cfg != nil && len(cfg.Contracts) > 0 {
+			for _, c := range cfg.Contracts {
+				dirs = append(dirs, cfg.Resolve(c))
+			}
+		} else {
+			dirs = []string{"."}
+		}
+	}
+	store, _, err := app.openStore(o.Reg)
+	if err != nil {
+		return err
+	}
+	var results publishResults
+	for _, dir := range dirs {
+		res, err := contracts.Publish(ctx, dir, contracts.PublishOptions{Store: store, Engines: compatEngines(), DryRun: o.DryRun})
+		switch {
+		case errors.Is(err, contracts.ErrLintFailed):
+			if perr := app.Print(lintResult{res.Lint}); perr != nil {
+				return perr
+			}
+			return errkind.Findingf("%s@%s: not published: the package has %d lint errors", res.Name, res.Version, res.Lint.Errors)
+		case errors.Is(err, contracts.ErrVersionTooSmall):
+			if perr := printGate(app, res); perr != nil {
+				return perr
+			}
+			return &errkind.Error{Kind: errkind.Finding,
+				Err:  fmt.Errorf("%s@%s: not published: the changes since %s are %s and need at least %s", res.Name, res.Version, res.Gate.From, res.Gate.RequiredBump, res.Gate.Suggested),
+				Hint: fmt.Sprintf("set version: %s in contract.yaml (or undo the breaking changes)", res.Gate.Suggested)}
+		case err != nil:
+			return err
+		}
+		results = append(results, res)
+	}
+	return app.Print(results)
+}
+
+func printGate(app *App, res *contracts.PublishResult) error {
+	if app.JSON() {
+		return app.Print(res)
+	}
+	var rs []*compat.Report
+	for i := range res.Reports {
+		r := res.Reports[i]
+		if len(r.Changes) == 0 {
+			continue
+		}
+		r.From, r.To = res.Gate.From, res.Gate.To
+		if err := compat.Gate(&r); err != nil {
+			return errkind.Inputf("version gate: %w", err)
+		}
+		rs = append(rs, &r)
+	}
+	p, err := report.New("text", report.Options{Style: app.IO.Style()})
+	if err != nil {
+		return err
+	}
+	return p.Print(app.IO.Out, rs)
+}
+
+// ---- list
+
+type listEntry struct {
+	Name     string             `json:"name"`
+	Versions []registry.Version `json:"versions"`
+}
+
+type listResult struct {
+	Registry  string      `json:"registry"`
+	Contracts []listEntry `json:"contracts"`
+}
+
+func (r listResult) WriteText(w io.Writer, st output.Style) error {
+	if len(r.Contracts) == 0 {
+		_, err := fmt.Fprintf(w, "no contracts in %s\n", r.Registry)
+		return err
+	}
+	for _, c := range r.Contracts {
+		for _, v := range c.Versions {
+			line := fmt.Sprintf("%s\t%s\t%s", c.Name, v.Version, v.Digest)
+			if v.Yanked {
+				line += "\t" + st.Yellow("yanked") + ": " + v.YankReason
+			}
+			if _, err := fmt.Fprintln(w, line); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+func newContractListCmd(app *App) *cobra.Command {
+	var reg registryFlags
+	cmd := &cobra.Command{
+		Use:   "list [NAME] [--registry REF]",
+		Short: "List published versions with their digests and yank marks",
+		Args:  cobra.MaximumNArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			ctx := cmd.Context()
+			store, _, err := app.openStore(reg)
+			if err != nil {
+				return err
+			}
+			var names []string
+			if len(args) == 1 {
+				if !registry.ValidName(args[0]) {
+					return errkind.Inputf("invalid contract name %q", args[0])
+				}
+				names = args
+			} else if names, err = store.Names(ctx); err != nil {
+				return err
+			}
+			res := listResult{Registry: store.Ref(), Contracts: []listEntry{}}
+			for _, n := range names {
+				vs, err := store.List(ctx, n)
+				if err != nil {
+					return err
+				}
+				if len(args) == 1 && len(vs) == 0 {
+					return errkind.Findingf("contract %s is not in %s", n, store.Ref())
+				}
+				if vs == nil {
+					vs = []registry.Version{}
+				}
+				res.Contracts = append(res.Contracts, listEntry{Name: n, Versions: vs})
+			}
+			return app.Print(res)
+		},
+	}
+	reg.bind(cmd)
+	return cmd
+}
+
+// ---- pull
+
+type contractPullOptions struct {
+	Refs []string
+	Reg  registryFlags
+	Dir  string
+}
+
+type pullResults []*contracts.PullResult
+
+func (rs pullResults) WriteText(w io.Writer, st output.Style) error {
+	for _, r := range rs {
+		state := "pulled"
+		if !r.Changed {
+			state = "up to date"
+		}
+		line := fmt.Sprintf("%s %s@%s (%s) into %s", state, r.Name, r.Version, r.Digest, filepath.ToSlash(r.Dir))
+		if r.Yanked {
+			line += " " + st.Yellow("(yanked: "+r.YankReason+"; pinned exactly)")
+		}
+		if _, err := fmt.Fprintln(w, line); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func newContractPullCmd(app *App) *cobra.Command {
+	o := &contractPullOptions{}
+	cmd := &cobra.Command{
+		Use:   "pull NAME@CONSTRAINT... [--registry REF] [--dir contracts/vendor]",
+		Short: "Vendor the highest matching version and pin it in dsctl.lock",
+		Long: `pull resolves NAME@CONSTRAINT (^1.2, ~1.4.0, >=1.2 <2, 1.4.0) to the highest matching
+version that is not yanked (a yanked version is used only when pinned exactly),
+fetches it by digest, verifies it, unpacks it safely into contracts/vendor/NAME
+(atomically) and records version and digests in dsctl.lock (atomically). A locked
+version whose tag now points at another digest is an error.`,
+		Args: cobra.MinimumNArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			o.Refs = args
+			return contractPullRun(cmd.Context(), app, o)
+		},
+	}
+	o.Reg.bind(cmd)
+	cmd.Flags().StringVar(&o.Dir, "dir", "", "vendor folder (default contracts/vendor beside dsctl.yaml)")
+	return cmd
+}
+
+func contractPullRun(ctx context.Context, app *App, o *contractPullOptions) error {
+	type ref struct{ name, constraint string }
+	var refs []ref
+	for _, a := range o.Refs {
+		n, c, err := contracts.ParseRef(a)
+		if err != nil {
+			return usageErr(err)
+		}
+		refs = append(refs, ref{n, c})
+	}
+	ws, err := app.workspace()
+	if err != nil {
+		return err
+	}
+	store, lockRef, err := app.openStore(o.Reg)
+	if err != nil {
+		return err
+	}
+	vendor := o.Dir
+	if vendor == "" {
+		vendor = filepath.Join(ws, filepath.FromSlash(contracts.DefaultVendorDir))
+	}
+	var results pullResults
+	for _, r := range refs {
+		res, err := contracts.Pull(ctx, r.name, r.constraint, contracts.PullOptions{
+			Store: store, LockPath: filepath.Join(ws, contracts.LockFileName), VendorDir: vendor, RegistryRef: lockRef})
+		if err != nil {
+			return err
+		}
+		if len(res.Skipped) > 0 {
+			app.IO.Infof("skipped yanked %s@%s", r.name, strings.Join(res.Skipped, ", "))
+		}
+		results = append(results, res)
+	}
+	return app.Print(results)
+}
+
+// ---- verify
+
+type verifyResult struct{ *contracts.VerifyReport }
+
+func (r verifyResult) WriteText(w io.Writer, st output.Style) error {
+	if len(r.Contracts) == 0 {
+		_, err := fmt.Fprintln(w, "no vendored contracts in dsctl.lock")
+		return err
+	}
+	for _, c := range r.Contracts {
+		status := st.Green(c.Status)
+		if c.Status != contracts.VerifyOK {
+			status = st.Red(c.Status)
+		}
+		line := fmt.Sprintf("%s\t%s\t%s", c.Name, c.Version, status)
+		if c.Detail != "" {
+			line += ": " + c.Detail
+		}
+		if _, err := fmt.Fprintln(w, line); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func newContractVerifyCmd(app *App) *cobra.Command {
+	var dir string
+	cmd := &cobra.Command{
+		Use:   "verify [--dir contracts/vendor]",
+		Short: "Check that vendored packages match dsctl.lock",
+		Long: `verify packs every vendored package again (packing is deterministic) and compares the
+archive digest with the one dsctl.lock recorded at pull time: an edited, added or
+removed file is a mismatch (exit 1). Vendored folders the lock does not list are
+reported too.`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			ws, err := app.workspace()
+			if err != nil {
+				return err
+			}
+			vendor := dir
+			if vendor == "" {
+				vendor = filepath.Join(ws, filepath.FromSlash(contracts.DefaultVendorDir))
+			}
+			r, err := contracts.Verify(filepath.Join(ws, contracts.LockFileName), vendor)
+			if err != nil {
+				return err
+			}
+			if err := app.Print(verifyResult{r}); err != nil {
+				return err
+			}
+			if !r.OK {
+				return errkind.SilentFinding()
+			}
+			return nil
+		},
+	}
+	cmd.Flags().StringVar(&dir, "dir", "", "vendor folder (default contracts/vendor beside dsctl.yaml)")
+	return cmd
+}
+
+// ---- yank
+
+type yankResult struct {
+	Name    string `json:"name"`
+	Version string `json:"version"`
+	Reason  string `json:"reason"`
+}
+
+func (r yankResult) WriteText(w io.Writer, st output.Style) error {
+	_, err := fmt.Fprintf(w, "%s %s@%s: %s\n", st.Yellow("yanked"), r.Name, r.Version, r.Reason)
+	return err
+}
+
+func newContractYankCmd(app *App) *cobra.Command {
+	var reg registryFlags
+	var reason string
+	cmd := &cobra.Command{
+		Use:   "yank NAME@VERSION --reason TEXT",
+		Short: "Withdraw a version (a tombstone, never a deletion)",
+		Long: `yank attaches a tombstone to a published version (an OCI referrer artifact with the
+reason). The version stays fetchable and listed, marked yanked; pull skips it unless
+it is pinned exactly. Yanking again is a no-op.`,
+		Args: cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			name, version, ok := strings.Cut(args[0], "@")
+			if !ok || !registry.ValidName(name) || !contracts.Pinned(version) {
+				return usageErr(fmt.Errorf("want NAME@VERSION with an exact version, such as orders@1.2.0 (got %q)", args[0]))
+			}
+			version = strings.TrimPrefix(strings.TrimSpace(version), "=")
+			if strings.TrimSpace(reason) == "" {
+				return usageErr(errors.New("--reason is required: say why, for the people who pinned it"))
+			}
+			store, _, err := app.openStore(reg)
+			if err != nil {
+				return err
+			}
+			if err := store.Yank(cmd.Context(), name, version, reason); err != nil {
+				if errors.Is(err, registry.ErrNotFound) {
+					return errkind.Findingf("%s@%s is not in %s", name, version, store.Ref())
+				}
+				return err
+			}
+			return app.Print(yankResult{Name: name, Version: version, Reason: reason})
+		},
+	}
+	reg.bind(cmd)
+	cmd.Flags().StringVar(&reason, "reason", "", "why the version is withdrawn (required)")
+	return cmd
+}
+
+// ---- validate
+
+type validateResult struct{ *contracts.ValidateReport }
+
+func (r validateResult) WriteText(w io.Writer, st output.Style) error {
+	for _, res := range r.Results {
+		if res.Valid {
+			fmt.Fprintf(w, "%s: %s\n", res.File, st.Green("valid "+r.Event))
+			continue
+		}
+		for _, v := range res.Violations {
+			ptr := v.Pointer
+			if ptr == "" {
+				ptr = "/"
+			}
+			fmt.Fprintf(w, "%s: %s %s: %s\n", res.File, st.Red("invalid"), ptr, v.Message)
+		}
+	}
+	return nil
+}
+
+func newContractValidateCmd(app *App) *cobra.Command {
+	var reg registryFlags
+	cmd := &cobra.Command{
+		Use:   "validate NAME[@VERSION] EVENT FILE...",
+		Short: "Validate event instances (raw JSON or CloudEvents) against a contract",
+		Long: `validate checks event instances against EVENT's schema in contract NAME: the vendored
+copy pinned in dsctl.lock, else NAME@VERSION (or the highest non-yanked version) from
+the store; NAME may also be a package folder. A file may be the event itself or a
+CloudEvents envelope (JSON with specversion and type): its data is validated, its type
+must name the event and its dataschema, when given, must be the event's schema.
+FILE - reads standard input.`,
+		Args: cobra.MinimumNArgs(3),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			c, err := resolveContract(cmd.Context(), app, reg, args[0])
+			if err != nil {
+				return err
+			}
+			var insts []contracts.Instance
+			for _, f := range args[2:] {
+				var data []byte
+				if f == "-" {
+					data, err = io.ReadAll(app.IO.In)
+				} else {
+					data, err = os.ReadFile(f)
+				}
+				if err != nil {
+					return errkind.InputAt(f, 0, 0, fmt.Errorf("read: %w", errors.Unwrap(err)))
+				}
+				insts = append(insts, contracts.Instance{Name: f, Data: data})
+			}
+			r, err := contracts.ValidateInstances(c, args[1], insts)
+			if err != nil {
+				return err
+			}
+			if err := app.Print(validateResult{r}); err != nil {
+				return err
+			}
+			if !r.Valid {
+				return errkind.SilentFinding()
+			}
+			return nil
+		},
+	}
+	reg.bind(cmd)
+	return cmd
+}
+
+// resolveContract finds a contract by a folder, NAME (vendored, else the
+// highest non-yanked version in the store) or NAME@VERSION (from the store).
+func resolveContract(ctx context.Context, app *App, reg registryFlags, arg string) (*contracts.Contract, error) {
+	if fi, err := os.Stat(arg); err == nil && fi.IsDir() {
+		return contracts.Load(arg)
+	}
+	name, constraint, err := contracts.ParseRef(arg)
+	if err != nil {
+		return nil, usageErr(err)
+	}
+	ws, err := app.workspace()
+	if err != nil {
+		return nil, err
+	}
+	if !strings.Contains(arg, "@") {
+		lock, err := contracts.LoadLock(filepath.Join(ws, contracts.LockFileName))
+		if err != nil {
+			return nil, err
+		}
+		if _, ok := lock.Contracts[name]; ok {
+			c, _, err := contracts.Vendored(filepath.Join(ws, contracts.LockFileName), "", name, "")
+			return c, err
+		}
+	}
+	store, _, err := app.openStore(reg)
+	if err != nil {
+		return nil, err
+	}
+	vs, err := store.List(ctx, name)
+	if err != nil {
+		return nil, err
+	}
+	v, _, err := contracts.Resolve(vs, name, constraint)
+	if err != nil {
+		return nil, errkind.Findingf("%s: %w", store.Ref(), err)
+	}
+	return contracts.LoadPublished(ctx, store, name, v.Version)
 }

@@ -1,0 +1,191 @@
+package contracts
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"io/fs"
+	"sort"
+
+	"github.com/dsctl/dsctl/compat"
+)
+
+// Change ids for differences between packages that no engine sees.
+const (
+	ChangeEventAdded   = "event-added"
+	ChangeEventRemoved = "event-removed"
+	ChangeAPIAdded     = "api-added"
+	ChangeAPIRemoved   = "api-removed"
+	// ChangeUnjudged is reported when no engine of the needed kind is available
+	// and the files differ: it is judged major, to be safe.
+	ChangeUnjudged = "changed-unjudged"
+)
+
+// DiffOptions configure DiffPackages.
+type DiffOptions struct {
+	// Engines compare documents; the first with Kind "jsonschema" judges event
+	// schemas and the first with Kind "openapi" judges APIs.
+	Engines []compat.Engine
+	// Mode and Policy override the new package's compatibility and policy when set.
+	Mode   compat.Mode
+	Policy compat.Policy
+	// Against is recorded on every change (the earlier version compared with).
+	Against string
+}
+
+func engine(engines []compat.Engine, kind string) compat.Engine {
+	for _, e := range engines {
+		if e != nil && e.Kind() == kind {
+			return e
+		}
+	}
+	return nil
+}
+
+// DiffPackages compares two versions of a package, one report per event
+// (matched by name, Kind "jsonschema") and per API (by name, Kind "openapi"),
+// plus a Kind "contract" report for events and APIs that were added or
+// removed. Reports are in a stable order: the contract report, then events,
+// then APIs, each sorted by name.
+func DiffPackages(ctx context.Context, oldC, newC *Contract, opts DiffOptions) ([]compat.Report, error) {
+	mode := opts.Mode
+	if mode == "" {
+		mode = newC.Mode()
+	}
+	policy := opts.Policy
+	if policy == "" {
+		policy = newC.PolicyOrDefault()
+	}
+	copts := compat.Options{Mode: mode.Base(), Policy: policy}
+	if mode == compat.NoneMode {
+		copts.Mode = compat.Backward
+	}
+	pkgReport := compat.Report{Kind: "contract", Mode: mode, Policy: policy, Old: label(oldC), New: label(newC)}
+	var reports []compat.Report
+
+	// Events.
+	names := unionNames(eventNames(oldC), eventNames(newC))
+	for _, n := range names {
+		oe, inOld := oldC.Event(n)
+		ne, inNew := newC.Event(n)
+		switch {
+		case inOld && !inNew:
+			pkgReport.Changes = append(pkgReport.Changes, compat.Change{ID: ChangeEventRemoved, Path: "#/events/" + n, Impact: compat.Major, Breaking: true,
+				Message:  fmt.Sprintf("event %s was removed: consumers that handle it lose it", n),
+				Location: &compat.Location{File: oldC.File(FileName), Line: oe.Line}})
+		case !inOld && inNew:
+			pkgReport.Changes = append(pkgReport.Changes, compat.Change{ID: ChangeEventAdded, Path: "#/events/" + n, Impact: compat.Minor,
+				Message:  fmt.Sprintf("event %s was added", n),
+				Location: &compat.Location{File: newC.File(FileName), Line: ne.Line}})
+		default:
+			r, err := diffDoc(ctx, engine(opts.Engines, "jsonschema"), "jsonschema", oldC, oe.Schema, newC, ne.Schema, copts)
+			if err != nil {
+				return nil, err
+			}
+			r.Mode = mode
+			r.Old = label(oldC) + "#" + n
+			r.New = label(newC) + "#" + n
+			reports = append(reports, r)
+		}
+	}
+	// APIs.
+	apis := unionNames(apiNames(oldC), apiNames(newC))
+	for _, n := range apis {
+		oa, _ := oldC.API(n)
+		na, _ := newC.API(n)
+		switch {
+		case oa != nil && na == nil:
+			pkgReport.Changes = append(pkgReport.Changes, compat.Change{ID: ChangeAPIRemoved, Path: "#/apis/" + n, Impact: compat.Major, Breaking: true,
+				Message:  fmt.Sprintf("API %s was removed: its clients break", n),
+				Location: &compat.Location{File: oldC.File(FileName), Line: oa.Line}})
+		case oa == nil && na != nil:
+			pkgReport.Changes = append(pkgReport.Changes, compat.Change{ID: ChangeAPIAdded, Path: "#/apis/" + n, Impact: compat.Minor,
+				Message:  fmt.Sprintf("API %s was added", n),
+				Location: &compat.Location{File: newC.File(FileName), Line: na.Line}})
+		default:
+			r, err := diffDoc(ctx, engine(opts.Engines, "openapi"), "openapi", oldC, oa.Spec, newC, na.Spec, copts)
+			if err != nil {
+				return nil, err
+			}
+			r.Mode = mode
+			r.Old = label(oldC) + "#" + n
+			r.New = label(newC) + "#" + n
+			reports = append(reports, r)
+		}
+	}
+	out := append([]compat.Report{pkgReport}, reports...)
+	for i := range out {
+		for j := range out[i].Changes {
+			out[i].Changes[j].Against = opts.Against
+		}
+		compat.SortChanges(out[i].Changes)
+		out[i].RequiredBump = compat.RequiredBump(out[i].Changes)
+	}
+	return out, nil
+}
+
+func label(c *Contract) string { return c.Name + "@" + c.Version }
+
+func diffDoc(ctx context.Context, e compat.Engine, kind string, oldC *Contract, oldPath string, newC *Contract, newPath string, opts compat.Options) (compat.Report, error) {
+	r := compat.Report{Kind: kind, Mode: opts.Mode, Policy: opts.Policy}
+	if e == nil {
+		a, errA := fs.ReadFile(oldC.FS, oldPath)
+		b, errB := fs.ReadFile(newC.FS, newPath)
+		if errA != nil || errB != nil || !bytes.Equal(a, b) {
+			r.Changes = []compat.Change{{ID: ChangeUnjudged, Path: "#", Impact: compat.Major, Breaking: true,
+				Message:  fmt.Sprintf("%s changed and no %s engine is available to judge it", newPath, kind),
+				Location: &compat.Location{File: newC.File(newPath)}}}
+		}
+		return r, nil
+	}
+	oldSrc := compat.Source{Name: oldC.File(oldPath), FS: oldC.FS, Path: oldPath, Display: oldC.File}
+	newSrc := compat.Source{Name: newC.File(newPath), FS: newC.FS, Path: newPath, Display: newC.File}
+	changes, err := e.Diff(ctx, oldSrc, newSrc, opts)
+	if err != nil {
+		return r, fmt.Errorf("compare %s with %s: %w", oldSrc.Name, newSrc.Name, err)
+	}
+	r.Changes = changes
+	return r, nil
+}
+
+func eventNames(c *Contract) []string {
+	var ns []string
+	for _, e := range c.Events {
+		ns = append(ns, e.Name)
+	}
+	return ns
+}
+
+func apiNames(c *Contract) []string {
+	var ns []string
+	for _, a := range c.APIs {
+		ns = append(ns, a.Name)
+	}
+	return ns
+}
+
+func unionNames(a, b []string) []string {
+	seen := map[string]bool{}
+	var out []string
+	for _, n := range append(append([]string{}, a...), b...) {
+		if !seen[n] {
+			seen[n] = true
+			out = append(out, n)
+		}
+	}
+	sort.Strings(out)
+	return out
+}
+
+// Combine merges reports into one contract report gated from from to to.
+func Combine(reports []compat.Report, mode compat.Mode, policy compat.Policy, from, to string) (*compat.Report, error) {
+	r := &compat.Report{Kind: "contract", Mode: mode, Policy: policy, From: from, To: to, Changes: []compat.Change{}}
+	for _, x := range reports {
+		r.Changes = append(r.Changes, x.Changes...)
+	}
+	compat.SortChanges(r.Changes)
+	if err := compat.Gate(r); err != nil {
+		return nil, err
+	}
+	return r, nil
+}

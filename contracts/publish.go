@@ -1,0 +1,234 @@
+package contracts
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"github.com/Masterminds/semver/v3"
+	"github.com/dsctl/dsctl/compat"
+	"github.com/dsctl/dsctl/contracts/registry"
+	"github.com/dsctl/dsctl/internal/errkind"
+)
+
+// Publish statuses.
+const (
+	StatusPublished        = "published"
+	StatusAlreadyPublished = "already-published"
+	StatusWouldPublish     = "would-publish"
+)
+
+// Errors of Publish that come with a result to print; both are findings (exit 1).
+var (
+	// ErrLintFailed: the package has lint errors (PublishResult.Lint).
+	ErrLintFailed = errors.New("package has lint errors")
+	// ErrVersionTooSmall: the changes need a larger version (PublishResult.Gate).
+	ErrVersionTooSmall = errors.New("declared version is too small for the changes")
+)
+
+// PublishOptions configure Publish.
+type PublishOptions struct {
+	Store registry.Store
+	// Engines judge the compatibility diff (see DiffOptions).
+	Engines []compat.Engine
+	// DryRun does everything but the push.
+	DryRun bool
+}
+
+// PublishResult says what Publish did or would do.
+type PublishResult struct {
+	Name     string `json:"name"`
+	Version  string `json:"version"`
+	Registry string `json:"registry"`
+	// Digest is the manifest digest; Archive the archive digest.
+	Digest  string `json:"digest"`
+	Archive string `json:"archive"`
+	Status  string `json:"status"`
+	// Against lists the earlier versions the package was compared with.
+	Against []string `json:"against"`
+	// Gate is the compatibility report that decided the version check (nil without earlier versions).
+	Gate *compat.Report `json:"gate,omitempty"`
+	// Reports are the per-event and per-API reports behind Gate.
+	Reports []compat.Report `json:"reports,omitempty"`
+	// Lint is set when the package failed lint.
+	Lint *LintReport `json:"lint,omitempty"`
+}
+
+// Package packs a loaded contract into what a store pushes.
+func (c *Contract) Package() (registry.Package, error) {
+	archive, err := Pack(c.FS, c.Dir)
+	if err != nil {
+		return registry.Package{}, err
+	}
+	cfg, err := c.ConfigJSON()
+	if err != nil {
+		return registry.Package{}, err
+	}
+	return registry.Package{Name: c.Name, Version: c.Version, Archive: archive, Config: cfg}, nil
+}
+
+// Publish lints and packs the package in dir and publishes it: the same
+// version with the same content is a no-op, with other content an
+// immutability finding; otherwise the package is compared with the highest
+// earlier version (every earlier version of the same major in transitive
+// modes) and refused when its version is smaller than the changes need.
+func Publish(ctx context.Context, dir string, opts PublishOptions) (*PublishResult, error) {
+	c, err := Load(dir)
+	if err != nil {
+		return nil, err
+	}
+	return PublishContract(ctx, c, opts)
+}
+
+// PublishContract is Publish for a loaded package.
+func PublishContract(ctx context.Context, c *Contract, opts PublishOptions) (*PublishResult, error) {
+	res := &PublishResult{Name: c.Name, Version: c.Version, Registry: opts.Store.Ref(), Against: []string{}}
+	lr, err := Lint(c)
+	if err != nil {
+		return nil, err
+	}
+	if lr.Failed() {
+		res.Lint = lr
+		return res, ErrLintFailed
+	}
+	pkg, err := c.Package()
+	if err != nil {
+		return nil, err
+	}
+	_, layer, mdesc, _, err := registry.BuildManifest(pkg)
+	if err != nil {
+		return nil, err
+	}
+	res.Digest, res.Archive = mdesc.Digest.String(), layer.Digest.String()
+
+	// Idempotence and immutability first: the cheap path for a republish.
+	cur, err := opts.Store.Lookup(ctx, c.Name, c.Version)
+	switch {
+	case err == nil:
+		if cur.Digest == res.Digest {
+			res.Status = StatusAlreadyPublished
+			return res, nil
+		}
+		return res, immutableErr(c, cur.Digest, res.Digest)
+	case !errors.Is(err, registry.ErrNotFound):
+		return nil, err
+	}
+
+	// The compatibility gate.
+	if err := gate(ctx, c, opts, res); err != nil {
+		return res, err
+	}
+	if opts.DryRun {
+		res.Status = StatusWouldPublish
+		return res, nil
+	}
+	pr, err := opts.Store.Push(ctx, pkg)
+	if err != nil {
+		if errors.Is(err, registry.ErrImmutable) {
+			// Lost a race with another publisher of this version.
+			cur, lerr := opts.Store.Lookup(ctx, c.Name, c.Version)
+			if lerr == nil && cur.Digest == res.Digest {
+				res.Status = StatusAlreadyPublished
+				return res, nil
+			}
+			return res, errkind.Findingf("%s@%s: version %s is immutable: it was published concurrently with other content; bump the version (%w)", c.Name, c.Version, c.Version, err)
+		}
+		return res, err
+	}
+	res.Status = StatusPublished
+	if pr.AlreadyPublished {
+		res.Status = StatusAlreadyPublished
+	}
+	return res, nil
+}
+
+func immutableErr(c *Contract, published, local string) error {
+	return &errkind.Error{Kind: errkind.Finding,
+		Err:  fmt.Errorf("%s@%s: version %s is immutable: it is published as %s and this package is %s: %w", c.Name, c.Version, c.Version, published, local, registry.ErrImmutable),
+		Hint: "a published version never changes; bump the version in contract.yaml (dsctl compat bump tells you to what)"}
+}
+
+// Baselines returns the earlier versions a new version is compared with:
+// the highest non-yanked version below it, or, in transitive modes, every
+// non-yanked version below it with the same major (the highest one below it
+// when the major is new).
+func Baselines(versions []registry.Version, declared *semver.Version, mode compat.Mode) []registry.Version {
+	var earlier []registry.Version
+	for _, v := range versions {
+		sv, err := semver.StrictNewVersion(v.Version)
+		if err != nil || v.Yanked || !sv.LessThan(declared) {
+			continue
+		}
+		earlier = append(earlier, v)
+	}
+	if len(earlier) == 0 {
+		return nil
+	}
+	// versions are sorted ascending.
+	highest := earlier[len(earlier)-1]
+	if !mode.Transitive() {
+		return []registry.Version{highest}
+	}
+	var same []registry.Version
+	for _, v := range earlier {
+		if sv, _ := semver.StrictNewVersion(v.Version); sv.Major() == declared.Major() {
+			same = append(same, v)
+		}
+	}
+	if len(same) == 0 {
+		return []registry.Version{highest}
+	}
+	return same
+}
+
+func gate(ctx context.Context, c *Contract, opts PublishOptions, res *PublishResult) error {
+	versions, err := opts.Store.List(ctx, c.Name)
+	if err != nil {
+		return err
+	}
+	bases := Baselines(versions, c.SemVer(), c.Mode())
+	if len(bases) == 0 {
+		return nil
+	}
+	var all []compat.Report
+	for _, b := range bases {
+		old, err := LoadPublished(ctx, opts.Store, c.Name, b.Version)
+		if err != nil {
+			return err
+		}
+		reports, err := DiffPackages(ctx, old, c, DiffOptions{Engines: opts.Engines, Against: b.Version})
+		if err != nil {
+			return err
+		}
+		all = append(all, reports...)
+		res.Against = append(res.Against, b.Version)
+	}
+	res.Reports = all
+	g, err := Combine(all, c.Mode(), c.PolicyOrDefault(), bases[len(bases)-1].Version, c.Version)
+	if err != nil {
+		return err
+	}
+	res.Gate = g
+	if compat.Failed(g, compat.None) {
+		return ErrVersionTooSmall
+	}
+	return nil
+}
+
+// LoadPublished fetches name@version from the store (verified) and loads it
+// from memory; its files are named "name@version/path" in messages.
+func LoadPublished(ctx context.Context, s registry.Store, name, version string) (*Contract, error) {
+	data, _, err := s.Fetch(ctx, name, version)
+	if err != nil {
+		return nil, err
+	}
+	fsys, err := ArchiveFS(data)
+	if err != nil {
+		return nil, errkind.Findingf("%s@%s in %s: %w", name, version, s.Ref(), err)
+	}
+	c, err := LoadFS(fsys, name+"@"+version)
+	if err != nil {
+		return nil, err
+	}
+	return c, nil
+}

@@ -1,0 +1,271 @@
+package contracts
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"regexp"
+	"sort"
+	"strings"
+
+	"github.com/Masterminds/semver/v3"
+	"github.com/dsctl/dsctl/contracts/registry"
+	"github.com/dsctl/dsctl/internal/errkind"
+	"github.com/dsctl/dsctl/internal/fsx"
+)
+
+// ParseRef splits NAME@CONSTRAINT ("orders@^1.2"); a missing constraint is "*".
+func ParseRef(ref string) (name, constraint string, err error) {
+	name, constraint, _ = strings.Cut(ref, "@")
+	if constraint == "" {
+		constraint = "*"
+	}
+	if !registry.ValidName(name) {
+		return "", "", errkind.Inputf("invalid contract reference %q: want NAME@CONSTRAINT, such as orders@^1.2", ref)
+	}
+	if _, err := semver.NewConstraint(constraint); err != nil {
+		return "", "", errkind.Inputf("invalid version constraint %q in %q: %v", constraint, ref, err)
+	}
+	return name, constraint, nil
+}
+
+var exactRE = regexp.MustCompile(`^=?\s*v?\d+\.\d+\.\d+(-[0-9A-Za-z.-]+)?(\+[0-9A-Za-z.-]+)?$`)
+
+// Pinned reports whether a constraint names exactly one version ("1.2.0", "=1.2.0").
+func Pinned(constraint string) bool { return exactRE.MatchString(strings.TrimSpace(constraint)) }
+
+// Resolve picks the highest version matching constraint; yanked versions are
+// skipped unless the constraint pins exactly that version. skipped lists the
+// yanked versions that matched.
+func Resolve(versions []registry.Version, name, constraint string) (chosen registry.Version, skipped []registry.Version, err error) {
+	cs, err := semver.NewConstraint(constraint)
+	if err != nil {
+		return chosen, nil, errkind.Inputf("invalid version constraint %q: %v", constraint, err)
+	}
+	pinned := Pinned(constraint)
+	var best *semver.Version
+	for _, v := range versions {
+		sv, err := semver.StrictNewVersion(v.Version)
+		if err != nil || !cs.Check(sv) {
+			continue
+		}
+		if v.Yanked && !pinned {
+			skipped = append(skipped, v)
+			continue
+		}
+		if best == nil || sv.GreaterThan(best) {
+			best, chosen = sv, v
+		}
+	}
+	if best == nil {
+		msg := fmt.Sprintf("no version of %s matches %s", name, constraint)
+		if len(skipped) > 0 {
+			msg += fmt.Sprintf(" (yanked: %s; pin one exactly to use it anyway)", versionList(skipped))
+		}
+		return chosen, skipped, fmt.Errorf("%s: %w", msg, registry.ErrNotFound)
+	}
+	return chosen, skipped, nil
+}
+
+func versionList(vs []registry.Version) string {
+	s := make([]string, len(vs))
+	for i, v := range vs {
+		s[i] = v.Version
+	}
+	return strings.Join(s, ", ")
+}
+
+// PullOptions configure Pull.
+type PullOptions struct {
+	Store registry.Store
+	// LockPath is dsctl.lock; VendorDir the folder packages are unpacked into.
+	LockPath  string
+	VendorDir string
+	// RegistryRef is recorded in the lock (defaults to Store.Ref()).
+	RegistryRef string
+}
+
+// PullResult says what Pull did.
+type PullResult struct {
+	Name    string `json:"name"`
+	Version string `json:"version"`
+	Digest  string `json:"digest"`
+	Archive string `json:"archive"`
+	// Dir is the vendored folder.
+	Dir string `json:"dir"`
+	// Changed is false when the vendored folder and the lock already held this version.
+	Changed bool `json:"changed"`
+	// Yanked is true when an exactly pinned yanked version was pulled.
+	Yanked     bool   `json:"yanked,omitempty"`
+	YankReason string `json:"yankReason,omitempty"`
+	// Skipped lists yanked versions that matched the constraint and were passed over.
+	Skipped []string `json:"skipped,omitempty"`
+}
+
+// ErrDigestChanged: a locked version now has another digest in the registry.
+var ErrDigestChanged = errors.New("published version changed digest")
+
+// Pull resolves name@constraint in the store, fetches and verifies the
+// archive, unpacks it into VendorDir/name atomically and records it in the
+// lock (written atomically). Concurrent pulls into one vendor folder are
+// serialised by a lock file in it.
+func Pull(ctx context.Context, name, constraint string, opts PullOptions) (*PullResult, error) {
+	if !registry.ValidName(name) {
+		return nil, errkind.Inputf("invalid contract name %q", name)
+	}
+	lock, err := LoadLock(opts.LockPath)
+	if err != nil {
+		return nil, err
+	}
+	versions, err := opts.Store.List(ctx, name)
+	if err != nil {
+		return nil, err
+	}
+	if len(versions) == 0 {
+		return nil, errkind.Findingf("contract %s is not in %s: %w", name, opts.Store.Ref(), registry.ErrNotFound)
+	}
+	chosen, skipped, err := Resolve(versions, name, constraint)
+	if err != nil {
+		return nil, errkind.Findingf("%s: %w", opts.Store.Ref(), err)
+	}
+	res := &PullResult{Name: name, Version: chosen.Version, Digest: chosen.Digest, Archive: chosen.ArchiveDigest,
+		Dir: filepath.Join(opts.VendorDir, name), Yanked: chosen.Yanked, YankReason: chosen.YankReason}
+	for _, s := range skipped {
+		res.Skipped = append(res.Skipped, s.Version)
+	}
+	if e, ok := lock.Contracts[name]; ok && e.Version == chosen.Version && e.Digest != chosen.Digest {
+		return res, &errkind.Error{Kind: errkind.Finding,
+			Err:  fmt.Errorf("%s@%s is locked at %s but %s now serves %s: %w", name, chosen.Version, e.Digest, opts.Store.Ref(), chosen.Digest, ErrDigestChanged),
+			Hint: "a published version must never change; find out who re-tagged it before trusting either copy"}
+	}
+	data, v, err := opts.Store.Fetch(ctx, name, chosen.Version)
+	if err != nil {
+		return res, err
+	}
+	if v.Digest != chosen.Digest {
+		return res, errkind.Findingf("%s@%s changed digest while pulling (%s, then %s): %w", name, chosen.Version, chosen.Digest, v.Digest, ErrDigestChanged)
+	}
+	if got := Digest(data); chosen.ArchiveDigest != "" && got != chosen.ArchiveDigest {
+		return res, errkind.Findingf("%s@%s: archive digest %s, want %s: %w", name, chosen.Version, got, chosen.ArchiveDigest, registry.ErrCorrupt)
+	}
+	res.Archive = Digest(data)
+	files, err := ReadArchive(data)
+	if err != nil {
+		return res, errkind.Findingf("%s@%s: %w", name, chosen.Version, err)
+	}
+	if err := os.MkdirAll(opts.VendorDir, 0o755); err != nil {
+		return res, errkind.Envf("create %s: %w", opts.VendorDir, err)
+	}
+	fl, err := fsx.LockFile(filepath.Join(opts.VendorDir, ".dsctl-pull.lock"))
+	if err != nil {
+		return res, errkind.Envf("lock %s: %w", opts.VendorDir, err)
+	}
+	defer fl.Unlock()
+	// Re-read the lock under the file lock: another pull may have written it.
+	lock, err = LoadLock(opts.LockPath)
+	if err != nil {
+		return res, err
+	}
+	entry := LockEntry{Version: chosen.Version, Digest: chosen.Digest, Archive: res.Archive, Registry: opts.RegistryRef}
+	if entry.Registry == "" {
+		entry.Registry = opts.Store.Ref()
+	}
+	if lock.Contracts[name] == entry && vendoredMatches(res.Dir, entry.Archive) {
+		return res, nil
+	}
+	res.Changed = true
+	if err := WriteFiles(files, res.Dir); err != nil {
+		return res, err
+	}
+	lock.Contracts[name] = entry
+	if err := lock.Save(opts.LockPath); err != nil {
+		return res, err
+	}
+	return res, nil
+}
+
+func vendoredMatches(dir, archive string) bool {
+	if _, err := os.Stat(dir); err != nil {
+		return false
+	}
+	data, err := Pack(os.DirFS(dir), dir)
+	return err == nil && Digest(data) == archive
+}
+
+// Verify statuses.
+const (
+	VerifyOK       = "ok"
+	VerifyModified = "modified"
+	VerifyMissing  = "missing"
+	VerifyUnlocked = "unlocked"
+)
+
+// VerifyEntry is the state of one vendored contract.
+type VerifyEntry struct {
+	Name    string `json:"name"`
+	Version string `json:"version,omitempty"`
+	Status  string `json:"status"`
+	Detail  string `json:"detail,omitempty"`
+}
+
+// VerifyReport is the result of Verify.
+type VerifyReport struct {
+	Contracts []VerifyEntry `json:"contracts"`
+	OK        bool          `json:"ok"`
+}
+
+// Verify re-checks the vendored packages against the lock: each locked
+// contract's folder is packed again (Pack is deterministic) and its archive
+// digest must equal the lock's; a folder in the vendor folder that the lock
+// does not list is reported too.
+func Verify(lockPath, vendorDir string) (*VerifyReport, error) {
+	lock, err := LoadLock(lockPath)
+	if err != nil {
+		return nil, err
+	}
+	r := &VerifyReport{OK: true, Contracts: []VerifyEntry{}}
+	for _, name := range lock.Names() {
+		e := lock.Contracts[name]
+		ve := VerifyEntry{Name: name, Version: e.Version, Status: VerifyOK}
+		dir := filepath.Join(vendorDir, name)
+		if _, err := os.Stat(filepath.Join(dir, FileName)); err != nil {
+			ve.Status, ve.Detail = VerifyMissing, fmt.Sprintf("%s is missing; run 'dsctl contract pull %s@%s'", dir, name, e.Version)
+		} else if e.Archive == "" {
+			ve.Status, ve.Detail = VerifyModified, "the lock has no archive digest to check against; pull it again"
+		} else {
+			data, err := Pack(os.DirFS(dir), dir)
+			switch {
+			case err != nil:
+				ve.Status, ve.Detail = VerifyModified, err.Error()
+			case Digest(data) != e.Archive:
+				ve.Status, ve.Detail = VerifyModified, fmt.Sprintf("%s packs to %s, the lock says %s: vendored files were edited, added or removed; pull it again", dir, Digest(data), e.Archive)
+			}
+		}
+		if ve.Status != VerifyOK {
+			r.OK = false
+		}
+		r.Contracts = append(r.Contracts, ve)
+	}
+	ents, err := os.ReadDir(vendorDir)
+	if err != nil && !errors.Is(err, os.ErrNotExist) {
+		return nil, errkind.Envf("read %s: %w", vendorDir, err)
+	}
+	var extra []VerifyEntry
+	for _, d := range ents {
+		if !d.IsDir() || strings.HasPrefix(d.Name(), ".") {
+			continue
+		}
+		if _, ok := lock.Contracts[d.Name()]; !ok {
+			extra = append(extra, VerifyEntry{Name: d.Name(), Status: VerifyUnlocked,
+				Detail: fmt.Sprintf("%s is vendored but not in %s; pull it or remove the folder", filepath.Join(vendorDir, d.Name()), filepath.Base(lockPath))})
+		}
+	}
+	sort.Slice(extra, func(i, j int) bool { return extra[i].Name < extra[j].Name })
+	if len(extra) > 0 {
+		r.OK = false
+		r.Contracts = append(r.Contracts, extra...)
+	}
+	return r, nil
+}
