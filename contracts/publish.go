@@ -131,7 +131,7 @@ func PublishContract(ctx context.Context, c *Contract, opts PublishOptions) (*Pu
 				res.Status = StatusAlreadyPublished
 				return res, nil
 			}
-			return res, errkind.Findingf("%s@%s: version %s is immutable: it was published concurrently with other content; bump the version (%w)", c.Name, c.Version, c.Version, err)
+			return res, errkind.Findingf("%s@%s: %w: it was published concurrently with other content; bump the version", c.Name, c.Version, registry.ErrImmutable)
 		}
 		return res, err
 	}
@@ -144,7 +144,7 @@ func PublishContract(ctx context.Context, c *Contract, opts PublishOptions) (*Pu
 
 func immutableErr(c *Contract, published, local string) error {
 	return &errkind.Error{Kind: errkind.Finding,
-		Err:  fmt.Errorf("%s@%s: version %s is immutable: it is published as %s and this package is %s: %w", c.Name, c.Version, c.Version, published, local, registry.ErrImmutable),
+		Err:  fmt.Errorf("%s@%s: %w: it is published as %s and this package is %s", c.Name, c.Version, registry.ErrImmutable, published, local),
 		Hint: "a published version never changes; bump the version in contract.yaml (dsctl compat bump tells you to what)"}
 }
 
