@@ -143,7 +143,7 @@ func (d *differ) emitDir(c cctx, id string, dir Direction, o, n *jsv.Schema, suf
 
 // impact maps a direction to a bump in a mode and policy.
 func impact(r *Rule, dir Direction, opts compat.Options) compat.Impact {
-	if opts.Policy == compat.Lenient && r.Lenient && (dir == Widen || dir == Narrow) {
+	if opts.Policy == compat.Lenient && r.Lenient && dir != Annotation {
 		return compat.Minor
 	}
 	mode := opts.Mode.Base()

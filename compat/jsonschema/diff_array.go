@@ -125,7 +125,14 @@ func (d *differ) arrays(o, n *jsv.Schema, c cctx) {
 		}
 		d.node(o.Contains, n.Contains, cc)
 		d.upperInt(c, "max-contains", "maxContains", o, n, o.MaxContains, n.MaxContains)
-		d.upperInt(c, "min-contains", "minContains", o, n, o.MinContains, n.MinContains)
+		omin, nmin := o.MinContains, n.MinContains
+		if omin == nil && nmin != nil && *nmin == 1 {
+			nmin = nil // 1 is the default
+		}
+		if nmin == nil && omin != nil && *omin == 1 {
+			omin = nil
+		}
+		d.upperInt(c, "min-contains", "minContains", o, n, omin, nmin)
 	case n.Contains != nil:
 		d.emit(c, "contains-added", o, n, "/contains", "contains added")
 	case o.Contains != nil:
