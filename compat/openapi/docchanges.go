@@ -6,7 +6,6 @@ import (
 
 	"github.com/dsctl/dsctl/compat"
 	"github.com/getkin/kin-openapi/openapi3"
-	"github.com/oasdiff/oasdiff/checker"
 	"github.com/oasdiff/oasdiff/diff"
 )
 
@@ -15,15 +14,21 @@ import (
 // and has no finding gets one patch change (DocumentationChangedID); a
 // difference elsewhere in the document, when nothing else was found, gets one
 // (DocumentChangedID). A change of info.version alone is no change.
-func documentationChanges(d *diff.Diff, findings checker.Changes, old, new compat.Source) []compat.Change {
+func documentationChanges(d *diff.Diff, findings []compat.Change, old, new compat.Source) []compat.Change {
 	if d == nil {
 		return nil
 	}
 	covered := map[string]bool{}
+	cover := func(op string) {
+		covered[op] = true
+		if _, p, ok := strings.Cut(op, " "); ok {
+			covered[p] = true
+		}
+	}
 	for _, f := range findings {
-		if op := operationOf(f); op != "" {
-			covered[op] = true
-			covered[f.GetPath()] = true
+		cover(f.Path)
+		for _, op := range f.Operations {
+			cover(op)
 		}
 	}
 	var out []compat.Change

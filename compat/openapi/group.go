@@ -39,10 +39,13 @@ var localizer = checker.NewDefaultLocalizer()
 // message arguments, which name the operation's own view of the change (the
 // property path from its payload, the status code), are part of the key only
 // when the finding has no line.
-func group(findings checker.Changes, old, new compat.Source, oldIdx, newIdx pointerIndex) []compat.Change {
+//
+// expand, when not nil, lists for a finding (by index) the other operations
+// it stands for (see checkDeduped).
+func group(findings checker.Changes, expand map[int][]string, old, new compat.Source, oldIdx, newIdx pointerIndex) []compat.Change {
 	entries := map[groupKey]*groupEntry{}
 	var order []groupKey
-	for _, f := range findings {
+	for i, f := range findings {
 		id := f.GetId()
 		if slices.Contains(switchedOff, id) {
 			continue
@@ -65,6 +68,9 @@ func group(findings checker.Changes, old, new compat.Source, oldIdx, newIdx poin
 			e.level = f.GetLevel()
 		}
 		if op := operationOf(f); op != "" {
+			e.ops[op] = true
+		}
+		for _, op := range expand[i] {
 			e.ops[op] = true
 		}
 	}
