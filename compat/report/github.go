@@ -15,7 +15,7 @@ type GitHub struct{}
 
 // Print implements Printer.
 func (GitHub) Print(w io.Writer, reports []*compat.Report) error {
-	ew := &errWriter{w: w}
+	ew := newErrWriter(w)
 	for _, r := range reports {
 		for _, c := range r.Changes {
 			level := "notice"
@@ -68,7 +68,7 @@ func (GitHub) Print(w io.Writer, reports []*compat.Report) error {
 		}
 		ew.printf("%s\n", workflowCommand(level, props, msg))
 	}
-	return ew.err
+	return ew.done()
 }
 
 // workflowCommand formats ::level prop=value,...::message with GitHub's escaping.

@@ -18,7 +18,7 @@ type Markdown struct {
 
 // Print implements Printer.
 func (m Markdown) Print(w io.Writer, reports []*compat.Report) error {
-	ew := &errWriter{w: w}
+	ew := newErrWriter(w)
 	if len(reports) > 1 {
 		icon := ":white_check_mark:"
 		if AnyFailed(reports) {
@@ -33,7 +33,7 @@ func (m Markdown) Print(w io.Writer, reports []*compat.Report) error {
 	for _, r := range reports {
 		m.printOne(ew, r, level)
 	}
-	return ew.err
+	return ew.done()
 }
 
 func (m Markdown) printOne(ew *errWriter, r *compat.Report, level string) {

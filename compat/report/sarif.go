@@ -57,7 +57,17 @@ type sarifResult struct {
 	Message      sarifMessage       `json:"message"`
 	Locations    []sarifLocation    `json:"locations,omitempty"`
 	Suppressions []sarifSuppression `json:"suppressions,omitempty"`
-	Properties   map[string]any     `json:"properties,omitempty"`
+	Properties   any                `json:"properties,omitempty"`
+}
+
+// sarifChangeProps are a change result's properties.
+type sarifChangeProps struct {
+	Impact     string   `json:"impact"`
+	Breaking   bool     `json:"breaking"`
+	Path       string   `json:"path,omitempty"`
+	Operations []string `json:"operations,omitempty"`
+	Against    string   `json:"against,omitempty"`
+	Waived     string   `json:"waived,omitempty"`
 }
 
 type sarifLocation struct {
@@ -125,20 +135,13 @@ func (SARIF) Print(w io.Writer, reports []*compat.Report) error {
 				RuleIndex: index[c.ID],
 				Level:     sarifLevel(c.Impact),
 				Message:   sarifMessage{Text: c.Message},
-				Properties: map[string]any{
-					"impact":   c.Impact.String(),
-					"breaking": c.Breaking,
+				Properties: sarifChangeProps{
+					Impact: c.Impact.String(), Breaking: c.Breaking, Path: c.Path,
+					Operations: c.Operations, Against: c.Against, Waived: c.Waived,
 				},
 			}
-			if c.Path != "" {
-				res.Properties["path"] = c.Path
-			}
 			if len(c.Operations) > 0 {
-				res.Properties["operations"] = c.Operations
 				res.Message.Text += " (" + operationsSummary(c.Operations) + ")"
-			}
-			if c.Against != "" {
-				res.Properties["against"] = c.Against
 			}
 			if loc := sarifLocationFor(c); loc != nil {
 				res.Locations = []sarifLocation{*loc}

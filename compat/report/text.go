@@ -1,6 +1,7 @@
 package report
 
 import (
+	"bufio"
 	"fmt"
 	"io"
 	"strings"
@@ -20,7 +21,7 @@ const maxListedOperations = 5
 
 // Print implements Printer.
 func (t Text) Print(w io.Writer, reports []*compat.Report) error {
-	ew := &errWriter{w: w}
+	ew := newErrWriter(w)
 	for i, r := range reports {
 		if i > 0 {
 			ew.printf("\n")
@@ -35,7 +36,7 @@ func (t Text) Print(w io.Writer, reports []*compat.Report) error {
 		}
 		ew.printf("\n%s\n", st.Bold(line))
 	}
-	return ew.err
+	return ew.done()
 }
 
 func (t Text) printOne(ew *errWriter, r *compat.Report) {
@@ -101,15 +102,26 @@ func (t Text) printOne(ew *errWriter, r *compat.Report) {
 	}
 }
 
-// errWriter keeps the first write error so printers can write line by line.
+// errWriter buffers a printer's output and keeps the first write error, so
+// printers can write line by line and check once.
 type errWriter struct {
-	w   io.Writer
+	w   *bufio.Writer
 	err error
 }
+
+func newErrWriter(w io.Writer) *errWriter { return &errWriter{w: bufio.NewWriter(w)} }
 
 func (e *errWriter) printf(format string, args ...any) {
 	if e.err != nil {
 		return
 	}
 	_, e.err = fmt.Fprintf(e.w, format, args...)
+}
+
+// done flushes the buffer and returns the first error.
+func (e *errWriter) done() error {
+	if e.err != nil {
+		return e.err
+	}
+	return e.w.Flush()
 }

@@ -226,3 +226,21 @@ func must(t *testing.T, err error) {
 		t.Fatal(err)
 	}
 }
+
+func FuzzParseGit(f *testing.F) {
+	for _, s := range []string{"git:HEAD:a.json", "git:origin/main:x/y.yaml", "git::", "git:a:b:c", "git:-x:y", "git:HEAD~1:./a"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, arg string) {
+		ref, p, err := ParseGit(arg)
+		if err != nil {
+			return
+		}
+		if ref == "" || p == "" || strings.HasPrefix(ref, "-") || strings.Contains(ref, ":") {
+			t.Fatalf("ParseGit(%q) = %q, %q", arg, ref, p)
+		}
+		if "git:"+ref+":"+p != arg {
+			t.Fatalf("ParseGit(%q) does not round-trip: %q %q", arg, ref, p)
+		}
+	})
+}

@@ -1,0 +1,36 @@
+package report
+
+import (
+	"fmt"
+	"io"
+	"testing"
+
+	"github.com/dsctl/dsctl/compat"
+)
+
+// BenchmarkPrinters prints a report of 10,000 changes (a large OpenAPI diff)
+// in every format.
+func BenchmarkPrinters(b *testing.B) {
+	r := &compat.Report{Kind: "openapi", Mode: compat.Backward, Policy: compat.Strict, Old: "a.yaml", New: "b.yaml",
+		From: "1.0.0", To: "1.1.0", FailOn: compat.Major}
+	for i := 0; i < 10000; i++ {
+		r.Changes = append(r.Changes, compat.Change{
+			ID: fmt.Sprintf("rule-%d", i%300), Path: fmt.Sprintf("#/components/schemas/S%d", i), Impact: compat.Impact(1 + i%3),
+			Message: "a property changed in a way that matters", Location: &compat.Location{File: "b.yaml", Line: i + 1, Column: 5},
+			Operations: []string{"GET /a", "POST /a"},
+		})
+	}
+	if err := compat.Gate(r); err != nil {
+		b.Fatal(err)
+	}
+	for _, f := range Formats {
+		b.Run(f, func(b *testing.B) {
+			p, _ := New(f, Options{})
+			for b.Loop() {
+				if err := p.Print(io.Discard, []*compat.Report{r}); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}
