@@ -224,11 +224,11 @@ func TestCompatContractHook(t *testing.T) {
 		t.Errorf("exit %d\n%s", code, out)
 	}
 
-	// Without the contracts code, the stub is an input error.
+	// The real contract comparison: empty folders are no packages, an input error.
 	compatContract = prev
 	code, _, errOut = run("compat", "check", "old", "new")
-	if code != 2 || !strings.Contains(errOut, "contract packages") {
-		t.Errorf("stub: exit %d %q", code, errOut)
+	if code != 2 || !strings.Contains(errOut, "contract") {
+		t.Errorf("empty folders: exit %d %q", code, errOut)
 	}
 }
 
