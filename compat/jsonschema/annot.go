@@ -183,7 +183,7 @@ func writeCanonical(b *strings.Builder, v any) {
 }
 
 func normNumber(s string) string {
-	if strings.IndexAny(s, ".eE") < 0 {
+	if !strings.ContainsAny(s, ".eE") {
 		return s
 	}
 	r, ok := new(big.Rat).SetString(s)

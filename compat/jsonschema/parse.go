@@ -3,7 +3,6 @@ package jsonschema
 import (
 	"bytes"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"math"
 	"strconv"
@@ -514,5 +513,3 @@ func scalar(n *yaml.Node) (any, error) {
 		return n.Value, nil
 	}
 }
-
-var errNotObject = errors.New("not a JSON object")
