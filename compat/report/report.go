@@ -162,21 +162,37 @@ func Verdict(r *compat.Report) string {
 	return b.String()
 }
 
-// SetVerdict summarises several reports in one line.
+// SetVerdict summarises several reports in one line: how many failed, and the
+// overall verdict (the largest required bump, gated against the versions when
+// every report has the same ones, as the reports of one contract package do).
 func SetVerdict(reports []*compat.Report) string {
 	failed := 0
-	for _, r := range reports {
+	agg := &compat.Report{}
+	for i, r := range reports {
 		if Failed(r) {
 			failed++
 		}
+		agg.Changes = append(agg.Changes, r.Changes...)
+		if i == 0 {
+			agg.Mode, agg.From, agg.To = r.Mode, r.From, r.To
+			continue
+		}
+		if r.Mode != agg.Mode {
+			agg.Mode = ""
+		}
+		if r.From != agg.From || r.To != agg.To {
+			agg.From, agg.To = "", ""
+		}
 	}
-	bump := MaxBump(reports)
-	s := fmt.Sprintf("%d comparisons", len(reports))
-	if bump == compat.None {
-		s += ": no changes"
-	} else {
-		s += fmt.Sprintf(": the largest change is %s", bump)
+	agg.RequiredBump = MaxBump(reports)
+	if from := parseVersion(agg.From); from != nil {
+		agg.Suggested = compat.Next(from, agg.RequiredBump).String()
+		if to := parseVersion(agg.To); to != nil {
+			ok := compat.VersionAllows(from, to, agg.RequiredBump)
+			agg.VersionOK = &ok
+		}
 	}
+	s := fmt.Sprintf("%d comparisons, overall %s", len(reports), Verdict(agg))
 	if failed > 0 {
 		s += fmt.Sprintf("; %d failed", failed)
 	}
