@@ -27,14 +27,13 @@ func (GitHub) Print(w io.Writer, reports []*compat.Report) error {
 				level = "warning"
 			}
 			props := [][2]string{}
-			if c.Location != nil {
-				if f := AnnotationPath(c.Location.File); f != "" {
-					props = append(props, [2]string{"file", f})
-					if c.Location.Line > 0 {
-						props = append(props, [2]string{"line", strconv.Itoa(c.Location.Line)})
-						if c.Location.Column > 0 {
-							props = append(props, [2]string{"col", strconv.Itoa(c.Location.Column)})
-						}
+			at := annotationFor(c.Location)
+			if at.File != "" {
+				props = append(props, [2]string{"file", at.File})
+				if at.Line > 0 {
+					props = append(props, [2]string{"line", strconv.Itoa(at.Line)})
+					if at.Column > 0 {
+						props = append(props, [2]string{"col", strconv.Itoa(at.Column)})
 					}
 				}
 			}
@@ -45,6 +44,9 @@ func (GitHub) Print(w io.Writer, reports []*compat.Report) error {
 			}
 			if len(c.Operations) > 0 {
 				msg += " (" + operationsSummary(c.Operations) + ": " + strings.Join(c.Operations, ", ") + ")"
+			}
+			if at.Note != "" {
+				msg += " (" + at.Note + ")"
 			}
 			if c.Against != "" {
 				msg += " (against " + c.Against + ")"

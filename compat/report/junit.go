@@ -129,12 +129,8 @@ func junitSuiteFor(r *compat.Report) junitSuite {
 			name += " (against " + c.Against + ")"
 		}
 		tc := junitCase{Name: name, Classname: class}
-		if c.Location != nil {
-			tc.File = AnnotationPath(c.Location.File)
-			if tc.File != "" {
-				tc.Line = c.Location.Line
-			}
-		}
+		at := annotationFor(c.Location)
+		tc.File, tc.Line = at.File, at.Line
 		var body strings.Builder
 		if loc := c.Location.String(); loc != "" {
 			body.WriteString(loc + ": ")

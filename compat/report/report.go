@@ -240,6 +240,33 @@ func AnnotationPath(file string) string {
 	return file
 }
 
+// annotationTarget is where file-pointing tools put a change: the repository
+// path, and the line and column unless the location is in a git baseline
+// (git:REF:PATH), whose lines are those of the old content, not of the file
+// in the checkout; note then says where it was ("line 12 at origin/main").
+type annotationTarget struct {
+	File         string
+	Line, Column int
+	Note         string
+}
+
+func annotationFor(l *compat.Location) annotationTarget {
+	if l == nil {
+		return annotationTarget{}
+	}
+	t := annotationTarget{File: AnnotationPath(l.File)}
+	if t.File == "" {
+		return annotationTarget{}
+	}
+	if rest, ok := strings.CutPrefix(l.File, "git:"); ok && l.Line > 0 {
+		ref, _, _ := strings.Cut(rest, ":")
+		t.Note = fmt.Sprintf("line %d at %s", l.Line, ref)
+		return t
+	}
+	t.Line, t.Column = l.Line, l.Column
+	return t
+}
+
 // RuleTitle turns a kebab-case rule id into a short sentence: "property-removed" → "Property removed".
 func RuleTitle(id string) string {
 	s := strings.ReplaceAll(id, "-", " ")

@@ -217,7 +217,7 @@ func TestGitHubEscaping(t *testing.T) {
 	}
 	out := buf.String()
 	for _, want := range []string{
-		"::error file=events/order-placed.schema.json,line=12,col=5,title=property-removed (major)::",
+		"::error file=events/order-placed.schema.json,title=property-removed (major)::#/properties/total: property \"total\" was removed; consumers reading it break (line 12 at HEAD~1)",
 		"::warning file=events/order-placed.schema.json,line=40,col=15,title=enum-extended (minor)::",
 		"::notice file=events/order-placed.schema.json,line=44,col=7,title=description-changed (patch)::",
 		"::error title=version-bump-too-small::",

@@ -143,6 +143,9 @@ func (SARIF) Print(w io.Writer, reports []*compat.Report) error {
 			if len(c.Operations) > 0 {
 				res.Message.Text += " (" + operationsSummary(c.Operations) + ")"
 			}
+			if at := annotationFor(c.Location); at.Note != "" {
+				res.Message.Text += " (" + at.Note + ")"
+			}
 			if loc := sarifLocationFor(c); loc != nil {
 				res.Locations = []sarifLocation{*loc}
 			}
@@ -192,14 +195,12 @@ func sarifLevel(i compat.Impact) string {
 
 func sarifLocationFor(c compat.Change) *sarifLocation {
 	var loc sarifLocation
-	if c.Location != nil {
-		if f := AnnotationPath(c.Location.File); f != "" {
-			p := &sarifPhysical{ArtifactLocation: sarifArtifact{URI: uriPath(f)}}
-			if c.Location.Line > 0 {
-				p.Region = &sarifRegion{StartLine: c.Location.Line, StartColumn: c.Location.Column}
-			}
-			loc.PhysicalLocation = p
+	if at := annotationFor(c.Location); at.File != "" {
+		p := &sarifPhysical{ArtifactLocation: sarifArtifact{URI: uriPath(at.File)}}
+		if at.Line > 0 {
+			p.Region = &sarifRegion{StartLine: at.Line, StartColumn: at.Column}
 		}
+		loc.PhysicalLocation = p
 	}
 	if c.Path != "" {
 		loc.LogicalLocations = []sarifLogical{{FullyQualifiedName: c.Path}}
