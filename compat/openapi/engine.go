@@ -231,7 +231,7 @@ func compare(ctx context.Context, old, new compat.Source, s1, s2 *openapi3.T) (*
 	if err := ctx.Err(); err != nil {
 		return nil, fmt.Errorf("compare %s: %w", new.Name, err)
 	}
-	changes := group(findings, dr.expand, old, new, newPointerIndex(s1, old), newPointerIndex(s2, new))
+	changes := group(findings, dr.expand, old, new, s1, s2, newPointerIndex(s1, old), newPointerIndex(s2, new))
 	changes = append(changes, documentationChanges(d, changes, old, new)...)
 	compat.SortChanges(changes)
 	t3 := time.Now()

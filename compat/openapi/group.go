@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/dsctl/dsctl/compat"
+	"github.com/getkin/kin-openapi/openapi3"
 	"github.com/oasdiff/oasdiff/checker"
 )
 
@@ -42,7 +43,10 @@ var localizer = checker.NewDefaultLocalizer()
 //
 // expand, when not nil, lists for a finding (by index) the other operations
 // it stands for (see checkDeduped).
-func group(findings checker.Changes, expand map[int][]string, old, new compat.Source, oldIdx, newIdx pointerIndex) []compat.Change {
+//
+// A finding oasdiff gives no location is placed at its operation (in NEW,
+// else in OLD), so annotations still land near it.
+func group(findings checker.Changes, expand map[int][]string, old, new compat.Source, s1, s2 *openapi3.T, oldIdx, newIdx pointerIndex) []compat.Change {
 	entries := map[groupKey]*groupEntry{}
 	var order []groupKey
 	for i, f := range findings {
@@ -57,6 +61,9 @@ func group(findings checker.Changes, expand map[int][]string, old, new compat.So
 		}
 		if loc == nil || loc.Line == 0 {
 			k.args, k.details = argsKey(f.GetArgs()), detailsOf(f)
+			if l, sd := operationLocation(f, old, new, s1, s2); l != nil {
+				loc, k.loc, k.side = l, *l, sd
+			}
 		}
 		e, ok := entries[k]
 		if !ok {
@@ -135,7 +142,7 @@ func changePath(f checker.Change, ops []string, loc *compat.Location, side byte,
 		if side == 'o' {
 			idx = oldIdx
 		}
-		if p, ok := idx[*loc]; ok {
+		if p, ok := idx.lookup(*loc); ok {
 			return p
 		}
 	}
@@ -156,6 +163,34 @@ func locationOf(f checker.Change, old, new compat.Source) (*compat.Location, byt
 	}
 	if s := f.GetBaseSource(); s != nil && s.File != "" {
 		return &compat.Location{File: old.DisplayPath(s.File), Line: s.Line, Column: s.Column}, 'o'
+	}
+	return nil, 0
+}
+
+// operationLocation is where the finding's operation is declared: in NEW,
+// else in OLD.
+func operationLocation(f checker.Change, old, new compat.Source, s1, s2 *openapi3.T) (*compat.Location, byte) {
+	method, p := f.GetOperation(), f.GetPath()
+	if method == "" || p == "" {
+		return nil, 0
+	}
+	for _, side := range []struct {
+		doc *openapi3.T
+		src compat.Source
+		s   byte
+	}{{s2, new, 'n'}, {s1, old, 'o'}} {
+		if side.doc == nil || side.doc.Paths == nil {
+			continue
+		}
+		item := side.doc.Paths.Value(p)
+		if item == nil {
+			continue
+		}
+		if op := item.GetOperation(strings.ToUpper(method)); op != nil {
+			if l := originLocation(op.Origin, side.src); l != nil {
+				return l, side.s
+			}
+		}
 	}
 	return nil, 0
 }

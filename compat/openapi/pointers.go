@@ -15,10 +15,44 @@ import (
 // made ("#/components/schemas/Order/properties/total") rather than the first
 // of the operations that reach it. Sub-schemas reached through $ref are
 // indexed under their own component only.
-type pointerIndex map[compat.Location]string
+//
+// A location inside a component (an enum or type field of a property) gets
+// the pointer of the innermost indexed element whose block holds it.
+type pointerIndex struct {
+	exact  map[compat.Location]string
+	blocks map[string][]block
+}
+
+// block is the span of one indexed element in a file.
+type block struct {
+	line, col, endLine int
+	ptr                string
+}
+
+// lookup returns the pointer for a location: the element at it, or the
+// innermost element around it.
+func (idx pointerIndex) lookup(loc compat.Location) (string, bool) {
+	if p, ok := idx.exact[loc]; ok {
+		return p, true
+	}
+	best := -1
+	bs := idx.blocks[loc.File]
+	for i, b := range bs {
+		if b.endLine == 0 || loc.Line < b.line || loc.Line > b.endLine || (loc.Line == b.line && loc.Column < b.col) {
+			continue
+		}
+		if best < 0 || b.line > bs[best].line || (b.line == bs[best].line && b.col > bs[best].col) {
+			best = i
+		}
+	}
+	if best < 0 {
+		return "", false
+	}
+	return bs[best].ptr, true
+}
 
 func newPointerIndex(doc *openapi3.T, src compat.Source) pointerIndex {
-	idx := pointerIndex{}
+	idx := pointerIndex{exact: map[compat.Location]string{}, blocks: map[string][]block{}}
 	if doc == nil {
 		return idx
 	}
@@ -91,8 +125,12 @@ func (idx pointerIndex) add(o *openapi3.Origin, ptr string, src compat.Source) {
 		return
 	}
 	loc := compat.Location{File: src.DisplayPath(o.Key.File), Line: o.Key.Line, Column: o.Key.Column}
-	if _, ok := idx[loc]; !ok {
-		idx[loc] = ptr
+	if _, ok := idx.exact[loc]; ok {
+		return
+	}
+	idx.exact[loc] = ptr
+	if o.Key.EndLine > 0 {
+		idx.blocks[loc.File] = append(idx.blocks[loc.File], block{line: loc.Line, col: loc.Column, endLine: o.Key.EndLine, ptr: ptr})
 	}
 }
 
