@@ -106,11 +106,7 @@ func (s *Spec) load(origins bool) (*openapi3.T, map[string][]byte, error) {
 	}
 	rootAbs, _ := filepath.Abs(s.Path)
 	files := map[string][]byte{}
-	loader := openapi3.NewLoader()
-	loader.Context = loaderContext()
-	loader.IsExternalRefsAllowed = true
-	loader.IncludeOrigin = origins
-	loader.ReadFromURIFunc = func(l *openapi3.Loader, loc *url.URL) ([]byte, error) {
+	read := func(l *openapi3.Loader, loc *url.URL) ([]byte, error) {
 		switch loc.Scheme {
 		case "http", "https":
 			if !s.allowRemote {
@@ -140,6 +136,15 @@ func (s *Spec) load(origins bool) (*openapi3.T, map[string][]byte, error) {
 		files[filepath.ToSlash(rel)] = data
 		return data, nil
 	}
+	newLoader := func() *openapi3.Loader {
+		l := openapi3.NewLoader()
+		l.Context = loaderContext()
+		l.IsExternalRefsAllowed = true
+		l.IncludeOrigin = origins
+		l.ReadFromURIFunc = read
+		return l
+	}
+	loader := newLoader()
 	doc, err := loader.LoadFromFile(s.Path)
 	if err != nil {
 		return nil, nil, errkind.InputAt(s.Path, 0, 0, fmt.Errorf("load OpenAPI spec: %w", err))
