@@ -1,0 +1,104 @@
+#!/usr/bin/env bash
+# bench/openapi-stripe.sh DSCTL SCRATCH — dsctl compat check against the
+# oasdiff v1.37.0 CLI (`oasdiff breaking -f json OLD NEW`) on Stripe's OpenAPI
+# spec, stripe-mock v0.162.0 -> v0.203.0 (embedded/openapi/spec3.json, 4.9 MB
+# and 8.0 MB), side by side in one run. Prints a markdown table: wall time and
+# peak RSS (GNU time -v), findings, and the verdict of each tool.
+#
+# Bar: dsctl at most 0.5x oasdiff's wall time, no more than its peak memory,
+# the same verdict. Each figure is the best of RUNS runs (default 1: oasdiff
+# takes about a minute and 4.5 GB). Not part of `make test`.
+set -euo pipefail
+
+dsctl=${1:?usage: openapi-stripe.sh DSCTL SCRATCH}
+scratch=${2:?usage: openapi-stripe.sh DSCTL SCRATCH}
+runs=${RUNS:-1}
+work="$scratch/openapi-stripe"
+mkdir -p "$work/run" "$scratch/bin"
+
+echo "### compat check, OpenAPI (Stripe spec3.json, stripe-mock v0.162.0 → v0.203.0)"
+echo
+
+if ! command -v go >/dev/null 2>&1; then
+  echo "_skipped: no go command to fetch the Stripe specs_"
+  exit 0
+fi
+if [ ! -x /usr/bin/time ]; then
+  echo "_skipped: GNU time (/usr/bin/time) is missing; apt-get install time_"
+  exit 0
+fi
+if ! command -v python3 >/dev/null 2>&1; then
+  echo "_skipped: python3 is needed to count findings_"
+  exit 0
+fi
+specdir() {
+  go mod download -json "github.com/stripe/stripe-mock@$1" 2>/dev/null | sed -n 's/^[[:space:]]*"Dir": "\(.*\)",$/\1/p'
+}
+olddir=$(specdir v0.162.0)
+newdir=$(specdir v0.203.0)
+if [ -z "$olddir" ] || [ -z "$newdir" ]; then
+  echo "_skipped: could not download github.com/stripe/stripe-mock@v0.162.0/v0.203.0_"
+  exit 0
+fi
+mkdir -p "$work/run/old" "$work/run/new"
+cp "$olddir/embedded/openapi/spec3.json" "$work/run/old/spec3.json"
+cp "$newdir/embedded/openapi/spec3.json" "$work/run/new/spec3.json"
+chmod u+w "$work/run/old/spec3.json" "$work/run/new/spec3.json"
+
+oasdiff="$scratch/bin/oasdiff"
+if [ ! -x "$oasdiff" ]; then
+  GOBIN="$scratch/bin" go install github.com/oasdiff/oasdiff@v1.37.0 >/dev/null 2>&1 || true
+fi
+
+# measure NAME CMD...: runs CMD in an empty folder (oasdiff reads a config
+# file named oasdiff.* from the working folder), stdout to $work/NAME.out,
+# and keeps the best wall time and its peak RSS in $work/NAME.fig.
+measure() {
+  local name=$1; shift
+  local best=""
+  for _ in $(seq "$runs"); do
+    (cd "$work/run" && /usr/bin/time -v "$@" >"$work/$name.out" 2>"$work/$name.time") || true
+    local wall rss
+    wall=$(sed -n 's/.*Elapsed (wall clock) time (h:mm:ss or m:ss): //p' "$work/$name.time" |
+      awk -F: '{ if (NF == 3) print $1*3600 + $2*60 + $3; else print $1*60 + $2 }')
+    rss=$(sed -n 's/.*Maximum resident set size (kbytes): //p' "$work/$name.time")
+    if [ -z "$best" ] || awk -v a="$wall" -v b="${best%% *}" 'BEGIN { exit !(a < b) }'; then
+      best="$wall $rss"
+    fi
+  done
+  echo "$best" >"$work/$name.fig"
+}
+
+measure dsctl "$dsctl" compat check old/spec3.json new/spec3.json --kind openapi --format json --fail-on none
+
+have_oasdiff=0
+if [ -x "$oasdiff" ]; then
+  have_oasdiff=1
+  measure oasdiff "$oasdiff" breaking -f json old/spec3.json new/spec3.json
+fi
+
+python3 - "$work" "$have_oasdiff" <<'EOF'
+import json, sys
+work, have = sys.argv[1], sys.argv[2] == "1"
+def fig(name):
+    wall, rss = open(f"{work}/{name}.fig").read().split()
+    return float(wall), int(rss) / 1024
+d = json.load(open(f"{work}/dsctl.out"))
+changes = d["changes"]
+refs = sum(max(1, len(c.get("operations") or [])) for c in changes)
+breaking = [c for c in changes if c["impact"] == "major"]
+dwall, drss = fig("dsctl")
+dverdict = "breaking" if d["requiredBump"] == "major" else "not breaking"
+print("| tool | wall time | peak RSS | findings | verdict |")
+print("|---|---:|---:|---:|---|")
+print(f"| dsctl compat check (grouped) | {dwall:.1f} s | {drss:,.0f} MB | {len(changes):,} changes ({len(breaking):,} major) affecting {refs:,} (change, operation) pairs | {dverdict} (requires {d['requiredBump']}) |")
+if have:
+    o = json.load(open(f"{work}/oasdiff.out"))
+    owall, orss = fig("oasdiff")
+    pairs = len({(f.get("id"), f.get("text")) for f in o})
+    overdict = "breaking" if o else "not breaking"
+    print(f"| oasdiff breaking -f json v1.37.0 | {owall:.1f} s | {orss:,.0f} MB | {len(o):,} ERR+WARN findings ({pairs:,} distinct rule+text) | {overdict} |")
+    print(f"| ratio dsctl / oasdiff | {dwall/owall:.2f}x | {drss/orss:.2f}x | | {'same' if dverdict == overdict else 'DIFFERENT'} |")
+else:
+    print("| oasdiff v1.37.0 | _not installed_ | | | |")
+EOF
