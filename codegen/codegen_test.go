@@ -2,6 +2,8 @@ package codegen
 
 import (
 	"errors"
+	"go/parser"
+	"go/token"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -234,5 +236,30 @@ func TestEvents(t *testing.T) {
 	}
 	if d := UnifiedDiff("golden", "got", want, res.Code); d != "" {
 		t.Errorf("events output changed (DSCTL_UPDATE=1 to accept):\n%s", d)
+	}
+}
+
+func TestDuplicateDeclsFallback(t *testing.T) {
+	spec := mustLoad(t, "testdata/clash.yaml")
+	res, err := Generate(spec, Options{Package: "p", SpecName: "clash.yaml", Rename: map[string]string{"StatusActive": "ActiveStatus"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	fset := token.NewFileSet()
+	f, err := parser.ParseFile(fset, "ok.go", res.Code, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if errs := duplicateDecls(fset, f); len(errs) != 0 {
+		t.Errorf("clean file reported: %v", errs)
+	}
+	bad := string(res.Code) + "\ntype ActiveStatus int\n\nfunc (e Status) Valid() bool { return false }\n"
+	f, err = parser.ParseFile(fset, "bad.go", bad, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	errs := duplicateDecls(fset, f)
+	if len(errs) != 2 || !redeclaredRE.MatchString(errs[0].Error()) {
+		t.Errorf("want 2 redeclarations, got %v", errs)
 	}
 }

@@ -379,13 +379,19 @@ var importerMu sync.Mutex
 // typeCheck type-checks the generated file against the standard library.
 func typeCheck(code []byte, pkg string) error {
 	fset := token.NewFileSet()
-	f, err := parser.ParseFile(fset, pkg+".gen.go", code, 0)
+	f, err := parser.ParseFile(fset, pkg+".gen.go", code, parser.SkipObjectResolution)
 	if err != nil {
 		return fmt.Errorf("parse generated code: %w", err)
 	}
 	importerMu.Lock()
 	defer importerMu.Unlock()
 	typesOnce.Do(func() { sharedImporter = newImporter() })
+	if sharedImporter == nil {
+		if errs := duplicateDecls(fset, f); len(errs) > 0 {
+			return fmt.Errorf("generated code does not compile: %w", errors.Join(errs...))
+		}
+		return nil
+	}
 	var errs []error
 	conf := types.Config{Importer: sharedImporter, Error: func(err error) { errs = append(errs, err) }}
 	_, _ = conf.Check(pkg, fset, []*ast.File{f}, nil)
