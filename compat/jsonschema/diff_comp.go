@@ -145,27 +145,15 @@ func (d *differ) methodChanged(c cctx, o, n *jsv.Schema, oc, nc combinator) {
 	for _, p := range pairs {
 		d.node(oc.members[p[0]], nc.members[p[1]], mc)
 	}
+	// A member without a counterpart changes a different combinator: the
+	// engine does not judge that one way (fail closed).
 	for _, j := range onlyNew {
-		suffix := fmt.Sprintf("/%s/%d", nc.kw, j)
-		switch nc.kw {
-		case "allOf":
-			d.emitDir(c, "all-of-member-added", Narrow, o, n, suffix, "allOf member %d added", j)
-		case "anyOf":
-			d.emit(mc, "any-of-member-added", o, n, suffix, "anyOf member %d added", j)
-		default:
-			d.emitDir(mc, "one-of-member-added", Widen, o, n, suffix, "oneOf member %d added", j)
-		}
+		d.emitDir(c, combIDs[nc.kw]+"-member-added", Both, o, n, fmt.Sprintf("/%s/%d", nc.kw, j),
+			"%s member %d added while %s became %s", nc.kw, j, oc.kw, nc.kw)
 	}
 	for _, i := range onlyOld {
-		suffix := fmt.Sprintf("/%s/%d", oc.kw, i)
-		switch oc.kw {
-		case "allOf":
-			d.emit(c, "all-of-member-removed", o, n, suffix, "allOf member %d removed", i)
-		case "anyOf":
-			d.emit(mc, "any-of-member-removed", o, n, suffix, "anyOf member %d removed", i)
-		default:
-			d.emitDir(mc, "one-of-member-removed", Narrow, o, n, suffix, "oneOf member %d removed", i)
-		}
+		d.emitDir(c, combIDs[oc.kw]+"-member-removed", Both, o, n, fmt.Sprintf("/%s/%d", oc.kw, i),
+			"%s member %d removed while %s became %s", oc.kw, i, oc.kw, nc.kw)
 	}
 }
 

@@ -270,16 +270,9 @@ func (d *differ) objects(o, n *jsv.Schema, c cctx) {
 		}
 	}
 
-	// additionalProperties and unevaluatedProperties
-	d.openness(c, o, n, o.AdditionalProperties, n.AdditionalProperties, "additionalProperties", "additional-properties")
-	var ou, nu any
-	if o.UnevaluatedProperties != nil {
-		ou = o.UnevaluatedProperties
-	}
-	if n.UnevaluatedProperties != nil {
-		nu = n.UnevaluatedProperties
-	}
-	d.openness(c, o, n, ou, nu, "unevaluatedProperties", "unevaluated-properties")
+	// additionalProperties (or unevaluatedProperties without it): the model
+	// for names no property or pattern covers
+	d.openness(c, o, n)
 
 	// patternProperties
 	opat := patternMap(o)
@@ -359,11 +352,19 @@ func (d *differ) objects(o, n *jsv.Schema, c cctx) {
 	d.upperInt(c, "min-properties", "minProperties", o, n, o.MinProperties, n.MinProperties)
 }
 
-// openness compares an additionalProperties-like keyword: nil/true (open),
-// a schema (partially open) or false (closed).
-func (d *differ) openness(c cctx, o, n *jsv.Schema, ov, nv any, kw, id string) {
-	om, _ := apModel(ov, kw)
-	nm, _ := apModel(nv, kw)
+// openness compares the models for undeclared names: additionalProperties,
+// or unevaluatedProperties when additionalProperties is absent; each nil/true
+// (open), a schema (partially open) or false (closed).
+func (d *differ) openness(c cctx, o, n *jsv.Schema) {
+	om, nm := additionalModel(o), additionalModel(n)
+	kw := nm.kw
+	if kw == "" {
+		kw = om.kw
+	}
+	id := "additional-properties"
+	if kw == "unevaluatedProperties" {
+		id = "unevaluated-properties"
+	}
 	if om.kind == modelPartial && nm.kind == modelPartial {
 		d.node(om.schemas[0], nm.schemas[0], c)
 		return
