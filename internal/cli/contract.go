@@ -244,12 +244,23 @@ func newContractPackCmd(app *App) *cobra.Command {
 		Short: "Build the deterministic package archive and print its sha256 digest",
 		Long: `pack writes the package as a gzipped tar: files in byte order, mode 0644, uid/gid 0,
 mtime 0, no folders, no links, hidden files left out, and a gzip header without name or
-time. The same files give the same sha256 digest on every machine.`,
+time. The same files give the same sha256 digest on every machine. A package with lint
+errors is not packed (exit 1): what is packed can be published.`,
 		Args: cobra.MaximumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			c, err := contracts.Load(argOr(args, "."))
 			if err != nil {
 				return err
+			}
+			lr, err := contracts.Lint(c)
+			if err != nil {
+				return err
+			}
+			if lr.Failed() {
+				if err := app.Print(lintResult{lr}); err != nil {
+					return err
+				}
+				return errkind.Findingf("%s@%s: not packed: the package has %d lint errors", c.Name, c.Version, lr.Errors)
 			}
 			data, err := contracts.Pack(c.FS, c.Dir)
 			if err != nil {
