@@ -95,6 +95,15 @@ type Result struct {
 	Manifest        string `json:"manifest"`
 	ManifestWritten bool   `json:"manifestWritten"`
 	DryRun          bool   `json:"dryRun"`
+	// Phases are wall times of the steps of the run (not printed in JSON:
+	// output stays deterministic).
+	Phases []Phase `json:"-"`
+}
+
+// Phase is the wall time of one step of a run.
+type Phase struct {
+	Name     string
+	Duration time.Duration
 }
 
 // file is one source file.
@@ -257,15 +266,21 @@ func (b *builder) run(ctx context.Context) (*Result, error) {
 		return nil, err
 	}
 	b.prev = prev
+	t0 := time.Now()
+	phase := func(name string, since time.Time) {
+		b.res.Phases = append(b.res.Phases, Phase{Name: name, Duration: time.Since(since)})
+	}
 	if err := b.walk(ctx); err != nil {
 		return nil, err
 	}
+	phase("walk", t0)
 	if b.opts.afterWalk != nil {
 		b.opts.afterWalk()
 	}
 	if b.opts.Started != nil {
 		b.opts.Started(b.res.Files, b.res.Bytes)
 	}
+	t1 := time.Now()
 	if err := b.readRewritable(ctx); err != nil {
 		return nil, err
 	}
@@ -273,9 +288,13 @@ func (b *builder) run(ctx context.Context) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
+	scanTime := time.Since(t1)
+	t2 := time.Now()
 	if err := b.hashOpaque(ctx); err != nil {
 		return nil, err
 	}
+	phase("hash", t2)
+	t3 := time.Now()
 	for _, rel := range order {
 		if err := ctx.Err(); err != nil {
 			return nil, err
@@ -284,6 +303,8 @@ func (b *builder) run(ctx context.Context) (*Result, error) {
 			return nil, err
 		}
 	}
+	b.res.Phases = append(b.res.Phases, Phase{Name: "rewrite", Duration: scanTime + time.Since(t3)})
+	t4 := time.Now()
 	assets := make(map[string]Asset, len(b.files))
 	for rel, f := range b.files {
 		assets[rel] = f.asset
@@ -336,6 +357,8 @@ func (b *builder) run(ctx context.Context) (*Result, error) {
 			}
 		}
 	}
+	phase("finish", t4)
+	phase("total", t0)
 	sort.Strings(b.res.Warnings)
 	return b.res, nil
 }

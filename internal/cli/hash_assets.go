@@ -3,6 +3,7 @@ package cli
 import (
 	"fmt"
 	"io"
+	"os"
 	"strconv"
 	"strings"
 	"time"
@@ -186,6 +187,11 @@ func hashAssetsRun(cmd *cobra.Command, o *hashAssetsOptions) error {
 	}
 	for _, w := range res.Warnings {
 		app.IO.Warnf("%s", w)
+	}
+	if os.Getenv("DSCTL_TIMINGS") != "" {
+		for _, p := range res.Phases {
+			fmt.Fprintf(app.IO.Err, "timing %s %.4f\n", p.Name, p.Duration.Seconds())
+		}
 	}
 	return app.Print(hashAssetsSummary{res})
 }
