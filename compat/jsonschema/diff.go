@@ -15,13 +15,24 @@ func Diff(ctx context.Context, old, new compat.Source, opts compat.Options) ([]c
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
+	// The two sides load (parse, validate against the metaschema, compile)
+	// independently: do it in parallel.
+	var (
+		ns   *side
+		nerr error
+		done = make(chan struct{})
+	)
+	go func() {
+		defer close(done)
+		ns, nerr = loadSide(ctx, new, opts)
+	}()
 	os, err := loadSide(ctx, old, opts)
+	<-done
 	if err != nil {
 		return nil, err
 	}
-	ns, err := loadSide(ctx, new, opts)
-	if err != nil {
-		return nil, err
+	if nerr != nil {
+		return nil, nerr
 	}
 	d := newDiffer(os, ns)
 	d.node(os.root, ns.root, cctx{})

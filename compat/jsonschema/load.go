@@ -9,7 +9,6 @@ import (
 	"net/http"
 	neturl "net/url"
 	"path"
-	"strconv"
 	"strings"
 	"time"
 
@@ -81,9 +80,6 @@ func loadSide(ctx context.Context, src compat.Source, opts compat.Options) (*sid
 	c.UseLoader(loaderFunc(s.load))
 	if err := c.AddResource(rootURL, d.value); err != nil {
 		return nil, errkind.InputAt(d.display, 0, 0, fmt.Errorf("schema does not compile: %w", err))
-	}
-	if len(data) > precompileSize {
-		precompile(c, rootURL, "", d.value, 0)
 	}
 	sch, err := c.Compile(rootURL)
 	if err != nil {
@@ -337,53 +333,3 @@ func lookupPtr(v any, ptr string) any {
 	return v
 }
 
-// precompileSize is the document size above which subschemas are compiled
-// bottom-up before the root: jsonschema v6 looks schemas up in its compile
-// queue linearly, so one Compile of a document with n subschemas costs O(n²).
-const precompileSize = 64 << 10
-
-var (
-	schemaMapKeywords   = []string{"$defs", "definitions", "properties", "patternProperties", "dependentSchemas"}
-	schemaArrayKeywords = []string{"allOf", "anyOf", "oneOf", "prefixItems", "items"}
-	schemaKeywords      = []string{"items", "additionalItems", "additionalProperties", "unevaluatedProperties",
-		"unevaluatedItems", "propertyNames", "contains", "not", "if", "then", "else", "contentSchema"}
-)
-
-// precompile compiles the subschemas of v (at ptr) children first. Errors are
-// ignored here: compiling the root reports them.
-func precompile(c *jsv.Compiler, rootURL, ptr string, v any, depth int) {
-	obj, ok := v.(map[string]any)
-	if !ok || depth > 64 {
-		return
-	}
-	for _, kw := range schemaMapKeywords {
-		if m, ok := obj[kw].(map[string]any); ok {
-			for k, sub := range m {
-				precompile(c, rootURL, ptr+"/"+escapeToken(kw)+"/"+escapeToken(k), sub, depth+1)
-			}
-		}
-	}
-	for _, kw := range schemaArrayKeywords {
-		if a, ok := obj[kw].([]any); ok {
-			for i, sub := range a {
-				precompile(c, rootURL, ptr+"/"+kw+"/"+strconv.Itoa(i), sub, depth+1)
-			}
-		}
-	}
-	for _, kw := range schemaKeywords {
-		if sub, ok := obj[kw].(map[string]any); ok {
-			precompile(c, rootURL, ptr+"/"+kw, sub, depth+1)
-		}
-	}
-	if ptr != "" {
-		_, _ = c.Compile(rootURL + "#" + encodeFragment(ptr))
-	}
-}
-
-func encodeFragment(ptr string) string {
-	toks := strings.Split(ptr, "/")
-	for i, t := range toks {
-		toks[i] = neturl.PathEscape(t)
-	}
-	return strings.Join(toks, "/")
-}
