@@ -125,17 +125,42 @@ func (d *differ) arrays(o, n *jsv.Schema, c cctx) {
 		}
 		d.node(o.Contains, n.Contains, cc)
 		d.upperInt(c, "max-contains", "maxContains", o, n, o.MaxContains, n.MaxContains)
-		omin, nmin := o.MinContains, n.MinContains
-		if omin == nil && nmin != nil && *nmin == 1 {
-			nmin = nil // 1 is the default
-		}
-		if nmin == nil && omin != nil && *omin == 1 {
-			omin = nil
-		}
-		d.upperInt(c, "min-contains", "minContains", o, n, omin, nmin)
+		d.minContains(c, o, n)
 	case n.Contains != nil:
 		d.emit(c, "contains-added", o, n, "/contains", "contains added")
 	case o.Contains != nil:
 		d.emit(c, "contains-removed", o, n, "/contains", "contains removed")
+	}
+}
+
+// minContains compares minContains, whose absence means 1.
+func (d *differ) minContains(c cctx, o, n *jsv.Schema) {
+	om, nm := o.MinContains, n.MinContains
+	ov, nv := 1, 1
+	if om != nil {
+		ov = *om
+	}
+	if nm != nil {
+		nv = *nm
+	}
+	dir := Neutral
+	switch {
+	case nv > ov:
+		dir = Narrow
+	case nv < ov:
+		dir = Widen
+	}
+	switch {
+	case om == nil && nm == nil:
+	case om == nil:
+		if dir != Neutral {
+			d.emitDir(c, "min-contains-added", dir, o, n, "/minContains", "minContains %d added (the default is 1)", nv)
+		}
+	case nm == nil:
+		if dir != Neutral {
+			d.emitDir(c, "min-contains-removed", dir, o, n, "/minContains", "minContains %d removed (the default is 1)", ov)
+		}
+	default:
+		d.upperInt(c, "min-contains", "minContains", o, n, om, nm)
 	}
 }

@@ -176,6 +176,11 @@ func init() {
 		Rule{ID: "contains-removed", Description: "contains removed", Direction: Widen, OnOld: true})
 	bounds("max-contains", "maxContains", true, "")
 	bounds("min-contains", "minContains", false, "")
+	// minContains defaults to 1: adding 0 widens, removing 0 narrows.
+	rules["min-contains-added"].Direction = Contextual
+	rules["min-contains-added"].Description = "minContains added (narrow above 1, widen at 0: the default is 1)"
+	rules["min-contains-removed"].Direction = Contextual
+	rules["min-contains-removed"].Description = "minContains removed (widen above 1, narrow at 0: the default is 1)"
 
 	// composition
 	pair(Rule{ID: "all-of-member-added", Description: "an allOf member was added (neutral when {} or true)", Direction: Contextual, Confluent: "PRODUCT_TYPE_EXTENDED"},
