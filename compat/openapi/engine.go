@@ -34,6 +34,12 @@ func (Engine) Kind() string { return "openapi" }
 // Swagger document: a JSON object or YAML mapping with a top-level "openapi"
 // or "swagger" key.
 func (Engine) Detect(data []byte) bool {
+	return topLevelKind(data) != ""
+}
+
+// topLevelKind returns "openapi" or "swagger", whichever of the two keys the
+// document's top level has first, or "".
+func topLevelKind(data []byte) string {
 	trimmed := bytes.TrimLeft(data, " \t\r\n\ufeff")
 	if len(trimmed) > 0 && trimmed[0] == '{' {
 		return detectJSON(trimmed)
@@ -41,35 +47,36 @@ func (Engine) Detect(data []byte) bool {
 	return detectYAML(data)
 }
 
-func detectJSON(data []byte) bool {
+func detectJSON(data []byte) string {
 	dec := json.NewDecoder(bytes.NewReader(data))
 	if t, err := dec.Token(); err != nil || t != json.Delim('{') {
-		return false
+		return ""
 	}
 	for dec.More() {
 		t, err := dec.Token()
 		if err != nil {
-			return false
+			return ""
 		}
 		if k, ok := t.(string); ok && (k == "openapi" || k == "swagger") {
-			return true
+			return k
 		}
 		var skip json.RawMessage
 		if err := dec.Decode(&skip); err != nil {
-			return false
+			return ""
 		}
 	}
-	return false
+	return ""
 }
 
-func detectYAML(data []byte) bool {
+func detectYAML(data []byte) string {
 	for _, line := range strings.Split(string(data), "\n") {
-		if strings.HasPrefix(line, "openapi:") || strings.HasPrefix(line, "swagger:") ||
-			strings.HasPrefix(line, `"openapi":`) || strings.HasPrefix(line, `"swagger":`) {
-			return true
+		for _, k := range []string{"openapi", "swagger"} {
+			if strings.HasPrefix(line, k+":") || strings.HasPrefix(line, `"`+k+`":`) || strings.HasPrefix(line, `'`+k+`':`) {
+				return k
+			}
 		}
 	}
-	return false
+	return ""
 }
 
 // Version returns info.version of the document.

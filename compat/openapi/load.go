@@ -2,6 +2,7 @@ package openapi
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -13,7 +14,10 @@ import (
 
 	"github.com/dsctl/dsctl/compat"
 	"github.com/dsctl/dsctl/internal/errkind"
+	"github.com/getkin/kin-openapi/openapi2"
+	"github.com/getkin/kin-openapi/openapi2conv"
 	"github.com/getkin/kin-openapi/openapi3"
+	"go.yaml.in/yaml/v3"
 )
 
 // errRemoteRef is returned for an http(s) $ref when remote references are not allowed.
@@ -32,7 +36,16 @@ func loadSpec(ctx context.Context, src compat.Source, opts compat.Options) (*ope
 	loader.ReadFromURIFunc = fsReader(src.FS, opts.AllowRemoteRefs)
 
 	root := &url.URL{Path: path.Clean(src.Path)}
-	doc, err := loader.LoadFromURI(root)
+	data, err := fs.ReadFile(src.FS, root.Path)
+	if err != nil {
+		return nil, errkind.InputAt(src.DisplayPath(src.Path), 0, 0, fmt.Errorf("read: %w", err))
+	}
+	var doc *openapi3.T
+	if isSwagger(data) {
+		doc, err = loadSwagger(loader, data, root)
+	} else {
+		doc, err = loader.LoadFromDataWithPath(data, root)
+	}
 	if err != nil {
 		return nil, inputError(src, src.Path, err)
 	}
@@ -43,6 +56,35 @@ func loadSpec(ctx context.Context, src compat.Source, opts compat.Options) (*ope
 		openapi3.AllowExtraSiblingFields("description", "summary", "example", "examples", "title"),
 	); err != nil {
 		return nil, inputError(src, src.Path, fmt.Errorf("invalid OpenAPI document: %w", err))
+	}
+	return doc, nil
+}
+
+// isSwagger reports whether the document is Swagger 2.0 (a top-level
+// "swagger" key, no "openapi" key before it).
+func isSwagger(data []byte) bool {
+	return topLevelKind(data) == "swagger"
+}
+
+// loadSwagger converts a Swagger 2.0 document to OpenAPI 3 with kin-openapi's
+// converter (its $refs resolve through the same loader). Converted documents
+// carry no origins: changes are reported without line numbers.
+func loadSwagger(loader *openapi3.Loader, data []byte, location *url.URL) (*openapi3.T, error) {
+	var raw any
+	if err := yaml.Unmarshal(data, &raw); err != nil {
+		return nil, fmt.Errorf("parse Swagger 2.0 document: %w", err)
+	}
+	js, err := json.Marshal(raw)
+	if err != nil {
+		return nil, fmt.Errorf("parse Swagger 2.0 document: %w", err)
+	}
+	var doc2 openapi2.T
+	if err := json.Unmarshal(js, &doc2); err != nil {
+		return nil, fmt.Errorf("parse Swagger 2.0 document: %w", err)
+	}
+	doc, err := openapi2conv.ToV3WithLoader(&doc2, loader, location)
+	if err != nil {
+		return nil, fmt.Errorf("convert Swagger 2.0 to OpenAPI 3: %w", err)
 	}
 	return doc, nil
 }
