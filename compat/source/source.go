@@ -122,6 +122,21 @@ func ReadDocument(src compat.Source) ([]byte, error) {
 	return b, nil
 }
 
+// ReadHead returns up to n first bytes of the source's main document: enough
+// for an engine's Detect without reading (or parsing) a large document twice.
+func ReadHead(src compat.Source, n int) ([]byte, error) {
+	f, err := src.FS.Open(src.Path)
+	if err != nil {
+		return nil, errkind.InputAt(src.DisplayPath(src.Path), 0, 0, fmt.Errorf("read: %w", unwrapPathErr(err)))
+	}
+	defer f.Close()
+	b, err := io.ReadAll(io.LimitReader(f, int64(n)))
+	if err != nil {
+		return nil, errkind.InputAt(src.DisplayPath(src.Path), 0, 0, fmt.Errorf("read: %w", unwrapPathErr(err)))
+	}
+	return b, nil
+}
+
 func unwrapPathErr(err error) error {
 	var pe *fs.PathError
 	if errors.As(err, &pe) {

@@ -106,6 +106,9 @@ func TestOpenStdin(t *testing.T) {
 	if err != nil || string(b) != `{"type":"string"}` {
 		t.Fatalf("read %q %v", b, err)
 	}
+	if h, err := ReadHead(src, 5); err != nil || string(h) != `{"typ` {
+		t.Errorf("head %q %v", h, err)
+	}
 	if err := fstest.TestFS(src.FS, "-"); err != nil {
 		t.Error(err)
 	}

@@ -356,6 +356,9 @@ func isSemver(v string) bool {
 
 func displayName(s compat.Source) string { return s.DisplayPath(s.Path) }
 
+// detectHeadBytes is how much of a document --kind auto shows the engines.
+const detectHeadBytes = 64 << 10
+
 // pickEngine returns the engine for --kind, or with auto the first whose
 // Detect accepts the document.
 func pickEngine(kind string, src compat.Source) (compat.Engine, error) {
@@ -368,7 +371,9 @@ func pickEngine(kind string, src compat.Source) (compat.Engine, error) {
 		}
 		return nil, usageErr(fmt.Errorf("--kind %s is not available in this build", kind))
 	}
-	data, err := source.ReadDocument(src)
+	// Detect sees the first bytes only: a large (or hostile) document is parsed
+	// once, by the engine that compares it.
+	data, err := source.ReadHead(src, detectHeadBytes)
 	if err != nil {
 		return nil, err
 	}
