@@ -33,7 +33,7 @@ var compatEngines = func() []compat.Engine {
 
 // applyWaivers applies dsctl.yaml's compat.ignore entries to a report (marks
 // matching changes Waived; an expired waiver is an error). It is set by the
-// waiver implementation (compat.ApplyWaivers); nil means no waivers are applied.
+// waiver implementation (compat_waivers.go, over compat.ApplyWaivers); nil means no waivers are applied.
 // It runs before the version gate, so waived changes do not count.
 var applyWaivers func(cfg *config.Config, r *compat.Report) error
 
