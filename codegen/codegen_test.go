@@ -305,3 +305,36 @@ func FuzzEventWrapper(f *testing.F) {
 		check(w.comps)
 	})
 }
+
+// TestConcurrentServices runs services of one spec from several goroutines:
+// oapi-codegen's package state is guarded, and the outputs match a serial run.
+func TestConcurrentServices(t *testing.T) {
+	path := filepath.Join("..", "examples", "orders", "contract", "openapi.yaml")
+	cache := NewSpecCache()
+	ops := [][]string{{"getOrder"}, {"capturePayment"}, {"createShipment"}, {"listShipmentEvents", "getShipment"}}
+	serial := make([]string, len(ops))
+	for i, o := range ops {
+		res, err := cache.Run(Job{Spec: path, Package: "p", Output: "x.go", Selection: Selection{Operations: o}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		serial[i] = string(res.Code)
+	}
+	errs := make(chan error, len(ops)*2)
+	for range 2 {
+		for i, o := range ops {
+			go func() {
+				res, err := cache.Run(Job{Spec: path, Package: "p", Output: "x.go", Selection: Selection{Operations: o}})
+				if err == nil && string(res.Code) != serial[i] {
+					err = errors.New("concurrent output differs for " + strings.Join(o, ","))
+				}
+				errs <- err
+			}()
+		}
+	}
+	for range len(ops) * 2 {
+		if err := <-errs; err != nil {
+			t.Error(err)
+		}
+	}
+}
