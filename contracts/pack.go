@@ -103,7 +103,7 @@ func Pack(fsys fs.FS, display string) ([]byte, error) {
 // PackFiles packs the given (sorted, slash-separated) files of fsys; see Pack.
 func PackFiles(fsys fs.FS, display string, files []string) ([]byte, error) {
 	var buf bytes.Buffer
-	zw, err := gzip.NewWriterLevel(&buf, gzip.BestCompression)
+	zw, err := gzip.NewWriterLevel(&buf, gzip.DefaultCompression)
 	if err != nil {
 		return nil, fmt.Errorf("gzip: %w", err)
 	}
