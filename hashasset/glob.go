@@ -25,6 +25,10 @@ func CompileGlob(pattern string) (*Glob, error) {
 		p = "**/" + p
 	}
 	p = strings.TrimSuffix(p, "/")
+	// "dir/**" is the folder and everything in it.
+	if q, ok := strings.CutSuffix(p, "/**"); ok && q != "" && q != "**" {
+		p = q
+	}
 	var b strings.Builder
 	b.WriteString("^")
 	for i := 0; i < len(p); i++ {

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"os"
 	"path"
@@ -102,6 +103,10 @@ func ParseManifest(file string, data []byte) (*Manifest, error) {
 		case errors.As(err, &te):
 			l, c := lineCol(data, int(te.Offset))
 			return nil, errkind.InputAt(file, l, c, fmt.Errorf("malformed manifest: %w", err))
+		}
+		if errors.Is(err, io.ErrUnexpectedEOF) {
+			l, c := lineCol(data, len(data))
+			return nil, errkind.InputAt(file, l, c, errors.New("malformed manifest: unexpected end of JSON"))
 		}
 		return nil, errkind.InputAt(file, 0, 0, fmt.Errorf("malformed manifest: %w", err))
 	}
