@@ -1,6 +1,7 @@
 package report
 
 import (
+	"fmt"
 	"io"
 	"strconv"
 	"strings"
@@ -12,6 +13,9 @@ import (
 // ::error for major, ::warning for minor, ::notice for patch (and for waived
 // changes), placed on the change's file and line, then one verdict line.
 type GitHub struct{}
+
+// maxGitHubOperations is how many affected operations an annotation names.
+const maxGitHubOperations = 10
 
 // Print implements Printer.
 func (GitHub) Print(w io.Writer, reports []*compat.Report) error {
@@ -43,7 +47,11 @@ func (GitHub) Print(w io.Writer, reports []*compat.Report) error {
 				msg = c.Path + ": " + msg
 			}
 			if len(c.Operations) > 0 {
-				msg += " (" + operationsSummary(c.Operations) + ": " + strings.Join(c.Operations, ", ") + ")"
+				listed, more := c.Operations, ""
+				if len(listed) > maxGitHubOperations {
+					listed, more = listed[:maxGitHubOperations], fmt.Sprintf(", and %d more", len(listed)-maxGitHubOperations)
+				}
+				msg += " (" + operationsSummary(c.Operations) + ": " + strings.Join(listed, ", ") + more + ")"
 			}
 			if at.Note != "" {
 				msg += " (" + at.Note + ")"

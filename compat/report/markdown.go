@@ -14,7 +14,16 @@ import (
 // shared-schema change affects.
 type Markdown struct {
 	CollapseAfter int
+	// MaxRows caps the table (GitHub keeps at most 1 MiB of a step summary);
+	// the rest are counted, not listed. 0 means DefaultMaxRows.
+	MaxRows int
 }
+
+// DefaultMaxRows is how many changes the markdown printer lists per report.
+const DefaultMaxRows = 1000
+
+// maxMarkdownOperations is how many affected operations a folded list names.
+const maxMarkdownOperations = 100
 
 // Print implements Printer.
 func (m Markdown) Print(w io.Writer, reports []*compat.Report) error {
@@ -82,7 +91,15 @@ func (m Markdown) printOne(ew *errWriter, r *compat.Report, level string) {
 	}
 	ew.printf("| Impact | Change | Location | Path | Message |\n")
 	ew.printf("|---|---|---|---|---|\n")
-	for _, c := range r.Changes {
+	maxRows := m.MaxRows
+	if maxRows <= 0 {
+		maxRows = DefaultMaxRows
+	}
+	for i, c := range r.Changes {
+		if i == maxRows {
+			ew.printf("| | | | | … and %d more changes (the json, junit and sarif formats list them all) |\n", len(r.Changes)-maxRows)
+			break
+		}
 		impact := c.Impact.String()
 		if ChangeFails(r, c) {
 			impact = "**" + impact + "**"
@@ -104,13 +121,20 @@ func (m Markdown) printOne(ew *errWriter, r *compat.Report, level string) {
 	if fold {
 		ew.printf("</details>\n\n")
 	}
-	for _, c := range r.Changes {
+	for i, c := range r.Changes {
+		if i == maxRows {
+			break
+		}
 		if len(c.Operations) == 0 {
 			continue
 		}
 		ew.printf("<details>\n<summary><code>%s</code> at <code>%s</code> %s</summary>\n\n",
 			htmlEscape(c.ID), htmlEscape(c.Path), operationsSummary(c.Operations))
-		for _, op := range c.Operations {
+		for j, op := range c.Operations {
+			if j == maxMarkdownOperations {
+				ew.printf("- … and %d more\n", len(c.Operations)-maxMarkdownOperations)
+				break
+			}
 			ew.printf("- %s\n", mdCode(op))
 		}
 		ew.printf("\n</details>\n\n")

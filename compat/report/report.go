@@ -36,6 +36,8 @@ type Options struct {
 	// CollapseAfter is how many changes the markdown printer shows before it folds
 	// the table into a <details> block; 0 means DefaultCollapseAfter.
 	CollapseAfter int
+	// MaxRows caps the markdown table; 0 means DefaultMaxRows.
+	MaxRows int
 }
 
 // DefaultCollapseAfter is the markdown printer's default fold threshold.
@@ -56,7 +58,7 @@ func New(format string, opts Options) (Printer, error) {
 		if n <= 0 {
 			n = DefaultCollapseAfter
 		}
-		return Markdown{CollapseAfter: n}, nil
+		return Markdown{CollapseAfter: n, MaxRows: opts.MaxRows}, nil
 	case "github":
 		return GitHub{}, nil
 	case "junit":

@@ -406,3 +406,16 @@ func TestMarkdownFolds(t *testing.T) {
 		t.Errorf("long list not folded:\n%s", buf.String())
 	}
 }
+
+func TestMarkdownCapsRows(t *testing.T) {
+	var buf bytes.Buffer
+	p, _ := New("markdown", Options{MaxRows: 4})
+	if err := p.Print(&buf, fixtures(t)["unversioned"]); err != nil {
+		t.Fatal(err)
+	}
+	out := buf.String()
+	if strings.Count(out, "| minor |")+strings.Count(out, "| **major** |")+strings.Count(out, "| patch |") != 4 ||
+		!strings.Contains(out, "… and 8 more changes") {
+		t.Errorf("table not capped at 4 rows:\n%s", out)
+	}
+}
