@@ -34,6 +34,33 @@ func TestStripe(t *testing.T) {
 		ops += len(c.Operations)
 	}
 	t.Logf("dedupe: %d rounds, %d of %d response slots checked, %d findings checked", res.dedupe.rounds, res.dedupe.reps, res.dedupe.total, res.checked)
+	if os.Getenv("DSCTL_STRIPE_COMPARE") != "" {
+		// The plain check (each shared response schema walked per operation,
+		// as oasdiff's CLI does) must give the same grouped changes.
+		plainCheck = true
+		plain, err := Engine{}.run(context.Background(), src(oldPath), src(newPath), compat.Options{Mode: compat.Backward})
+		plainCheck = false
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, s := range plain.stages {
+			t.Logf("plain stage %-14s %v", s.name, s.dur)
+		}
+		p, q := triples(plain.changes), triples(res.changes)
+		if len(p) != len(q) {
+			t.Errorf("plain check: %d (id, location, operation) triples, deduplicated: %d", len(p), len(q))
+		}
+		for i := range min(len(p), len(q)) {
+			if p[i] != q[i] {
+				t.Errorf("first difference: plain %q, deduplicated %q", p[i], q[i])
+				break
+			}
+		}
+		if plain.findings != res.findings {
+			t.Errorf("findings: plain %d, deduplicated %d", plain.findings, res.findings)
+		}
+		t.Logf("plain and deduplicated agree on %d triples", len(q))
+	}
 	t.Logf("findings %d, changes %d (major %d, minor %d, patch %d), operation references %d, bump %s",
 		res.findings, len(res.changes), byImpact[compat.Major], byImpact[compat.Minor], byImpact[compat.Patch], ops, compat.RequiredBump(res.changes))
 }
