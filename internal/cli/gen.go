@@ -85,7 +85,7 @@ compared with disk; a stale or missing file prints a unified diff and exits 1.`,
 
 // dtosReport is the result of gen dtos, for people and for -o json.
 type dtosReport struct {
-	Check    bool                  `json:"check"`
+	Check    bool                 `json:"check"`
 	Services []*codegen.JobResult `json:"services"`
 }
 
@@ -202,7 +202,13 @@ func dtosJobs(app *App, opts *genDTOsOptions) ([]codegen.Job, error) {
 		want[s] = true
 	}
 	var jobs []codegen.Job
+	outputs := map[string]string{}
 	for _, s := range cfg.Services {
+		out := filepath.Clean(cfg.Resolve(s.Output))
+		if prev, dup := outputs[out]; dup {
+			return nil, errkind.InputAt(cfg.Path, s.Line, 0, fmt.Errorf("services %s and %s both write %s", prev, s.Name, filepath.ToSlash(filepath.Clean(s.Output))))
+		}
+		outputs[out] = s.Name
 		if len(want) > 0 && !want[s.Name] {
 			continue
 		}
