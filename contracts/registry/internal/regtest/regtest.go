@@ -69,7 +69,7 @@ func Start(t testing.TB, opts Options) *Registry {
 	t.Helper()
 	bin := Require(t)
 	dir := t.TempDir()
-	storage := filepath.Join(dir, "storage")
+	storage := filepath.Join(scratch(t, dir), "storage")
 	authCfg := ""
 	if opts.Auth {
 		pw := filepath.Join(dir, "htpasswd")
@@ -116,6 +116,20 @@ http:
 	}
 	t.Fatalf("start %s: %v", Binary, lastErr)
 	return nil
+}
+
+// scratch returns a folder for the registry's blobs: on tmpfs (/dev/shm) when
+// there is one, so that the tests time dsctl and not the disk under the
+// registry (distribution's filesystem driver is slow on some virtual disks),
+// else fallback.
+func scratch(t testing.TB, fallback string) string {
+	if st, err := os.Stat("/dev/shm"); err == nil && st.IsDir() {
+		if d, err := os.MkdirTemp("/dev/shm", "dsctl-regtest-"); err == nil {
+			t.Cleanup(func() { _ = os.RemoveAll(d) })
+			return d
+		}
+	}
+	return fallback
 }
 
 func htpasswdLine() string {
