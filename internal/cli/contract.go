@@ -741,8 +741,15 @@ FILE - reads standard input.`,
 // resolveContract finds a contract by a folder, NAME (vendored, else the
 // highest non-yanked version in the store) or NAME@VERSION (from the store).
 func resolveContract(ctx context.Context, app *App, reg registryFlags, arg string) (*contracts.Contract, error) {
+	// A folder: a path, or a folder holding contract.yaml (a bare name like
+	// "orders" may also be a service folder; then it is a contract name).
 	if fi, err := os.Stat(arg); err == nil && fi.IsDir() {
-		return contracts.Load(arg)
+		if strings.ContainsAny(arg, `/\`) || arg == "." || arg == ".." {
+			return contracts.Load(arg)
+		}
+		if _, err := os.Stat(filepath.Join(arg, contracts.FileName)); err == nil {
+			return contracts.Load(arg)
+		}
 	}
 	name, constraint, err := contracts.ParseRef(arg)
 	if err != nil {
