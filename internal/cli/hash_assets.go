@@ -166,20 +166,15 @@ func hashAssetsRun(cmd *cobra.Command, o *hashAssetsOptions) error {
 			opts.DigestedPattern = cfg.HashAssets.DigestedPattern
 		}
 	}
+	// The bar appears for large trees only, once their size is known; it
+	// draws on a terminal only (output.Streams decides).
 	var bar *output.Progress
 	opts.Started = func(files int, bytes int64) {
 		if files >= 200 || bytes >= 64<<20 {
 			bar = app.IO.NewProgress(bytes, "hashing", true)
-			opts.Progress = bar.Add
 		}
 	}
-	// Progress is read after Started ran; route through a closure.
-	progress := func(n int64) {
-		if bar != nil {
-			bar.Add(n)
-		}
-	}
-	opts.Progress = progress
+	opts.Progress = func(n int64) { bar.Add(n) }
 	res, err := hashasset.Build(cmd.Context(), opts)
 	bar.Finish()
 	if err != nil {
