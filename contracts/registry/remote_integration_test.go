@@ -12,6 +12,7 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -359,5 +360,77 @@ func checkAuthErr(t *testing.T, err error, want, secret string) {
 	t.Logf("message: %v", err)
 	if strings.Contains(fmt.Sprintf("%v %+v", err, err), secret) {
 		t.Errorf("message leaks the secret: %v", err)
+	}
+}
+
+// TestRemoteIntegrationImmutableRegistry emulates a registry with tag
+// immutability (ECR answers 400 TAG_INVALID): when another publisher tagged the
+// version between our check and our tag write, the refusal becomes an
+// immutability conflict (exit 1); when they published the same content, the
+// publish succeeds (idempotent).
+func TestRemoteIntegrationImmutableRegistry(t *testing.T) {
+	reg := regtest.Start(t, regtest.Options{})
+	ctx := context.Background()
+	raw, err := remote.NewRepository(reg.Host + "/imm/orders")
+	if err != nil {
+		t.Fatal(err)
+	}
+	raw.PlainHTTP = true
+	pushRaw := func(p registry.Package, tag string) {
+		cfg, layer, mdesc, mjson, err := registry.BuildManifest(p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, b := range []struct {
+			d    ocispec.Descriptor
+			data []byte
+		}{{cfg, p.Config}, {layer, p.Archive}} {
+			if err := raw.Push(ctx, b.d, bytes.NewReader(b.data)); err != nil && !strings.Contains(err.Error(), "exists") {
+				t.Errorf("raw blob: %v", err)
+			}
+		}
+		if err := raw.PushReference(ctx, mdesc, bytes.NewReader(mjson), tag); err != nil {
+			t.Errorf("raw tag: %v", err)
+		}
+	}
+	for _, tc := range []struct {
+		version, theirs string
+		wantErr         bool
+	}{
+		{"2.0.0", "theirs", true},
+		{"3.0.0", "ours", false},
+	} {
+		t.Run(tc.version, func(t *testing.T) {
+			var tagged atomic.Bool
+			proxy := regtest.NewProxy(t, reg.Host, func(n int, r *http.Request) regtest.Fault {
+				if tagged.Load() && r.Method == http.MethodPut && strings.HasSuffix(r.URL.Path, "/manifests/"+tc.version) {
+					return regtest.Immutable
+				}
+				return regtest.Pass
+			})
+			var once sync.Once
+			proxy.After = func(r *http.Request, status int) {
+				if r.Method == http.MethodPut && strings.Contains(r.URL.Path, "/manifests/sha256:") {
+					once.Do(func() {
+						pushRaw(pkg("orders", tc.version, tc.theirs), tc.version)
+						tagged.Store(true)
+					})
+				}
+			}
+			_, st := openRemote(t, proxy.Host, "imm", registry.RemoteOptions{})
+			res, err := st.Push(ctx, pkg("orders", tc.version, "ours"))
+			if proxy.Injected(regtest.Immutable) != 1 {
+				t.Fatalf("the tag write was refused %d times", proxy.Injected(regtest.Immutable))
+			}
+			if !tc.wantErr {
+				if err != nil {
+					t.Fatalf("same content published concurrently: %v", err)
+				}
+				return
+			}
+			if !errors.Is(err, registry.ErrImmutable) || errkind.Of(err) != errkind.Finding || !strings.Contains(err.Error(), "refused to move it") {
+				t.Fatalf("got %+v, %v (kind %v)", res, err, errkind.Of(err))
+			}
+		})
 	}
 }

@@ -131,9 +131,39 @@ func (t *RemoteTarget) Tag(ctx context.Context, desc ocispec.Descriptor, referen
 	if err != nil {
 		return fmt.Errorf("read manifest %s: %w", desc.Digest, err)
 	}
-	return t.remote.do(ctx, "tag "+t.repo.Reference.Repository+":"+reference, false, func(ctx context.Context) error {
+	err = t.remote.do(ctx, "tag "+t.repo.Reference.Repository+":"+reference, false, func(ctx context.Context) error {
 		return t.repo.PushReference(ctx, desc, bytes.NewReader(data), reference)
 	})
+	if err == nil || !refusedWrite(err) {
+		return err
+	}
+	// Registries with tag immutability (Harbor, ECR, ACR) refuse to move a tag:
+	// if the tag exists, another publisher got there first.
+	cur, rerr := t.Resolve(ctx, reference)
+	if rerr != nil {
+		return err
+	}
+	if cur.Digest == desc.Digest {
+		return nil // the same content, published concurrently: idempotent
+	}
+	return &errkind.Error{Kind: errkind.Finding, Err: fmt.Errorf(
+		"tag %s now points at %s and the registry refused to move it (tag immutability): %w",
+		reference, cur.Digest, ErrImmutable)}
+}
+
+// refusedWrite reports whether the registry refused a write with a client
+// error (tag immutability is reported as 400 TAG_INVALID by ECR, 412 by
+// Harbor, 403/405/409 by others).
+func refusedWrite(err error) bool {
+	var er *errorResponse
+	if !errors.As(err, &er) {
+		return false
+	}
+	switch er.StatusCode {
+	case 400, 403, 405, 409, 412:
+		return true
+	}
+	return false
 }
 
 // Tags lists every tag (all pages, retried as a whole), then calls fn once.

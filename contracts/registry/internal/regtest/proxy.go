@@ -38,10 +38,13 @@ const (
 	// (with the full Content-Length) and drops the connection. A response
 	// without a body is reset instead.
 	Truncate
+	// Immutable answers 400 TAG_INVALID without forwarding, as ECR does for a
+	// tag write to an immutable repository.
+	Immutable
 )
 
 func (f Fault) String() string {
-	return [...]string{"pass", "reset", "delay", "500", "503", "429", "truncate"}[f]
+	return [...]string{"pass", "reset", "delay", "500", "503", "429", "truncate", "immutable"}[f]
 }
 
 // Schedule picks the fault for request number n (0-based, in arrival order).
@@ -205,6 +208,11 @@ func (p *Proxy) serve(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "application/json")
 		w.WriteHeader(code)
 		fmt.Fprintf(w, `{"errors":[{"code":"UNKNOWN","message":"injected %s"}]}`, f)
+		return
+	case Immutable:
+		w.Header().Set("Content-Type", "application/json")
+		w.WriteHeader(http.StatusBadRequest)
+		fmt.Fprint(w, `{"errors":[{"code":"TAG_INVALID","message":"The image tag already exists and cannot be overwritten because the repository is immutable."}]}`)
 		return
 	case Truncate:
 		if r.Method == http.MethodHead {
