@@ -152,8 +152,10 @@ func (l *layoutTarget) save() error {
 	return fsx.WriteFileAtomic(filepath.Join(l.dir, "index.json"), b, 0o644)
 }
 
-// record adds desc to the index, under tag when tag is not empty (moving the tag).
-func (l *layoutTarget) record(desc ocispec.Descriptor, tag string) error {
+// record adds desc to the index, under tag when tag is not empty (moving the
+// tag), and saves the index unless save is false (a package manifest, whose
+// tag follows at once and saves both).
+func (l *layoutTarget) record(desc ocispec.Descriptor, tag string, save bool) error {
 	d := ocispec.Descriptor{MediaType: desc.MediaType, ArtifactType: desc.ArtifactType, Digest: desc.Digest, Size: desc.Size}
 	out := l.index.Manifests[:0:0]
 	have := false
@@ -176,6 +178,9 @@ func (l *layoutTarget) record(desc ocispec.Descriptor, tag string) error {
 		out = append(out, d)
 	}
 	l.index.Manifests = out
+	if !save {
+		return nil
+	}
 	return l.save()
 }
 
@@ -185,7 +190,9 @@ func (l *layoutTarget) Push(ctx context.Context, expected ocispec.Descriptor, r 
 		return err
 	}
 	if isManifest(expected.MediaType) {
-		return l.record(expected, "")
+		// A tombstone (or any other untagged manifest) is saved now; a package
+		// manifest is saved with its tag: until then it is unreachable anyway.
+		return l.record(expected, "", expected.ArtifactType != ArtifactType)
 	}
 	return nil
 }
@@ -195,7 +202,7 @@ func (l *layoutTarget) Tag(ctx context.Context, desc ocispec.Descriptor, referen
 	if err := l.Store.Tag(ctx, desc, reference); err != nil {
 		return err
 	}
-	return l.record(desc, reference)
+	return l.record(desc, reference, true)
 }
 
 func isManifest(mt string) bool {
