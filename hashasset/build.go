@@ -284,6 +284,7 @@ func (b *builder) run(ctx context.Context) (*Result, error) {
 	if err := b.readRewritable(ctx); err != nil {
 		return nil, err
 	}
+	b.addMapFileEdges()
 	order, err := b.topoOrder()
 	if err != nil {
 		return nil, err
@@ -534,6 +535,49 @@ func (b *builder) reportMissing(f *file, r Ref) bool {
 		return false
 	}
 	return true
+}
+
+// addMapFileEdges orders a source map after the file its "file" field names,
+// so that the field can name the hashed file, unless that file (directly or
+// through others) names the map: then the field is left as it is.
+func (b *builder) addMapFileEdges() {
+	for _, rel := range b.order {
+		f := b.files[rel]
+		if f.kind != KindSourceMap || f.data == nil {
+			continue
+		}
+		for _, r := range f.refs {
+			if r.Context != CtxMapFile {
+				continue
+			}
+			t, ok := b.target(f, r)
+			if !ok {
+				continue
+			}
+			tf := b.files[t]
+			if tf.kind == KindOpaque || tf.digested || tf.unhashed || b.reaches(t, rel, map[string]bool{}) {
+				continue
+			}
+			f.deps = append(f.deps, t)
+		}
+	}
+}
+
+// reaches reports whether from depends on to, directly or not.
+func (b *builder) reaches(from, to string, seen map[string]bool) bool {
+	if from == to {
+		return true
+	}
+	if seen[from] {
+		return false
+	}
+	seen[from] = true
+	for _, d := range b.files[from].deps {
+		if b.reaches(d, to, seen) {
+			return true
+		}
+	}
+	return false
 }
 
 // topoOrder orders the rewritable files leaves first; a cycle is an error

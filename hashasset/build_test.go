@@ -516,3 +516,27 @@ func TestPrefixAndDryRun(t *testing.T) {
 		t.Error("page link not prefixed")
 	}
 }
+
+func TestSourceMapFileField(t *testing.T) {
+	src := t.TempDir()
+	writeTree(t, src, map[string]string{
+		// A hidden map (no file names it) whose name sorts before its file.
+		"a.map": `{"version":3,"file":"z.js","mappings":""}`,
+		"z.js":  "export const z = 1;\n",
+		// A map named by its file: "file" stays (else a cycle).
+		"m.js":     "export {};\n//# sourceMappingURL=m.js.map\n",
+		"m.js.map": `{"version":3,"file":"m.js","mappings":""}`,
+	})
+	out := filepath.Join(t.TempDir(), "o")
+	build(t, Options{Src: src, Out: out})
+	m := readManifest(t, out)
+	if got := readOut(t, out, m.Assets["a.map"].Path); !strings.Contains(got, `"file":"`+m.Assets["z.js"].Path+`"`) {
+		t.Errorf("a.map = %s", got)
+	}
+	if got := readOut(t, out, m.Assets["m.js.map"].Path); !strings.Contains(got, `"file":"m.js"`) {
+		t.Errorf("m.js.map = %s", got)
+	}
+	if got := readOut(t, out, m.Assets["m.js"].Path); !strings.Contains(got, "sourceMappingURL="+m.Assets["m.js.map"].Path) {
+		t.Errorf("m.js = %s", got)
+	}
+}
