@@ -121,8 +121,11 @@ http:
 // scratch returns a folder for the registry's blobs: on tmpfs (/dev/shm) when
 // there is one, so that the tests time dsctl and not the disk under the
 // registry (distribution's filesystem driver is slow on some virtual disks),
-// else fallback.
+// else fallback. DSCTL_REGTEST_DISK=1 keeps the storage on disk.
 func scratch(t testing.TB, fallback string) string {
+	if os.Getenv("DSCTL_REGTEST_DISK") == "1" {
+		return fallback
+	}
 	if st, err := os.Stat("/dev/shm"); err == nil && st.IsDir() {
 		if d, err := os.MkdirTemp("/dev/shm", "dsctl-regtest-"); err == nil {
 			t.Cleanup(func() { _ = os.RemoveAll(d) })
