@@ -20,10 +20,10 @@ type Markdown struct {
 }
 
 // DefaultMaxRows is how many changes the markdown printer lists per report.
-const DefaultMaxRows = 1000
+const DefaultMaxRows = 300
 
 // maxMarkdownOperations is how many affected operations a folded list names.
-const maxMarkdownOperations = 100
+const maxMarkdownOperations = 20
 
 // Print implements Printer.
 func (m Markdown) Print(w io.Writer, reports []*compat.Report) error {

@@ -349,15 +349,15 @@ func compareDocuments(ctx context.Context, app *App, olds []string, newArg strin
 	return r, nil
 }
 
+// isSemver reports whether a version a document declares is semver proper
+// (MAJOR.MINOR.PATCH, an optional leading v): a date such as Stripe's
+// "2022-11-15" would otherwise be read as 2022.0.0-11-15.
 func isSemver(v string) bool {
-	_, err := semver.NewVersion(v)
+	_, err := semver.StrictNewVersion(strings.TrimPrefix(v, "v"))
 	return err == nil
 }
 
 func displayName(s compat.Source) string { return s.DisplayPath(s.Path) }
-
-// detectHeadBytes is how much of a document --kind auto shows the engines.
-const detectHeadBytes = 64 << 10
 
 // pickEngine returns the engine for --kind, or with auto the first whose
 // Detect accepts the document.
@@ -371,9 +371,9 @@ func pickEngine(kind string, src compat.Source) (compat.Engine, error) {
 		}
 		return nil, usageErr(fmt.Errorf("--kind %s is not available in this build", kind))
 	}
-	// Detect sees the first bytes only: a large (or hostile) document is parsed
-	// once, by the engine that compares it.
-	data, err := source.ReadHead(src, detectHeadBytes)
+	// Detect sees the whole document: a JSON object's keys come in any order,
+	// and Stripe's spec3.json has "openapi" after 4 MB of "components".
+	data, err := source.ReadDocument(src)
 	if err != nil {
 		return nil, err
 	}

@@ -5,6 +5,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -13,6 +14,7 @@ import (
 
 	"github.com/dsctl/dsctl/compat"
 	"github.com/dsctl/dsctl/compat/report"
+	"github.com/dsctl/dsctl/compat/source"
 	"github.com/dsctl/dsctl/internal/config"
 )
 
@@ -264,5 +266,36 @@ func TestCompatEnginesOrder(t *testing.T) {
 		if e.Kind() == "jsonschema" && e.Detect([]byte("openapi: 3.1.0\ninfo: {title: x, version: 1.0.0}\npaths: {}\n")) && seen["openapi"] > seen["jsonschema"] {
 			t.Error("an OpenAPI document would be taken for a JSON Schema")
 		}
+	}
+}
+
+// TestCompatDetectLateOpenAPIKey: a JSON OpenAPI document whose "openapi" key
+// comes after a large "components" object (as in Stripe's spec3.json) is
+// still OpenAPI.
+func TestCompatDetectLateOpenAPIKey(t *testing.T) {
+	var b strings.Builder
+	b.WriteString(`{"components": {"schemas": {`)
+	for i := 0; i < 3000; i++ {
+		if i > 0 {
+			b.WriteString(",")
+		}
+		fmt.Fprintf(&b, `"S%d": {"type": "object", "description": "a schema with a long enough description to fill the file"}`, i)
+	}
+	b.WriteString(`}}, "info": {"title": "t", "version": "1.0.0"}, "openapi": "3.0.3", "paths": {}}`)
+	if b.Len() < 128<<10 {
+		t.Fatalf("document too small: %d", b.Len())
+	}
+	dir := t.TempDir()
+	p := filepath.Join(dir, "spec.json")
+	if err := os.WriteFile(p, []byte(b.String()), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	src, err := source.Open(context.Background(), p, source.Options{Dir: dir})
+	if err != nil {
+		t.Fatal(err)
+	}
+	e, err := pickEngine("auto", src)
+	if err != nil || e.Kind() != "openapi" {
+		t.Fatalf("picked %v, %v; want openapi", e, err)
 	}
 }
