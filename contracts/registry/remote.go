@@ -7,6 +7,7 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"net/netip"
 	"net/url"
 	"os"
 	"regexp"
@@ -219,8 +220,28 @@ func NewRemote(ref RemoteRef, opts RemoteOptions) (*Remote, error) {
 		Header:     http.Header{"User-Agent": {ua}},
 		Credential: cred,
 		Cache:      auth.NewCache(),
+		// oras-go refuses token realms on loopback (a registry must not send a
+		// client's credentials to a local service) except when the registry is
+		// itself on loopback: a local registry with a local token server.
+		BlockedRealmPrefixes: realmDenylist(ref),
 	}
 	return &Remote{ref: ref, opts: opts, policy: policy, client: client, credSource: source, log: log}, nil
+}
+
+// realmDenylist is oras-go's default denylist of bearer realm addresses,
+// without the loopback prefixes when the registry is on loopback.
+func realmDenylist(ref RemoteRef) []netip.Prefix {
+	deny := auth.DefaultBlockedRealmPrefixes()
+	if !ref.IsLoopback() {
+		return deny
+	}
+	out := deny[:0]
+	for _, p := range deny {
+		if !p.Addr().IsLoopback() {
+			out = append(out, p)
+		}
+	}
+	return out
 }
 
 func logger(w io.Writer) func(string, ...any) {

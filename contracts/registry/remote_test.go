@@ -142,3 +142,21 @@ func TestClassifyAuthErrorsMentionNoSecret(t *testing.T) {
 		t.Errorf("401 message: %v", err)
 	}
 }
+
+func TestRealmDenylistAllowsLoopbackOnlyForLoopbackRegistries(t *testing.T) {
+	has := func(ref string) bool {
+		r, _ := ParseRemoteRef(ref)
+		for _, p := range realmDenylist(r) {
+			if p.Addr().IsLoopback() {
+				return true
+			}
+		}
+		return false
+	}
+	if !has("oci://ghcr.io/acme") {
+		t.Error("a remote registry may send credentials to a loopback realm")
+	}
+	if has("oci://127.0.0.1:5000/acme") {
+		t.Error("a loopback registry cannot use a loopback token server")
+	}
+}
