@@ -112,10 +112,15 @@ func openLayoutWrite(ctx context.Context, ref, dir string) (Target, error) {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return nil, layoutErr(ref, err)
 	}
+	// The layout marker and the first, empty index are written atomically but
+	// not synced: the tagged index.json that follows is synced (file and
+	// folder), and a marker lost to a power cut is written again here
+	// (an empty or invalid marker is replaced).
 	layoutFile := filepath.Join(dir, ocispec.ImageLayoutFile)
-	if _, err := os.Stat(layoutFile); err != nil {
+	var marker ocispec.ImageLayout
+	if b, err := os.ReadFile(layoutFile); err != nil || json.Unmarshal(b, &marker) != nil || marker.Version == "" {
 		b, _ := json.Marshal(ocispec.ImageLayout{Version: ocispec.ImageLayoutVersion})
-		if err := fsx.WriteFileAtomic(layoutFile, b, 0o644); err != nil {
+		if err := renameInto(layoutFile, b); err != nil {
 			return nil, layoutErr(ref, err)
 		}
 	}
@@ -129,7 +134,8 @@ func openLayoutWrite(ctx context.Context, ref, dir string) (Target, error) {
 		}
 	case errors.Is(err, fs.ErrNotExist):
 		lt.index = ocispec.Index{Versioned: specs.Versioned{SchemaVersion: 2}, MediaType: ocispec.MediaTypeImageIndex, Manifests: []ocispec.Descriptor{}}
-		if err := lt.save(); err != nil {
+		b, _ := json.Marshal(lt.index)
+		if err := renameInto(indexFile, b); err != nil {
 			return nil, layoutErr(ref, err)
 		}
 	default:
@@ -142,6 +148,32 @@ func openLayoutWrite(ctx context.Context, ref, dir string) (Target, error) {
 	st.AutoSaveIndex = false
 	lt.Store = st
 	return lt, nil
+}
+
+// renameInto writes data to a temp file beside path and renames it over path:
+// readers and a killed process see the old file or the new, never a part.
+// Unlike fsx.WriteFileAtomic it does not fsync (see openLayoutWrite).
+func renameInto(path string, data []byte) error {
+	f, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".tmp-*")
+	if err != nil {
+		return fmt.Errorf("create temp file for %s: %w", path, err)
+	}
+	_, werr := f.Write(data)
+	cerr := f.Close()
+	if werr == nil {
+		werr = cerr
+	}
+	if werr == nil {
+		werr = os.Chmod(f.Name(), 0o644)
+	}
+	if werr == nil {
+		werr = os.Rename(f.Name(), path)
+	}
+	if werr != nil {
+		os.Remove(f.Name())
+		return fmt.Errorf("write %s: %w", path, werr)
+	}
+	return nil
 }
 
 func (l *layoutTarget) save() error {
