@@ -1,8 +1,10 @@
 package report
 
 import (
+	"encoding/json"
 	"fmt"
 	"io"
+	"os"
 	"testing"
 
 	"github.com/dsctl/dsctl/compat"
@@ -28,6 +30,35 @@ func BenchmarkPrinters(b *testing.B) {
 			p, _ := New(f, Options{})
 			for b.Loop() {
 				if err := p.Print(io.Discard, []*compat.Report{r}); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}
+
+// BenchmarkPrintersFromJSON prints a saved json report (DSCTL_REPORT_JSON, for
+// example the Stripe spec3.json comparison) in every format.
+func BenchmarkPrintersFromJSON(b *testing.B) {
+	p := os.Getenv("DSCTL_REPORT_JSON")
+	if p == "" {
+		b.Skip("set DSCTL_REPORT_JSON to a report written by compat check -o json")
+	}
+	data, err := os.ReadFile(p)
+	if err != nil {
+		b.Fatal(err)
+	}
+	var r compat.Report
+	if err := json.Unmarshal(data, &r); err != nil {
+		b.Fatal(err)
+	}
+	r.FailOn = compat.Major
+	b.Logf("%d changes", len(r.Changes))
+	for _, f := range Formats {
+		b.Run(f, func(b *testing.B) {
+			pr, _ := New(f, Options{})
+			for b.Loop() {
+				if err := pr.Print(io.Discard, []*compat.Report{&r}); err != nil {
 					b.Fatal(err)
 				}
 			}
