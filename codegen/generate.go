@@ -10,6 +10,7 @@ import (
 	"go/token"
 	"go/types"
 	"regexp"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -71,16 +72,22 @@ func Generate(spec *Spec, opts Options) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
-	total := 0
-	if spec.Doc.Components != nil {
-		total = len(spec.Doc.Components.Schemas)
-	}
+	all := spec.SchemaNames()
 	for from := range opts.Rename {
-		if spec.Doc.Components == nil || spec.Doc.Components.Schemas[from] == nil {
+		if !slices.Contains(all, from) {
 			return nil, errkind.Inputf("rename: schema %q not found in %s", from, opts.SpecName)
 		}
 	}
-	pruned := prunedDoc(spec.Doc, names, opts.Rename)
+	total := len(all)
+	var pruned *openapi3.T
+	if spec.raw != nil {
+		pruned, err = rawPrunedDoc(spec.Path, spec.raw, names, opts.Rename)
+		if err != nil {
+			return nil, err
+		}
+	} else {
+		pruned = prunedDoc(spec.Doc, names, opts.Rename)
+	}
 	code, goNames, err := render(pruned, opts.Package)
 	if err != nil {
 		return nil, clashError(spec, opts, code, goNames, err)

@@ -33,6 +33,9 @@ const schemaRefPrefix = "#/components/schemas/"
 // Closure returns the sorted names of the component schemas reachable from
 // the selection. Unknown operations, tags and schemas are input errors.
 func Closure(spec *Spec, sel Selection) ([]string, error) {
+	if spec.raw != nil {
+		return rawClosure(spec.Path, spec.raw, sel)
+	}
 	doc := spec.Doc
 	var comps openapi3.Schemas
 	if doc.Components != nil {

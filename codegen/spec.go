@@ -29,10 +29,13 @@ type Spec struct {
 	Digest string
 	// Doc is the parsed document, with external $refs internalised. Treat it
 	// as read-only: it is shared by every service generated from the spec.
+	// It is nil for a self-contained JSON spec, which is kept as raw (below)
+	// and handed to kin-openapi one selection at a time.
 	Doc *openapi3.T
+	raw rawDoc
 
 	allowRemote bool
-	raw         []byte
+	data        []byte
 	originsOnce sync.Once
 	origins     *openapi3.T
 	originsErr  error
@@ -84,7 +87,12 @@ func LoadSpec(path string, allowRemote bool) (*Spec, error) {
 		}
 		return nil, errkind.InputAt(path, 0, 0, fmt.Errorf("read spec: %w", err))
 	}
-	s := &Spec{Path: path, allowRemote: allowRemote, raw: raw}
+	s := &Spec{Path: path, allowRemote: allowRemote, data: raw}
+	s.Digest = digestOf(raw, nil)
+	if r, ok := decodeRaw(raw); ok {
+		s.raw = r
+		return s, nil
+	}
 	doc, files, err := s.load(false)
 	if err != nil {
 		return nil, err
@@ -123,7 +131,7 @@ func (s *Spec) load(origins bool) (*openapi3.T, map[string][]byte, error) {
 			return nil, err
 		}
 		if abs == rootAbs {
-			return s.raw, nil
+			return s.data, nil
 		}
 		if !fsx.Within(dir, abs) {
 			return nil, fmt.Errorf("$ref %s is outside the spec's folder %s", loc.Path, filepath.Base(dir))
@@ -265,4 +273,15 @@ func componentExists(doc *openapi3.T, collection, name string) bool {
 		return c.SecuritySchemes[name] != nil
 	}
 	return true
+}
+
+// SchemaNames returns the names of the spec's component schemas, sorted.
+func (s *Spec) SchemaNames() []string {
+	if s.raw != nil {
+		return sortedKeys(s.raw.schemas())
+	}
+	if s.Doc == nil || s.Doc.Components == nil {
+		return nil
+	}
+	return sortedKeys(s.Doc.Components.Schemas)
 }
