@@ -97,7 +97,7 @@ REWRITE=$(awk '/^timing rewrite /{print $3}' "$W/timings.txt")
 measure sha256sum ':' sh -c "cd '$C' && xargs -d '\n' sha256sum < '$W/files.txt' > /dev/null"
 
 GULP=""
-if command -v npm > /dev/null && command -v node > /dev/null; then
+if [ -z "${BENCH_NO_GULP:-}" ] && command -v npm > /dev/null && command -v node > /dev/null; then
   if [ ! -d "$W/node/node_modules/gulp-rev-rewrite" ]; then
     mkdir -p "$W/node"
     ( cd "$W/node" && npm init -y > /dev/null && npm install --no-audit --no-fund --silent gulp@5 gulp-rev@12 gulp-rev-rewrite@6 > /dev/null 2>&1 ) || true

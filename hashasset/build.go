@@ -19,6 +19,7 @@ import (
 	"sort"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/dsctl/dsctl/internal/errkind"
@@ -144,8 +145,9 @@ type builder struct {
 	files    map[string]*file
 	order    []string // sorted logical paths
 
-	mu      sync.Mutex
-	written []string // files written (for the final sync)
+	mu       sync.Mutex
+	written  []string // files written (for the final sync)
+	madeDirs sync.Map // output folders created by this run
 }
 
 func newBuilder(opts Options) (*builder, error) {
@@ -679,7 +681,7 @@ func (b *builder) rewriteOne(f *file) error {
 			return nil
 		}
 	}
-	if err := writeTemp(dst, func(w *os.File) error {
+	if err := b.writeTemp(dst, func(w *os.File) error {
 		_, err := w.Write(out)
 		return err
 	}); err != nil {
@@ -698,12 +700,15 @@ func (b *builder) noteWritten(rel string) {
 
 // writeTemp writes a file through a temp file in its folder and renames it
 // into place; the caller syncs the written files once, before the manifest.
-func writeTemp(dst string, fill func(w *os.File) error) (err error) {
+func (b *builder) writeTemp(dst string, fill func(w *os.File) error) (err error) {
 	dir := filepath.Dir(dst)
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return errkind.Wrap(errkind.Env, fmt.Errorf("create folder %s: %w", dir, err))
+	if _, made := b.madeDirs.Load(dir); !made {
+		if err := os.MkdirAll(dir, 0o755); err != nil {
+			return errkind.Wrap(errkind.Env, fmt.Errorf("create folder %s: %w", dir, err))
+		}
+		b.madeDirs.Store(dir, true)
 	}
-	tmp, err := os.CreateTemp(dir, "."+filepath.Base(dst)+".tmp-*")
+	tmp, err := createTemp(dst)
 	if err != nil {
 		return errkind.Wrap(errkind.Env, fmt.Errorf("create temp file for %s: %w", dst, err))
 	}
@@ -717,9 +722,6 @@ func writeTemp(dst string, fill func(w *os.File) error) (err error) {
 		return err
 	}
 	startWriteback(tmp)
-	if err = tmp.Chmod(0o644); err != nil {
-		return errkind.Wrap(errkind.Env, fmt.Errorf("chmod %s: %w", dst, err))
-	}
 	if err = tmp.Close(); err != nil {
 		return errkind.Wrap(errkind.Env, fmt.Errorf("close %s: %w", dst, err))
 	}
@@ -727,6 +729,24 @@ func writeTemp(dst string, fill func(w *os.File) error) (err error) {
 		return errkind.Wrap(errkind.Env, fmt.Errorf("rename into %s: %w", dst, err))
 	}
 	return nil
+}
+
+var (
+	tempSeq atomic.Uint64
+	pid     = os.Getpid()
+)
+
+// createTemp creates a hidden temp file beside dst, readable by all (0644
+// before the umask), like the files it becomes.
+func createTemp(dst string) (*os.File, error) {
+	for {
+		name := filepath.Join(filepath.Dir(dst), fmt.Sprintf(".%s.tmp-%d-%d", filepath.Base(dst), pid, tempSeq.Add(1)))
+		f, err := os.OpenFile(name, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
+		if errors.Is(err, fs.ErrExist) {
+			continue
+		}
+		return f, err
+	}
 }
 
 // hashOpaque hashes and copies the files that are not rewritten (images,
@@ -750,7 +770,7 @@ func (b *builder) hashOpaque(ctx context.Context) error {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			buf := make([]byte, 256<<10)
+			buf := make([]byte, 256<<10+1)
 			for f := range ch {
 				if err := b.copyOpaque(ctx, f, buf); err != nil {
 					errs <- err
@@ -803,6 +823,9 @@ func (b *builder) copyOpaque(ctx context.Context, f *file, buf []byte) error {
 		return err
 	}
 	defer src.Close()
+	if f.size < int64(len(buf)) {
+		return b.copySmall(ctx, f, src, buf)
+	}
 	// Pass 1: hash. The sha384 (SRI) of a file whose previous version had the
 	// same size is computed only if its sha256 turns out to differ, so an
 	// unchanged rerun hashes once.
@@ -857,7 +880,7 @@ func (b *builder) copyOpaque(ctx context.Context, f *file, buf []byte) error {
 	if _, err := src.Seek(0, io.SeekStart); err != nil {
 		return errkind.InputAt(f.abs, 0, 0, fmt.Errorf("seek: %w", err))
 	}
-	err = writeTemp(dst, func(out *os.File) error {
+	err = b.writeTemp(dst, func(out *os.File) error {
 		m, err := io.Copy(out, src)
 		if err != nil {
 			return errkind.Wrap(errkind.Env, fmt.Errorf("copy %s: %w", f.rel, err))
@@ -869,6 +892,48 @@ func (b *builder) copyOpaque(ctx context.Context, f *file, buf []byte) error {
 		return nil
 	})
 	if err != nil {
+		return err
+	}
+	b.noteWritten(name)
+	return ctx.Err()
+}
+
+// copySmall handles a file that fits in buf: one read, both digests, and
+// one write from memory when the hashed name is new.
+func (b *builder) copySmall(ctx context.Context, f *file, src *os.File, buf []byte) error {
+	n, err := io.ReadFull(src, buf[:f.size+1])
+	if err != io.ErrUnexpectedEOF && err != io.EOF {
+		if err == nil {
+			return errkind.InputAt(f.abs, 0, 0, errors.New("file changed during the run"))
+		}
+		return errkind.InputAt(f.abs, 0, 0, fmt.Errorf("read: %w", err))
+	}
+	if int64(n) != f.size {
+		return errkind.InputAt(f.abs, 0, 0, errors.New("file changed during the run"))
+	}
+	data := buf[:n]
+	if b.opts.Progress != nil {
+		b.opts.Progress(int64(n))
+	}
+	s256 := sha256.Sum256(data)
+	sum := hex.EncodeToString(s256[:])
+	name := f.rel
+	if !f.digested {
+		name = HashedPath(f.rel, sum[:b.opts.HashLength])
+	}
+	f.asset = Asset{Path: name, Size: int64(n), SHA256: sum, Integrity: b.knownIntegrity(f.rel, sum)}
+	if f.asset.Integrity == "" {
+		s384 := sha512.Sum384(data)
+		f.asset.Integrity = "sha384-" + base64.StdEncoding.EncodeToString(s384[:])
+	}
+	dst := filepath.Join(b.opts.Out, filepath.FromSlash(name))
+	if fi, err := os.Stat(dst); b.opts.DryRun || err == nil && fi.Size() == int64(n) {
+		return nil
+	}
+	if err := b.writeTemp(dst, func(w *os.File) error {
+		_, err := w.Write(data)
+		return err
+	}); err != nil {
 		return err
 	}
 	b.noteWritten(name)

@@ -12,7 +12,14 @@ import (
 // startWriteback asks the kernel to start writing a file's pages now, so
 // that the final sync overlaps with the hashing of the next files.
 func startWriteback(f *os.File) {
-	_ = unix.SyncFileRange(int(f.Fd()), 0, 0, unix.SYNC_FILE_RANGE_WRITE)
+	// SyscallConn, not Fd: Fd would switch the file to blocking mode.
+	rc, err := f.SyscallConn()
+	if err != nil {
+		return
+	}
+	_ = rc.Control(func(fd uintptr) {
+		_ = unix.SyncFileRange(int(fd), 0, 0, unix.SYNC_FILE_RANGE_WRITE)
+	})
 }
 
 // syncWritten makes the written files durable before the manifest names
