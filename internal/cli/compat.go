@@ -322,18 +322,29 @@ func compareDocuments(ctx context.Context, app *App, olds []string, newArg strin
 		New:    displayName(newSrc),
 	}
 	var oldNames []string
+	// The same change found against several earlier versions is reported once,
+	// naming them all in Against.
+	seen := map[string]int{}
 	for _, o := range against {
 		oldNames = append(oldNames, displayName(o))
 		changes, err := eng.Diff(ctx, o, newSrc, opts.engineOptions())
 		if err != nil {
 			return nil, err
 		}
-		if len(against) > 1 {
-			for i := range changes {
-				changes[i].Against = displayName(o)
-			}
+		if len(against) == 1 {
+			r.Changes = changes
+			break
 		}
-		r.Changes = append(r.Changes, changes...)
+		for _, c := range changes {
+			key := fmt.Sprintf("%s\x00%s\x00%d\x00%s\x00%s", c.ID, c.Path, c.Impact, c.Message, c.Location.String())
+			if i, ok := seen[key]; ok {
+				r.Changes[i].Against += ", " + displayName(o)
+				continue
+			}
+			c.Against = displayName(o)
+			seen[key] = len(r.Changes)
+			r.Changes = append(r.Changes, c)
+		}
 	}
 	r.Old = strings.Join(oldNames, ", ")
 	if opts.From == "" {

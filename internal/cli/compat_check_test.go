@@ -137,12 +137,13 @@ func TestCompatTransitive(t *testing.T) {
 	if r.Mode != compat.BackwardTransitive || r.From != "1.1.0" || r.To != "1.2.0" || r.Suggested != "2.0.0" || r.Old != "v1, v2" {
 		t.Errorf("report %+v", r)
 	}
-	against := map[string]int{}
+	// "a" is new against v1 only; "b" against v1 and v2: reported once, naming both.
+	against := map[string]string{}
 	for _, c := range r.Changes {
-		against[c.Against]++
+		against[c.ID] = c.Against
 	}
-	if against["v1"] != 2 || against["v2"] != 1 {
-		t.Errorf("changes by earlier version %v, want v1:2 v2:1", against)
+	if len(r.Changes) != 2 || against["a"] != "v1" || against["b"] != "v1, v2" {
+		t.Errorf("changes %+v, want a against v1 and b against v1, v2", r.Changes)
 	}
 
 	// A non-transitive mode compares with the last OLD only, and says so.
