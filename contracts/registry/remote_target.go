@@ -7,8 +7,10 @@ import (
 	"fmt"
 	"io"
 	"strings"
+	"sync"
 
 	"github.com/dsctl/dsctl/internal/errkind"
+	"github.com/opencontainers/go-digest"
 	ocispec "github.com/opencontainers/image-spec/specs-go/v1"
 	"oras.land/oras-go/v2/content"
 	"oras.land/oras-go/v2/errdef"
@@ -27,6 +29,11 @@ const maxRemoteContent = 256 << 20
 type RemoteTarget struct {
 	repo   *remote.Repository
 	remote *Remote
+
+	mu sync.Mutex
+	// pushed holds the manifests this target pushed, so that tagging one
+	// does not read it back from the registry.
+	pushed map[digest.Digest][]byte
 }
 
 var _ Target = (*RemoteTarget)(nil)
@@ -87,6 +94,7 @@ func (t *RemoteTarget) Push(ctx context.Context, desc ocispec.Descriptor, r io.R
 	return t.remote.do(ctx, "push "+kindOf(desc)+" "+short(desc.Digest), false, func(ctx context.Context) error {
 		err := t.repo.Push(ctx, desc, bytes.NewReader(data))
 		if err == nil || errors.Is(err, errdef.ErrAlreadyExists) {
+			t.remember(desc, data)
 			return nil
 		}
 		// The upload may have completed although its answer was lost. The
@@ -96,6 +104,25 @@ func (t *RemoteTarget) Push(ctx context.Context, desc ocispec.Descriptor, r io.R
 		}
 		return err
 	})
+}
+
+func (t *RemoteTarget) remember(desc ocispec.Descriptor, data []byte) {
+	if kindOf(desc) != "manifest" || len(data) > maxManifestSize {
+		return
+	}
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if t.pushed == nil {
+		t.pushed = map[digest.Digest][]byte{}
+	}
+	t.pushed[desc.Digest] = data
+}
+
+func (t *RemoteTarget) recall(desc ocispec.Descriptor) ([]byte, bool) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	data, ok := t.pushed[desc.Digest]
+	return data, ok && int64(len(data)) == desc.Size && digest.FromBytes(data) == desc.Digest
 }
 
 // Exists reports whether the content is in the repository.
@@ -123,15 +150,17 @@ func (t *RemoteTarget) Resolve(ctx context.Context, reference string) (ocispec.D
 // Tag points reference at the manifest desc: the manifest is fetched and
 // verified, then pushed under the tag (one idempotent PUT, retried as a whole).
 func (t *RemoteTarget) Tag(ctx context.Context, desc ocispec.Descriptor, reference string) error {
-	rc, err := t.Fetch(ctx, desc)
-	if err != nil {
-		return err
+	data, ok := t.recall(desc)
+	if !ok {
+		rc, err := t.Fetch(ctx, desc)
+		if err != nil {
+			return err
+		}
+		if data, err = io.ReadAll(rc); err != nil {
+			return fmt.Errorf("read manifest %s: %w", desc.Digest, err)
+		}
 	}
-	data, err := io.ReadAll(rc)
-	if err != nil {
-		return fmt.Errorf("read manifest %s: %w", desc.Digest, err)
-	}
-	err = t.remote.do(ctx, "tag "+t.repo.Reference.Repository+":"+reference, false, func(ctx context.Context) error {
+	err := t.remote.do(ctx, "tag "+t.repo.Reference.Repository+":"+reference, false, func(ctx context.Context) error {
 		return t.repo.PushReference(ctx, desc, bytes.NewReader(data), reference)
 	})
 	if err == nil || !refusedWrite(err) {
