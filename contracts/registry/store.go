@@ -144,7 +144,7 @@ type LockFunc func(ctx context.Context, name string) (unlock func() error, err e
 type Options struct {
 	// PlainHTTP allows http:// for oci:// references (loopback only unless allowed by the remote code).
 	PlainHTTP bool
-	// Retries bounds the retries of idempotent registry calls; 0 means the remote default.
+	// Retries bounds the retries of idempotent registry calls; 0 means the remote default, -1 none.
 	Retries int
 	// Timeout bounds each registry call; 0 means the remote default.
 	Timeout time.Duration
