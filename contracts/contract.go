@@ -296,8 +296,10 @@ func (c *Contract) validate(file string) error {
 	if c.Version == "" {
 		return at("version", "missing version (a semver such as 1.0.0)")
 	}
-	if _, err := semver.StrictNewVersion(c.Version); err != nil {
+	if v, err := semver.StrictNewVersion(c.Version); err != nil {
 		return at("version", "invalid version %q: want a semver such as 1.4.0", c.Version)
+	} else if v.Metadata() != "" {
+		return at("version", "version %q has build metadata (+%s): it cannot be an OCI tag and semver ignores it for ordering; drop it", c.Version, v.Metadata())
 	}
 	if c.Compatibility != "" {
 		m, err := compat.ParseMode(string(c.Compatibility))
