@@ -84,7 +84,15 @@ func (f *compatFlags) bind(cmd *cobra.Command, withGate bool) {
 		fl.StringVar(&f.to, "to", "", "the version NEW is to be released as (default: the version the document declares)")
 		fl.StringVar(&f.failOn, "fail-on", "major", "without versions, the smallest change that fails: major, minor, patch or none")
 		fl.StringVar(&f.format, "format", "text", "report format: "+strings.Join(report.Formats, ", "))
+		_ = cmd.RegisterFlagCompletionFunc("format", cobra.FixedCompletions(report.Formats, cobra.ShellCompDirectiveNoFileComp))
+		_ = cmd.RegisterFlagCompletionFunc("fail-on", cobra.FixedCompletions([]string{"major", "minor", "patch", "none"}, cobra.ShellCompDirectiveNoFileComp))
 	}
+	modes := make([]string, len(compat.Modes))
+	for i, m := range compat.Modes {
+		modes[i] = string(m)
+	}
+	_ = cmd.RegisterFlagCompletionFunc("mode", cobra.FixedCompletions(modes, cobra.ShellCompDirectiveNoFileComp))
+	_ = cmd.RegisterFlagCompletionFunc("kind", cobra.FixedCompletions([]string{"auto", "jsonschema", "openapi", "contract"}, cobra.ShellCompDirectiveNoFileComp))
 }
 
 // options validates the flags; every error is a usage error (exit 2).
