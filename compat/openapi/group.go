@@ -74,6 +74,11 @@ func group(findings checker.Changes, expand map[int][]string, old, new compat.So
 		if f.GetLevel() > e.level {
 			e.level = f.GetLevel()
 		}
+		// The message is that of the first operation, whatever order the
+		// findings came in.
+		if ok && operationOf(f) < operationOf(e.finding) {
+			e.finding = f
+		}
 		if op := operationOf(f); op != "" {
 			e.ops[op] = true
 		}

@@ -106,6 +106,17 @@ func checkLosesNothing(t *testing.T, old, new compat.Source) {
 	if p, q := triples(plain.changes), triples(deduped.changes); !slices.Equal(p, q) {
 		t.Errorf("deduplicated check differs from the plain one:\nplain:   %q\ndeduped: %q", p, q)
 	}
+	msgs := func(cs []compat.Change) []string {
+		var out []string
+		for _, c := range cs {
+			out = append(out, fmt.Sprintf("%s %s %s: %s", c.ID, c.Location, c.Path, c.Message))
+		}
+		sort.Strings(out)
+		return out
+	}
+	if p, q := msgs(plain.changes), msgs(deduped.changes); !slices.Equal(p, q) {
+		t.Errorf("messages differ:\nplain:   %q\ndeduped: %q", p, q)
+	}
 	if plain.findings != deduped.findings {
 		t.Errorf("findings before grouping: plain %d, deduplicated %d", plain.findings, deduped.findings)
 	}
