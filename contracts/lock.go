@@ -36,11 +36,37 @@ type LockEntry struct {
 	Version string `json:"version"`
 	// Digest is the OCI manifest digest of the version in the registry.
 	Digest string `json:"digest"`
-	// Archive is the digest of the package archive; verify re-packs the vendored
-	// folder and compares with it.
+	// Archive is the digest of the package archive.
 	Archive string `json:"archive,omitempty"`
 	// Registry is the store reference the package was pulled from.
 	Registry string `json:"registry"`
+	// Files maps every file of the package (slash-separated path) to its
+	// sha256 digest; verify compares the vendored folder with it, so the check
+	// does not depend on how the archive was compressed. Without it, verify
+	// packs the folder again and compares with Archive.
+	Files map[string]string `json:"files,omitempty"`
+}
+
+// Equal reports whether two entries pin the same thing.
+func (e LockEntry) Equal(o LockEntry) bool {
+	if e.Version != o.Version || e.Digest != o.Digest || e.Archive != o.Archive || e.Registry != o.Registry || len(e.Files) != len(o.Files) {
+		return false
+	}
+	for k, v := range e.Files {
+		if o.Files[k] != v {
+			return false
+		}
+	}
+	return true
+}
+
+// FileDigests returns path → "sha256:<hex>" for files.
+func FileDigests(files map[string][]byte) map[string]string {
+	m := make(map[string]string, len(files))
+	for p, b := range files {
+		m[p] = Digest(b)
+	}
+	return m
 }
 
 var digestRE = regexp.MustCompile(`^sha256:[0-9a-f]{64}$`)
@@ -89,6 +115,14 @@ func ParseLock(path string, data []byte) (*Lock, error) {
 		}
 		if !digestRE.MatchString(e.Digest) || (e.Archive != "" && !digestRE.MatchString(e.Archive)) {
 			return nil, errkind.InputAt(path, 0, 0, fmt.Errorf("contract %s: digests must be sha256:<64 hex>", name))
+		}
+		for f, d := range e.Files {
+			if err := checkEntryName(f); err != nil {
+				return nil, errkind.InputAt(path, 0, 0, fmt.Errorf("contract %s: file %q: %v", name, f, err))
+			}
+			if !digestRE.MatchString(d) {
+				return nil, errkind.InputAt(path, 0, 0, fmt.Errorf("contract %s: file %s: digests must be sha256:<64 hex>", name, f))
+			}
 		}
 	}
 	return &l, nil

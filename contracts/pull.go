@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -168,11 +169,11 @@ func Pull(ctx context.Context, name, constraint string, opts PullOptions) (*Pull
 	if err != nil {
 		return res, err
 	}
-	entry := LockEntry{Version: chosen.Version, Digest: chosen.Digest, Archive: res.Archive, Registry: opts.RegistryRef}
+	entry := LockEntry{Version: chosen.Version, Digest: chosen.Digest, Archive: res.Archive, Registry: opts.RegistryRef, Files: FileDigests(files)}
 	if entry.Registry == "" {
 		entry.Registry = opts.Store.Ref()
 	}
-	if lock.Contracts[name] == entry && vendoredMatches(res.Dir, entry.Archive) {
+	if lock.Contracts[name].Equal(entry) && verifyDir(res.Dir, entry).Status == VerifyOK {
 		return res, nil
 	}
 	res.Changed = true
@@ -184,14 +185,6 @@ func Pull(ctx context.Context, name, constraint string, opts PullOptions) (*Pull
 		return res, err
 	}
 	return res, nil
-}
-
-func vendoredMatches(dir, archive string) bool {
-	if _, err := os.Stat(dir); err != nil {
-		return false
-	}
-	data, err := Pack(os.DirFS(dir), dir)
-	return err == nil && Digest(data) == archive
 }
 
 // Verify statuses.
@@ -216,10 +209,12 @@ type VerifyReport struct {
 	OK        bool          `json:"ok"`
 }
 
-// Verify re-checks the vendored packages against the lock: each locked
-// contract's folder is packed again (Pack is deterministic) and its archive
-// digest must equal the lock's; a folder in the vendor folder that the lock
-// does not list is reported too.
+// Verify re-checks the vendored packages against the lock: every file of each
+// locked contract's folder must have the digest the lock lists, with no file
+// added or removed (hidden files aside, as in Pack). A lock entry without a
+// file list is checked by packing the folder again and comparing the archive
+// digest. A folder in the vendor folder that the lock does not list is
+// reported too.
 func Verify(lockPath, vendorDir string) (*VerifyReport, error) {
 	lock, err := LoadLock(lockPath)
 	if err != nil {
@@ -228,21 +223,8 @@ func Verify(lockPath, vendorDir string) (*VerifyReport, error) {
 	r := &VerifyReport{OK: true, Contracts: []VerifyEntry{}}
 	for _, name := range lock.Names() {
 		e := lock.Contracts[name]
-		ve := VerifyEntry{Name: name, Version: e.Version, Status: VerifyOK}
-		dir := filepath.Join(vendorDir, name)
-		if _, err := os.Stat(filepath.Join(dir, FileName)); err != nil {
-			ve.Status, ve.Detail = VerifyMissing, fmt.Sprintf("%s is missing; run 'dsctl contract pull %s@%s'", dir, name, e.Version)
-		} else if e.Archive == "" {
-			ve.Status, ve.Detail = VerifyModified, "the lock has no archive digest to check against; pull it again"
-		} else {
-			data, err := Pack(os.DirFS(dir), dir)
-			switch {
-			case err != nil:
-				ve.Status, ve.Detail = VerifyModified, err.Error()
-			case Digest(data) != e.Archive:
-				ve.Status, ve.Detail = VerifyModified, fmt.Sprintf("%s packs to %s, the lock says %s: vendored files were edited, added or removed; pull it again", dir, Digest(data), e.Archive)
-			}
-		}
+		ve := verifyDir(filepath.Join(vendorDir, name), e)
+		ve.Name = name
 		if ve.Status != VerifyOK {
 			r.OK = false
 		}
@@ -268,4 +250,68 @@ func Verify(lockPath, vendorDir string) (*VerifyReport, error) {
 		r.Contracts = append(r.Contracts, extra...)
 	}
 	return r, nil
+}
+
+// verifyDir checks one vendored folder against its lock entry.
+func verifyDir(dir string, e LockEntry) VerifyEntry {
+	ve := VerifyEntry{Version: e.Version, Status: VerifyOK}
+	bad := func(format string, args ...any) VerifyEntry {
+		ve.Status, ve.Detail = VerifyModified, fmt.Sprintf(format, args...)+"; run 'dsctl contract pull' again"
+		return ve
+	}
+	if _, err := os.Stat(filepath.Join(dir, FileName)); err != nil {
+		ve.Status, ve.Detail = VerifyMissing, fmt.Sprintf("%s is missing; run 'dsctl contract pull'", filepath.ToSlash(dir))
+		return ve
+	}
+	fsys := os.DirFS(dir)
+	if len(e.Files) == 0 {
+		if e.Archive == "" {
+			return bad("the lock has no digests to check against")
+		}
+		data, err := Pack(fsys, dir)
+		if err != nil {
+			return bad("%v", err)
+		}
+		if Digest(data) != e.Archive {
+			return bad("%s packs to %s, the lock says %s: vendored files were edited, added or removed", filepath.ToSlash(dir), Digest(data), e.Archive)
+		}
+		return ve
+	}
+	files, err := Files(fsys, dir)
+	if err != nil {
+		return bad("%v", err)
+	}
+	var edited, added, removed []string
+	seen := map[string]bool{}
+	for _, f := range files {
+		seen[f] = true
+		want, ok := e.Files[f]
+		if !ok {
+			added = append(added, f)
+			continue
+		}
+		b, err := fs.ReadFile(fsys, f)
+		if err != nil || Digest(b) != want {
+			edited = append(edited, f)
+		}
+	}
+	for f := range e.Files {
+		if !seen[f] {
+			removed = append(removed, f)
+		}
+	}
+	sort.Strings(removed)
+	var parts []string
+	for _, x := range []struct {
+		what  string
+		files []string
+	}{{"edited", edited}, {"added", added}, {"removed", removed}} {
+		if len(x.files) > 0 {
+			parts = append(parts, x.what+": "+strings.Join(x.files, ", "))
+		}
+	}
+	if len(parts) > 0 {
+		return bad("%s", strings.Join(parts, "; "))
+	}
+	return ve
 }
