@@ -386,6 +386,8 @@ func TestParseLock(t *testing.T) {
 		"bad digest":  `{"version": 1, "contracts": {"orders": {"version": "1.0.0", "digest": "md5:x"}}}`,
 		"bad semver":  `{"version": 1, "contracts": {"orders": {"version": "latest", "digest": "` + d + `"}}}`,
 		"not json":    `version: 1`,
+		"file escape": `{"version": 1, "contracts": {"orders": {"version": "1.0.0", "digest": "` + d + `", "files": {"../x": "` + d + `"}}}}`,
+		"file digest": `{"version": 1, "contracts": {"orders": {"version": "1.0.0", "digest": "` + d + `", "files": {"a": "x"}}}}`,
 	} {
 		if _, err := ParseLock("dsctl.lock", []byte(bad)); errkind.Of(err) != errkind.Input {
 			t.Errorf("%s: err = %v, want an input error", name, err)
