@@ -67,9 +67,9 @@ func (c *Contract) Package() (registry.Package, error) {
 	return registry.Package{Name: c.Name, Version: c.Version, Archive: archive, Config: cfg}, nil
 }
 
-// Publish lints and packs the package in dir and publishes it: the same
-// version with the same content is a no-op, with other content an
-// immutability finding; otherwise the package is compared with the highest
+// Publish packs the package in dir and publishes it: the same version with
+// the same content is a no-op, with other content an immutability finding;
+// otherwise the package must pass lint and is compared with the highest
 // earlier version (every earlier version of the same major in transitive
 // modes) and refused when its version is smaller than the changes need.
 func Publish(ctx context.Context, dir string, opts PublishOptions) (*PublishResult, error) {
@@ -83,14 +83,6 @@ func Publish(ctx context.Context, dir string, opts PublishOptions) (*PublishResu
 // PublishContract is Publish for a loaded package.
 func PublishContract(ctx context.Context, c *Contract, opts PublishOptions) (*PublishResult, error) {
 	res := &PublishResult{Name: c.Name, Version: c.Version, Registry: opts.Store.Ref(), Against: []string{}}
-	lr, err := Lint(c)
-	if err != nil {
-		return nil, err
-	}
-	if lr.Failed() {
-		res.Lint = lr
-		return res, ErrLintFailed
-	}
 	pkg, err := c.Package()
 	if err != nil {
 		return nil, err
@@ -112,6 +104,17 @@ func PublishContract(ctx context.Context, c *Contract, opts PublishOptions) (*Pu
 		return res, immutableErr(c, cur.Digest, res.Digest)
 	case !errors.Is(err, registry.ErrNotFound):
 		return nil, err
+	}
+
+	// Lint after the idempotence check: a package published by an older dsctl
+	// stays "already published" even if a newer dsctl has more rules.
+	lr, err := Lint(c)
+	if err != nil {
+		return nil, err
+	}
+	if lr.Failed() {
+		res.Lint = lr
+		return res, ErrLintFailed
 	}
 
 	// The compatibility gate.
