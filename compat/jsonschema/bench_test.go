@@ -43,7 +43,7 @@ func eventSchema(r *rand.Rand, i int) map[string]any {
 		"properties": map[string]any{
 			"sku":      map[string]any{"type": "string", "minLength": 3, "maxLength": 32},
 			"quantity": map[string]any{"type": "integer", "minimum": 1, "maximum": 1000},
-			"price":    map[string]any{"$ref": "#/$defs/money"},
+			"price":    map[string]any{"$ref": "#/definitions/money"},
 			"tags":     map[string]any{"type": "array", "items": map[string]any{"type": "string"}, "uniqueItems": true, "maxItems": 10},
 		},
 		"required": []any{"sku", "quantity", "price"},
@@ -61,10 +61,10 @@ func eventSchema(r *rand.Rand, i int) map[string]any {
 			},
 			"required": []any{"id"},
 		},
-		"billingAddress":  map[string]any{"$ref": "#/$defs/address"},
-		"shippingAddress": map[string]any{"$ref": "#/$defs/address"},
-		"items":           map[string]any{"type": "array", "items": map[string]any{"$ref": "#/$defs/item"}, "minItems": 1},
-		"total":           map[string]any{"$ref": "#/$defs/money"},
+		"billingAddress":  map[string]any{"$ref": "#/definitions/address"},
+		"shippingAddress": map[string]any{"$ref": "#/definitions/address"},
+		"items":           map[string]any{"type": "array", "items": map[string]any{"$ref": "#/definitions/item"}, "minItems": 1},
+		"total":           map[string]any{"$ref": "#/definitions/money"},
 		"channel":         map[string]any{"type": "string", "enum": []any{"web", "app", "store"}},
 		"payment": map[string]any{
 			"oneOf": []any{
@@ -77,13 +77,12 @@ func eventSchema(r *rand.Rand, i int) map[string]any {
 		props[fmt.Sprintf("extra%d", k)] = str(50 + k)
 	}
 	return map[string]any{
-		"$schema":     "https://json-schema.org/draft/2020-12/schema",
-		"$id":         fmt.Sprintf("https://example.com/events/e%d.json", i),
+		"$schema":     "http://json-schema.org/draft-07/schema#",
 		"title":       fmt.Sprintf("Event%d", i),
 		"type":        "object",
 		"properties":  props,
 		"required":    []any{"eventId", "occurredAt", "orderId", "items", "total"},
-		"$defs":       map[string]any{"address": address, "money": money, "item": item},
+		"definitions": map[string]any{"address": address, "money": money, "item": item},
 		"x-version":   "1.0.0",
 		"description": "An order was placed.",
 	}
@@ -95,7 +94,7 @@ func evolve(r *rand.Rand, s map[string]any) map[string]any {
 	var out map[string]any
 	_ = json.Unmarshal(data, &out)
 	props := out["properties"].(map[string]any)
-	defs := out["$defs"].(map[string]any)
+	defs := out["definitions"].(map[string]any)
 	switch r.IntN(6) {
 	case 0:
 		props["note"] = map[string]any{"type": "string"}
@@ -167,11 +166,11 @@ func bigSchema(size int, variant int) []byte {
 			"required":             []any{"id"},
 			"additionalProperties": false,
 		}
-		props[fmt.Sprintf("p%05d", i)] = map[string]any{"$ref": "#/$defs/" + name}
+		props[fmt.Sprintf("p%05d", i)] = map[string]any{"$ref": "#/definitions/" + name}
 		if i%50 == 49 {
-			data, _ := json.Marshal(map[string]any{"type": "object", "properties": props, "$defs": defs})
+			data, _ := json.Marshal(map[string]any{"type": "object", "properties": props, "definitions": defs})
 			if len(data) >= size {
-				out, _ := json.MarshalIndent(map[string]any{"type": "object", "properties": props, "$defs": defs}, "", " ")
+				out, _ := json.MarshalIndent(map[string]any{"type": "object", "properties": props, "definitions": defs}, "", " ")
 				return out
 			}
 		}
