@@ -31,7 +31,7 @@ var (
 	numVals   = []any{-2, -1, 0, 1, 2, 2.5, 3, 10}
 )
 
-func (g *gen) pick(n int) int  { return g.r.IntN(n) }
+func (g *gen) pick(n int) int        { return g.r.IntN(n) }
 func (g *gen) chance(p float64) bool { return g.r.Float64() < p }
 func (g *gen) num() json.Number {
 	v := numVals[g.pick(len(numVals))]

@@ -332,4 +332,3 @@ func lookupPtr(v any, ptr string) any {
 	}
 	return v
 }
-
