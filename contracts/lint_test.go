@@ -52,7 +52,7 @@ func TestLintRules(t *testing.T) {
 			name:  "every rule",
 			yaml:  "apiVersion: dsctl.dev/v1\nname: orders\nversion: 1.0.0\nevents:\n  - name: PlaceOrder\n    schema: s.json\n    examples: [e.json]\n",
 			files: map[string]string{"s.json": badSchema, "e.json": `{"orderId": "x"}`},
-			want: []string{"event-name-past-tense@5", "example-invalid@1", "entity-version-missing@1", "event-id-missing@1", "occurred-at-missing@1", "schema-id@1",
+			want: []string{"event-name-past-tense@5", "example-invalid@1", "schema-id@1", "entity-version-missing@5", "event-id-missing@5", "occurred-at-missing@5",
 				"id-integer@6", "id-integer@7"},
 		},
 		{
