@@ -270,7 +270,7 @@ func (t *retryTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 				resp = nil
 			}
 		}
-		if err != nil && ctx.Err() == context.DeadlineExceeded && parent.Err() == nil {
+		if err != nil && parent.Err() == nil && ctx.Err() == context.DeadlineExceeded {
 			err = &attemptTimeoutError{timeout: t.policy.Timeout, err: err}
 		}
 		st.record(attempt+1, req.Header.Get("Authorization") != "")
@@ -377,7 +377,6 @@ func defaultTransport(p RetryPolicy) http.RoundTripper {
 	t := http.DefaultTransport.(*http.Transport).Clone()
 	t.DialContext = (&net.Dialer{Timeout: min(10*time.Second, p.Timeout), KeepAlive: 30 * time.Second}).DialContext
 	t.TLSHandshakeTimeout = min(10*time.Second, p.Timeout)
-	t.ResponseHeaderTimeout = p.Timeout
 	t.MaxIdleConnsPerHost = 16
 	return t
 }
