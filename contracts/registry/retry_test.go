@@ -117,14 +117,15 @@ func TestRetryTransportAttemptTimeout(t *testing.T) {
 	defer srv.Close()
 	defer close(release)
 	p := fastPolicy
-	p.Timeout = 100 * time.Millisecond
+	p.Timeout = 300 * time.Millisecond
 	req, _ := http.NewRequest("GET", srv.URL, nil)
 	resp, err := newTestTransport(p).RoundTrip(req)
 	if err != nil {
 		t.Fatal(err)
 	}
 	resp.Body.Close()
-	if resp.StatusCode != 200 || n.Load() != 2 {
+	// At least 2: a loaded machine may time out a later attempt too.
+	if resp.StatusCode != 200 || n.Load() < 2 {
 		t.Fatalf("status %d after %d attempts", resp.StatusCode, n.Load())
 	}
 }
