@@ -62,6 +62,7 @@ type pkgLoader struct {
 	ids map[string]string
 }
 
+// Load implements jsonschema.URLLoader: package files by URL or $id, nothing remote.
 func (l *pkgLoader) Load(u string) (any, error) {
 	u = strings.TrimSuffix(u, "#")
 	var file string

@@ -93,10 +93,12 @@ func WithWrite(ctx context.Context) context.Context { return context.WithValue(c
 // readOnly is a layout opened to read: pushes and tags are refused.
 type readOnly struct{ *oci.ReadOnlyStore }
 
+// Push refuses: the layout is open to read.
 func (readOnly) Push(context.Context, ocispec.Descriptor, io.Reader) error {
 	return fmt.Errorf("layout opened read-only: %w", errdef.ErrUnsupported)
 }
 
+// Tag refuses: the layout is open to read.
 func (readOnly) Tag(context.Context, ocispec.Descriptor, string) error {
 	return fmt.Errorf("layout opened read-only: %w", errdef.ErrUnsupported)
 }
