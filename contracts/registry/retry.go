@@ -264,7 +264,7 @@ func (t *retryTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 		ctx, cancel := context.WithTimeout(parent, t.policy.Timeout)
 		resp, err := t.base.RoundTrip(req.WithContext(ctx))
 		if err == nil {
-			err = bufferBody(resp, cancel)
+			err = bufferBody(resp)
 			if err != nil {
 				resp.Body.Close()
 				resp = nil
@@ -335,7 +335,7 @@ func (b *cancelBody) Close() error {
 }
 
 // bufferBody reads a small body inside the attempt; a larger one is left streaming.
-func bufferBody(resp *http.Response, cancel context.CancelFunc) error {
+func bufferBody(resp *http.Response) error {
 	if resp.Body == nil || resp.Body == http.NoBody || resp.ContentLength > bufferLimit {
 		return nil
 	}
