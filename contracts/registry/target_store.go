@@ -20,8 +20,14 @@ import (
 	"oras.land/oras-go/v2/registry/remote/errcode"
 )
 
-// maxManifestSize bounds a manifest read from a store.
-const maxManifestSize = 4 << 20
+// Bounds on what is read from a store, checked before anything is fetched
+// (oras-go allocates a blob's declared size): a manifest, a config blob, and
+// an archive (packages hold at most 64 MiB uncompressed).
+const (
+	maxManifestSize = 4 << 20
+	maxConfigSize   = 4 << 20
+	maxArchiveSize  = 80 << 20
+)
 
 // TargetStore is the one Store implementation, over oras-go targets: an OCI
 // image layout per name on disk, or a repository per name on a registry.
@@ -332,6 +338,9 @@ func (s *TargetStore) Fetch(ctx context.Context, name, version string) ([]byte, 
 	if err != nil {
 		return nil, v, err
 	}
+	if m.Layers[0].Size < 0 || m.Layers[0].Size > maxArchiveSize {
+		return nil, v, errkind.Findingf("registry %s: archive of %s@%s declares %d bytes, more than %d: %w", s.ref, name, version, m.Layers[0].Size, maxArchiveSize, ErrCorrupt)
+	}
 	data, err := content.FetchAll(ctx, t, m.Layers[0])
 	if err != nil {
 		if errors.Is(err, content.ErrMismatchedDigest) || errors.Is(err, content.ErrTrailingData) {
@@ -354,6 +363,9 @@ func (s *TargetStore) FetchConfig(ctx context.Context, name, version string) ([]
 	_, m, err := s.lookup(ctx, t, name, version)
 	if err != nil {
 		return nil, err
+	}
+	if m.Config.Size < 0 || m.Config.Size > maxConfigSize {
+		return nil, errkind.Findingf("registry %s: config of %s@%s declares %d bytes: %w", s.ref, name, version, m.Config.Size, ErrCorrupt)
 	}
 	data, err := content.FetchAll(ctx, t, m.Config)
 	if err != nil {
