@@ -9,7 +9,9 @@ import (
 	"log"
 	"net/http/httptest"
 	"net/url"
+	"os"
 	"path/filepath"
+	"strings"
 	"sync"
 	"testing"
 
@@ -201,5 +203,26 @@ func TestNamesAndRefs(t *testing.T) {
 	}
 	if _, err := s.Push(ctx, pkg("orders", "v1", "x")); err == nil {
 		t.Fatal("push of an invalid version succeeded")
+	}
+}
+
+// TestFetchDetectsTampering: a blob changed on disk after publishing is
+// caught by its digest, never returned.
+func TestFetchDetectsTampering(t *testing.T) {
+	ctx := context.Background()
+	root := filepath.Join(t.TempDir(), "reg")
+	s := OpenLayout("reg", root)
+	r, err := s.Push(ctx, pkg("orders", "1.0.0", "original"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	alg, hexd, _ := strings.Cut(r.Version.ArchiveDigest, ":")
+	blob := filepath.Join(root, "orders", "blobs", alg, hexd)
+	os.Chmod(blob, 0o644)
+	if err := os.WriteFile(blob, []byte("archive tampered"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if data, _, err := s.Fetch(ctx, "orders", "1.0.0"); err == nil {
+		t.Fatalf("tampered archive returned: %q", data)
 	}
 }
