@@ -58,12 +58,13 @@ measure() {
   local best=""
   for _ in $(seq "$runs"); do
     (cd "$work/run" && /usr/bin/time -v "$@" >"$work/$name.out" 2>"$work/$name.time") || true
-    local wall rss
+    local wall rss cpu
     wall=$(sed -n 's/.*Elapsed (wall clock) time (h:mm:ss or m:ss): //p' "$work/$name.time" |
       awk -F: '{ if (NF == 3) print $1*3600 + $2*60 + $3; else print $1*60 + $2 }')
     rss=$(sed -n 's/.*Maximum resident set size (kbytes): //p' "$work/$name.time")
+    cpu=$(awk -F': ' '/User time|System time/ { s += $2 } END { print s }' "$work/$name.time")
     if [ -z "$best" ] || awk -v a="$wall" -v b="${best%% *}" 'BEGIN { exit !(a < b) }'; then
-      best="$wall $rss"
+      best="$wall $rss $cpu"
     fi
   done
   echo "$best" >"$work/$name.fig"
@@ -81,24 +82,24 @@ python3 - "$work" "$have_oasdiff" <<'EOF'
 import json, sys
 work, have = sys.argv[1], sys.argv[2] == "1"
 def fig(name):
-    wall, rss = open(f"{work}/{name}.fig").read().split()
-    return float(wall), int(rss) / 1024
+    wall, rss, cpu = open(f"{work}/{name}.fig").read().split()
+    return float(wall), int(rss) / 1024, float(cpu)
 d = json.load(open(f"{work}/dsctl.out"))
 changes = d["changes"]
 refs = sum(max(1, len(c.get("operations") or [])) for c in changes)
 breaking = [c for c in changes if c["impact"] == "major"]
-dwall, drss = fig("dsctl")
+dwall, drss, dcpu = fig("dsctl")
 dverdict = "breaking" if d["requiredBump"] == "major" else "not breaking"
-print("| tool | wall time | peak RSS | findings | verdict |")
-print("|---|---:|---:|---:|---|")
-print(f"| dsctl compat check (grouped) | {dwall:.1f} s | {drss:,.0f} MB | {len(changes):,} changes ({len(breaking):,} major) affecting {refs:,} (change, operation) pairs | {dverdict} (requires {d['requiredBump']}) |")
+print("| tool | wall time | CPU time | peak RSS | findings | verdict |")
+print("|---|---:|---:|---:|---:|---|")
+print(f"| dsctl compat check (grouped) | {dwall:.1f} s | {dcpu:.1f} s | {drss:,.0f} MB | {len(changes):,} changes ({len(breaking):,} major) affecting {refs:,} (change, operation) pairs | {dverdict} (requires {d['requiredBump']}) |")
 if have:
     o = json.load(open(f"{work}/oasdiff.out"))
-    owall, orss = fig("oasdiff")
+    owall, orss, ocpu = fig("oasdiff")
     pairs = len({(f.get("id"), f.get("text")) for f in o})
     overdict = "breaking" if o else "not breaking"
-    print(f"| oasdiff breaking -f json v1.37.0 | {owall:.1f} s | {orss:,.0f} MB | {len(o):,} ERR+WARN findings ({pairs:,} distinct rule+text) | {overdict} |")
-    print(f"| ratio dsctl / oasdiff | {dwall/owall:.2f}x | {drss/orss:.2f}x | | {'same' if dverdict == overdict else 'DIFFERENT'} |")
+    print(f"| oasdiff breaking -f json v1.37.0 | {owall:.1f} s | {ocpu:.1f} s | {orss:,.0f} MB | {len(o):,} ERR+WARN findings ({pairs:,} distinct rule+text) | {overdict} |")
+    print(f"| ratio dsctl / oasdiff | {dwall/owall:.2f}x | {dcpu/ocpu:.2f}x | {drss/orss:.2f}x | | {'same' if dverdict == overdict else 'DIFFERENT'} |")
 else:
-    print("| oasdiff v1.37.0 | _not installed_ | | | |")
+    print("| oasdiff v1.37.0 | _not installed_ | | | | |")
 EOF
