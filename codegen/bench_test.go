@@ -67,3 +67,21 @@ func BenchmarkUnifiedDiff(b *testing.B) {
 		UnifiedDiff("a", "b", old, new)
 	}
 }
+
+func BenchmarkGenerateStripeAll(b *testing.B) {
+	spec, err := LoadSpec(stripeSpec(b), false)
+	if err != nil {
+		b.Fatal(err)
+	}
+	rename := map[string]string{}
+	for _, t := range []string{"ach_credit_transfer", "ach_debit", "acss_debit", "alipay", "au_becs_debit", "bancontact",
+		"card", "card_present", "eps", "giropay", "ideal", "klarna", "multibanco", "p24", "sepa_debit", "sofort",
+		"three_d_secure", "wechat"} {
+		rename["source_type_"+t] = "SourceTypeDetails_" + t
+	}
+	for b.Loop() {
+		if _, err := Generate(spec, Options{Package: "p", SpecName: "spec3.json", Rename: rename}); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

@@ -1,7 +1,6 @@
 package codegen
 
 import (
-	"bytes"
 	"errors"
 	"fmt"
 	"go/ast"
@@ -19,7 +18,6 @@ import (
 	"github.com/dsctl/dsctl/internal/errkind"
 	"github.com/getkin/kin-openapi/openapi3"
 	oapi "github.com/oapi-codegen/oapi-codegen/v2/pkg/codegen"
-	"golang.org/x/tools/go/ast/astutil"
 )
 
 // Options configures one generation.
@@ -228,44 +226,71 @@ func finish(code string, opts Options, digest string) ([]byte, error) {
 	b.WriteString("\n\n")
 	fmt.Fprintf(&b, "// Package %s holds DTOs generated from %s.\n", opts.Package, opts.SpecName)
 	b.WriteString(code[i+1:])
-	fset := token.NewFileSet()
-	f, err := parser.ParseFile(fset, "gen.go", b.String(), parser.ParseComments)
+	src, err := dropUnusedImports(b.String())
 	if err != nil {
-		return nil, fmt.Errorf("parse generated code: %w", err)
+		return nil, err
 	}
-	removeUnusedImports(fset, f)
-	var out bytes.Buffer
-	if err := format.Node(&out, fset, f); err != nil {
-		return nil, fmt.Errorf("format generated code: %w", err)
-	}
-	// format.Node keeps blank lines the templates left; format.Source
-	// normalises a second time so the output is byte-stable.
-	src, err := format.Source(out.Bytes())
+	out, err := format.Source([]byte(src))
 	if err != nil {
 		return nil, fmt.Errorf("format generated code: %w", err)
 	}
-	return src, nil
+	return out, nil
 }
 
-func removeUnusedImports(fset *token.FileSet, f *ast.File) {
-	var drop []*ast.ImportSpec
+// dropUnusedImports deletes the import lines whose package the code never
+// names (oapi-codegen's template imports everything it might need).
+func dropUnusedImports(src string) (string, error) {
+	fset := token.NewFileSet()
+	f, err := parser.ParseFile(fset, "gen.go", src, parser.SkipObjectResolution)
+	if err != nil {
+		return "", fmt.Errorf("parse generated code: %w", err)
+	}
+	used := map[string]bool{}
+	ast.Inspect(f, func(n ast.Node) bool {
+		if sel, ok := n.(*ast.SelectorExpr); ok {
+			if id, ok := sel.X.(*ast.Ident); ok {
+				used[id.Name] = true
+			}
+		}
+		return true
+	})
+	drop := map[int]bool{}
 	for _, imp := range f.Imports {
 		path, _ := strconv.Unquote(imp.Path.Value)
-		if imp.Name != nil && imp.Name.Name == "_" {
-			continue
-		}
-		if !astutil.UsesImport(f, path) {
-			drop = append(drop, imp)
-		}
-	}
-	for _, imp := range drop {
-		path, _ := strconv.Unquote(imp.Path.Value)
-		name := ""
+		name := importName(path)
 		if imp.Name != nil {
 			name = imp.Name.Name
 		}
-		astutil.DeleteNamedImport(fset, f, name, path)
+		if name != "_" && !used[name] {
+			drop[fset.Position(imp.Pos()).Line] = true
+		}
 	}
+	if len(drop) == 0 {
+		return src, nil
+	}
+	lines := strings.SplitAfter(src, "\n")
+	var b strings.Builder
+	b.Grow(len(src))
+	for i, l := range lines {
+		if !drop[i+1] {
+			b.WriteString(l)
+		}
+	}
+	return b.String(), nil
+}
+
+// importName is the package name an import path declares by convention:
+// its last element, or the one before a major-version suffix (yaml/v3).
+func importName(path string) string {
+	parts := strings.Split(path, "/")
+	name := parts[len(parts)-1]
+	if len(parts) > 1 && len(name) > 1 && name[0] == 'v' && strings.Trim(name[1:], "0123456789") == "" {
+		name = parts[len(parts)-2]
+	}
+	if i := strings.IndexByte(name, '.'); i >= 0 {
+		name = name[:i]
+	}
+	return strings.ReplaceAll(name, "-", "_")
 }
 
 var redeclaredRE = regexp.MustCompile(`(\w+) redeclared in this block|duplicate typename '(\w+)'`)
