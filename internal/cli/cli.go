@@ -78,7 +78,18 @@ const exitCodesHelp = `EXIT STATUS
 `
 
 // Main runs dsctl with args and the given streams and returns the exit code.
-func Main(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+func Main(args []string, stdin io.Reader, stdout, stderr io.Writer) (code int) {
+	// A panic is a bug in dsctl; the user gets one line and exit 3, not a stack
+	// trace (DSCTL_TRACEBACK=1 re-panics for debugging).
+	defer func() {
+		if r := recover(); r != nil {
+			if os.Getenv("DSCTL_TRACEBACK") == "1" {
+				panic(r)
+			}
+			fmt.Fprintf(stderr, "error: internal error: %v (this is a bug in dsctl; rerun with DSCTL_TRACEBACK=1 and report it)\n", r)
+			code = 3
+		}
+	}()
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	app := &App{}
