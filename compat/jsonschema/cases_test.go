@@ -160,3 +160,17 @@ func TestCases(t *testing.T) {
 		})
 	}
 }
+
+// jsonValue round-trips a case's schema through the parser.
+func jsonValue(t testing.TB, v any) any {
+	t.Helper()
+	data, err := json.Marshal(v)
+	if err != nil {
+		t.Fatal(err)
+	}
+	pd, err := parseDocument(data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return pd.value
+}

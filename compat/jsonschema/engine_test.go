@@ -87,6 +87,14 @@ func TestLocationsYAML(t *testing.T) {
 }
 
 func TestInputErrors(t *testing.T) {
+	t.Run("v6", testInputErrors)
+	saved := fastCompileSize
+	defer func() { fastCompileSize = saved }()
+	fastCompileSize = 0
+	t.Run("fast", testInputErrors)
+}
+
+func testInputErrors(t *testing.T) {
 	valid := `{"type": "string"}`
 	for _, tc := range []struct {
 		name, text, want string

@@ -76,6 +76,23 @@ func loadSide(ctx context.Context, src compat.Source, opts compat.Options) (*sid
 			return nil, errkind.InputAt(d.display, 1, 1, errors.New("a JSON Schema must be an object or a boolean"))
 		}
 	}
+	if len(data) >= fastCompileSize {
+		if draft, ok := fastEligible(d.value); ok {
+			meta, err := metaschema(metaURLs[draft])
+			if err != nil {
+				return nil, fmt.Errorf("compile the draft %d metaschema: %w", draft, err)
+			}
+			if err := meta.Validate(d.value); err != nil {
+				return nil, s.compileError(&jsv.SchemaValidationError{URL: rootURL + "#", Err: err})
+			}
+			sch, err := fastCompile(rootURL, d.value, draft)
+			if err != nil {
+				return nil, errkind.InputAt(d.display, 0, 0, fmt.Errorf("schema does not compile: %w", err))
+			}
+			s.root = sch
+			return s, nil
+		}
+	}
 	c := jsv.NewCompiler()
 	c.UseLoader(loaderFunc(s.load))
 	if err := c.AddResource(rootURL, d.value); err != nil {

@@ -1,0 +1,395 @@
+package jsonschema
+
+import (
+	"encoding/json"
+	"fmt"
+	"math/big"
+	neturl "net/url"
+	"regexp"
+	"strconv"
+	"strings"
+	"sync"
+
+	jsv "github.com/santhosh-tekuri/jsonschema/v6"
+)
+
+// fastCompileSize is the document size from which a self-contained schema is
+// compiled by fastCompile instead of jsonschema v6's compiler. v6 finds
+// schemas in its compile queue by a linear scan, so compiling one document
+// with n subschemas costs O(n²): seconds for a megabyte. The document is still
+// validated against its metaschema by jsonschema v6 (a linear pass).
+var fastCompileSize = 256 << 10
+
+// metaschemas caches the compiled draft metaschemas by URL.
+var metaschemas sync.Map
+
+func metaschema(url string) (*jsv.Schema, error) {
+	if m, ok := metaschemas.Load(url); ok {
+		return m.(*jsv.Schema), nil
+	}
+	m, err := jsv.NewCompiler().Compile(url)
+	if err != nil {
+		return nil, err
+	}
+	metaschemas.Store(url, m)
+	return m, nil
+}
+
+// fastDrafts maps the $schema values fastCompile handles to draft versions.
+var fastDrafts = map[string]int{
+	"": 2020,
+	"https://json-schema.org/draft/2020-12/schema": 2020,
+	"https://json-schema.org/draft/2019-09/schema": 2019,
+	"http://json-schema.org/draft-07/schema#":      7,
+	"http://json-schema.org/draft-07/schema":       7,
+}
+
+var metaURLs = map[int]string{
+	2020: "https://json-schema.org/draft/2020-12/schema",
+	2019: "https://json-schema.org/draft/2019-09/schema",
+	7:    "http://json-schema.org/draft-07/schema#",
+}
+
+// fastEligible reports whether fastCompile can compile the document: one
+// resource (no $id below the root), no anchors or dynamic references, and only
+// local JSON-pointer $refs.
+func fastEligible(v any) (int, bool) {
+	root, ok := v.(map[string]any)
+	if !ok {
+		return 0, false
+	}
+	ds, _ := root["$schema"].(string)
+	if _, has := root["$schema"]; has && ds == "" {
+		return 0, false
+	}
+	draft, ok := fastDrafts[ds]
+	if !ok {
+		return 0, false
+	}
+	okAll := true
+	var walk func(v any, depth int)
+	walk = func(v any, depth int) {
+		if !okAll {
+			return
+		}
+		switch x := v.(type) {
+		case map[string]any:
+			for k, e := range x {
+				switch k {
+				case "$anchor", "$dynamicAnchor", "$recursiveAnchor", "$dynamicRef", "$recursiveRef", "$vocabulary":
+					okAll = false
+					return
+				case "$id", "$schema":
+					if depth > 0 {
+						okAll = false
+						return
+					}
+				case "$ref":
+					if r, ok := e.(string); !ok || !strings.HasPrefix(r, "#") || (len(r) > 1 && r[1] != '/') {
+						okAll = false
+						return
+					}
+				}
+				walk(e, depth+1)
+			}
+		case []any:
+			for _, e := range x {
+				walk(e, depth+1)
+			}
+		}
+	}
+	walk(root, 0)
+	return draft, okAll
+}
+
+// goRegexp implements jsv.Regexp with the standard library (as jsonschema v6 does by default).
+type goRegexp struct{ re *regexp.Regexp }
+
+func (r *goRegexp) String() string            { return r.re.String() }
+func (r *goRegexp) MatchString(s string) bool { return r.re.MatchString(s) }
+
+// fastCompiler builds jsv.Schema values the way jsonschema v6 does, for the
+// keywords the differ reads.
+type fastCompiler struct {
+	url     string
+	doc     any
+	draft   int
+	schemas map[string]*jsv.Schema
+	errs    []error
+}
+
+func fastCompile(url string, doc any, draft int) (*jsv.Schema, error) {
+	fc := &fastCompiler{url: url, doc: doc, draft: draft, schemas: map[string]*jsv.Schema{}}
+	root := fc.at("")
+	if len(fc.errs) > 0 {
+		return nil, fc.errs[0]
+	}
+	return root, nil
+}
+
+func (fc *fastCompiler) fail(ptr, format string, args ...any) {
+	fc.errs = append(fc.errs, fmt.Errorf("at %s: %s", "#"+ptr, fmt.Sprintf(format, args...)))
+}
+
+// at returns the schema at ptr, compiling it on first use.
+func (fc *fastCompiler) at(ptr string) *jsv.Schema {
+	if s, ok := fc.schemas[ptr]; ok {
+		return s
+	}
+	return fc.atv(ptr, lookupPtr(fc.doc, ptr))
+}
+
+// atv is at for a value already in hand.
+func (fc *fastCompiler) atv(ptr string, v any) *jsv.Schema {
+	if s, ok := fc.schemas[ptr]; ok {
+		return s
+	}
+	s := &jsv.Schema{DraftVersion: fc.draft, Location: fc.url + "#" + encodeFragment(ptr)}
+	fc.schemas[ptr] = s
+	switch x := v.(type) {
+	case bool:
+		s.Bool = &x
+	case map[string]any:
+		if len(x) == 0 {
+			t := true
+			s.Bool = &t
+			return s
+		}
+		fc.object(s, ptr, x)
+	default:
+		fc.fail(ptr, "not a schema")
+	}
+	return s
+}
+
+func (fc *fastCompiler) sub(ptr string, obj map[string]any, kw string) *jsv.Schema {
+	v, ok := obj[kw]
+	if !ok {
+		return nil
+	}
+	return fc.atv(ptr+"/"+kw, v)
+}
+
+func (fc *fastCompiler) subArr(ptr string, obj map[string]any, kw string) []*jsv.Schema {
+	arr, ok := obj[kw].([]any)
+	if !ok {
+		return nil
+	}
+	out := make([]*jsv.Schema, len(arr))
+	for i, v := range arr {
+		out[i] = fc.atv(ptr+"/"+kw+"/"+strconv.Itoa(i), v)
+	}
+	return out
+}
+
+func (fc *fastCompiler) subMap(ptr string, obj map[string]any, kw string) map[string]*jsv.Schema {
+	m, ok := obj[kw].(map[string]any)
+	if !ok {
+		return nil
+	}
+	out := make(map[string]*jsv.Schema, len(m))
+	for k, v := range m {
+		out[k] = fc.atv(ptr+"/"+kw+"/"+escapeToken(k), v)
+	}
+	return out
+}
+
+func (fc *fastCompiler) additional(ptr string, obj map[string]any, kw string) any {
+	switch x := obj[kw].(type) {
+	case nil:
+		return nil
+	case bool:
+		return x
+	default:
+		return fc.atv(ptr+"/"+kw, x)
+	}
+}
+
+func intVal(v any) *int {
+	n, ok := v.(json.Number)
+	if !ok {
+		return nil
+	}
+	r, ok := new(big.Rat).SetString(string(n))
+	if !ok || !r.IsInt() || !r.Num().IsInt64() {
+		return nil
+	}
+	i := int(r.Num().Int64())
+	return &i
+}
+
+func ratVal(v any) *big.Rat {
+	n, ok := v.(json.Number)
+	if !ok {
+		return nil
+	}
+	r, ok := new(big.Rat).SetString(string(n))
+	if !ok {
+		return nil
+	}
+	return r
+}
+
+func (fc *fastCompiler) object(s *jsv.Schema, ptr string, obj map[string]any) {
+	if r, ok := obj["$ref"].(string); ok {
+		target, err := neturl.PathUnescape(strings.TrimPrefix(r, "#"))
+		if err != nil || (target != "" && lookupPtr(fc.doc, target) == nil) {
+			fc.fail(ptr, "$ref %q: no such location", r)
+			return
+		}
+		s.Ref = fc.at(target)
+		if fc.draft < 2019 {
+			return // siblings of $ref are ignored before 2019-09
+		}
+	}
+	if t, ok := obj["type"]; ok {
+		var tt jsv.Types
+		switch x := t.(type) {
+		case string:
+			tt.Add(x)
+		case []any:
+			for _, e := range x {
+				if s, ok := e.(string); ok {
+					tt.Add(s)
+				}
+			}
+		}
+		if !tt.IsEmpty() {
+			s.Types = &tt
+		}
+	}
+	if e, ok := obj["enum"].([]any); ok {
+		s.Enum = &jsv.Enum{Values: e}
+	}
+	if c, ok := obj["const"]; ok {
+		s.Const = &c
+	}
+	if d, ok := obj["default"]; ok {
+		s.Default = &d
+	}
+	s.Not = fc.sub(ptr, obj, "not")
+	s.AllOf = fc.subArr(ptr, obj, "allOf")
+	s.AnyOf = fc.subArr(ptr, obj, "anyOf")
+	s.OneOf = fc.subArr(ptr, obj, "oneOf")
+	s.If = fc.sub(ptr, obj, "if")
+	if s.If != nil {
+		s.Then = fc.sub(ptr, obj, "then")
+		s.Else = fc.sub(ptr, obj, "else")
+	}
+	if f, ok := obj["format"].(string); ok && fc.draft < 2019 {
+		s.Format = &jsv.Format{Name: f}
+	}
+	// objects
+	s.MaxProperties = intVal(obj["maxProperties"])
+	s.MinProperties = intVal(obj["minProperties"])
+	if req, ok := obj["required"].([]any); ok {
+		for _, r := range req {
+			if rs, ok := r.(string); ok {
+				s.Required = append(s.Required, rs)
+			}
+		}
+	}
+	s.PropertyNames = fc.sub(ptr, obj, "propertyNames")
+	s.Properties = fc.subMap(ptr, obj, "properties")
+	if pp, ok := obj["patternProperties"].(map[string]any); ok {
+		s.PatternProperties = map[jsv.Regexp]*jsv.Schema{}
+		for p := range pp {
+			re, err := regexp.Compile(p)
+			if err != nil {
+				fc.fail(ptr+"/patternProperties", "invalid regular expression %q: %v", p, err)
+				continue
+			}
+			s.PatternProperties[&goRegexp{re}] = fc.at(ptr + "/patternProperties/" + escapeToken(p))
+		}
+	}
+	s.AdditionalProperties = fc.additional(ptr, obj, "additionalProperties")
+	if fc.draft < 2019 {
+		if deps, ok := obj["dependencies"].(map[string]any); ok {
+			s.Dependencies = map[string]any{}
+			for k, v := range deps {
+				if arr, ok := v.([]any); ok {
+					var names []string
+					for _, n := range arr {
+						if ns, ok := n.(string); ok {
+							names = append(names, ns)
+						}
+					}
+					s.Dependencies[k] = names
+				} else {
+					s.Dependencies[k] = fc.at(ptr + "/dependencies/" + escapeToken(k))
+				}
+			}
+		}
+	} else {
+		if dr, ok := obj["dependentRequired"].(map[string]any); ok {
+			s.DependentRequired = map[string][]string{}
+			for k, v := range dr {
+				var names []string
+				if arr, ok := v.([]any); ok {
+					for _, n := range arr {
+						if ns, ok := n.(string); ok {
+							names = append(names, ns)
+						}
+					}
+				}
+				s.DependentRequired[k] = names
+			}
+		}
+		s.DependentSchemas = fc.subMap(ptr, obj, "dependentSchemas")
+		s.UnevaluatedProperties = fc.sub(ptr, obj, "unevaluatedProperties")
+		s.UnevaluatedItems = fc.sub(ptr, obj, "unevaluatedItems")
+		s.MinContains = intVal(obj["minContains"])
+		s.MaxContains = intVal(obj["maxContains"])
+	}
+	// arrays
+	s.MinItems = intVal(obj["minItems"])
+	s.MaxItems = intVal(obj["maxItems"])
+	s.UniqueItems, _ = obj["uniqueItems"].(bool)
+	s.Contains = fc.sub(ptr, obj, "contains")
+	if fc.draft < 2020 {
+		if _, ok := obj["items"].([]any); ok {
+			s.Items = fc.subArr(ptr, obj, "items")
+			s.AdditionalItems = fc.additional(ptr, obj, "additionalItems")
+		} else if _, ok := obj["items"]; ok {
+			s.Items = fc.at(ptr + "/items")
+		}
+	} else {
+		s.PrefixItems = fc.subArr(ptr, obj, "prefixItems")
+		s.Items2020 = fc.sub(ptr, obj, "items")
+	}
+	// strings
+	s.MinLength = intVal(obj["minLength"])
+	s.MaxLength = intVal(obj["maxLength"])
+	if p, ok := obj["pattern"].(string); ok {
+		re, err := regexp.Compile(p)
+		if err != nil {
+			fc.fail(ptr+"/pattern", "invalid regular expression %q: %v", p, err)
+		} else {
+			s.Pattern = &goRegexp{re}
+		}
+	}
+	// numbers
+	s.Maximum = ratVal(obj["maximum"])
+	s.Minimum = ratVal(obj["minimum"])
+	s.ExclusiveMaximum = ratVal(obj["exclusiveMaximum"])
+	s.ExclusiveMinimum = ratVal(obj["exclusiveMinimum"])
+	s.MultipleOf = ratVal(obj["multipleOf"])
+}
+
+// encodeFragment escapes a JSON pointer for a URL fragment the way
+// jsonschema v6 does in schema locations.
+func encodeFragment(ptr string) string {
+	plain := true
+	for i := 0; i < len(ptr) && plain; i++ {
+		c := ptr[i]
+		plain = c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || strings.IndexByte("-._~/$&+:=@", c) >= 0
+	}
+	if plain {
+		return ptr
+	}
+	toks := strings.Split(ptr, "/")
+	for i, t := range toks {
+		toks[i] = neturl.PathEscape(t)
+	}
+	return strings.Join(toks, "/")
+}
