@@ -4,7 +4,8 @@
 # Builds a deterministic corpus in SCRATCH (2,000 files of 10 KB in 20 folders,
 # 20 files of 20 MB, and a 70-file HTML/CSS site that references all 2,020),
 # then times, side by side in one run, with a warm page cache:
-#   - dsctl hash-assets (hash + copy + rewrite + manifest), first build and an unchanged rerun;
+#   - dsctl hash-assets (hash + copy + rewrite + manifest), first build (durable: one syncfs
+#     before the manifest), first build with --no-sync, and an unchanged rerun;
 #   - coreutils sha256sum over the same 2,020 + 70 files (hashing only, no copy);
 #   - gulp-rev + gulp-rev-rewrite (npm install into SCRATCH/node when npm is there).
 # Peak memory comes from /usr/bin/time -v. Prints a markdown table.
@@ -62,22 +63,25 @@ build_corpus() {
   touch "$C/.done"
 }
 
-# t LABEL CMD...: runs CMD RUNS times after a cleanup, keeps the median wall time and the max RSS.
-declare -A WALL RSS
+# measure LABEL PREP CMD...: runs PREP then CMD, RUNS times; keeps the median wall
+# time, the median CPU time (user + sys) and the largest peak RSS.
+declare -A WALL RSS CPU
 measure() {
   local label="$1" prep="$2"; shift 2
   local RUNS="${MEASURE_RUNS:-$RUNS}"
-  local times=() rss=0
+  local times=() cpus=() rss=0
   for _ in $(seq "$RUNS"); do
     eval "$prep"
-    /usr/bin/time -f '%e %M' -o "$W/time.txt" "$@" > "$W/out.txt" 2> "$W/err.txt" || {
+    /usr/bin/time -f '%e %M %U %S' -o "$W/time.txt" "$@" > "$W/out.txt" 2> "$W/err.txt" || {
       echo "$label failed:"; cat "$W/err.txt" >&2; return 1; }
-    read -r e m < <(tail -1 "$W/time.txt")
+    read -r e m u s < <(tail -1 "$W/time.txt")
     times+=("$e")
+    cpus+=("$(awk -v u="$u" -v s="$s" 'BEGIN { printf "%.2f", u + s }')")
     [ "$m" -gt "$rss" ] && rss=$m
   done
   WALL[$label]=$(printf '%s\n' "${times[@]}" | sort -n | sed -n "$(( (RUNS + 1) / 2 ))p")
   RSS[$label]=$rss
+  CPU[$label]=$(printf '%s\n' "${cpus[@]}" | sort -n | sed -n "$(( (RUNS + 1) / 2 ))p")
 }
 
 if [ ! -x /usr/bin/time ]; then
@@ -86,10 +90,14 @@ if [ ! -x /usr/bin/time ]; then
 fi
 
 build_corpus
+LOAD=$(cut -d' ' -f1-3 /proc/loadavg)
 # Warm the page cache so every tool reads from memory.
 find "$C" -type f -not -name .done -exec cat {} + > /dev/null
 
-measure dsctl 'rm -rf "$W/out-dsctl"' "$BIN" hash-assets "$C" --out "$W/out-dsctl" -q
+# The previous output is removed and synced before each first build, so that
+# its deletion is not charged to the next run.
+measure dsctl 'rm -rf "$W/out-dsctl"; sync' "$BIN" hash-assets "$C" --out "$W/out-dsctl" -q
+measure dsctl-no-sync 'rm -rf "$W/out-dsctl"; sync' "$BIN" hash-assets "$C" --out "$W/out-dsctl" -q --no-sync
 measure dsctl-rerun ':' "$BIN" hash-assets "$C" --out "$W/out-dsctl" -q
 DSCTL_TIMINGS=1 "$BIN" hash-assets "$C/" --out "$W/out-timing" --dry-run -q 2> "$W/timings.txt" > /dev/null || true
 REWRITE=$(awk '/^timing rewrite /{print $3}' "$W/timings.txt")
@@ -117,7 +125,7 @@ export default function () {
 }
 JS
     # gulp-rev takes minutes: one run.
-    MEASURE_RUNS=1 measure gulp-rev 'rm -rf "$W/out-gulp"' sh -c "cd '$W/node' && npx --no-install gulp --silent"
+    MEASURE_RUNS=1 measure gulp-rev 'rm -rf "$W/out-gulp"; sync' sh -c "cd '$W/node' && npx --no-install gulp --silent"
     GULP=1
   fi
 fi
@@ -125,13 +133,14 @@ fi
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2fx", a / b; else print "n/a" }'; }
 mib() { awk -v k="$1" 'BEGIN { printf "%.0f MiB", k / 1024 }'; }
 echo
+echo "Load average before the run: $LOAD."
 echo "Corpus: 2,000 x 10 KB in 20 folders, 20 x 20 MB, 70-file HTML/CSS site referencing all ($(du -sm "$C" | cut -f1) MB); $(nproc) cores; median of $RUNS runs (gulp-rev: one run)."
 echo
-echo "| tool | wall time | peak RSS | vs sha256sum | vs gulp-rev |"
-echo "|---|---|---|---|---|"
-for t in dsctl dsctl-rerun sha256sum ${GULP:+gulp-rev}; do
+echo "| tool | wall time | CPU (user+sys) | peak RSS | wall vs sha256sum | wall vs gulp-rev |"
+echo "|---|---|---|---|---|---|"
+for t in dsctl dsctl-no-sync dsctl-rerun sha256sum ${GULP:+gulp-rev}; do
   g="n/a"; [ -n "$GULP" ] && g=$(ratio "${WALL[$t]}" "${WALL[gulp-rev]}")
-  echo "| $t | ${WALL[$t]} s | $(mib "${RSS[$t]}") | $(ratio "${WALL[$t]}" "${WALL[sha256sum]}") | $g |"
+  echo "| $t | ${WALL[$t]} s | ${CPU[$t]} s | $(mib "${RSS[$t]}") | $(ratio "${WALL[$t]}" "${WALL[sha256sum]}") | $g |"
 done
 [ -z "$GULP" ] && echo && echo "gulp-rev: skipped (npm or node missing, or npm install failed)."
 echo

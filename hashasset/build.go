@@ -57,6 +57,12 @@ type Options struct {
 	DigestedPattern string
 	// DryRun computes everything and writes nothing.
 	DryRun bool
+	// NoSync skips making the assets durable (syncfs) before the manifest is
+	// written: readers still never see a partial file (every file is renamed
+	// into place), but a power loss right after the run may leave a manifest
+	// that names files whose bytes never reached the disk. For throwaway
+	// output (a CI job that uploads and exits).
+	NoSync bool
 	// Now is the clock for retention ages (default time.Now).
 	Now func() time.Time
 	// Started, when set, is called once the source folder was listed, with
@@ -329,7 +335,7 @@ func (b *builder) run(ctx context.Context) (*Result, error) {
 	}
 	if !b.opts.DryRun {
 		// Assets first, durably, then the manifest, atomically.
-		if err := syncWritten(b.opts.Out, b.written); err != nil {
+		if err := b.syncWritten(); err != nil {
 			return nil, errkind.Wrap(errkind.Env, err)
 		}
 		old, _ := os.ReadFile(b.manifest)
@@ -691,6 +697,13 @@ func (b *builder) rewriteOne(f *file) error {
 	return nil
 }
 
+func (b *builder) syncWritten() error {
+	if b.opts.NoSync {
+		return nil
+	}
+	return syncWritten(b.opts.Out, b.written)
+}
+
 func (b *builder) noteWritten(rel string) {
 	b.mu.Lock()
 	b.written = append(b.written, rel)
@@ -721,7 +734,9 @@ func (b *builder) writeTemp(dst string, fill func(w *os.File) error) (err error)
 	if err = fill(tmp); err != nil {
 		return err
 	}
-	startWriteback(tmp)
+	if !b.opts.NoSync {
+		startWriteback(tmp)
+	}
 	if err = tmp.Close(); err != nil {
 		return errkind.Wrap(errkind.Env, fmt.Errorf("close %s: %w", dst, err))
 	}

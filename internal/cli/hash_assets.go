@@ -28,6 +28,7 @@ type hashAssetsOptions struct {
 	plan            string
 	exclude         []string
 	dryRun          bool
+	noSync          bool
 	digestedPattern string
 }
 
@@ -72,6 +73,7 @@ unchanged SRC writes nothing.`,
 	f.StringVar(&opts.plan, "plan", "", "write an upload plan (JSON) to this file")
 	f.StringArrayVar(&opts.exclude, "exclude", nil, "glob of source paths to leave out (repeatable; ** spans folders)")
 	f.BoolVar(&opts.dryRun, "dry-run", false, "compute and report, write nothing")
+	f.BoolVar(&opts.noSync, "no-sync", false, "do not wait for the assets to reach the disk before writing the manifest (throwaway CI output)")
 	f.StringVar(&opts.digestedPattern, "digested-pattern", "", "regular expression for files already digested by a bundler (added to the default)")
 	_ = cmd.MarkFlagRequired("out")
 
@@ -154,7 +156,7 @@ func hashAssetsRun(cmd *cobra.Command, o *hashAssetsOptions) error {
 	opts := hashasset.Options{
 		Src: o.src, Out: o.out, HashLength: o.hashLength, Manifest: o.manifest, Prefix: o.prefix,
 		Strict: o.strict, Keep: o.keep, KeepAge: age, Precompress: o.precompress, Plan: o.plan,
-		Exclude: o.exclude, DigestedPattern: o.digestedPattern, DryRun: o.dryRun,
+		Exclude: o.exclude, DigestedPattern: o.digestedPattern, DryRun: o.dryRun, NoSync: o.noSync,
 	}
 	cfg, err := app.Config()
 	if err != nil {
