@@ -434,3 +434,31 @@ func TestRemoteIntegrationImmutableRegistry(t *testing.T) {
 		})
 	}
 }
+
+// TestRemoteIntegrationConcurrentNames publishes several names through one
+// store at once (what a concurrent `contract publish DIR...` would do): the
+// remote store is safe for concurrent use (run with -race).
+func TestRemoteIntegrationConcurrentNames(t *testing.T) {
+	reg := regtest.Start(t, regtest.Options{})
+	ctx := context.Background()
+	_, st := openRemote(t, reg.Host, "conc", registry.RemoteOptions{})
+	var wg sync.WaitGroup
+	for i := 0; i < 8; i++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			name := fmt.Sprintf("svc%d", i)
+			if _, err := st.Push(ctx, pkg(name, "1.0.0", name)); err != nil {
+				t.Errorf("push %s: %v", name, err)
+			}
+			if _, _, err := st.Fetch(ctx, name, "1.0.0"); err != nil {
+				t.Errorf("fetch %s: %v", name, err)
+			}
+		}()
+	}
+	wg.Wait()
+	names, err := st.Names(ctx)
+	if err != nil || len(names) != 8 {
+		t.Fatalf("names: %v %v", names, err)
+	}
+}
