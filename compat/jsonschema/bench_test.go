@@ -133,6 +133,8 @@ func BenchmarkDiff1000(b *testing.B) {
 	opts := compat.Options{Mode: compat.Backward, Policy: compat.Strict}
 	b.ReportAllocs()
 	b.ResetTimer()
+	start := cpuTime()
+	defer func() { b.ReportMetric(float64(cpuTime()-start)/1e6/float64(b.N), "cpu-ms/op") }()
 	for b.Loop() {
 		for _, p := range pairs {
 			if _, err := DiffFS(ctx, fstest.MapFS{"e.json": {Data: p[0]}}, "e.json",
@@ -184,6 +186,8 @@ func BenchmarkDiff1MB(b *testing.B) {
 	opts := compat.Options{Mode: compat.Backward}
 	b.ReportAllocs()
 	b.ResetTimer()
+	start := cpuTime()
+	defer func() { b.ReportMetric(float64(cpuTime()-start)/1e6/float64(b.N), "cpu-ms/op") }()
 	for b.Loop() {
 		changes, err := DiffFS(ctx, fstest.MapFS{"big.json": {Data: oldData}}, "big.json",
 			fstest.MapFS{"big.json": {Data: newData}}, "big.json", opts)
