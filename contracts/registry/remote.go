@@ -56,10 +56,12 @@ func ParseRemoteRef(s string) (RemoteRef, error) {
 		return bad("want %sHOST[:PORT]/PREFIX", RemoteScheme)
 	}
 	rest := strings.TrimPrefix(s, RemoteScheme)
-	hostPart, prefix, _ := strings.Cut(rest, "/")
-	if strings.Contains(hostPart, "@") {
-		return bad("credentials do not belong in a reference; use DSCTL_REGISTRY_USERNAME/DSCTL_REGISTRY_PASSWORD or the Docker config (docker login)")
+	if strings.Contains(rest, "@") {
+		// Userinfo or a digest: either way the reference is not echoed, since a
+		// password may hold any character, "/" included.
+		return RemoteRef{}, errkind.Inputf("registry reference %sREDACTED: credentials do not belong in a reference (use DSCTL_REGISTRY_USERNAME/DSCTL_REGISTRY_PASSWORD or the Docker config), nor does a digest", RemoteScheme)
 	}
+	hostPart, prefix, _ := strings.Cut(rest, "/")
 	if strings.ContainsAny(rest, "?#") {
 		return bad("queries and fragments are not allowed")
 	}
@@ -80,7 +82,7 @@ func ParseRemoteRef(s string) (RemoteRef, error) {
 	}
 	prefix = strings.TrimSuffix(prefix, "/")
 	if prefix != "" && !repoPathRegexp.MatchString(prefix) {
-		if strings.ContainsAny(prefix, ":@") {
+		if strings.Contains(prefix, ":") {
 			return bad("a store reference names a repository prefix, not a tag or digest")
 		}
 		return bad("invalid repository prefix %q: lower-case letters, digits and . _ - separated by /", prefix)
@@ -88,20 +90,12 @@ func ParseRemoteRef(s string) (RemoteRef, error) {
 	return RemoteRef{Host: strings.ToLower(hostPart), Prefix: prefix}, nil
 }
 
-// redactRef removes anything that looks like userinfo from a reference before it is printed.
+// redactRef hides a reference that may carry userinfo before it is printed.
 func redactRef(s string) string {
-	rest, ok := strings.CutPrefix(s, RemoteScheme)
-	if !ok {
-		return s
+	if strings.Contains(s, "@") {
+		return "REDACTED"
 	}
-	host, path, hasPath := strings.Cut(rest, "/")
-	if i := strings.LastIndex(host, "@"); i >= 0 {
-		host = "REDACTED@" + host[i+1:]
-	}
-	if hasPath {
-		return RemoteScheme + host + "/" + path
-	}
-	return RemoteScheme + host
+	return s
 }
 
 // String returns the reference as the user writes it.

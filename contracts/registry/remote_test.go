@@ -27,6 +27,8 @@ func TestParseRemoteRef(t *testing.T) {
 		{in: "oci://ghcr.io/x#frag", err: "queries"},
 		{in: "oci://ghcr.io/Upper", err: "invalid repository prefix"},
 		{in: "oci://ghcr.io/x:1.0.0", err: "not a tag or digest"},
+		{in: "oci://ghcr.io/x@sha256:abcd", err: "nor does a digest"},
+		{in: "oci://me:pa/hunter2@ghcr.io/x", err: "credentials do not belong"},
 		{in: "oci://ghcr.io:99999/x", err: "invalid port"},
 		{in: "oci://ghcr.io:/x", err: "empty port"},
 		{in: "https://ghcr.io/x", err: "want oci://"},
@@ -159,4 +161,36 @@ func TestRealmDenylistAllowsLoopbackOnlyForLoopbackRegistries(t *testing.T) {
 	if has("oci://127.0.0.1:5000/acme") {
 		t.Error("a loopback registry cannot use a loopback token server")
 	}
+}
+
+func FuzzParseRemoteRef(f *testing.F) {
+	for _, s := range []string{"oci://ghcr.io/acme/contracts", "oci://127.0.0.1:5000", "oci://[::1]:5000/x",
+		"oci://u:p@h/x", "oci://h:0/x", "oci://h/x?y", "oci://H/A", "oci://h//x", "oci://h/x/", "oci://%41/x"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		r, err := ParseRemoteRef(s)
+		if err != nil {
+			if errkind.Of(err) != errkind.Input {
+				t.Fatalf("%q: error of kind %v: %v", s, errkind.Of(err), err)
+			}
+			if rest, ok := strings.CutPrefix(s, RemoteScheme); ok {
+				userinfo, _, found := strings.Cut(strings.SplitN(rest, "/", 2)[0], "@")
+				if _, pass, hasPass := strings.Cut(userinfo, ":"); found && hasPass && len(pass) >= 4 && strings.Contains(err.Error(), pass) {
+					t.Fatalf("%q: error echoes the password: %v", s, err)
+				}
+			}
+			return
+		}
+		if strings.Contains(r.Host, "@") || r.Host != strings.ToLower(r.Host) {
+			t.Fatalf("%q: host %q", s, r.Host)
+		}
+		again, err := ParseRemoteRef(r.String())
+		if err != nil || again != r {
+			t.Fatalf("%q: round trip %q → %+v, %v", s, r.String(), again, err)
+		}
+		if r.Prefix != "" && !repoPathRegexp.MatchString(r.Repository("x")) {
+			t.Fatalf("%q: repository %q invalid", s, r.Repository("x"))
+		}
+	})
 }
