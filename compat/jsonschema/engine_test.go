@@ -3,6 +3,8 @@ package jsonschema
 import (
 	"context"
 	"errors"
+	"net/http"
+	"net/http/httptest"
 	"strings"
 	"testing"
 	"testing/fstest"
@@ -209,5 +211,34 @@ func TestImpactPerMode(t *testing.T) {
 		if got := impact(r, tc.dir, compat.Options{Mode: tc.mode}); got != tc.want {
 			t.Errorf("%s %s: %s, want %s", tc.mode, tc.dir, got, tc.want)
 		}
+	}
+}
+
+func TestRemoteRefs(t *testing.T) {
+	version := `{"type": "string", "maxLength": 10}`
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		switch r.URL.Path {
+		case "/money.json":
+			_, _ = w.Write([]byte(version))
+		default:
+			http.NotFound(w, r)
+		}
+	}))
+	defer srv.Close()
+	schema := `{"type": "object", "properties": {"m": {"$ref": "` + srv.URL + `/money.json"}}}`
+	fsys := fstest.MapFS{"s.json": {Data: []byte(schema)}}
+	ctx := context.Background()
+	if _, err := DiffFS(ctx, fsys, "s.json", fsys, "s.json", compat.Options{Mode: compat.Backward}); err == nil ||
+		errkind.Of(err) != errkind.Input || !strings.Contains(err.Error(), "refused") {
+		t.Fatalf("remote ref without AllowRemoteRefs: %v", err)
+	}
+	changes, err := DiffFS(ctx, fsys, "s.json", fsys, "s.json", compat.Options{Mode: compat.Backward, AllowRemoteRefs: true})
+	if err != nil || len(changes) != 0 {
+		t.Fatalf("remote ref allowed: %v %v", changes, err)
+	}
+	missing := `{"$ref": "` + srv.URL + `/missing.json"}`
+	mfs := fstest.MapFS{"s.json": {Data: []byte(missing)}}
+	if _, err := DiffFS(ctx, mfs, "s.json", mfs, "s.json", compat.Options{AllowRemoteRefs: true}); errkind.Of(err) != errkind.Input {
+		t.Fatalf("a missing remote schema is an input error, got %v", err)
 	}
 }

@@ -212,6 +212,9 @@ func (s *side) loadRemote(url string) (any, error) {
 		return nil, errkind.Envf("%s: fetch $ref %s: %w", s.name(), url, err)
 	}
 	defer resp.Body.Close()
+	if resp.StatusCode >= 400 && resp.StatusCode < 500 {
+		return nil, errkind.Inputf("%s: fetch $ref %s: %s", s.name(), url, resp.Status)
+	}
 	if resp.StatusCode != http.StatusOK {
 		return nil, errkind.Envf("%s: fetch $ref %s: %s", s.name(), url, resp.Status)
 	}
