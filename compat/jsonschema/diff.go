@@ -80,7 +80,14 @@ type differ struct {
 	changes  []change
 	// scratch differs only count changes (to match composition members).
 	scratch bool
-	budget  *int
+	budget  *budget
+}
+
+// budget bounds the work of scratch comparisons (matching members); a
+// comparison that runs out of it is judged "both" (fail closed).
+type budget struct {
+	left      int
+	exhausted bool
 }
 
 func newDiffer(o, n *side) *differ {
@@ -90,8 +97,7 @@ func newDiffer(o, n *side) *differ {
 func (d *differ) sub() *differ {
 	b := d.budget
 	if b == nil {
-		v := 20000
-		b = &v
+		b = &budget{left: 20000}
 	}
 	return &differ{old: d.old, new: d.new, memo: map[memoKey]bool{}, scratch: true, budget: b}
 }
@@ -208,10 +214,11 @@ func (d *differ) node(o, n *jsv.Schema, c cctx) {
 		return
 	}
 	if d.budget != nil {
-		if *d.budget <= 0 {
+		if d.budget.left <= 0 {
+			d.budget.exhausted = true
 			return
 		}
-		*d.budget--
+		d.budget.left--
 	}
 	k := memoKey{o, n, c}
 	if d.memo[k] {

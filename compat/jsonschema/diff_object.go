@@ -187,6 +187,9 @@ func (d *differ) probe(pairs ...[2]*jsv.Schema) (Direction, []change) {
 	for _, p := range pairs {
 		sd.node(p[0], p[1], cctx{})
 	}
+	if sd.budget.exhausted {
+		return Both, sd.changes
+	}
 	return combine(sd.changes), sd.changes
 }
 
