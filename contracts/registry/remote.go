@@ -337,7 +337,7 @@ func (r *Remote) Names(ctx context.Context) ([]string, error) {
 		return reg.Repositories(ctx, "", func(repos []string) error {
 			for _, repo := range repos {
 				rest, ok := strings.CutPrefix(repo, prefix)
-				if ok && rest != "" && !strings.Contains(rest, "/") {
+				if ok && ValidName(rest) {
 					names = append(names, rest)
 				}
 			}
@@ -346,8 +346,17 @@ func (r *Remote) Names(ctx context.Context) ([]string, error) {
 	})
 	if err != nil {
 		var er *errorResponse
-		if errors.As(err, &er) && (er.StatusCode == http.StatusNotFound || er.StatusCode == http.StatusMethodNotAllowed) {
-			return nil, errkind.Envf("registry %s does not offer the catalog API; name the contract explicitly", r.ref.Host)
+		if errors.As(err, &er) {
+			switch er.StatusCode {
+			case http.StatusNotFound, http.StatusMethodNotAllowed:
+				return nil, errkind.Envf("registry %s does not offer the catalog API (listing repositories); name the contract", r.ref.Host)
+			case http.StatusUnauthorized, http.StatusForbidden:
+				// Many registries reserve the catalog to administrators: if the
+				// credentials are good otherwise, say so instead of "authentication failed".
+				if _, perr := r.Ping(ctx); perr == nil {
+					return nil, errkind.Envf("registry %s does not let these credentials list repositories (catalog API); name the contract", r.ref.Host)
+				}
+			}
 		}
 		return nil, err
 	}

@@ -2,6 +2,8 @@ package registry
 
 import (
 	"errors"
+	"net/http"
+	"net/http/httptest"
 	"strings"
 	"testing"
 
@@ -193,4 +195,32 @@ func FuzzParseRemoteRef(f *testing.F) {
 			t.Fatalf("%q: repository %q invalid", s, r.Repository("x"))
 		}
 	})
+}
+
+func TestNamesWithoutCatalog(t *testing.T) {
+	for _, tc := range []struct {
+		status int
+		want   string
+	}{
+		{http.StatusNotFound, "does not offer the catalog API"},
+		{http.StatusForbidden, "does not let these credentials list repositories"},
+	} {
+		srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			if r.URL.Path == "/v2/_catalog" {
+				w.WriteHeader(tc.status)
+				return
+			}
+			w.WriteHeader(http.StatusOK)
+		}))
+		ref, _ := ParseRemoteRef("oci://" + strings.TrimPrefix(srv.URL, "http://") + "/acme")
+		r, err := NewRemote(ref, RemoteOptions{PlainHTTP: true, Getenv: func(string) string { return "" }})
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, err = r.Store().Names(t.Context())
+		if errkind.Of(err) != errkind.Env || !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("catalog %d: %v", tc.status, err)
+		}
+		srv.Close()
+	}
 }
