@@ -331,6 +331,26 @@ func TestRemoteIntegrationAuth(t *testing.T) {
 			t.Fatal(err)
 		}
 	})
+	t.Run("right credentials from a Docker credential helper", func(t *testing.T) {
+		dir := t.TempDir()
+		helper := "#!/bin/sh\n[ \"$1\" = get ] || exit 1\nread server\n" +
+			"printf '{\"ServerURL\":\"%s\",\"Username\":\"" + regtest.User + "\",\"Secret\":\"" + regtest.Password + "\"}' \"$server\"\n"
+		if err := os.WriteFile(filepath.Join(dir, "docker-credential-dsctltest"), []byte(helper), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		t.Setenv("PATH", dir+string(os.PathListSeparator)+os.Getenv("PATH"))
+		cfg := fmt.Sprintf(`{"credHelpers":{%q:"dsctltest"}}`, reg.Host)
+		if err := os.WriteFile(filepath.Join(dir, "config.json"), []byte(cfg), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		r, st := openRemote(t, reg.Host, "auth", registry.RemoteOptions{Getenv: envOf(map[string]string{"DOCKER_CONFIG": dir})})
+		if _, err := st.Lookup(ctx, "orders", "1.0.0"); err != nil {
+			t.Fatal(err)
+		}
+		if res, err := r.Ping(ctx); err != nil || res.Credentials != registry.CredsDocker || res.Auth != "authenticated" {
+			t.Fatalf("ping: %+v %v", res, err)
+		}
+	})
 	t.Run("wrong credentials", func(t *testing.T) {
 		r, st := openRemote(t, reg.Host, "auth", registry.RemoteOptions{Getenv: envOf(map[string]string{
 			registry.EnvRegistryUsername: regtest.User, registry.EnvRegistryPassword: "not-the-Pa55word"})})
