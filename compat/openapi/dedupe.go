@@ -218,11 +218,18 @@ func findingKey(f checker.Change) string {
 
 // checkDeduped runs oasdiff's checker so that each shared response schema is
 // walked once; see the comment at the top of this file.
-func checkDeduped(config *checker.Config, d *diff.Diff, sources *diff.OperationsSourcesMap, level checker.Level) dedupeResult {
+//
+// A panic in oasdiff (in any of the concurrent runs) is returned as an error.
+func checkDeduped(config *checker.Config, d *diff.Diff, sources *diff.OperationsSourcesMap, level checker.Level) (res dedupeResult, err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			err = fmt.Errorf("oasdiff checker failed: %v", p)
+		}
+	}()
 	slots := responseSlots(d)
 	if len(slots) == 0 {
 		f := checker.CheckBackwardCompatibilityUntilLevel(config, d, sources, level)
-		return dedupeResult{findings: f, expanded: len(f)}
+		return dedupeResult{findings: f, expanded: len(f)}, nil
 	}
 	// The representative of each key, and the other operations that share it.
 	rep := map[slotKey]int{}
@@ -249,16 +256,18 @@ func checkDeduped(config *checker.Config, d *diff.Diff, sources *diff.Operations
 		rounds[r] = append(rounds[r], s)
 	}
 
-	res := dedupeResult{rounds: len(rounds), reps: len(repSlots), total: len(slots), expand: map[int][]string{}}
+	res = dedupeResult{rounds: len(rounds), reps: len(repSlots), total: len(slots), expand: map[int][]string{}}
 	// Run A and the rounds concurrently: each call clones what it mutates,
 	// and the schema diffs they share are only read.
 	outs := make([]checker.Changes, 1+len(rounds))
+	panics := make([]any, 1+len(rounds))
 	var wg sync.WaitGroup
 	sem := make(chan struct{}, max(1, runtime.GOMAXPROCS(0)))
 	run := func(i int, d *diff.Diff) {
 		defer wg.Done()
 		sem <- struct{}{}
 		defer func() { <-sem }()
+		defer func() { panics[i] = recover() }()
 		outs[i] = checker.CheckBackwardCompatibilityUntilLevel(config, d, sources, level)
 	}
 	wg.Add(1 + len(rounds))
@@ -267,6 +276,11 @@ func checkDeduped(config *checker.Config, d *diff.Diff, sources *diff.Operations
 		go run(1+r, roundDiff(d, round))
 	}
 	wg.Wait()
+	for _, p := range panics {
+		if p != nil {
+			return res, fmt.Errorf("oasdiff checker failed: %v", p)
+		}
+	}
 
 	a := outs[0]
 	inA := make(map[string]bool, len(a))
@@ -296,5 +310,5 @@ func checkDeduped(config *checker.Config, d *diff.Diff, sources *diff.Operations
 			}
 		}
 	}
-	return res
+	return res, nil
 }

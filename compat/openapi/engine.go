@@ -149,6 +149,11 @@ func (e Engine) run(ctx context.Context, old, new compat.Source, opts compat.Opt
 	done := make(chan struct{})
 	go func() {
 		defer close(done)
+		defer func() {
+			if p := recover(); p != nil {
+				err1 = fmt.Errorf("load %s: %v", old.Name, p)
+			}
+		}()
 		s1, err1 = loadSpec(ctx, old, opts)
 	}()
 	s2, err := loadSpec(ctx, new, opts)
@@ -230,8 +235,8 @@ func compare(ctx context.Context, old, new compat.Source, s1, s2 *openapi3.T) (*
 	if plainCheck {
 		f := checker.CheckBackwardCompatibilityUntilLevel(checkConfig(), d, sources, checker.INFO)
 		dr = dedupeResult{findings: f, expanded: len(f)}
-	} else {
-		dr = checkDeduped(checkConfig(), d, sources, checker.INFO)
+	} else if dr, err = checkDeduped(checkConfig(), d, sources, checker.INFO); err != nil {
+		return nil, fmt.Errorf("compare %s with %s: %w", old.Name, new.Name, err)
 	}
 	findings := dr.findings
 	t2 := time.Now()
