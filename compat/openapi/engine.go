@@ -185,13 +185,17 @@ var (
 	gcBefore int
 )
 
-// raiseGC sets GOGC to gcPercent while at least one run is in progress;
+// raiseGC sets GOGC to gcPercent (unless it is already higher or off) while at least one run is in progress;
 // restoreGC puts the previous value back when the last run ends.
 func raiseGC() {
 	gcMu.Lock()
 	defer gcMu.Unlock()
 	if gcRuns == 0 {
 		gcBefore = debug.SetGCPercent(gcPercent)
+		if gcBefore < 0 || gcBefore > gcPercent {
+			// GOGC=off or a larger GOGC from the user: keep theirs.
+			debug.SetGCPercent(gcBefore)
+		}
 	}
 	gcRuns++
 }
