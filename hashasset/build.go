@@ -657,11 +657,12 @@ func (b *builder) rewriteOne(f *file) error {
 		if r.Context == CtxMapFile {
 			return path.Base(tf.asset.Path), true
 		}
-		raw := r.Raw(f.data)
-		if f.kind == KindHTML && (tf.unhashed || tf.digested) && b.opts.Prefix == "" {
+		// Pages keep their names and are served by the application, not the
+		// CDN: links to them stay as written, with or without --prefix.
+		if tf.unhashed || tf.digested && b.opts.Prefix == "" {
 			return "", false
 		}
-		return rewriteRaw(raw, t, tf.asset.Path, b.opts.Prefix), true
+		return rewriteRaw(r.Raw(f.data), t, tf.asset.Path, b.opts.Prefix), true
 	})
 	b.res.Rewritten += n
 	sum, integrity := digests(out)

@@ -512,8 +512,11 @@ func TestPrefixAndDryRun(t *testing.T) {
 	if !strings.Contains(html, `href="https://cdn.example.com/assets/`+m.Assets["css/site.css"].Path+`"`) {
 		t.Errorf("index.html: %s", html)
 	}
-	if !strings.Contains(html, `href="https://cdn.example.com/assets/about.html#team"`) {
-		t.Error("page link not prefixed")
+	if !strings.Contains(html, `href="about.html#team"`) {
+		t.Error("a link to a page got the CDN prefix")
+	}
+	if !strings.Contains(html, `src="https://cdn.example.com/assets/js/vendor-3f2a9c1b7d8e.digested.js"`) {
+		t.Error("a digested file did not get the CDN prefix")
 	}
 }
 
