@@ -543,3 +543,37 @@ func TestSourceMapFileField(t *testing.T) {
 		t.Errorf("m.js = %s", got)
 	}
 }
+
+// TestGolden builds testdata/site and compares every output file, the
+// manifest included, with testdata/golden. DSCTL_UPDATE=1 rewrites the goldens.
+func TestGolden(t *testing.T) {
+	out := filepath.Join(t.TempDir(), "out")
+	build(t, Options{Src: "testdata/site", Out: out, Plan: filepath.Join(out, "plan.json")})
+	golden := "testdata/golden"
+	if os.Getenv("DSCTL_UPDATE") == "1" {
+		os.RemoveAll(golden)
+		if err := os.CopyFS(golden, os.DirFS(out)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	list := func(root string) []string {
+		var files []string
+		filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
+			if err == nil && !d.IsDir() {
+				rel, _ := filepath.Rel(root, p)
+				files = append(files, filepath.ToSlash(rel))
+			}
+			return nil
+		})
+		return files
+	}
+	got, want := list(out), list(golden)
+	if strings.Join(got, "\n") != strings.Join(want, "\n") {
+		t.Fatalf("output files:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+	for _, rel := range got {
+		if readOut(t, out, rel) != readOut(t, golden, rel) {
+			t.Errorf("%s differs from the golden file (DSCTL_UPDATE=1 to refresh)", rel)
+		}
+	}
+}
