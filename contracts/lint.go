@@ -81,13 +81,17 @@ type Finding struct {
 	Event    string `json:"event,omitempty"`
 	File     string `json:"file"`
 	Line     int    `json:"line,omitempty"`
+	Column   int    `json:"column,omitempty"`
 	// Pointer locates the finding inside a JSON file ("#/properties/id").
 	Pointer string `json:"pointer,omitempty"`
 	Message string `json:"message"`
 }
 
-// Position formats file:line.
+// Position formats file:line, or file:line:column when the column is known.
 func (f Finding) Position() string {
+	if f.Line > 0 && f.Column > 0 {
+		return fmt.Sprintf("%s:%d:%d", f.File, f.Line, f.Column)
+	}
 	if f.Line > 0 {
 		return fmt.Sprintf("%s:%d", f.File, f.Line)
 	}
@@ -145,11 +149,14 @@ func Lint(c *Contract) (*LintReport, error) {
 		}
 		sch, err := schemas.Compile(e.Schema)
 		if err != nil {
-			msg := err.Error()
+			f := Finding{Rule: RuleSchemaInvalid, File: c.File(e.Schema), Message: err.Error()}
 			if ke, ok := err.(*errkind.Error); ok && ke.Err != nil {
-				msg = ke.Err.Error()
+				f.Message = ke.Err.Error()
+				if ke.File != "" {
+					f.File, f.Line, f.Column = ke.File, ke.Line, ke.Column
+				}
 			}
-			add(Finding{Rule: RuleSchemaInvalid, File: c.File(e.Schema), Message: msg})
+			add(f)
 			continue
 		}
 		var doc map[string]any
@@ -163,6 +170,11 @@ func Lint(c *Contract) (*LintReport, error) {
 			exData, err := fs.ReadFile(c.FS, ex)
 			if err != nil {
 				add(Finding{Rule: RuleFileMissing, File: manifest, Line: e.Line, Message: fmt.Sprintf("example %s: %v", ex, unwrapPath(err))})
+				continue
+			}
+			if err := checkJSON(c.File(ex), exData); err != nil {
+				se := err.(*jsonSyntaxError)
+				add(Finding{Rule: RuleExampleInvalid, File: se.file, Line: se.line, Column: se.col, Message: "not valid JSON: " + se.msg})
 				continue
 			}
 			inst, err := jsonschema.UnmarshalJSON(bytes.NewReader(exData))

@@ -99,6 +99,9 @@ func (l *pkgLoader) Load(u string) (any, error) {
 	if err != nil {
 		return nil, fmt.Errorf("$ref %s: %w", u, unwrapPath(err))
 	}
+	if err := checkJSON(l.c.File(file), data); err != nil {
+		return nil, err
+	}
 	doc, err := jsonschema.UnmarshalJSON(bytes.NewReader(data))
 	if err != nil {
 		return nil, fmt.Errorf("%s: invalid JSON: %w", l.c.File(file), err)
@@ -116,6 +119,13 @@ func (s *Schemas) Compile(p string) (*jsonschema.Schema, error) {
 	}
 	sch, err := s.compiler.Compile(pkgURL + p)
 	if err != nil {
+		// A file (this schema or one it refers to) that is not JSON: name it
+		// at its line and column, without the compiler's internal URL.
+		var le *jsonschema.LoadURLError
+		var se *jsonSyntaxError
+		if errors.As(err, &le) && errors.As(le.Err, &se) {
+			return nil, errkind.InputAt(se.file, se.line, se.col, fmt.Errorf("invalid JSON: %s", se.msg))
+		}
 		return nil, errkind.InputAt(s.c.File(p), 0, 0, fmt.Errorf("schema does not compile: %s", oneLine(err.Error())))
 	}
 	s.cache[p] = sch

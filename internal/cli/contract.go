@@ -176,7 +176,7 @@ func (r lintResult) WriteText(w io.Writer, st output.Style) error {
 	if r.Failed() {
 		verdict = st.Red("failed")
 	}
-	_, err := fmt.Fprintf(w, "%s@%s: %s (%d errors, %d warnings)\n", r.Name, r.Version, verdict, r.Errors, r.Warnings)
+	_, err := fmt.Fprintf(w, "%s@%s: %s (%s, %s)\n", r.Name, r.Version, verdict, plural(r.Errors, "error"), plural(r.Warnings, "warning"))
 	return err
 }
 
@@ -260,7 +260,7 @@ errors is not packed (exit 1): what is packed can be published.`,
 				if err := app.Print(lintResult{lr}); err != nil {
 					return err
 				}
-				return errkind.Findingf("%s@%s: not packed: the package has %d lint errors", c.Name, c.Version, lr.Errors)
+				return errkind.Findingf("%s@%s: not packed: the package has %s", c.Name, c.Version, plural(lr.Errors, "lint error"))
 			}
 			data, err := contracts.Pack(c.FS, c.Dir)
 			if err != nil {
@@ -362,7 +362,7 @@ func contractPublishRun(ctx context.Context, app *App, o *contractPublishOptions
 			if perr := app.Print(lintResult{res.Lint}); perr != nil {
 				return perr
 			}
-			return errkind.Findingf("%s@%s: not published: the package has %d lint errors", res.Name, res.Version, res.Lint.Errors)
+			return errkind.Findingf("%s@%s: not published: the package has %s", res.Name, res.Version, plural(res.Lint.Errors, "lint error"))
 		case errors.Is(err, contracts.ErrVersionTooSmall):
 			if perr := printGate(app, res); perr != nil {
 				return perr
@@ -782,4 +782,12 @@ func resolveContract(ctx context.Context, app *App, reg registryFlags, arg strin
 		return nil, errkind.Findingf("%s: %w", store.Ref(), err)
 	}
 	return contracts.LoadPublished(ctx, store, name, v.Version)
+}
+
+// plural formats n and a noun, with an s unless n is 1: "1 error", "2 errors".
+func plural(n int, noun string) string {
+	if n == 1 {
+		return fmt.Sprintf("%d %s", n, noun)
+	}
+	return fmt.Sprintf("%d %ss", n, noun)
 }
