@@ -47,6 +47,7 @@ func TestClosure(t *testing.T) {
 			[]string{"A", "B", "C", "D", "E", "F"}},
 		{"root schema", Selection{Schemas: []string{"Unused"}},
 			[]string{"AlsoUnused", "Unused"}},
+
 		{"tag", Selection{Tags: []string{"admin"}},
 			[]string{"Forbidden", "Kind", "NewPet", "Pet", "PetEvent", "Tag", "TraceId"}},
 	} {
@@ -335,6 +336,18 @@ func TestConcurrentServices(t *testing.T) {
 	for range len(ops) * 2 {
 		if err := <-errs; err != nil {
 			t.Error(err)
+		}
+	}
+}
+
+// TestClosureDeepPointer: a $ref into another schema keeps that schema, on
+// both paths (oapi-codegen itself refuses such refs when generating).
+func TestClosureDeepPointer(t *testing.T) {
+	want := []string{"DeepHolder", "DeepTarget"}
+	for _, spec := range []*Spec{mustLoad(t, "testdata/deepref.yaml"), asJSONSpec(t, "testdata/deepref.yaml")} {
+		got, err := Closure(spec, Selection{Schemas: []string{"DeepHolder"}})
+		if err != nil || !reflect.DeepEqual(got, want) {
+			t.Errorf("raw=%t: got %v, %v; want %v", spec.raw != nil, got, err, want)
 		}
 	}
 }

@@ -115,7 +115,7 @@ func (w *rawWalker) schema(name string) {
 // parameter, response, request body, header, callback, path item) is walked.
 func (w *rawWalker) ref(ref string) {
 	if strings.HasPrefix(ref, schemaRefPrefix) {
-		w.schema(unescapePointer(ref[len(schemaRefPrefix):]))
+		w.schema(schemaOfPointer(ref[len(schemaRefPrefix):]))
 		return
 	}
 	if w.seenRefs[ref] {

@@ -163,7 +163,7 @@ func (w *walker) component(name string) {
 
 func (w *walker) refName(ref string) (string, bool) {
 	if strings.HasPrefix(ref, schemaRefPrefix) {
-		return unescapePointer(ref[len(schemaRefPrefix):]), true
+		return schemaOfPointer(ref[len(schemaRefPrefix):]), true
 	}
 	return "", false
 }
@@ -305,6 +305,13 @@ func (w *walker) operation(op *openapi3.Operation) {
 // isErrorStatus reports whether a response key is 4xx, 5xx or default.
 func isErrorStatus(code string) bool {
 	return code == "default" || strings.HasPrefix(code, "4") || strings.HasPrefix(code, "5")
+}
+
+// schemaOfPointer is the component schema a pointer below
+// #/components/schemas/ lands in: "Pet" for "Pet" and for "Pet/properties/id".
+func schemaOfPointer(p string) string {
+	name, _, _ := strings.Cut(p, "/")
+	return unescapePointer(name)
 }
 
 func unescapePointer(s string) string {
