@@ -223,6 +223,10 @@ func gate(ctx context.Context, c *Contract, opts PublishOptions, res *PublishRes
 func LoadPublished(ctx context.Context, s registry.Store, name, version string) (*Contract, error) {
 	data, _, err := s.Fetch(ctx, name, version)
 	if err != nil {
+		if errors.Is(err, registry.ErrNotFound) && errkind.Of(err) == errkind.Unknown {
+			// A version that is not there is a wrong argument, not an unreachable store.
+			return nil, &errkind.Error{Kind: errkind.Input, Err: notInStore{name + "@" + version, s.Ref(), err}}
+		}
 		return nil, err
 	}
 	fsys, err := ArchiveFS(data)
@@ -235,3 +239,13 @@ func LoadPublished(ctx context.Context, s registry.Store, name, version string) 
 	}
 	return c, nil
 }
+
+// notInStore says that name@version is not in a store; it unwraps to the
+// store's ErrNotFound.
+type notInStore struct {
+	ref, store string
+	err        error
+}
+
+func (e notInStore) Error() string { return e.ref + " is not in " + e.store }
+func (e notInStore) Unwrap() error { return e.err }

@@ -625,10 +625,17 @@ reported too.`,
 type yankResult struct {
 	Name    string `json:"name"`
 	Version string `json:"version"`
-	Reason  string `json:"reason"`
+	// Reason is the reason of the tombstone: the first yank's when the
+	// version was already yanked (yanking again changes nothing).
+	Reason        string `json:"reason"`
+	AlreadyYanked bool   `json:"alreadyYanked,omitempty"`
 }
 
 func (r yankResult) WriteText(w io.Writer, st output.Style) error {
+	if r.AlreadyYanked {
+		_, err := fmt.Fprintf(w, "%s@%s is already %s: %s (nothing to do)\n", r.Name, r.Version, st.Yellow("yanked"), r.Reason)
+		return err
+	}
 	_, err := fmt.Fprintf(w, "%s %s@%s: %s\n", st.Yellow("yanked"), r.Name, r.Version, r.Reason)
 	return err
 }
@@ -656,11 +663,20 @@ it is pinned exactly. Yanking again is a no-op.`,
 			if err != nil {
 				return err
 			}
-			if err := store.Yank(cmd.Context(), name, version, reason); err != nil {
+			notFound := func(err error) error {
 				if errors.Is(err, registry.ErrNotFound) {
 					return errkind.Findingf("%s@%s is not in %s", name, version, store.Ref())
 				}
 				return err
+			}
+			// Yanking again is a no-op: say so, with the reason on record.
+			if v, err := store.Lookup(cmd.Context(), name, version); err != nil {
+				return notFound(err)
+			} else if v.Yanked {
+				return app.Print(yankResult{Name: name, Version: version, Reason: v.YankReason, AlreadyYanked: true})
+			}
+			if err := store.Yank(cmd.Context(), name, version, reason); err != nil {
+				return notFound(err)
 			}
 			return app.Print(yankResult{Name: name, Version: version, Reason: reason})
 		},
