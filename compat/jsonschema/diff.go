@@ -471,8 +471,8 @@ func rawString(s *side, sch *jsv.Schema, kw string) (string, bool) {
 }
 
 func (d *differ) strings(o, n *jsv.Schema, c cctx) {
-	d.upperInt(c, "max-length", "maxLength", o, n, o.MaxLength, n.MaxLength)
-	d.lowerInt(c, "min-length", "minLength", o, n, o.MinLength, n.MinLength)
+	d.bound(c, "max-length", "maxLength", o, n, o.MaxLength, n.MaxLength)
+	d.bound(c, "min-length", "minLength", o, n, o.MinLength, n.MinLength)
 	switch {
 	case o.Pattern == nil && n.Pattern != nil:
 		d.emit(c, "pattern-added", o, n, "/pattern", "pattern %q added", n.Pattern.String())
@@ -493,7 +493,9 @@ func (d *differ) strings(o, n *jsv.Schema, c cctx) {
 	}
 }
 
-func (d *differ) upperInt(c cctx, id, kw string, o, n *jsv.Schema, ov, nv *int) {
+// bound compares an integer bound keyword (maxLength, minItems…); the rule
+// table holds which of added/removed/increased/decreased widens.
+func (d *differ) bound(c cctx, id, kw string, o, n *jsv.Schema, ov, nv *int) {
 	switch {
 	case ov == nil && nv == nil:
 	case ov == nil:
@@ -505,11 +507,6 @@ func (d *differ) upperInt(c cctx, id, kw string, o, n *jsv.Schema, ov, nv *int) 
 	case *nv < *ov:
 		d.emit(c, id+"-decreased", o, n, "/"+kw, "%s decreased from %d to %d", kw, *ov, *nv)
 	}
-}
-
-// lowerInt is upperInt for lower bounds; the rule table holds the directions.
-func (d *differ) lowerInt(c cctx, id, kw string, o, n *jsv.Schema, ov, nv *int) {
-	d.upperInt(c, id, kw, o, n, ov, nv)
 }
 
 // sortedKeys returns the keys of a map in order.

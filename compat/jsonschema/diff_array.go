@@ -108,8 +108,8 @@ func (d *differ) arrays(o, n *jsv.Schema, c cctx) {
 		d.emit(c, "unevaluated-items-extended", o, n, "/unevaluatedItems", "unevaluatedItems extended from %s to %s", modelNames[om.kind], modelNames[nm.kind])
 	}
 
-	d.upperInt(c, "max-items", "maxItems", o, n, o.MaxItems, n.MaxItems)
-	d.upperInt(c, "min-items", "minItems", o, n, o.MinItems, n.MinItems)
+	d.bound(c, "max-items", "maxItems", o, n, o.MaxItems, n.MaxItems)
+	d.bound(c, "min-items", "minItems", o, n, o.MinItems, n.MinItems)
 	switch {
 	case !o.UniqueItems && n.UniqueItems:
 		d.emit(c, "unique-items-added", o, n, "/uniqueItems", "uniqueItems added")
@@ -124,7 +124,7 @@ func (d *differ) arrays(o, n *jsv.Schema, c cctx) {
 			cc.overlap = true
 		}
 		d.node(o.Contains, n.Contains, cc)
-		d.upperInt(c, "max-contains", "maxContains", o, n, o.MaxContains, n.MaxContains)
+		d.bound(c, "max-contains", "maxContains", o, n, o.MaxContains, n.MaxContains)
 		d.minContains(c, o, n)
 	case n.Contains != nil:
 		d.emit(c, "contains-added", o, n, "/contains", "contains added")
@@ -161,6 +161,6 @@ func (d *differ) minContains(c cctx, o, n *jsv.Schema) {
 			d.emitDir(c, "min-contains-removed", dir, o, n, "/minContains", "minContains %d removed (the default is 1)", ov)
 		}
 	default:
-		d.upperInt(c, "min-contains", "minContains", o, n, om, nm)
+		d.bound(c, "min-contains", "minContains", o, n, om, nm)
 	}
 }

@@ -351,8 +351,8 @@ func (d *differ) objects(o, n *jsv.Schema, c cctx) {
 		d.emit(c, "property-names-removed", o, n, "/propertyNames", "propertyNames removed")
 	}
 
-	d.upperInt(c, "max-properties", "maxProperties", o, n, o.MaxProperties, n.MaxProperties)
-	d.upperInt(c, "min-properties", "minProperties", o, n, o.MinProperties, n.MinProperties)
+	d.bound(c, "max-properties", "maxProperties", o, n, o.MaxProperties, n.MaxProperties)
+	d.bound(c, "min-properties", "minProperties", o, n, o.MinProperties, n.MinProperties)
 }
 
 // openness compares the models for undeclared names: additionalProperties,
