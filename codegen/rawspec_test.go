@@ -48,7 +48,7 @@ func TestRawClosureAgreesWithTyped(t *testing.T) {
 			{}, {Operations: []string{"listPets"}}, {Operations: []string{"listPets"}, ExcludeErrorResponses: true},
 			{Operations: []string{"createPet"}}, {Operations: []string{"onPetCreated"}}, {Operations: []string{"getTree"}},
 			{Operations: []string{"getShape"}}, {Operations: []string{"getChain"}}, {Schemas: []string{"Unused"}},
-			{Tags: []string{"admin"}}, {Tags: []string{"pets"}, Schemas: []string{"A"}}
+			{Tags: []string{"admin"}}, {Tags: []string{"pets"}, Schemas: []string{"A"}},
 		},
 		"testdata/v31.yaml": {{Operations: []string{"thingChanged"}}, {Operations: []string{"getThing"}}, {}},
 		"../examples/orders/contract/openapi.yaml": {
