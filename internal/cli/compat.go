@@ -272,6 +272,11 @@ func compareAll(ctx context.Context, app *App, olds []string, newArg string, opt
 			app.IO.Warnf("%s: version %q is not a semantic version; judging by --fail-on %s (pass --to to gate)", r.New, r.To, opts.FailOn)
 			r.To = ""
 		}
+		// The gate needs both versions: a --to without a version of OLD would
+		// be silently ignored.
+		if opts.To != "" && r.From == "" {
+			app.IO.Warnf("%s declares no version: --to %s is not checked; judging by --fail-on %s (pass --from to gate)", r.Old, opts.To, opts.FailOn)
+		}
 		if applyWaivers != nil && cfg != nil {
 			if err := applyWaivers(cfg, r); err != nil {
 				return nil, err
@@ -400,6 +405,11 @@ func pickEngine(kind string, src compat.Source) (compat.Engine, error) {
 		if e.Detect(data) {
 			return e, nil
 		}
+	}
+	// A document that does not parse is named with its position, rather than
+	// as a document of unknown kind.
+	if err := source.SyntaxError(displayName(src), data); err != nil {
+		return nil, err
 	}
 	var kinds []string
 	for _, e := range engines {

@@ -1,0 +1,55 @@
+package source
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"regexp"
+	"strconv"
+
+	"github.com/dsctl/dsctl/internal/errkind"
+	"go.yaml.in/yaml/v3"
+)
+
+var yamlLineRE = regexp.MustCompile(`^yaml: line (\d+): (.*)$`)
+
+// SyntaxError returns an errkind input error naming display at the line (and,
+// for JSON, the column) where data stops being JSON or YAML, or nil when data
+// parses. A document that starts with '{' or '[' is judged as JSON.
+func SyntaxError(display string, data []byte) error {
+	trimmed := bytes.TrimLeft(data, " \t\r\n\ufeff")
+	if len(trimmed) > 0 && (trimmed[0] == '{' || trimmed[0] == '[') {
+		var v any
+		err := json.Unmarshal(data, &v)
+		if err == nil {
+			return nil
+		}
+		line, col := jsonPos(data, err)
+		return errkind.InputAt(display, line, col, fmt.Errorf("invalid JSON: %w", err))
+	}
+	var n yaml.Node
+	err := yaml.Unmarshal(data, &n)
+	if err == nil {
+		return nil
+	}
+	if m := yamlLineRE.FindStringSubmatch(err.Error()); m != nil {
+		line, _ := strconv.Atoi(m[1])
+		return errkind.InputAt(display, line, 0, fmt.Errorf("invalid YAML: %s", m[2]))
+	}
+	return errkind.InputAt(display, 0, 0, fmt.Errorf("invalid YAML: %w", err))
+}
+
+// jsonPos returns the 1-based line and column of a JSON decoding error in data.
+func jsonPos(data []byte, err error) (line, col int) {
+	off := int64(len(data))
+	var se *json.SyntaxError
+	if errors.As(err, &se) && se.Offset > 0 && se.Offset <= int64(len(data)) {
+		off = se.Offset - 1 // Offset counts the offending byte
+	} else if !errors.Is(err, io.ErrUnexpectedEOF) && se == nil {
+		return 0, 0
+	}
+	before := data[:off]
+	return bytes.Count(before, []byte("\n")) + 1, len(before) - (bytes.LastIndexByte(before, '\n') + 1) + 1
+}
