@@ -5,6 +5,8 @@ import (
 	"errors"
 	"go/parser"
 	"go/token"
+	"net/http"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -184,7 +186,7 @@ func TestExternalRefsInternalised(t *testing.T) {
 		t.Errorf("kept %v", res.Kept)
 	}
 	code := string(res.Code)
-	if !strings.Contains(code, "type Money struct") || strings.Contains(code, "externalRef") {
+	if !strings.Contains(code, "type Money struct") || strings.Contains(code, "externalRef") || strings.Contains(code, "import") {
 		t.Errorf("external schema not internalised:\n%s", code)
 	}
 	// The digest covers the referenced file too.
@@ -349,5 +351,34 @@ func TestClosureDeepPointer(t *testing.T) {
 		if err != nil || !reflect.DeepEqual(got, want) {
 			t.Errorf("raw=%t: got %v, %v; want %v", spec.raw != nil, got, err, want)
 		}
+	}
+}
+
+// TestRemoteRefsAllowed serves a referenced document on loopback: refused
+// by default, internalised with allowRemote.
+func TestRemoteRefsAllowed(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		_, _ = w.Write([]byte("openapi: 3.0.3\ninfo: {title: m, version: '1'}\npaths: {}\ncomponents:\n  schemas:\n    Money: {type: object, properties: {amount: {type: string}}}\n"))
+	}))
+	defer srv.Close()
+	spec := "openapi: 3.0.3\ninfo: {title: r, version: '1'}\npaths: {}\ncomponents:\n  schemas:\n    Price:\n      type: object\n      properties:\n        amount: {$ref: '" +
+		srv.URL + "/money.yaml#/components/schemas/Money'}\n"
+	path := filepath.Join(t.TempDir(), "spec.yaml")
+	if err := os.WriteFile(path, []byte(spec), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := LoadSpec(path, false); err == nil || !strings.Contains(err.Error(), "allowRemoteRefs") {
+		t.Fatalf("remote ref not refused: %v", err)
+	}
+	s, err := LoadSpec(path, true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := Generate(s, Options{Package: "p", SpecName: "spec.yaml", Selection: Selection{Schemas: []string{"Price"}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(res.Kept, []string{"Money", "Price"}) || !strings.Contains(string(res.Code), "Amount *Money") {
+		t.Errorf("kept %v:\n%s", res.Kept, res.Code)
 	}
 }

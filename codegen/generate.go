@@ -265,6 +265,24 @@ func dropUnusedImports(src string) (string, error) {
 			drop[fset.Position(imp.Pos()).Line] = true
 		}
 	}
+	// An import block left empty goes too.
+	for _, d := range f.Decls {
+		gd, ok := d.(*ast.GenDecl)
+		if !ok || gd.Tok != token.IMPORT {
+			continue
+		}
+		empty := true
+		for _, sp := range gd.Specs {
+			if !drop[fset.Position(sp.Pos()).Line] {
+				empty = false
+			}
+		}
+		if empty {
+			for l := fset.Position(gd.Pos()).Line; l <= fset.Position(gd.End()).Line; l++ {
+				drop[l] = true
+			}
+		}
+	}
 	if len(drop) == 0 {
 		return src, nil
 	}

@@ -120,7 +120,11 @@ func (s *Spec) load(origins bool) (*openapi3.T, map[string][]byte, error) {
 			if !s.allowRemote {
 				return nil, fmt.Errorf("remote $ref %s refused (set allowRemoteRefs: true on the service to allow it)", loc.Redacted())
 			}
-			return openapi3.ReadFromHTTP(http.DefaultClient)(l, loc)
+			data, err := openapi3.ReadFromHTTP(http.DefaultClient)(l, loc)
+			if err == nil {
+				files[loc.Redacted()] = data
+			}
+			return data, err
 		case "", "file":
 		default:
 			return nil, fmt.Errorf("$ref %s: unsupported scheme %q", loc.Redacted(), loc.Scheme)
