@@ -6,6 +6,7 @@ import (
 	"sort"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/oasdiff/oasdiff/checker"
 	"github.com/oasdiff/oasdiff/diff"
@@ -30,8 +31,14 @@ import (
 // operation O therefore comes from O's r-th slot, and stands for every
 // operation that has the same slot; run A already holds every finding that is
 // not about the slot (it sees the same operation), so a round's finding that
-// A has too is not expanded. checkDeduped returns the findings and, for each
+// A has too is not expanded. Rounds are dealt into chunks (a chunk of a round
+// is still one slot per operation), and run A and the chunks run concurrently:
+// on Stripe nearly all the time is in walking the 220 response slots, whose
+// costs vary a lot. checkDeduped returns the findings and, for each
 // finding that stands for several operations, those operations.
+
+// minChunk is the fewest slots a chunk of a round gets.
+const minChunk = 4
 
 // slotKey is what the checker sees of one modified response: its status and
 // the schema diffs of its modified media types.
@@ -56,6 +63,8 @@ type dedupeResult struct {
 	expanded int
 	// rounds is how many B rounds ran; reps how many slots were checked of total.
 	rounds, reps, total int
+	// parts is the wall time of run A and of each round.
+	parts []time.Duration
 }
 
 func responseSlots(d *diff.Diff) []slot {
@@ -257,18 +266,38 @@ func checkDeduped(config *checker.Config, d *diff.Diff, sources *diff.Operations
 	}
 
 	res = dedupeResult{rounds: len(rounds), reps: len(repSlots), total: len(slots), expand: map[int][]string{}}
+	// Split each round into chunks (a subset of a round still carries at most
+	// one slot per operation) so the walks, whose cost varies a lot from slot
+	// to slot, spread over the cores: slots are dealt round-robin.
+	procs := max(1, runtime.GOMAXPROCS(0))
+	var chunks [][]slot
+	for _, round := range rounds {
+		n := min(len(round), 4*procs, max(1, len(round)/minChunk))
+		if procs == 1 {
+			n = 1
+		}
+		part := make([][]slot, n)
+		for i, s := range round {
+			part[i%n] = append(part[i%n], s)
+		}
+		chunks = append(chunks, part...)
+	}
+	rounds = chunks
 	// Run A and the rounds concurrently: each call clones what it mutates,
 	// and the schema diffs they share are only read.
 	outs := make([]checker.Changes, 1+len(rounds))
 	panics := make([]any, 1+len(rounds))
+	res.parts = make([]time.Duration, 1+len(rounds))
 	var wg sync.WaitGroup
-	sem := make(chan struct{}, max(1, runtime.GOMAXPROCS(0)))
+	sem := make(chan struct{}, procs)
 	run := func(i int, d *diff.Diff) {
 		defer wg.Done()
 		sem <- struct{}{}
 		defer func() { <-sem }()
 		defer func() { panics[i] = recover() }()
+		start := time.Now()
 		outs[i] = checker.CheckBackwardCompatibilityUntilLevel(config, d, sources, level)
+		res.parts[i] = time.Since(start)
 	}
 	wg.Add(1 + len(rounds))
 	go run(0, withoutResponseSchemas(d))

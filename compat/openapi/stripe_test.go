@@ -33,6 +33,7 @@ func TestStripe(t *testing.T) {
 		byImpact[c.Impact]++
 		ops += len(c.Operations)
 	}
+	t.Logf("check parts (A, rounds): %v", res.dedupe.parts)
 	t.Logf("dedupe: %d rounds, %d of %d response slots checked, %d findings checked", res.dedupe.rounds, res.dedupe.reps, res.dedupe.total, res.checked)
 	if os.Getenv("DSCTL_STRIPE_COMPARE") != "" {
 		// The plain check (each shared response schema walked per operation,
