@@ -48,6 +48,50 @@ type cctx struct {
 	// overlap, "if", contains with maxContains): any widening or narrowing
 	// may go either way, so it counts as both.
 	overlap bool
+	// unevalProps/unevalItems: an enclosing schema at the same instance
+	// location has unevaluatedProperties/unevaluatedItems, so what this
+	// subschema declares changes what that keyword sees.
+	unevalProps, unevalItems bool
+}
+
+// child is the context for a subschema at a child instance location
+// (properties, items…): enclosing unevaluated* keywords do not reach it.
+func (c cctx) child() cctx {
+	c.unevalProps, c.unevalItems = false, false
+	return c
+}
+
+// inplace is the context for a subschema at the same instance location
+// (allOf, $ref, if/then/else, dependentSchemas…) of o and n.
+func (c cctx) inplace(o, n *jsv.Schema) cctx {
+	for _, s := range []*jsv.Schema{o, n} {
+		if s.UnevaluatedProperties != nil && !isTrue(s.UnevaluatedProperties) {
+			c.unevalProps = true
+		}
+		if s.UnevaluatedItems != nil && !isTrue(s.UnevaluatedItems) {
+			c.unevalItems = true
+		}
+	}
+	return c
+}
+
+// evaluationRules are the changes that alter which properties or items a
+// subschema evaluates; under an enclosing unevaluated* keyword they can go
+// either way.
+var evaluationRules = map[string]string{
+	"property-added-to-open-model": "p", "property-removed-from-open-model": "p",
+	"property-added-to-closed-model": "p", "property-removed-from-closed-model": "p",
+	"property-added-to-partially-open-model": "p", "property-removed-from-partially-open-model": "p",
+	"additional-properties-narrowed": "p", "additional-properties-extended": "p",
+	"pattern-property-added": "p", "pattern-property-removed": "p",
+	"tuple-item-added-to-open-model": "i", "tuple-item-removed-from-open-model": "i",
+	"tuple-item-added-to-closed-model": "i", "tuple-item-removed-from-closed-model": "i",
+	"tuple-item-added-to-partially-open-model": "i", "tuple-item-removed-from-partially-open-model": "i",
+	"items-narrowed": "i", "items-extended": "i",
+	"all-of-member-added": "b", "all-of-member-removed": "b", "any-of-member-added": "b", "any-of-member-removed": "b",
+	"one-of-member-added": "b", "one-of-member-removed": "b", "any-of-added": "b", "any-of-removed": "b",
+	"one-of-added": "b", "one-of-removed": "b", "not-added": "b", "not-removed": "b", "ref-added": "b", "ref-removed": "b",
+	"dependent-schema-added": "b", "dependent-schema-removed": "b", "composition-method-changed": "b",
 }
 
 func (c cctx) eff(d Direction) Direction {
@@ -144,6 +188,11 @@ func (d *differ) emitDir(c cctx, id string, dir Direction, o, n *jsv.Schema, suf
 	}
 	if dir == Contextual {
 		dir = Both
+	}
+	if k := evaluationRules[id]; (k == "p" || k == "b") && c.unevalProps || (k == "i" || k == "b") && c.unevalItems {
+		if dir == Widen || dir == Narrow || dir == Neutral {
+			dir = Both
+		}
 	}
 	dir = c.eff(dir)
 	if d.scratch {

@@ -47,7 +47,7 @@ func (d *differ) arrays(o, n *jsv.Schema, c cctx) {
 	for i := 0; i < max; i++ {
 		switch {
 		case i < len(os.prefix) && i < len(ns.prefix):
-			d.node(os.prefix[i], ns.prefix[i], c)
+			d.node(os.prefix[i], ns.prefix[i], c.child())
 		case i < len(ns.prefix):
 			np := ns.prefix[i]
 			suffix := fmt.Sprintf("/%s/%d", ns.prefixKw, i)
@@ -85,7 +85,7 @@ func (d *differ) arrays(o, n *jsv.Schema, c cctx) {
 	// the rest: only comparable beyond the longer tuple; positions covered
 	// by one side's tuple were compared above.
 	if orest.kind == modelPartial && nrest.kind == modelPartial {
-		d.node(orest.schemas[0], nrest.schemas[0], c)
+		d.node(orest.schemas[0], nrest.schemas[0], c.child())
 	} else if nrest.kind > orest.kind {
 		d.emit(c, "items-narrowed", o, n, "/"+ns.restKw, "%s narrowed from %s to %s", ns.restKw, modelNames[orest.kind], modelNames[nrest.kind])
 	} else if nrest.kind < orest.kind {
@@ -101,7 +101,7 @@ func (d *differ) arrays(o, n *jsv.Schema, c cctx) {
 	om, _ := apModel(ou, "unevaluatedItems")
 	nm, _ := apModel(nu, "unevaluatedItems")
 	if om.kind == modelPartial && nm.kind == modelPartial {
-		d.node(om.schemas[0], nm.schemas[0], c)
+		d.node(om.schemas[0], nm.schemas[0], c.child())
 	} else if nm.kind > om.kind {
 		d.emit(c, "unevaluated-items-narrowed", o, n, "/unevaluatedItems", "unevaluatedItems narrowed from %s to %s", modelNames[om.kind], modelNames[nm.kind])
 	} else if nm.kind < om.kind {
@@ -119,7 +119,7 @@ func (d *differ) arrays(o, n *jsv.Schema, c cctx) {
 
 	switch {
 	case o.Contains != nil && n.Contains != nil:
-		cc := c
+		cc := c.child()
 		if o.MaxContains != nil || n.MaxContains != nil {
 			cc.overlap = true
 		}

@@ -29,6 +29,7 @@ func combinators(s *jsv.Schema) []combinator {
 var combIDs = map[string]string{"allOf": "all-of", "anyOf": "any-of", "oneOf": "one-of"}
 
 func (d *differ) composition(o, n *jsv.Schema, c cctx) {
+	c = c.inplace(o, n)
 	oc, nc := combinators(o), combinators(n)
 	if len(oc) == 1 && len(nc) == 1 && oc[0].kw != nc[0].kw {
 		d.methodChanged(c, o, n, oc[0], nc[0])
@@ -307,6 +308,7 @@ func (d *differ) conditional(o, n *jsv.Schema, c cctx) {
 		return
 	}
 	// same text: what they reference may still differ
+	c = c.inplace(o, n)
 	ic := c
 	ic.overlap = true
 	d.node(o.If, n.If, ic)
@@ -322,6 +324,7 @@ func rawKey(r rawNode, kw string) any {
 }
 
 func (d *differ) refs(o, n *jsv.Schema, c cctx) {
+	c = c.inplace(o, n)
 	or, nr := d.old.rawOf(o), d.new.rawOf(n)
 	for _, kw := range []string{"$dynamicRef", "$recursiveRef"} {
 		ov, nv := rawKey(or, kw), rawKey(nr, kw)

@@ -199,7 +199,7 @@ func (d *differ) objects(o, n *jsv.Schema, c cctx) {
 		np := n.Properties[name]
 		suffix := "/properties/" + escapeToken(name)
 		if op, ok := o.Properties[name]; ok {
-			d.node(op, np, c)
+			d.node(op, np, c.child())
 			continue
 		}
 		m := nameModel(o, name)
@@ -284,7 +284,7 @@ func (d *differ) objects(o, n *jsv.Schema, c cctx) {
 		np := npat[re]
 		suffix := "/patternProperties/" + escapeToken(re)
 		if op, ok := opat[re]; ok {
-			d.node(op.s, np.s, c)
+			d.node(op.s, np.s, c.child())
 			continue
 		}
 		dir := d.patternDir(o, np, additionalModel(o), true)
@@ -328,23 +328,23 @@ func (d *differ) objects(o, n *jsv.Schema, c cctx) {
 	nds, ndsKw := dependentSchemas(n)
 	for _, k := range sortedKeys(nds) {
 		if os, ok := ods[k]; ok {
-			d.node(os, nds[k], c)
+			d.node(os, nds[k], c.inplace(o, n))
 			continue
 		}
 		if !isTrue(nds[k]) {
-			d.emit(c, "dependent-schema-added", o, n, "/"+ndsKw+"/"+escapeToken(k), "dependent schema for %q added", k)
+			d.emit(c.inplace(o, n), "dependent-schema-added", o, n, "/"+ndsKw+"/"+escapeToken(k), "dependent schema for %q added", k)
 		}
 	}
 	for _, k := range sortedKeys(ods) {
 		if _, ok := nds[k]; !ok && !isTrue(ods[k]) {
-			d.emit(c, "dependent-schema-removed", o, n, "/"+odsKw+"/"+escapeToken(k), "dependent schema for %q removed", k)
+			d.emit(c.inplace(o, n), "dependent-schema-removed", o, n, "/"+odsKw+"/"+escapeToken(k), "dependent schema for %q removed", k)
 		}
 	}
 
 	// propertyNames
 	switch {
 	case o.PropertyNames != nil && n.PropertyNames != nil:
-		d.node(o.PropertyNames, n.PropertyNames, c)
+		d.node(o.PropertyNames, n.PropertyNames, c.child())
 	case n.PropertyNames != nil && !isTrue(n.PropertyNames):
 		d.emit(c, "property-names-added", o, n, "/propertyNames", "propertyNames added")
 	case o.PropertyNames != nil && !isTrue(o.PropertyNames):
@@ -369,7 +369,7 @@ func (d *differ) openness(c cctx, o, n *jsv.Schema) {
 		id = "unevaluated-properties"
 	}
 	if om.kind == modelPartial && nm.kind == modelPartial {
-		d.node(om.schemas[0], nm.schemas[0], c)
+		d.node(om.schemas[0], nm.schemas[0], c.child())
 		return
 	}
 	switch {

@@ -179,8 +179,14 @@ func (g *gen) objKw(s map[string]any, depth int) {
 	if g.chance(0.1) {
 		s["dependentRequired"] = map[string]any{propNames[g.pick(3)]: []any{propNames[3+g.pick(2)]}}
 	}
-	if g.chance(0.05) {
-		s["unevaluatedProperties"] = false
+	if g.chance(0.08) {
+		s["unevaluatedProperties"] = []any{false, map[string]any{"type": "string"}}[g.pick(2)]
+		if g.chance(0.6) {
+			sub := map[string]any{}
+			g.objKw(sub, depth-1)
+			delete(sub, "unevaluatedProperties")
+			s["allOf"] = []any{sub}
+		}
 	}
 }
 
