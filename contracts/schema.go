@@ -151,6 +151,10 @@ type Violation struct {
 	// Pointer is the JSON pointer of the offending value in the instance ("" for the root).
 	Pointer string `json:"pointer"`
 	Message string `json:"message"`
+	// Line and Column locate the offending value in the instance file
+	// (1-based; 0 when not known). Column is set only for JSON syntax errors.
+	Line   int `json:"line,omitempty"`
+	Column int `json:"column,omitempty"`
 }
 
 var printer = message.NewPrinter(language.English)

@@ -77,11 +77,24 @@ func schemaIDOf(c *Contract, p string) string {
 
 func validateOne(sch *jsonschema.Schema, e *Event, schemaID string, in Instance) InstanceResult {
 	res := InstanceResult{File: in.Name, Violations: []Violation{}}
+	if err := checkJSON(in.Name, in.Data); err != nil {
+		se := err.(*jsonSyntaxError)
+		res.Violations = append(res.Violations, Violation{Message: "not valid JSON: " + se.msg, Line: se.line, Column: se.col})
+		return res
+	}
 	inst, err := jsonschema.UnmarshalJSON(bytes.NewReader(in.Data))
 	if err != nil {
 		res.Violations = append(res.Violations, Violation{Message: fmt.Sprintf("not valid JSON: %v", err)})
 		return res
 	}
+	defer func() {
+		// Each violation at the line of the offending value in the file.
+		for i := range res.Violations {
+			if res.Violations[i].Line == 0 {
+				res.Violations[i].Line = jsonLine(in.Data, res.Violations[i].Pointer)
+			}
+		}
+	}()
 	prefix := ""
 	if env, ok := inst.(map[string]any); ok && isCloudEvent(env) {
 		res.CloudEvent = true

@@ -701,7 +701,14 @@ func (r validateResult) WriteText(w io.Writer, st output.Style) error {
 			if ptr == "" {
 				ptr = "/"
 			}
-			fmt.Fprintf(w, "%s: %s %s: %s\n", res.File, st.Red("invalid"), ptr, v.Message)
+			pos := res.File
+			if v.Line > 0 {
+				pos += fmt.Sprintf(":%d", v.Line)
+				if v.Column > 0 {
+					pos += fmt.Sprintf(":%d", v.Column)
+				}
+			}
+			fmt.Fprintf(w, "%s: %s %s: %s\n", pos, st.Red("invalid"), ptr, v.Message)
 		}
 	}
 	return nil
