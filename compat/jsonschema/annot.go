@@ -92,7 +92,7 @@ func (d *differ) annotations(o, n *jsv.Schema) {
 		if id == "unknown-keyword-changed" {
 			d.emitDir(cctx{}, id, Both, on, nn, "/"+escapeToken(k), "unknown keyword %q %s; the engine cannot judge it", k, what)
 		} else {
-			d.emitDir(cctx{}, id, Annotation, on, nn, "/"+escapeToken(k), "%s %s", k, what)
+			d.emitDir(cctx{}, id, Annotation, on, nn, "/"+escapeToken(k), "%s %s%s", k, what, fromTo(ov, oh, nv, nh))
 		}
 	}
 }
@@ -194,4 +194,30 @@ func normNumber(s string) string {
 		return r.Num().String()
 	}
 	return r.RatString()
+}
+
+// fromTo renders short scalar values of a changed annotation: ` from "a" to "b"`.
+func fromTo(ov any, oh bool, nv any, nh bool) string {
+	short := func(v any) (string, bool) {
+		switch v.(type) {
+		case string, bool, json.Number, nil:
+			s := canonical(v)
+			if r := []rune(s); len(r) > 80 {
+				s = string(r[:77]) + "…"
+			}
+			return s, true
+		}
+		return "", false
+	}
+	os, ook := short(ov)
+	ns, nok := short(nv)
+	switch {
+	case oh && nh && ook && nok:
+		return " from " + os + " to " + ns
+	case !oh && nok:
+		return ": " + ns
+	case !nh && ook:
+		return " (was " + os + ")"
+	}
+	return ""
 }
