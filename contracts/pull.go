@@ -173,7 +173,7 @@ func Pull(ctx context.Context, name, constraint string, opts PullOptions) (*Pull
 	if entry.Registry == "" {
 		entry.Registry = opts.Store.Ref()
 	}
-	if lock.Contracts[name].Equal(entry) && verifyDir(res.Dir, entry).Status == VerifyOK {
+	if lock.Contracts[name].Equal(entry) && verifyDir(name, res.Dir, entry).Status == VerifyOK {
 		return res, nil
 	}
 	res.Changed = true
@@ -223,7 +223,7 @@ func Verify(lockPath, vendorDir string) (*VerifyReport, error) {
 	r := &VerifyReport{OK: true, Contracts: []VerifyEntry{}}
 	for _, name := range lock.Names() {
 		e := lock.Contracts[name]
-		ve := verifyDir(filepath.Join(vendorDir, name), e)
+		ve := verifyDir(name, filepath.Join(vendorDir, name), e)
 		ve.Name = name
 		if ve.Status != VerifyOK {
 			r.OK = false
@@ -253,14 +253,16 @@ func Verify(lockPath, vendorDir string) (*VerifyReport, error) {
 }
 
 // verifyDir checks one vendored folder against its lock entry.
-func verifyDir(dir string, e LockEntry) VerifyEntry {
+func verifyDir(name, dir string, e LockEntry) VerifyEntry {
 	ve := VerifyEntry{Version: e.Version, Status: VerifyOK}
+	// The command that restores the locked version, ready to paste.
+	again := fmt.Sprintf("run 'dsctl contract pull %s@%s'", name, e.Version)
 	bad := func(format string, args ...any) VerifyEntry {
-		ve.Status, ve.Detail = VerifyModified, fmt.Sprintf(format, args...)+"; run 'dsctl contract pull' again"
+		ve.Status, ve.Detail = VerifyModified, fmt.Sprintf(format, args...)+"; "+again+" to restore it"
 		return ve
 	}
 	if _, err := os.Stat(filepath.Join(dir, FileName)); err != nil {
-		ve.Status, ve.Detail = VerifyMissing, fmt.Sprintf("%s is missing; run 'dsctl contract pull'", filepath.ToSlash(dir))
+		ve.Status, ve.Detail = VerifyMissing, fmt.Sprintf("%s is missing; %s", filepath.ToSlash(dir), again)
 		return ve
 	}
 	fsys := os.DirFS(dir)

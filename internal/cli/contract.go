@@ -131,7 +131,13 @@ func newContractInitCmd(app *App) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "init [DIR] --name NAME",
 		Short: "Scaffold a contract package (contract.yaml, an event schema, an example, a README)",
-		Args:  cobra.MaximumNArgs(1),
+		Long: `init writes a new contract package into DIR (default: the current folder):
+contract.yaml (version 0.1.0, compatibility backward), one event schema, an example
+of it and a README. The package lints clean as it is; edit the event, then lint and
+publish it. init never overwrites: an existing file is an error (exit 2).`,
+		Example: `  dsctl contract init contracts/payments --name payments
+  dsctl contract lint contracts/payments`,
+		Args: cobra.MaximumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			o.Dir = argOr(args, ".")
 			return contractInitRun(app, o)
@@ -193,6 +199,8 @@ Silence a rule for one event in contract.yaml:
   events:
     - name: LegacyThingHappened
       lint: {ignore: [id-integer]}`,
+		Example: `  dsctl contract lint contracts/orders
+  dsctl contract lint contracts/orders -o json | jq '.findings[] | .rule'`,
 		Args: cobra.MaximumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			c, err := contracts.Load(argOr(args, "."))
@@ -246,6 +254,8 @@ func newContractPackCmd(app *App) *cobra.Command {
 mtime 0, no folders, no links, hidden files left out, and a gzip header without name or
 time. The same files give the same sha256 digest on every machine. A package with lint
 errors is not packed (exit 1): what is packed can be published.`,
+		Example: `  dsctl contract pack contracts/orders
+  dsctl contract pack contracts/orders --out orders.tgz -o json`,
 		Args: cobra.MaximumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			c, err := contracts.Load(argOr(args, "."))
@@ -324,6 +334,9 @@ content it is refused (exit 1). A new version is compared with the highest earli
 version in the package's compatibility mode (every earlier version of the same major
 in *-transitive modes) and refused, with the report, when it is smaller than the
 changes need. Without DIR it publishes dsctl.yaml's contracts, else the current folder.`,
+		Example: `  dsctl contract publish contracts/orders --dry-run
+  dsctl contract publish contracts/orders
+  dsctl contract publish --registry oci://registry.example.com/contracts   # dsctl.yaml's contracts`,
 		Args: cobra.ArbitraryArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			o.Dirs = args
@@ -437,7 +450,13 @@ func newContractListCmd(app *App) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "list [NAME] [--registry REF]",
 		Short: "List published versions with their digests and yank marks",
-		Args:  cobra.MaximumNArgs(1),
+		Long: `list prints every published version of NAME (of every contract without NAME), one per
+line: name, version, manifest digest, and the reason when it is yanked. -o json adds
+the archive digests. A NAME that is not in the store exits 1.`,
+		Example: `  dsctl contract list
+  dsctl contract list orders --registry oci://registry.example.com/contracts
+  dsctl contract list orders -o json`,
+		Args: cobra.MaximumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			ctx := cmd.Context()
 			store, _, err := app.openStore(reg)
@@ -486,11 +505,10 @@ type pullResults []*contracts.PullResult
 
 func (rs pullResults) WriteText(w io.Writer, st output.Style) error {
 	for _, r := range rs {
-		state := "pulled"
+		line := fmt.Sprintf("pulled %s@%s (%s) into %s", r.Name, r.Version, r.Digest, filepath.ToSlash(r.Dir))
 		if !r.Changed {
-			state = "up to date"
+			line = fmt.Sprintf("%s@%s (%s) is up to date in %s", r.Name, r.Version, r.Digest, filepath.ToSlash(r.Dir))
 		}
-		line := fmt.Sprintf("%s %s@%s (%s) into %s", state, r.Name, r.Version, r.Digest, filepath.ToSlash(r.Dir))
 		if r.Yanked {
 			line += " " + st.Yellow("(yanked: "+r.YankReason+"; pinned exactly)")
 		}
@@ -511,6 +529,9 @@ version that is not yanked (a yanked version is used only when pinned exactly),
 fetches it by digest, verifies it, unpacks it safely into contracts/vendor/NAME
 (atomically) and records version and digests in dsctl.lock (atomically). A locked
 version whose tag now points at another digest is an error.`,
+		Example: `  dsctl contract pull 'orders@^1'
+  dsctl contract pull 'orders@~1.4.0' 'billing@>=2.1 <3'
+  dsctl contract pull orders@1.4.2 --dir third_party/contracts`,
 		Args: cobra.MinimumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			o.Refs = args
@@ -589,10 +610,12 @@ func newContractVerifyCmd(app *App) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "verify [--dir contracts/vendor]",
 		Short: "Check that vendored packages match dsctl.lock",
-		Long: `verify packs every vendored package again (packing is deterministic) and compares the
-archive digest with the one dsctl.lock recorded at pull time: an edited, added or
-removed file is a mismatch (exit 1). Vendored folders the lock does not list are
-reported too.`,
+		Long: `verify compares every vendored package with the per-file sha256 digests dsctl.lock
+recorded at pull time: an edited, added or removed file is a mismatch (exit 1), named
+with the pull command that restores it. Hidden files are ignored, as pack ignores
+them. Vendored folders the lock does not list are reported too.`,
+		Example: `  dsctl contract verify
+  dsctl contract verify --dir third_party/contracts -o json`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			ws, err := app.workspace()
@@ -649,7 +672,8 @@ func newContractYankCmd(app *App) *cobra.Command {
 		Long: `yank attaches a tombstone to a published version (an OCI referrer artifact with the
 reason). The version stays fetchable and listed, marked yanked; pull skips it unless
 it is pinned exactly. Yanking again is a no-op.`,
-		Args: cobra.ExactArgs(1),
+		Example: `  dsctl contract yank orders@1.4.1 --reason "notes.maxLength broke the warehouse import"`,
+		Args:    cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			name, version, ok := strings.Cut(args[0], "@")
 			if !ok || !registry.ValidName(name) || !contracts.Pinned(version) {
@@ -725,6 +749,9 @@ the store; NAME may also be a package folder. A file may be the event itself or 
 CloudEvents envelope (JSON with specversion and type): its data is validated, its type
 must name the event and its dataschema, when given, must be the event's schema.
 FILE - reads standard input.`,
+		Example: `  dsctl contract validate orders OrderPlaced message.json cloudevent.json
+  dsctl contract validate orders@1.4.0 OrderPlaced - < message.json
+  dsctl contract validate contracts/orders OrderCancelled examples/*.json -o json`,
 		Args: cobra.MinimumNArgs(3),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			c, err := resolveContract(cmd.Context(), app, reg, args[0])
