@@ -16,6 +16,10 @@ const (
 	StatusPublished        = "published"
 	StatusAlreadyPublished = "already-published"
 	StatusWouldPublish     = "would-publish"
+	// The refusals: a PublishResult with one of these comes with an error.
+	StatusLintFailed       = "lint-failed"
+	StatusVersionTooSmall  = "version-too-small"
+	StatusImmutable        = "immutable"
 )
 
 // Errors of Publish that come with a result to print; both are findings (exit 1).
@@ -101,6 +105,7 @@ func PublishContract(ctx context.Context, c *Contract, opts PublishOptions) (*Pu
 			res.Status = StatusAlreadyPublished
 			return res, nil
 		}
+		res.Status = StatusImmutable
 		return res, immutableErr(c, cur.Digest, res.Digest)
 	case !errors.Is(err, registry.ErrNotFound):
 		return nil, err
@@ -114,6 +119,7 @@ func PublishContract(ctx context.Context, c *Contract, opts PublishOptions) (*Pu
 	}
 	if lr.Failed() {
 		res.Lint = lr
+		res.Status = StatusLintFailed
 		return res, ErrLintFailed
 	}
 
@@ -134,6 +140,7 @@ func PublishContract(ctx context.Context, c *Contract, opts PublishOptions) (*Pu
 				res.Status = StatusAlreadyPublished
 				return res, nil
 			}
+			res.Status = StatusImmutable
 			return res, errkind.Findingf("%s@%s: %w: it was published concurrently with other content; bump the version", c.Name, c.Version, registry.ErrImmutable)
 		}
 		return res, err
@@ -213,6 +220,7 @@ func gate(ctx context.Context, c *Contract, opts PublishOptions, res *PublishRes
 	}
 	res.Gate = g
 	if compat.Failed(g, compat.None) {
+		res.Status = StatusVersionTooSmall
 		return ErrVersionTooSmall
 	}
 	return nil

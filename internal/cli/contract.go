@@ -320,6 +320,9 @@ func againstText(r *contracts.PublishResult) string {
 	if r.Gate == nil {
 		return ""
 	}
+	if r.Gate.RequiredBump == compat.None {
+		return fmt.Sprintf(" (compared with %s: no changes to its events or APIs)", strings.Join(r.Against, ", "))
+	}
 	return fmt.Sprintf(" (compared with %s: %s changes)", strings.Join(r.Against, ", "), r.Gate.RequiredBump)
 }
 
@@ -367,34 +370,58 @@ func contractPublishRun(ctx context.Context, app *App, o *contractPublishOptions
 	if err != nil {
 		return err
 	}
+	// Text reports each package as it is done, so that when a later one is
+	// refused the ones already published have been said; JSON prints one array
+	// of every result, the refused one last (with its status), even on failure.
 	var results publishResults
+	printJSON := func() error {
+		if !app.JSON() || len(results) == 0 {
+			return nil
+		}
+		return app.Print(results)
+	}
 	for _, dir := range dirs {
 		res, err := contracts.Publish(ctx, dir, contracts.PublishOptions{Store: store, Engines: compatEngines(), DryRun: o.DryRun})
+		if res != nil && res.Status != "" {
+			results = append(results, res)
+		}
 		switch {
 		case errors.Is(err, contracts.ErrLintFailed):
-			if perr := app.Print(lintResult{res.Lint}); perr != nil {
+			if app.JSON() {
+				if perr := printJSON(); perr != nil {
+					return perr
+				}
+			} else if perr := app.Print(lintResult{res.Lint}); perr != nil {
 				return perr
 			}
 			return errkind.Findingf("%s@%s: not published: the package has %s", res.Name, res.Version, plural(res.Lint.Errors, "lint error"))
 		case errors.Is(err, contracts.ErrVersionTooSmall):
-			if perr := printGate(app, res); perr != nil {
+			if app.JSON() {
+				if perr := printJSON(); perr != nil {
+					return perr
+				}
+			} else if perr := printGate(app, res); perr != nil {
 				return perr
 			}
 			return &errkind.Error{Kind: errkind.Finding,
 				Err:  fmt.Errorf("%s@%s: not published: the changes since %s are %s and need at least %s", res.Name, res.Version, res.Gate.From, res.Gate.RequiredBump, res.Gate.Suggested),
 				Hint: fmt.Sprintf("set version: %s in contract.yaml (or undo the breaking changes)", res.Gate.Suggested)}
 		case err != nil:
+			if perr := printJSON(); perr != nil {
+				return perr
+			}
 			return err
 		}
-		results = append(results, res)
+		if !app.JSON() {
+			if err := app.Print(publishResults{res}); err != nil {
+				return err
+			}
+		}
 	}
-	return app.Print(results)
+	return printJSON()
 }
 
 func printGate(app *App, res *contracts.PublishResult) error {
-	if app.JSON() {
-		return app.Print(res)
-	}
 	var rs []*compat.Report
 	for i := range res.Reports {
 		r := res.Reports[i]
