@@ -158,6 +158,9 @@ func (d *differ) methodChanged(c cctx, o, n *jsv.Schema, oc, nc combinator) {
 	}
 }
 
+// maxMatchPairs bounds best-fit matching of composition members.
+const maxMatchPairs = 1024
+
 // match pairs old and new members by best fit: the pairs with the fewest
 // (weighted) differences first, never pairing members whose types are
 // disjoint. It returns the pairs and the unmatched indexes of each side.
@@ -177,6 +180,22 @@ func (d *differ) match(om, nm []*jsv.Schema) (pairs [][2]int, onlyOld, onlyNew [
 				usedO[i], usedN[j] = true, true
 				pairs = append(pairs, [2]int{i, j})
 				break
+			}
+		}
+	}
+	// Large unions: comparing every pair would be quadratic in comparisons
+	// of whole subschemas; pair the rest by position instead.
+	if len(om)*len(nm) > maxMatchPairs {
+		for i, j := 0, 0; i < len(om) && j < len(nm); i, j = i+1, j+1 {
+			for i < len(om) && usedO[i] {
+				i++
+			}
+			for j < len(nm) && usedN[j] {
+				j++
+			}
+			if i < len(om) && j < len(nm) {
+				usedO[i], usedN[j] = true, true
+				pairs = append(pairs, [2]int{i, j})
 			}
 		}
 	}
