@@ -17,9 +17,9 @@ const (
 	StatusAlreadyPublished = "already-published"
 	StatusWouldPublish     = "would-publish"
 	// The refusals: a PublishResult with one of these comes with an error.
-	StatusLintFailed       = "lint-failed"
-	StatusVersionTooSmall  = "version-too-small"
-	StatusImmutable        = "immutable"
+	StatusLintFailed      = "lint-failed"
+	StatusVersionTooSmall = "version-too-small"
+	StatusImmutable       = "immutable"
 )
 
 // Errors of Publish that come with a result to print; both are findings (exit 1).
