@@ -115,9 +115,15 @@ type initResult struct {
 	Name  string   `json:"name"`
 	Dir   string   `json:"dir"`
 	Files []string `json:"files"`
+	// quiet (--quiet) prints the one result line, without the file list and the hint.
+	quiet bool
 }
 
 func (r initResult) WriteText(w io.Writer, st output.Style) error {
+	if r.quiet {
+		_, err := fmt.Fprintf(w, "created contract package %s in %s\n", st.Bold(r.Name), r.Dir)
+		return err
+	}
 	fmt.Fprintf(w, "created contract package %s in %s:\n", st.Bold(r.Name), r.Dir)
 	for _, f := range r.Files {
 		fmt.Fprintf(w, "  %s\n", f)
@@ -163,7 +169,7 @@ func contractInitRun(app *App, o *contractInitOptions) error {
 	if err != nil {
 		return err
 	}
-	return app.Print(initResult{Name: name, Dir: o.Dir, Files: files})
+	return app.Print(initResult{Name: name, Dir: o.Dir, Files: files, quiet: app.IO.Quiet})
 }
 
 // ---- lint
