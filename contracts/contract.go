@@ -50,9 +50,12 @@ type Contract struct {
 	FS fs.FS `yaml:"-" json:"-"`
 	// Dir is how the package folder is named in messages ("examples/orders/contract").
 	Dir string `yaml:"-" json:"-"`
-	// Line is the line of each top-level key, for messages.
-	lines map[string]int
+	// pos is where the value of each top-level key is, for messages.
+	pos map[string]yamlPos
 }
+
+// yamlPos is a 1-based line and column in contract.yaml.
+type yamlPos struct{ line, col int }
 
 // Event is one event type of a package.
 type Event struct {
@@ -62,8 +65,9 @@ type Event struct {
 	Producers []string  `yaml:"producers,omitempty" json:"producers,omitempty"`
 	Consumers []string  `yaml:"consumers,omitempty" json:"consumers,omitempty"`
 	Lint      EventLint `yaml:"lint,omitempty" json:"lint,omitempty"`
-	// Line is where the event starts in contract.yaml.
-	Line int `yaml:"-" json:"-"`
+	// Line and Column are where the event starts in contract.yaml.
+	Line   int `yaml:"-" json:"-"`
+	Column int `yaml:"-" json:"-"`
 }
 
 // EventLint silences lint rules for one event.
@@ -76,8 +80,9 @@ type EventLint struct {
 type API struct {
 	Name string `yaml:"name" json:"name"`
 	Spec string `yaml:"spec" json:"spec"`
-	// Line is where the API starts in contract.yaml.
-	Line int `yaml:"-" json:"-"`
+	// Line and Column are where the API starts in contract.yaml.
+	Line   int `yaml:"-" json:"-"`
+	Column int `yaml:"-" json:"-"`
 }
 
 // File returns how a package file is named in messages.
@@ -208,7 +213,7 @@ func Parse(file string, data []byte) (*Contract, error) {
 	data = bytes.TrimPrefix(data, []byte("\xef\xbb\xbf"))
 	var root yaml.Node
 	if err := yaml.Unmarshal(data, &root); err != nil {
-		return nil, yamlError(file, err)
+		return nil, yamlError(file, err, nil)
 	}
 	if root.Kind == 0 || len(root.Content) == 0 {
 		return nil, errkind.InputAt(file, 0, 0, errors.New("contract.yaml is empty; it needs at least apiVersion, name and version"))
@@ -217,11 +222,11 @@ func Parse(file string, data []byte) (*Contract, error) {
 	if doc.Kind != yaml.MappingNode {
 		return nil, errkind.InputAt(file, doc.Line, doc.Column, errors.New("contract.yaml must be a mapping of keys"))
 	}
-	lines := map[string]int{}
+	pos := map[string]yamlPos{}
 	var av *yaml.Node
 	for i := 0; i+1 < len(doc.Content); i += 2 {
-		k := doc.Content[i]
-		lines[k.Value] = k.Line
+		k, v := doc.Content[i], doc.Content[i+1]
+		pos[k.Value] = yamlPos{v.Line, v.Column}
 		if k.Value == "apiVersion" {
 			av = doc.Content[i+1]
 		}
@@ -236,9 +241,9 @@ func Parse(file string, data []byte) (*Contract, error) {
 	dec := yaml.NewDecoder(bytes.NewReader(data))
 	dec.KnownFields(true)
 	if err := dec.Decode(&c); err != nil {
-		return nil, yamlError(file, err)
+		return nil, yamlError(file, err, doc)
 	}
-	c.lines = lines
+	c.pos = pos
 	annotate(doc, &c)
 	if err := c.validate(file); err != nil {
 		return nil, err
@@ -253,20 +258,22 @@ func annotate(doc *yaml.Node, c *Contract) {
 		case "events":
 			for j, n := range v.Content {
 				if j < len(c.Events) {
-					c.Events[j].Line = n.Line
+					c.Events[j].Line, c.Events[j].Column = n.Line, n.Column
 				}
 			}
 		case "apis":
 			for j, n := range v.Content {
 				if j < len(c.APIs) {
-					c.APIs[j].Line = n.Line
+					c.APIs[j].Line, c.APIs[j].Column = n.Line, n.Column
 				}
 			}
 		}
 	}
 }
 
-func yamlError(file string, err error) error {
+// yamlError positions a YAML error; with the document's root node, an
+// unknown key is found in it to add its column.
+func yamlError(file string, err error, doc *yaml.Node) error {
 	msg := err.Error()
 	if te, ok := err.(*yaml.TypeError); ok && len(te.Errors) > 0 {
 		msg = "yaml: line " + strings.TrimPrefix(te.Errors[0], "line ")
@@ -275,17 +282,41 @@ func yamlError(file string, err error) error {
 		line := 0
 		fmt.Sscanf(m[1], "%d", &line)
 		detail := m[2]
+		col := 0
 		if f := unknownFieldRE.FindStringSubmatch(detail); f != nil {
 			detail = fmt.Sprintf("unknown key %q", f[1])
+			col = keyColumn(doc, f[1], line)
 		}
-		return errkind.InputAt(file, line, 0, errors.New(detail))
+		return errkind.InputAt(file, line, col, errors.New(detail))
 	}
 	return errkind.InputAt(file, 0, 0, fmt.Errorf("invalid YAML: %w", err))
 }
 
+// keyColumn returns the column of the mapping key named key on line in the
+// tree under n, or 0.
+func keyColumn(n *yaml.Node, key string, line int) int {
+	if n == nil {
+		return 0
+	}
+	if n.Kind == yaml.MappingNode {
+		for i := 0; i+1 < len(n.Content); i += 2 {
+			if k := n.Content[i]; k.Value == key && k.Line == line {
+				return k.Column
+			}
+		}
+	}
+	for _, c := range n.Content {
+		if col := keyColumn(c, key, line); col > 0 {
+			return col
+		}
+	}
+	return 0
+}
+
 func (c *Contract) validate(file string) error {
 	at := func(key string, format string, args ...any) error {
-		return errkind.InputAt(file, c.lines[key], 0, fmt.Errorf(format, args...))
+		p := c.pos[key]
+		return errkind.InputAt(file, p.line, p.col, fmt.Errorf(format, args...))
 	}
 	if c.Name == "" {
 		return at("name", "missing name")
@@ -316,38 +347,38 @@ func (c *Contract) validate(file string) error {
 	seen := map[string]int{}
 	for _, e := range c.Events {
 		if e.Name == "" {
-			return errkind.InputAt(file, e.Line, 0, errors.New("event needs a name"))
+			return errkind.InputAt(file, e.Line, e.Column, errors.New("event needs a name"))
 		}
 		if !eventNameRE.MatchString(e.Name) {
-			return errkind.InputAt(file, e.Line, 0, fmt.Errorf("event name %q: want an UpperCamelCase identifier such as OrderPlaced", e.Name))
+			return errkind.InputAt(file, e.Line, e.Column, fmt.Errorf("event name %q: want an UpperCamelCase identifier such as OrderPlaced", e.Name))
 		}
 		if prev, dup := seen[e.Name]; dup {
-			return errkind.InputAt(file, e.Line, 0, fmt.Errorf("event %q already defined at line %d", e.Name, prev))
+			return errkind.InputAt(file, e.Line, e.Column, fmt.Errorf("event %q already defined at line %d", e.Name, prev))
 		}
 		seen[e.Name] = e.Line
 		if e.Schema == "" {
-			return errkind.InputAt(file, e.Line, 0, fmt.Errorf("event %s needs a schema file", e.Name))
+			return errkind.InputAt(file, e.Line, e.Column, fmt.Errorf("event %s needs a schema file", e.Name))
 		}
 		for _, p := range append([]string{e.Schema}, e.Examples...) {
 			if err := checkRel(p); err != nil {
-				return errkind.InputAt(file, e.Line, 0, fmt.Errorf("event %s: %w", e.Name, err))
+				return errkind.InputAt(file, e.Line, e.Column, fmt.Errorf("event %s: %w", e.Name, err))
 			}
 		}
 	}
 	seenAPI := map[string]int{}
 	for _, a := range c.APIs {
 		if !apiNameRE.MatchString(a.Name) {
-			return errkind.InputAt(file, a.Line, 0, fmt.Errorf("API name %q: want letters, digits, '.', '_' and '-'", a.Name))
+			return errkind.InputAt(file, a.Line, a.Column, fmt.Errorf("API name %q: want letters, digits, '.', '_' and '-'", a.Name))
 		}
 		if prev, dup := seenAPI[a.Name]; dup {
-			return errkind.InputAt(file, a.Line, 0, fmt.Errorf("API %q already defined at line %d", a.Name, prev))
+			return errkind.InputAt(file, a.Line, a.Column, fmt.Errorf("API %q already defined at line %d", a.Name, prev))
 		}
 		seenAPI[a.Name] = a.Line
 		if a.Spec == "" {
-			return errkind.InputAt(file, a.Line, 0, fmt.Errorf("API %s needs a spec file", a.Name))
+			return errkind.InputAt(file, a.Line, a.Column, fmt.Errorf("API %s needs a spec file", a.Name))
 		}
 		if err := checkRel(a.Spec); err != nil {
-			return errkind.InputAt(file, a.Line, 0, fmt.Errorf("API %s: %w", a.Name, err))
+			return errkind.InputAt(file, a.Line, a.Column, fmt.Errorf("API %s: %w", a.Name, err))
 		}
 	}
 	return nil

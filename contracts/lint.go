@@ -126,9 +126,9 @@ func Lint(c *Contract) (*LintReport, error) {
 		for _, id := range e.Lint.Ignore {
 			if !silenceable[id] {
 				if _, known := RuleByID(id); known {
-					return nil, errkind.InputAt(manifest, e.Line, 0, fmt.Errorf("event %s: rule %s cannot be silenced", e.Name, id))
+					return nil, errkind.InputAt(manifest, e.Line, e.Column, fmt.Errorf("event %s: rule %s cannot be silenced", e.Name, id))
 				}
-				return nil, errkind.InputAt(manifest, e.Line, 0, fmt.Errorf("event %s: unknown lint rule %q in lint.ignore", e.Name, id))
+				return nil, errkind.InputAt(manifest, e.Line, e.Column, fmt.Errorf("event %s: unknown lint rule %q in lint.ignore", e.Name, id))
 			}
 			ignored[id] = true
 		}
@@ -144,7 +144,7 @@ func Lint(c *Contract) (*LintReport, error) {
 		lintEventName(e, manifest, add)
 		data, err := fs.ReadFile(c.FS, e.Schema)
 		if err != nil {
-			add(Finding{Rule: RuleFileMissing, File: manifest, Line: e.Line, Message: fmt.Sprintf("schema %s: %v", e.Schema, unwrapPath(err))})
+			add(Finding{Rule: RuleFileMissing, File: manifest, Line: e.Line, Column: e.Column, Message: fmt.Sprintf("schema %s: %v", e.Schema, unwrapPath(err))})
 			continue
 		}
 		sch, err := schemas.Compile(e.Schema)
@@ -164,12 +164,12 @@ func Lint(c *Contract) (*LintReport, error) {
 			lintSchema(c, e, data, doc, add)
 		}
 		if len(e.Examples) == 0 {
-			add(Finding{Rule: RuleExampleMissing, File: manifest, Line: e.Line, Message: fmt.Sprintf("event %s has no example; add one under examples: so consumers see a real message and lint checks it against the schema", e.Name)})
+			add(Finding{Rule: RuleExampleMissing, File: manifest, Line: e.Line, Column: e.Column, Message: fmt.Sprintf("event %s has no example; add one under examples: so consumers see a real message and lint checks it against the schema", e.Name)})
 		}
 		for _, ex := range e.Examples {
 			exData, err := fs.ReadFile(c.FS, ex)
 			if err != nil {
-				add(Finding{Rule: RuleFileMissing, File: manifest, Line: e.Line, Message: fmt.Sprintf("example %s: %v", ex, unwrapPath(err))})
+				add(Finding{Rule: RuleFileMissing, File: manifest, Line: e.Line, Column: e.Column, Message: fmt.Sprintf("example %s: %v", ex, unwrapPath(err))})
 				continue
 			}
 			if err := checkJSON(c.File(ex), exData); err != nil {
@@ -255,7 +255,7 @@ func lintEventName(e *Event, manifest string, add func(Finding)) {
 	if IsPastTense(e.Name) {
 		return
 	}
-	add(Finding{Rule: RulePastTense, File: manifest, Line: e.Line, Message: fmt.Sprintf(
+	add(Finding{Rule: RulePastTense, File: manifest, Line: e.Line, Column: e.Column, Message: fmt.Sprintf(
 		"event %s: name it in the past tense, after the fact it records (for example %s); an imperative name is a command, which belongs in an API, not in the events a service publishes", e.Name, suggestPast(e.Name))})
 }
 

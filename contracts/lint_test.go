@@ -76,7 +76,7 @@ func TestLintRules(t *testing.T) {
 			name:    "unknown rule in ignore",
 			yaml:    "apiVersion: dsctl.dev/v1\nname: orders\nversion: 1.0.0\nevents:\n  - name: OrderPlaced\n    schema: s.json\n    lint: {ignore: [no-such-rule]}\n",
 			files:   map[string]string{"s.json": "{}"},
-			wantErr: `contract.yaml:5: event OrderPlaced: unknown lint rule "no-such-rule"`,
+			wantErr: `contract.yaml:5:5: event OrderPlaced: unknown lint rule "no-such-rule"`,
 		},
 		{
 			name:  "remote ref refused",

@@ -439,12 +439,13 @@ func TestParseErrorsHaveLines(t *testing.T) {
 	for yaml, want := range map[string]string{
 		"name: x\n":                                                                    "contract.yaml:1:1: missing apiVersion",
 		"apiVersion: dsctl.dev/v2\n":                                                   "contract.yaml:1:13: unsupported apiVersion",
-		"apiVersion: dsctl.dev/v1\nnme: x\n":                                           `contract.yaml:2: unknown key "nme"`,
-		"apiVersion: dsctl.dev/v1\nname: X\nversion: 1.0.0\n":                          `contract.yaml:2: invalid name "X"`,
-		"apiVersion: dsctl.dev/v1\nname: x\nversion: one\n":                            `contract.yaml:3: invalid version "one"`,
-		"apiVersion: dsctl.dev/v1\nname: x\nversion: 1.0.0\ncompatibility: sideways\n": "contract.yaml:4: unknown compatibility mode",
-		"apiVersion: dsctl.dev/v1\nname: x\nversion: 1.0.0\nevents:\n  - name: A\n    schema: a.json\n  - name: A\n    schema: b.json\n": `contract.yaml:7: event "A" already defined at line 5`,
-		"apiVersion: dsctl.dev/v1\nname: x\nversion: 1.0.0\nevents:\n  - name: A\n    schema: ../a.json\n":                               "contract.yaml:5: event A: path",
+		"apiVersion: dsctl.dev/v1\nnme: x\n":                                           `contract.yaml:2:1: unknown key "nme"`,
+		"apiVersion: dsctl.dev/v1\nname: X\nversion: 1.0.0\n":                          `contract.yaml:2:7: invalid name "X"`,
+		"apiVersion: dsctl.dev/v1\nname: x\nversion: one\n":                            `contract.yaml:3:10: invalid version "one"`,
+		"apiVersion: dsctl.dev/v1\nname: x\nversion: 1.0.0\ncompatibility: sideways\n": "contract.yaml:4:16: unknown compatibility mode",
+		"apiVersion: dsctl.dev/v1\nname: x\nversion: 1.0.0\nevents:\n  - name: A\n    schema: a.json\n  - name: A\n    schema: b.json\n": `contract.yaml:7:5: event "A" already defined at line 5`,
+		"apiVersion: dsctl.dev/v1\nname: x\nversion: 1.0.0\nevents:\n  - name: A\n    schma: a.json\n":                                   `contract.yaml:6:5: unknown key "schma"`,
+		"apiVersion: dsctl.dev/v1\nname: x\nversion: 1.0.0\nevents:\n  - name: A\n    schema: ../a.json\n":                               "contract.yaml:5:5: event A: path",
 	} {
 		_, err := Parse("contract.yaml", []byte(yaml))
 		if err == nil || !strings.HasPrefix(err.Error(), want) || errkind.Of(err) != errkind.Input {
