@@ -67,7 +67,7 @@ func (d *differ) annotations(o, n *jsv.Schema) {
 		}
 		ov, oh := or.obj[k]
 		nv, nh := nr.obj[k]
-		if oh && nh && canonical(ov) == canonical(nv) {
+		if oh && nh && equalJSON(ov, nv) {
 			continue
 		}
 		id, ok := annotationKeywords[k]
@@ -220,4 +220,46 @@ func fromTo(ov any, oh bool, nv any, nh bool) string {
 		return " (was " + os + ")"
 	}
 	return ""
+}
+
+// equalJSON reports whether two JSON values are equal (numbers by value,
+// objects regardless of key order) without rendering them.
+func equalJSON(a, b any) bool {
+	switch x := a.(type) {
+	case string:
+		y, ok := b.(string)
+		return ok && x == y
+	case bool:
+		y, ok := b.(bool)
+		return ok && x == y
+	case nil:
+		return b == nil
+	case json.Number:
+		y, ok := b.(json.Number)
+		return ok && (x == y || normNumber(string(x)) == normNumber(string(y)))
+	case []any:
+		y, ok := b.([]any)
+		if !ok || len(x) != len(y) {
+			return false
+		}
+		for i := range x {
+			if !equalJSON(x[i], y[i]) {
+				return false
+			}
+		}
+		return true
+	case map[string]any:
+		y, ok := b.(map[string]any)
+		if !ok || len(x) != len(y) {
+			return false
+		}
+		for k, v := range x {
+			w, ok := y[k]
+			if !ok || !equalJSON(v, w) {
+				return false
+			}
+		}
+		return true
+	}
+	return canonical(a) == canonical(b)
 }

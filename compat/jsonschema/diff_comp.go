@@ -170,13 +170,17 @@ func (d *differ) match(om, nm []*jsv.Schema) (pairs [][2]int, onlyOld, onlyNew [
 	usedO := make([]bool, len(om))
 	usedN := make([]bool, len(nm))
 	// identical source text first: cheap and nearly always right
+	newText := make([]string, len(nm))
+	for j := range nm {
+		newText[j] = canonical(d.new.rawValue(nm[j]))
+	}
 	for i := range om {
 		ci := canonical(d.old.rawValue(om[i]))
 		for j := range nm {
 			if usedN[j] {
 				continue
 			}
-			if ci == canonical(d.new.rawValue(nm[j])) {
+			if ci == newText[j] {
 				usedO[i], usedN[j] = true, true
 				pairs = append(pairs, [2]int{i, j})
 				break
@@ -318,7 +322,7 @@ func (d *differ) conditional(o, n *jsv.Schema, c cctx) {
 	or, nr := d.old.rawOf(o), d.new.rawOf(n)
 	same := true
 	for _, kw := range []string{"if", "then", "else"} {
-		if canonical(rawKey(or, kw)) != canonical(rawKey(nr, kw)) {
+		if !equalJSON(rawKey(or, kw), rawKey(nr, kw)) {
 			same = false
 		}
 	}
@@ -347,7 +351,7 @@ func (d *differ) refs(o, n *jsv.Schema, c cctx) {
 	or, nr := d.old.rawOf(o), d.new.rawOf(n)
 	for _, kw := range []string{"$dynamicRef", "$recursiveRef"} {
 		ov, nv := rawKey(or, kw), rawKey(nr, kw)
-		if canonical(ov) != canonical(nv) {
+		if !equalJSON(ov, nv) {
 			d.emit(c, "dynamic-ref-changed", o, n, "/"+kw, "%s changed; the engine cannot judge dynamic references", kw)
 		}
 	}
