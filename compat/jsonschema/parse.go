@@ -40,7 +40,9 @@ func parseDocument(data []byte) (*parsed, error) {
 	data = bytes.TrimPrefix(data, []byte("\xef\xbb\xbf"))
 	trimmed := bytes.TrimLeft(data, " \t\r\n")
 	if len(trimmed) > 0 && (trimmed[0] == '{' || trimmed[0] == '[') {
-		p := &jsonParser{data: data, line: 1, pos: make(map[string]pos, 64)}
+		// one position per member and element: about one per ':' and ','
+		n := bytes.Count(trimmed, []byte{':'}) + bytes.Count(trimmed, []byte{','}) + 1
+		p := &jsonParser{data: data, line: 1, pos: make(map[string]pos, n)}
 		v, err := p.parse()
 		if err == nil {
 			return &parsed{value: v, pos: p.pos}, nil
