@@ -382,3 +382,13 @@ func TestRemoteRefsAllowed(t *testing.T) {
 		t.Errorf("kept %v:\n%s", res.Kept, res.Code)
 	}
 }
+
+func TestRefCycleRefused(t *testing.T) {
+	for _, spec := range []*Spec{mustLoad(t, "testdata/ref-cycle.yaml"), asJSONSpec(t, "testdata/ref-cycle.yaml")} {
+		_, err := Generate(spec, Options{Package: "p", SpecName: "ref-cycle.yaml"})
+		var ke *errkind.Error
+		if !errors.As(err, &ke) || ke.Kind != errkind.Input || !strings.Contains(err.Error(), "never reaches a schema") {
+			t.Errorf("raw=%t: %v", spec.raw != nil, err)
+		}
+	}
+}

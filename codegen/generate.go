@@ -86,6 +86,9 @@ func Generate(spec *Spec, opts Options) (*Result, error) {
 	} else {
 		pruned = prunedDoc(spec.Doc, names, opts.Rename)
 	}
+	if err := checkResolved(spec, pruned); err != nil {
+		return nil, err
+	}
 	code, goNames, err := render(pruned, opts.Package)
 	if err != nil {
 		return nil, clashError(spec, opts, code, goNames, err)
@@ -129,12 +132,31 @@ func prunedDoc(doc *openapi3.T, names []string, rename map[string]string) *opena
 	return out
 }
 
+// checkResolved refuses a kept schema that is a $ref chain reaching no
+// schema (A: $ref B, B: $ref A), which oapi-codegen cannot handle.
+func checkResolved(spec *Spec, doc *openapi3.T) error {
+	for _, name := range sortedKeys(doc.Components.Schemas) {
+		if ref := doc.Components.Schemas[name]; ref == nil || ref.Value == nil {
+			return errkind.InputAt(spec.Path, spec.SchemaLine(name), 0,
+				fmt.Errorf("schema %q is a $ref that never reaches a schema (a cycle of references?)", name))
+		}
+	}
+	return nil
+}
+
 // render calls oapi-codegen (models only, no pruning, prefixed enum values,
 // no formatting: finish does that) and returns the raw code and the Go type
 // name of each schema.
-func render(doc *openapi3.T, pkg string) (string, map[string]string, error) {
+func render(doc *openapi3.T, pkg string) (code string, goNames map[string]string, err error) {
 	genMu.Lock()
 	defer genMu.Unlock()
+	defer func() {
+		// oapi-codegen panics on some malformed specs; that is bad input,
+		// not a crash of dsctl.
+		if r := recover(); r != nil {
+			err = errkind.Inputf("oapi-codegen cannot generate this spec: %v", r)
+		}
+	}()
 	cfg := oapi.Configuration{
 		PackageName:   pkg,
 		Generate:      oapi.GenerateOptions{Models: true},
@@ -148,8 +170,8 @@ func render(doc *openapi3.T, pkg string) (string, map[string]string, error) {
 	}
 	noVersion := "dsctl"
 	cfg.NoVCSVersionOverride = &noVersion
-	code, err := oapi.Generate(doc, cfg)
-	goNames := map[string]string{}
+	code, err = oapi.Generate(doc, cfg)
+	goNames = map[string]string{}
 	for name, ref := range doc.Components.Schemas {
 		goNames[name] = oapi.SchemaNameToTypeName(name)
 		if ref.Value != nil {

@@ -11,6 +11,7 @@ import (
 	"github.com/dsctl/dsctl/codegen"
 	"github.com/dsctl/dsctl/contracts"
 	"github.com/dsctl/dsctl/internal/errkind"
+	"github.com/dsctl/dsctl/internal/fsx"
 	"github.com/dsctl/dsctl/internal/output"
 	"github.com/spf13/cobra"
 )
@@ -204,7 +205,10 @@ func dtosJobs(app *App, opts *genDTOsOptions) ([]codegen.Job, error) {
 	var jobs []codegen.Job
 	outputs := map[string]string{}
 	for _, s := range cfg.Services {
-		out := filepath.Clean(cfg.Resolve(s.Output))
+		out, err := fsx.SafeJoin(cfg.Dir, s.Output)
+		if err != nil {
+			return nil, errkind.InputAt(cfg.Path, s.Line, 0, fmt.Errorf("service %s: output %s must be a path inside the config's folder", s.Name, s.Output))
+		}
 		if prev, dup := outputs[out]; dup {
 			return nil, errkind.InputAt(cfg.Path, s.Line, 0, fmt.Errorf("services %s and %s both write %s", prev, s.Name, filepath.ToSlash(filepath.Clean(s.Output))))
 		}
