@@ -303,7 +303,8 @@ func (fc *fastCompiler) object(s *jsv.Schema, ptr string, obj map[string]any) {
 		}
 	}
 	s.AdditionalProperties = fc.additional(ptr, obj, "additionalProperties")
-	if fc.draft < 2019 {
+	// jsonschema v6 compiles draft-07 "dependencies" in every draft
+	{
 		if deps, ok := obj["dependencies"].(map[string]any); ok {
 			s.Dependencies = map[string]any{}
 			for k, v := range deps {
@@ -320,7 +321,8 @@ func (fc *fastCompiler) object(s *jsv.Schema, ptr string, obj map[string]any) {
 				}
 			}
 		}
-	} else {
+	}
+	if fc.draft >= 2019 {
 		if dr, ok := obj["dependentRequired"].(map[string]any); ok {
 			s.DependentRequired = map[string][]string{}
 			for k, v := range dr {
@@ -338,8 +340,10 @@ func (fc *fastCompiler) object(s *jsv.Schema, ptr string, obj map[string]any) {
 		s.DependentSchemas = fc.subMap(ptr, obj, "dependentSchemas")
 		s.UnevaluatedProperties = fc.sub(ptr, obj, "unevaluatedProperties")
 		s.UnevaluatedItems = fc.sub(ptr, obj, "unevaluatedItems")
-		s.MinContains = intVal(obj["minContains"])
-		s.MaxContains = intVal(obj["maxContains"])
+		if _, ok := obj["contains"]; ok {
+			s.MinContains = intVal(obj["minContains"])
+			s.MaxContains = intVal(obj["maxContains"])
+		}
 	}
 	// arrays
 	s.MinItems = intVal(obj["minItems"])
