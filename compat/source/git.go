@@ -258,3 +258,51 @@ func (d *gitDir) ReadDir(n int) ([]fs.DirEntry, error) {
 	d.off += n
 	return append([]fs.DirEntry(nil), rest[:n]...), nil
 }
+
+// GitTree opens git:REF:PATH when PATH is a folder at REF (a contract package
+// in a baseline): it returns the folder as a file system read with git show,
+// and isDir true. For a document it returns isDir false and no error; errors
+// (an unknown ref, a missing path, no git) are input errors naming arg.
+func GitTree(ctx context.Context, arg string, opts Options) (fsys fs.FS, isDir bool, err error) {
+	ref, p, err := ParseGit(arg)
+	if err != nil {
+		return nil, false, errkind.Wrap(errkind.Input, err)
+	}
+	g := &gitFS{ctx: ctx, git: opts.Git, dir: opts.Dir, ref: ref, cache: map[string]gitObject{}}
+	if g.git == "" {
+		g.git = "git"
+	}
+	if _, err := exec.LookPath(g.git); err != nil {
+		return nil, false, errkind.Inputf("%s: reading a baseline from git needs the git command, and it was not found: %v", arg, err)
+	}
+	prefixOut, err := g.run("rev-parse", "--show-prefix")
+	if err != nil {
+		return nil, false, errkind.Inputf("%s: %v", arg, err)
+	}
+	rootPath := p
+	if strings.HasPrefix(p, "./") || strings.HasPrefix(p, "../") || p == "." || p == ".." {
+		rootPath = path.Join(strings.TrimSpace(string(prefixOut)), p)
+		if rootPath == ".." || strings.HasPrefix(rootPath, "../") {
+			return nil, false, errkind.Inputf("%s: path is outside the repository", arg)
+		}
+	}
+	rootPath = path.Clean(strings.TrimPrefix(rootPath, "/"))
+	if !fs.ValidPath(rootPath) {
+		return nil, false, errkind.Inputf("%s: %q is not a path in the repository", arg, p)
+	}
+	obj, err := g.object(rootPath)
+	if err != nil {
+		return nil, false, errkind.Inputf("%s: %v", arg, err)
+	}
+	if !obj.dir {
+		return nil, false, nil
+	}
+	if rootPath == "." {
+		return g, true, nil
+	}
+	sub, err := fs.Sub(g, rootPath)
+	if err != nil {
+		return nil, false, errkind.Inputf("%s: %v", arg, err)
+	}
+	return sub, true, nil
+}

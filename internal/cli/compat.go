@@ -157,6 +157,7 @@ const compatInputsHelp = `OLD and NEW are each one of:
                        root, or from the working folder when it starts with ./); relative
                        $refs resolve at the same REF
   FOLDER               a contract package folder (contract.yaml)
+  git:REF:FOLDER       a contract package folder as it is at REF
   registry:NAME@VER    a published contract package`
 
 func newCompatCheckCmd(app *App) *cobra.Command {
@@ -225,7 +226,7 @@ changed. Below 1.0.0 every bump shifts down one level (0.3.1 + breaking = 0.4.0)
 func compareAll(ctx context.Context, app *App, olds []string, newArg string, opts compatOptions) ([]*compat.Report, error) {
 	contracts := 0
 	for _, a := range append(slices.Clone(olds), newArg) {
-		if source.IsContract(a) {
+		if isContractArg(ctx, a) {
 			contracts++
 		}
 	}
@@ -235,7 +236,15 @@ func compareAll(ctx context.Context, app *App, olds []string, newArg string, opt
 	case opts.Kind == "contract" || contracts == len(olds)+1:
 		reports, err = compatContract(ctx, app, olds, newArg, opts)
 	case contracts > 0:
-		return nil, usageErr(errors.New("cannot compare a contract package (a folder or registry:NAME@VERSION) with a single document; give two packages or two documents"))
+		// A git:REF:PATH that git cannot read is not a package; say why.
+		for _, a := range append(slices.Clone(olds), newArg) {
+			if source.Classify(a) == source.Git {
+				if _, _, err := source.GitTree(ctx, a, source.Options{}); err != nil {
+					return nil, err
+				}
+			}
+		}
+		return nil, usageErr(errors.New("cannot compare a contract package (a folder, git:REF:FOLDER or registry:NAME@VERSION) with a single document; give two packages or two documents"))
 	default:
 		var r *compat.Report
 		r, err = compareDocuments(ctx, app, olds, newArg, opts)

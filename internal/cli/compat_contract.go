@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/dsctl/dsctl/compat"
+	"github.com/dsctl/dsctl/compat/source"
 	"github.com/dsctl/dsctl/contracts"
 	"github.com/dsctl/dsctl/internal/errkind"
 )
@@ -62,9 +63,32 @@ var compatContract = func(ctx context.Context, app *App, olds []string, newArg s
 	return out, nil
 }
 
-// loadContractArg loads a package folder or registry:NAME@VERSION (from the
-// store named by dsctl.yaml, else the default store).
+// isContractArg reports whether arg names a contract package: a folder,
+// registry:NAME@VERSION, or git:REF:PATH whose PATH is a folder at REF. A git
+// argument that git cannot read is not a package here: opening it as a
+// document reports git's error.
+func isContractArg(ctx context.Context, arg string) bool {
+	if source.Classify(arg) == source.Git {
+		_, isDir, err := source.GitTree(ctx, arg, source.Options{})
+		return err == nil && isDir
+	}
+	return source.IsContract(arg)
+}
+
+// loadContractArg loads a package folder, git:REF:FOLDER (the package as it
+// is at REF) or registry:NAME@VERSION (from the store named by dsctl.yaml,
+// else the default store).
 func loadContractArg(ctx context.Context, app *App, arg string) (*contracts.Contract, error) {
+	if source.Classify(arg) == source.Git {
+		fsys, isDir, err := source.GitTree(ctx, arg, source.Options{})
+		if err != nil {
+			return nil, err
+		}
+		if !isDir {
+			return nil, usageErr(errkind.Inputf("%s: a single document, not a contract package folder", arg))
+		}
+		return contracts.LoadFS(fsys, strings.TrimSuffix(arg, "/"))
+	}
 	if ref, ok := strings.CutPrefix(arg, "registry:"); ok {
 		name, version, found := strings.Cut(ref, "@")
 		if !found || !contracts.Pinned(version) {
