@@ -126,11 +126,16 @@ func genDTOsRun(app *App, opts *genDTOsOptions) error {
 	}
 	cache := codegen.NewSpecCache()
 	report := &dtosReport{Check: opts.Check}
+	// Every service is generated (and type-checked) before any file is
+	// written, so bad input in one leaves all files as they were.
 	for _, job := range jobs {
 		res, err := cache.Run(job)
 		if err != nil {
 			return err
 		}
+		report.Services = append(report.Services, res)
+	}
+	for _, res := range report.Services {
 		if opts.Check {
 			err = res.Compare()
 		} else {
@@ -139,7 +144,6 @@ func genDTOsRun(app *App, opts *genDTOsOptions) error {
 		if err != nil {
 			return err
 		}
-		report.Services = append(report.Services, res)
 	}
 	if err := app.Print(report); err != nil {
 		return err
