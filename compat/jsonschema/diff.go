@@ -34,10 +34,7 @@ func Diff(ctx context.Context, old, new compat.Source, opts compat.Options) ([]c
 	if nerr != nil {
 		return nil, nerr
 	}
-	d := newDiffer(os, ns)
-	d.node(os.root, ns.root, cctx{})
-	d.definitions()
-	return d.result(opts), nil
+	return DiffCompiled(&Compiled{s: os}, &Compiled{s: ns}, opts), nil
 }
 
 // cctx is the context a pair of schemas is compared in.

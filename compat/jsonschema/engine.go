@@ -36,3 +36,26 @@ func (Engine) Version(src compat.Source) (string, error) { return version(src) }
 func DiffFS(ctx context.Context, oldFS fs.FS, oldPath string, newFS fs.FS, newPath string, opts compat.Options) ([]compat.Change, error) {
 	return Diff(ctx, compat.Source{Name: oldPath, FS: oldFS, Path: oldPath}, compat.Source{Name: newPath, FS: newFS, Path: newPath}, opts)
 }
+
+// Compiled is a schema loaded and compiled once, to be diffed against several
+// others (transitive modes, publish gating against every earlier version)
+// without compiling it again. It is not safe for concurrent use.
+type Compiled struct{ s *side }
+
+// Compile loads, validates and compiles a schema source. Errors are as Diff's.
+func Compile(ctx context.Context, src compat.Source, opts compat.Options) (*Compiled, error) {
+	s, err := loadSide(ctx, src, opts)
+	if err != nil {
+		return nil, err
+	}
+	return &Compiled{s: s}, nil
+}
+
+// DiffCompiled returns every change from old to new, judged in opts.Mode and
+// opts.Policy, like Diff.
+func DiffCompiled(old, new *Compiled, opts compat.Options) []compat.Change {
+	d := newDiffer(old.s, new.s)
+	d.node(old.s.root, new.s.root, cctx{})
+	d.definitions()
+	return d.result(opts)
+}

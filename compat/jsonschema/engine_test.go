@@ -242,3 +242,28 @@ func TestRemoteRefs(t *testing.T) {
 		t.Fatalf("a missing remote schema is an input error, got %v", err)
 	}
 }
+
+func TestCompiledReuse(t *testing.T) {
+	ctx := context.Background()
+	mk := func(text string) *Compiled {
+		c, err := Compile(ctx, compat.Source{FS: fstest.MapFS{"s.json": {Data: []byte(text)}}, Path: "s.json"}, compat.Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return c
+	}
+	v1, v2, v3 := mk(`{"type": "string"}`), mk(`{"type": "string", "maxLength": 9}`), mk(`{"type": "string", "maxLength": 5}`)
+	opts := compat.Options{Mode: compat.Backward}
+	var got []string
+	for _, old := range []*Compiled{v1, v2} {
+		for _, c := range DiffCompiled(old, v3, opts) {
+			got = append(got, c.ID)
+		}
+	}
+	if strings.Join(got, " ") != "max-length-added max-length-decreased" {
+		t.Errorf("got %v", got)
+	}
+	if n := len(DiffCompiled(v3, v3, opts)); n != 0 {
+		t.Errorf("diff(v3, v3) has %d changes", n)
+	}
+}
