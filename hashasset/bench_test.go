@@ -114,7 +114,6 @@ func BenchmarkRewriteSite(b *testing.B) {
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
 		for _, f := range site {
-			f.refs = Scan(f.kind, f.data)
 			if err := bl.rewriteOne(f); err != nil {
 				b.Fatal(err)
 			}

@@ -1,6 +1,7 @@
 package hashasset
 
 import (
+	"bufio"
 	"context"
 	"crypto/sha256"
 	"crypto/sha512"
@@ -123,9 +124,10 @@ type file struct {
 	digested bool
 	unhashed bool // HTML: keeps its name
 
-	data []byte // rewritable files: the source bytes
-	refs []Ref
-	deps []string // logical paths of hashed files this file's name depends on
+	rewritable bool
+	sum        string   // rewritable files: sha256 of the bytes scanned for the graph
+	deps       []string // logical paths of hashed files this file's name depends on
+	mapFile    string   // source maps: the file its "file" field names
 
 	asset Asset
 }
@@ -463,6 +465,7 @@ func (b *builder) readRewritable(ctx context.Context) error {
 		if f.kind == KindOpaque || f.digested {
 			continue
 		}
+		f.rewritable = true
 		if err := ctx.Err(); err != nil {
 			return err
 		}
@@ -475,27 +478,42 @@ func (b *builder) readRewritable(ctx context.Context) error {
 		if err != nil {
 			return errkind.InputAt(f.abs, 0, 0, fmt.Errorf("unreadable: %w", err))
 		}
-		f.data = data
-		f.refs = Scan(f.kind, data)
+		// The bytes are not kept: a tree of large bundles would otherwise sit
+		// in memory whole. rewriteOne reads the file again and checks it is
+		// the same.
+		s := sha256.Sum256(data)
+		f.sum = hex.EncodeToString(s[:])
 		seen := map[string]bool{}
 		var missing []string
-		for _, r := range f.refs {
+		nMissing := 0
+		pos := newLineCounter(data)
+		scanEach(f.kind, data, func(r Ref) {
 			target, ok := b.target(f, r)
 			if !ok {
 				if b.reportMissing(f, r) {
-					line, col := lineCol(data, r.Start)
-					missing = append(missing, fmt.Sprintf("%s:%d:%d: %q: no such file in the source folder", f.rel, line, col, r.URL))
+					nMissing++
+					if nMissing <= maxMissingPerFile {
+						line, col := pos.at(r.Start)
+						missing = append(missing, fmt.Sprintf("%s:%d:%d: %q: no such file in the source folder", f.rel, line, col, r.URL))
+					}
 				}
-				continue
+				return
+			}
+			if r.Context == CtxMapFile {
+				f.mapFile = target
+				return
 			}
 			t := b.files[target]
 			// Opaque files are hashed before any rewritable one; only
 			// rewritable targets order the build.
-			if r.Context == CtxMapFile || t.unhashed || t.digested || t.kind == KindOpaque || seen[target] {
-				continue
+			if t.unhashed || t.digested || t.kind == KindOpaque || seen[target] {
+				return
 			}
 			seen[target] = true
 			f.deps = append(f.deps, target)
+		})
+		if nMissing > maxMissingPerFile {
+			missing = append(missing, fmt.Sprintf("%s: %d more references to missing files", f.rel, nMissing-maxMissingPerFile))
 		}
 		for _, m := range missing {
 			if b.opts.Strict {
@@ -505,6 +523,32 @@ func (b *builder) readRewritable(ctx context.Context) error {
 		}
 	}
 	return nil
+}
+
+// maxMissingPerFile bounds the warnings about one file.
+const maxMissingPerFile = 10
+
+// lineCounter turns increasing byte offsets into line:column in one pass.
+type lineCounter struct {
+	data           []byte
+	off, line, col int
+}
+
+func newLineCounter(data []byte) *lineCounter { return &lineCounter{data: data, line: 1, col: 1} }
+
+func (l *lineCounter) at(off int) (int, int) {
+	if off < l.off {
+		l.off, l.line, l.col = 0, 1, 1
+	}
+	for ; l.off < off && l.off < len(l.data); l.off++ {
+		if l.data[l.off] == '\n' {
+			l.line++
+			l.col = 1
+		} else {
+			l.col++
+		}
+	}
+	return l.line, l.col
 }
 
 // target returns the logical path of the source file a reference names.
@@ -551,23 +595,15 @@ func (b *builder) reportMissing(f *file, r Ref) bool {
 func (b *builder) addMapFileEdges() {
 	for _, rel := range b.order {
 		f := b.files[rel]
-		if f.kind != KindSourceMap || f.data == nil {
+		if f.kind != KindSourceMap || !f.rewritable || f.mapFile == "" {
 			continue
 		}
-		for _, r := range f.refs {
-			if r.Context != CtxMapFile {
-				continue
-			}
-			t, ok := b.target(f, r)
-			if !ok {
-				continue
-			}
-			tf := b.files[t]
-			if tf.kind == KindOpaque || tf.digested || tf.unhashed || b.reaches(t, rel, map[string]bool{}) {
-				continue
-			}
-			f.deps = append(f.deps, t)
+		t := f.mapFile
+		tf := b.files[t]
+		if tf.kind == KindOpaque || tf.digested || tf.unhashed || b.reaches(t, rel, map[string]bool{}) {
+			continue
 		}
+		f.deps = append(f.deps, t)
 	}
 }
 
@@ -635,38 +671,60 @@ func (b *builder) topoOrder() ([]string, error) {
 	return order, nil
 }
 
-// digests returns the sha256 hex and the sha384 SRI value of data.
-func digests(data []byte) (string, string) {
-	s := sha256.Sum256(data)
-	i := sha512.Sum384(data)
-	return hex.EncodeToString(s[:]), "sha384-" + base64.StdEncoding.EncodeToString(i[:])
-}
-
 // rewriteOne rewrites the references of a rewritable file against the files
 // processed so far, hashes the result and writes it.
 func (b *builder) rewriteOne(f *file) error {
-	out, n := Apply(f.data, f.refs, func(r Ref) (string, bool) {
-		t, ok := b.target(f, r)
-		if !ok {
-			return "", false
+	h, err := openSource(f)
+	if err != nil {
+		return err
+	}
+	data, err := io.ReadAll(h)
+	h.Close()
+	if err != nil {
+		return errkind.InputAt(f.abs, 0, 0, fmt.Errorf("unreadable: %w", err))
+	}
+	if s := sha256.Sum256(data); hex.EncodeToString(s[:]) != f.sum {
+		return errkind.InputAt(f.abs, 0, 0, errors.New("file changed during the run"))
+	}
+	// Replacements are memoized per file: a bundle may name one file a
+	// million times.
+	type result struct {
+		s  string
+		ok bool
+	}
+	type key struct {
+		ctx      RefContext
+		url, raw string // raw only when it differs from url (HTML entities)
+	}
+	memo := map[key]result{}
+	repl := func(r Ref) (string, bool) {
+		k := key{ctx: r.Context, url: r.URL}
+		if string(data[r.Start:r.End]) != r.URL {
+			k.raw = r.Raw(data)
 		}
-		tf := b.files[t]
-		if tf.asset.Path == "" || tf.asset.Path == t && b.opts.Prefix == "" {
-			return "", false // not processed yet (a source map's "file"), or keeps its name
+		if m, ok := memo[k]; ok {
+			return m.s, m.ok
 		}
-		if r.Context == CtxMapFile {
-			return path.Base(tf.asset.Path), true
-		}
-		// Pages keep their names and are served by the application, not the
-		// CDN: links to them stay as written, with or without --prefix.
-		if tf.unhashed || tf.digested && b.opts.Prefix == "" {
-			return "", false
-		}
-		return rewriteRaw(r.Raw(f.data), t, tf.asset.Path, b.opts.Prefix), true
-	})
+		s, ok := b.replacement(f, r, r.Raw(data))
+		memo[k] = result{s, ok}
+		return s, ok
+	}
+	// Pass 1 streams the output through the digests only; the output is
+	// written (pass 2) only when its hashed name is new, so that memory
+	// stays at the input's size and an unchanged rerun writes nothing.
+	h256, h384 := sha256.New(), sha512.New384()
+	cw := &countWriter{w: io.MultiWriter(h256, h384)}
+	bw1 := bufio.NewWriterSize(cw, 64<<10)
+	n, err := rewriteTo(bw1, f.kind, data, repl)
+	if err == nil {
+		err = bw1.Flush()
+	}
+	if err != nil {
+		return fmt.Errorf("rewrite %s: %w", f.rel, err)
+	}
 	b.res.Rewritten += n
-	sum, integrity := digests(out)
-	f.asset = Asset{Path: f.rel, Size: int64(len(out)), SHA256: sum, Integrity: integrity}
+	sum := hex.EncodeToString(h256.Sum(nil))
+	f.asset = Asset{Path: f.rel, Size: cw.n, SHA256: sum, Integrity: sri(h384)}
 	if f.unhashed {
 		b.res.Unhashed++
 	} else {
@@ -680,22 +738,66 @@ func (b *builder) rewriteOne(f *file) error {
 		return nil
 	}
 	dst := filepath.Join(b.opts.Out, filepath.FromSlash(f.asset.Path))
-	if fi, err := os.Stat(dst); err == nil && fi.Size() == int64(len(out)) && !f.unhashed {
-		return nil
-	}
-	if f.unhashed {
-		if old, err := os.ReadFile(dst); err == nil && string(old) == string(out) {
+	if fi, err := os.Stat(dst); err == nil && fi.Size() == cw.n {
+		if !f.unhashed {
+			return nil
+		}
+		if _, old, _, err := fileDigests(dst, make([]byte, 64<<10)); err == nil && old == sum {
 			return nil
 		}
 	}
 	if err := b.writeTemp(dst, func(w *os.File) error {
-		_, err := w.Write(out)
-		return err
+		check := sha256.New()
+		bw := bufio.NewWriterSize(io.MultiWriter(w, check), 256<<10)
+		if _, err := rewriteTo(bw, f.kind, data, repl); err != nil {
+			return envErr(fmt.Errorf("write %s: %w", f.asset.Path, err))
+		}
+		if err := bw.Flush(); err != nil {
+			return envErr(fmt.Errorf("write %s: %w", f.asset.Path, err))
+		}
+		if hex.EncodeToString(check.Sum(nil)) != sum {
+			return fmt.Errorf("rewrite %s: output differs between passes", f.rel)
+		}
+		return nil
 	}); err != nil {
 		return err
 	}
 	b.noteWritten(f.asset.Path)
 	return nil
+}
+
+// replacement returns the new text of reference r (written raw) in f, or
+// false to leave it.
+func (b *builder) replacement(f *file, r Ref, raw string) (string, bool) {
+	t, ok := b.target(f, r)
+	if !ok {
+		return "", false
+	}
+	tf := b.files[t]
+	if tf.asset.Path == "" || tf.asset.Path == t && b.opts.Prefix == "" {
+		return "", false // not processed yet (a source map's "file"), or keeps its name
+	}
+	if r.Context == CtxMapFile {
+		return path.Base(tf.asset.Path), true
+	}
+	// Pages keep their names and are served by the application, not the
+	// CDN: links to them stay as written, with or without --prefix.
+	if tf.unhashed || tf.digested && b.opts.Prefix == "" {
+		return "", false
+	}
+	return rewriteRaw(raw, t, tf.asset.Path, b.opts.Prefix), true
+}
+
+// countWriter counts the bytes written through it.
+type countWriter struct {
+	w io.Writer
+	n int64
+}
+
+func (c *countWriter) Write(p []byte) (int, error) {
+	n, err := c.w.Write(p)
+	c.n += int64(n)
+	return n, err
 }
 
 func (b *builder) syncWritten() error {
@@ -772,7 +874,7 @@ func (b *builder) hashOpaque(ctx context.Context) error {
 	var jobs []*file
 	for _, rel := range b.order {
 		f := b.files[rel]
-		if f.data == nil {
+		if !f.rewritable {
 			jobs = append(jobs, f)
 		}
 	}

@@ -7,13 +7,12 @@ import "bytes"
 // string or url(), and /*# sourceMappingURL=... */. Comments are skipped, so a
 // url() inside a comment is not a reference. References with CSS escapes
 // (backslashes) are left alone.
-func scanCSS(src []byte, base int) []Ref {
-	var refs []Ref
+func scanCSS(src []byte, base int, emit func(Ref)) {
 	add := func(start, end int, ctx RefContext) {
 		if end <= start || bytes.IndexByte(src[start:end], '\\') >= 0 {
 			return
 		}
-		refs = append(refs, Ref{Start: base + start, End: base + end, URL: string(src[start:end]), Context: ctx})
+		emit(Ref{Start: base + start, End: base + end, URL: string(src[start:end]), Context: ctx})
 	}
 	importPending := false
 	n := len(src)
@@ -105,7 +104,6 @@ func scanCSS(src []byte, base int) []Ref {
 			i++
 		}
 	}
-	return refs
 }
 
 // cssString scans a string starting at the quote at i; it returns the bounds

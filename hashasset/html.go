@@ -26,8 +26,7 @@ var rawTextElements = map[string]bool{
 // way the HTML standard does for what matters here: comments, doctype and
 // processing instructions, end tags, quoted and unquoted attribute values,
 // and raw-text elements whose content is not markup.
-func scanHTML(src []byte) []Ref {
-	var refs []Ref
+func scanHTML(src []byte, emit func(Ref)) {
 	n := len(src)
 	for i := 0; i < n; {
 		lt := bytes.IndexByte(src[i:], '<')
@@ -46,35 +45,35 @@ func scanHTML(src []byte) []Ref {
 			default:
 				end := bytes.Index(src[j:], []byte("-->"))
 				if end < 0 {
-					return refs
+					return
 				}
 				i = j + end + 3
 			}
 		case i+1 < n && (src[i+1] == '!' || src[i+1] == '?'):
 			end := bytes.IndexByte(src[i+1:], '>')
 			if end < 0 {
-				return refs
+				return
 			}
 			i += 1 + end + 1
 		case i+2 < n && src[i+1] == '/' && isASCIIAlpha(src[i+2]):
 			end := bytes.IndexByte(src[i+2:], '>')
 			if end < 0 {
-				return refs
+				return
 			}
 			i += 2 + end + 1
 		case i+1 < n && isASCIIAlpha(src[i+1]):
 			name, attrs, end := parseTag(src, i)
-			refs = appendTagRefs(refs, src, name, attrs)
+			tagRefs(src, name, attrs, emit)
 			i = end
 			if rawTextElements[name] {
 				closeAt := findEndTag(src, end, name)
 				body := src[end:closeAt]
 				switch name {
 				case "style":
-					refs = append(refs, scanCSS(body, end)...)
+					scanCSS(body, end, emit)
 				case "script":
 					if isJSType(attrValue(src, attrs, "type")) {
-						refs = append(refs, scanJS(body, end)...)
+						scanJS(body, end, emit)
 					}
 				}
 				i = closeAt
@@ -83,7 +82,6 @@ func scanHTML(src []byte) []Ref {
 			i++
 		}
 	}
-	return refs
 }
 
 // parseTag parses the start tag at src[i] == '<' and returns its lower-case
@@ -184,9 +182,9 @@ func isJSType(t string, present bool) bool {
 	return false
 }
 
-func appendTagRefs(refs []Ref, src []byte, tag string, attrs []htmlAttr) []Ref {
+func tagRefs(src []byte, tag string, attrs []htmlAttr, emit func(Ref)) {
 	if tag == "base" {
-		return refs
+		return
 	}
 	for _, a := range attrs {
 		if !a.hasValue {
@@ -195,21 +193,20 @@ func appendTagRefs(refs []Ref, src []byte, tag string, attrs []htmlAttr) []Ref {
 		switch a.name {
 		case "src", "href", "poster", "xlink:href":
 			if r, ok := htmlRef(src, a.vs, a.ve, CtxURL); ok {
-				refs = append(refs, r)
+				emit(r)
 			}
 		case "srcset", "imagesrcset":
-			refs = appendSrcset(refs, src, a.vs, a.ve)
+			srcsetRefs(src, a.vs, a.ve, emit)
 		case "style":
-			refs = append(refs, scanCSS(src[a.vs:a.ve], a.vs)...)
+			scanCSS(src[a.vs:a.ve], a.vs, emit)
 		case "content":
 			if tag == "meta" {
 				if r, ok := htmlRef(src, a.vs, a.ve, CtxSoft); ok && !strings.ContainsAny(r.URL, " \t\n,;") {
-					refs = append(refs, r)
+					emit(r)
 				}
 			}
 		}
 	}
-	return refs
 }
 
 // htmlRef makes a reference of the attribute value src[s:e], trimmed of
@@ -227,10 +224,10 @@ func htmlRef(src []byte, s, e int, ctx RefContext) (Ref, bool) {
 	return Ref{Start: s, End: e, URL: html.UnescapeString(string(src[s:e])), Context: ctx}, true
 }
 
-// appendSrcset splits a srcset value into its image candidates the way the
+// srcsetRefs splits a srcset value into its image candidates the way the
 // HTML standard does: a URL is a run of non-space characters; trailing commas
 // end the candidate; descriptors run to the next comma outside parentheses.
-func appendSrcset(refs []Ref, src []byte, s, e int) []Ref {
+func srcsetRefs(src []byte, s, e int, emit func(Ref)) {
 	j := s
 	for j < e {
 		for j < e && (isHTMLSpace(src[j]) || src[j] == ',') {
@@ -250,7 +247,7 @@ func appendSrcset(refs []Ref, src []byte, s, e int) []Ref {
 			comma = true
 		}
 		if r, ok := htmlRef(src, us, ue, CtxURL); ok {
-			refs = append(refs, r)
+			emit(r)
 		}
 		if comma {
 			continue
@@ -268,7 +265,6 @@ func appendSrcset(refs []Ref, src []byte, s, e int) []Ref {
 			}
 		}
 	}
-	return refs
 }
 
 func isASCIIAlpha(c byte) bool { return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' }

@@ -23,14 +23,13 @@ type jsScanner struct {
 // scanJS finds module specifiers (import … from, import "x", export … from,
 // import("x")), new URL("x", import.meta.url) and sourceMappingURL comments.
 // base is added to offsets (for inline scripts in HTML).
-func scanJS(src []byte, base int) []Ref {
+func scanJS(src []byte, base int, emit func(Ref)) {
 	s := &jsScanner{src: src}
-	var refs []Ref
 	add := func(start, end int, ctx RefContext) {
 		if end <= start || bytes.IndexByte(src[start:end], '\\') >= 0 {
 			return
 		}
-		refs = append(refs, Ref{Start: base + start, End: base + end, URL: string(src[start:end]), Context: ctx})
+		emit(Ref{Start: base + start, End: base + end, URL: string(src[start:end]), Context: ctx})
 	}
 	moduleDecl := false // an import or export statement is open
 	// A candidate waiting for the tokens that confirm it.
@@ -87,7 +86,6 @@ func scanJS(src []byte, base int) []Ref {
 		}
 		s.push(t)
 	}
-	return refs
 }
 
 func (s *jsScanner) push(t jsTok) {

@@ -2,6 +2,7 @@ package hashasset
 
 import (
 	"bytes"
+	"io"
 	"path"
 	"strings"
 )
@@ -88,17 +89,54 @@ func (r Ref) Raw(src []byte) string { return string(src[r.Start:r.End]) }
 // Scan returns the references in src, a file of the given kind, in order.
 // Scan never fails: text it cannot make sense of holds no references.
 func Scan(kind Kind, src []byte) []Ref {
+	var refs []Ref
+	scanEach(kind, src, func(r Ref) { refs = append(refs, r) })
+	return refs
+}
+
+// scanEach calls emit for each reference in src, in order, without keeping
+// them: memory stays flat however many references a file holds.
+func scanEach(kind Kind, src []byte, emit func(Ref)) {
 	switch kind {
 	case KindCSS:
-		return scanCSS(src, 0)
+		scanCSS(src, 0, emit)
 	case KindHTML:
-		return scanHTML(src)
+		scanHTML(src, emit)
 	case KindJS:
-		return scanJS(src, 0)
+		scanJS(src, 0, emit)
 	case KindSourceMap:
-		return scanSourceMap(src)
+		for _, r := range scanSourceMap(src) {
+			emit(r)
+		}
 	}
-	return nil
+}
+
+// rewriteTo writes src to w with each reference replaced by what repl
+// returns for it (Scan and Apply in one pass, streaming: nothing but src is
+// held in memory). It returns the number of references changed.
+func rewriteTo(w io.Writer, kind Kind, src []byte, repl func(Ref) (string, bool)) (int, error) {
+	n, last := 0, 0
+	var werr error
+	write := func(p []byte) {
+		if werr == nil && len(p) > 0 {
+			_, werr = w.Write(p)
+		}
+	}
+	scanEach(kind, src, func(r Ref) {
+		if werr != nil || r.Start < last || r.End > len(src) || r.Start > r.End {
+			return
+		}
+		s, ok := repl(r)
+		if !ok || s == string(src[r.Start:r.End]) {
+			return
+		}
+		write(src[last:r.Start])
+		write([]byte(s))
+		last = r.End
+		n++
+	})
+	write(src[last:])
+	return n, werr
 }
 
 // Apply returns src with each reference replaced by what repl returns for it;

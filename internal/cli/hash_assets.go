@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"runtime/debug"
 	"strconv"
 	"strings"
 	"time"
@@ -177,6 +178,11 @@ func hashAssetsRun(cmd *cobra.Command, o *hashAssetsOptions) error {
 		}
 	}
 	opts.Progress = func(n int64) { bar.Add(n) }
+	// Files are streamed; a soft memory limit keeps the garbage of a huge
+	// bundle's references from inflating the heap (GOMEMLIMIT overrides).
+	if os.Getenv("GOMEMLIMIT") == "" {
+		debug.SetMemoryLimit(128 << 20)
+	}
 	res, err := hashasset.Build(cmd.Context(), opts)
 	bar.Finish()
 	if err != nil {
