@@ -44,6 +44,9 @@ func (a *App) workspace() (string, error) {
 	return cfg.Dir, nil
 }
 
+// defaultStoreLockRef is how dsctl.lock names the per-user default store.
+const defaultStoreLockRef = "$XDG_DATA_HOME/dsctl/registry"
+
 // openStore opens the store the flags, dsctl.yaml or the default name. The
 // second value is the reference to record in dsctl.lock (as the user wrote it).
 func (a *App) openStore(f registryFlags) (registry.Store, string, error) {
@@ -59,8 +62,11 @@ func (a *App) openStore(f registryFlags) (registry.Store, string, error) {
 	case cfg != nil:
 		ref, lockRef = registry.DefaultRef(cfg.Dir), filepath.ToSlash(filepath.Join(".dsctl", "registry"))
 	default:
+		// The per-user default store: dsctl.lock is committed and shared, so
+		// it names the store the same on every machine, not by this user's
+		// absolute path.
 		ref = registry.DefaultRef("")
-		lockRef = ref
+		lockRef = defaultStoreLockRef
 	}
 	if f.net.Retries < -1 {
 		return nil, "", usageErr(fmt.Errorf("--retries must be -1 or more, got %d", f.net.Retries))
