@@ -270,9 +270,15 @@ errors is not packed (exit 1): what is packed can be published.`,
   dsctl contract pack contracts/orders --out orders.tgz -o json`,
 		Args: cobra.MaximumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			c, err := contracts.Load(argOr(args, "."))
+			dir := argOr(args, ".")
+			c, err := contracts.Load(dir)
 			if err != nil {
 				return err
+			}
+			if out != "" && packsItself(dir, out) {
+				// The next pack (and publish) would take the archive in as a
+				// package file and give another digest.
+				return usageErr(fmt.Errorf("--out %s is inside the package folder %s: the archive would become part of the package; write it elsewhere (or name it with a leading dot)", out, filepath.ToSlash(dir)))
 			}
 			lr, err := contracts.Lint(c)
 			if err != nil {
@@ -879,4 +885,27 @@ func plural(n int, noun string) string {
 		return fmt.Sprintf("%d %s", n, noun)
 	}
 	return fmt.Sprintf("%d %ss", n, noun)
+}
+
+// packsItself reports whether writing the archive to out would put it in the
+// package folder dir as a file pack takes in (hidden files are left out).
+func packsItself(dir, out string) bool {
+	d, err1 := filepath.Abs(dir)
+	o, err2 := filepath.Abs(out)
+	if err1 != nil || err2 != nil {
+		return false
+	}
+	if strings.HasPrefix(filepath.Base(o), ".") {
+		return false
+	}
+	rel, err := filepath.Rel(d, o)
+	if err != nil || !fsx.Within(d, o) {
+		return false
+	}
+	for _, part := range strings.Split(filepath.ToSlash(rel), "/") {
+		if strings.HasPrefix(part, ".") {
+			return false // in a hidden folder
+		}
+	}
+	return true
 }
