@@ -1,6 +1,7 @@
 package hashasset
 
 import (
+	"bytes"
 	"encoding/json"
 	"os"
 	"path/filepath"
@@ -28,13 +29,18 @@ func fuzzRewriter(t *testing.T, kind Kind, src []byte) {
 		t.Fatalf("identity rewrite changed the input")
 	}
 	var want []string
-	out, _ := Apply(src, refs, func(r Ref) (string, bool) {
+	repl := func(r Ref) (string, bool) {
 		raw := r.Raw(src)
 		if r.URL != raw || !plainRef.MatchString(raw) {
 			return "", false
 		}
 		return rewriteRaw(raw, raw, HashedPath(raw, "0123456789"), ""), true
-	})
+	}
+	out, _ := Apply(src, refs, repl)
+	var streamed bytes.Buffer
+	if _, err := rewriteTo(&streamed, kind, src, repl); err != nil || streamed.String() != string(out) {
+		t.Fatalf("streaming rewrite differs from Apply")
+	}
 	for _, r := range refs {
 		raw := r.Raw(src)
 		if r.URL == raw && plainRef.MatchString(raw) {
