@@ -177,7 +177,7 @@ func (e Engine) run(ctx context.Context, old, new compat.Source, opts compat.Opt
 }
 
 // gcPercent is the GOGC value during a run.
-const gcPercent = 300
+const gcPercent = 200
 
 var (
 	gcMu     sync.Mutex
