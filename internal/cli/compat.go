@@ -488,6 +488,10 @@ func runCompatBump(ctx context.Context, app *App, oldArg, newArg string, opts co
 			res.Kind, res.Mode = r.Kind, r.Mode
 		}
 	}
+	if opts.Kind == "contract" || isContractArg(ctx, newArg) {
+		// A package: one report per event and API, and the bump is the package's.
+		res.Kind = "contract"
+	}
 	if res.From == "" {
 		return usageErr(errors.New("compat bump needs --from VERSION: OLD declares no version"))
 	}
