@@ -441,6 +441,16 @@ func TestPrecompressAndPlan(t *testing.T) {
 	if _, err := os.Stat(filepath.Join(out, m.Assets["img/logo.png"].Path+".gz")); err == nil {
 		t.Error("a binary was precompressed")
 	}
+	if rep, err := Verify(context.Background(), out, ""); err != nil || !rep.OK() {
+		t.Fatalf("verify: %v %+v", err, rep)
+	}
+	// A .gz that does not match its asset is a mismatch.
+	if err := os.WriteFile(filepath.Join(out, css+".gz"), gzipOf(t, "tampered"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if rep, err := Verify(context.Background(), out, ""); err != nil || len(rep.Mismatches) != 1 || rep.Mismatches[0].Path != css+".gz" {
+		t.Fatalf("verify after tampering the .gz: %v %+v", err, rep)
+	}
 	var p Plan
 	data, _ := os.ReadFile(plan)
 	if err := json.Unmarshal(data, &p); err != nil {
@@ -576,4 +586,13 @@ func TestGolden(t *testing.T) {
 			t.Errorf("%s differs from the golden file (DSCTL_UPDATE=1 to refresh)", rel)
 		}
 	}
+}
+
+func gzipOf(t *testing.T, s string) []byte {
+	t.Helper()
+	b, err := gzipBytes(strings.NewReader(s))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
 }

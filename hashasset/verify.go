@@ -1,6 +1,7 @@
 package hashasset
 
 import (
+	"compress/gzip"
 	"context"
 	"crypto/sha256"
 	"crypto/sha512"
@@ -98,6 +99,16 @@ func Verify(ctx context.Context, dir, manifestFile string) (*VerifyReport, error
 		if h := hashInName(k, a.Path); h != "" && !strings.HasPrefix(s256, h) {
 			add(k, a.Path, fmt.Sprintf("content hash %s does not match the name", s256[:len(h)]))
 		}
+		// A precompressed copy must decompress to the same bytes.
+		gzPath := filepath.Join(dir, filepath.FromSlash(a.Path)) + ".gz"
+		if _, err := os.Stat(gzPath); err == nil {
+			r.Checked++
+			if sum, err := gunzipSHA256(gzPath, buf); err != nil {
+				add(k, a.Path+".gz", err.Error())
+			} else if sum != a.SHA256 {
+				add(k, a.Path+".gz", "does not decompress to the asset's bytes")
+			}
+		}
 	}
 	pkeys := make([]string, 0, len(m.Previous))
 	for k := range m.Previous {
@@ -118,6 +129,23 @@ func Verify(ctx context.Context, dir, manifestFile string) (*VerifyReport, error
 		}
 	}
 	return r, nil
+}
+
+func gunzipSHA256(p string, buf []byte) (string, error) {
+	f, err := os.Open(p)
+	if err != nil {
+		return "", fmt.Errorf("unreadable: %w", err)
+	}
+	defer f.Close()
+	zr, err := gzip.NewReader(f)
+	if err != nil {
+		return "", fmt.Errorf("not gzip: %w", err)
+	}
+	h := sha256.New()
+	if _, err := io.CopyBuffer(h, readerOnly{zr}, buf); err != nil {
+		return "", fmt.Errorf("corrupt gzip: %w", err)
+	}
+	return hex.EncodeToString(h.Sum(nil)), nil
 }
 
 func fileDigests(p string, buf []byte) (int64, string, string, error) {

@@ -213,7 +213,8 @@ func newHashAssetsVerifyCmd(app *App) *cobra.Command {
 		Long: `verify reads DIR/assets-manifest.json and checks every file it lists: current
 files must have the size, sha256 and sha384 integrity of the manifest, and every
 hashed file, current or previous, must have content whose sha256 starts with the
-hash in its name. It exits 1 and lists the mismatches otherwise.`,
+hash in its name, and a precompressed PATH.gz must decompress to the file's bytes.
+It exits 1 and lists the mismatches otherwise.`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			o.dir = args[0]
