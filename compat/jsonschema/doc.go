@@ -8,5 +8,6 @@
 //
 // Engine implements compat.Engine; DiffFS is the lower-level entry point for
 // callers that hold two file systems (a contract package folder before and
-// after a change).
+// after a change), and Compile with DiffCompiled compile a schema once to diff
+// it against several earlier versions. Rules lists every change id.
 package jsonschema
