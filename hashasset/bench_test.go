@@ -25,7 +25,7 @@ func BenchmarkHashFile(b *testing.B) {
 	b.SetBytes(int64(len(data)))
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
-		if _, err := Build(context.Background(), Options{Src: src, Out: filepath.Join(dir, "out"), Keep: -1, DryRun: true}); err != nil {
+		if _, err := Build(context.Background(), Options{Src: src, Out: filepath.Join(dir, "out"), DryRun: true}); err != nil {
 			b.Fatal(err)
 		}
 	}
@@ -98,7 +98,7 @@ func BenchmarkRewriteSite(b *testing.B) {
 		write(fmt.Sprintf("page%d.html", i), fmt.Sprintf("<!doctype html><link rel=stylesheet href=\"css/s%d.css\">\n%s", i, pages[i].String()))
 		write(fmt.Sprintf("css/s%d.css", i), sheets[i].String())
 	}
-	bl, err := newBuilder(Options{Src: src, Out: filepath.Join(dir, "out"), Keep: -1, DryRun: true})
+	bl, err := newBuilder(Options{Src: src, Out: filepath.Join(dir, "out"), DryRun: true})
 	if err != nil {
 		b.Fatal(err)
 	}

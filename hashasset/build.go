@@ -43,10 +43,9 @@ type Options struct {
 	Prefix string
 	// Strict turns references to missing files into an error.
 	Strict bool
-	// Keep, when >= 0, prunes older versions beyond the newest Keep;
-	// KeepAge, when > 0, keeps any older version younger than it.
-	Keep    int
-	KeepAge time.Duration
+	// Retain, when set, prunes the files of older builds by its rule; nil
+	// keeps every older build.
+	Retain *Retention
 	// Precompress "gzip" writes a .gz beside every text asset.
 	Precompress string
 	// Plan, when set, is where the upload plan is written.
@@ -77,6 +76,15 @@ type Options struct {
 
 	// afterWalk is a test hook run after the source folder was listed.
 	afterWalk func()
+}
+
+// Retention is the rule that prunes older builds (see Prune).
+type Retention struct {
+	// Keep is how many older versions of each asset to keep; -1 means no
+	// count rule (only the age decides).
+	Keep int
+	// KeepAge keeps any older version younger than it; 0 means no age rule.
+	KeepAge time.Duration
 }
 
 // Result summarizes a run.
@@ -323,8 +331,8 @@ func (b *builder) run(ctx context.Context) (*Result, error) {
 	m := nextManifest(b.prev, assets)
 	b.res.Build = m.Build
 	var pruned []string
-	if b.opts.Keep >= 0 || b.opts.KeepAge > 0 {
-		pruned = Prune(m, b.opts.Out, b.opts.Keep, b.opts.KeepAge, b.opts.Now())
+	if r := b.opts.Retain; r != nil {
+		pruned = Prune(m, b.opts.Out, r.Keep, r.KeepAge, b.opts.Now())
 	}
 	if b.opts.Precompress == "gzip" {
 		if err := b.precompress(ctx, m); err != nil {

@@ -55,9 +55,6 @@ func copyExample(t *testing.T) string {
 
 func build(t *testing.T, opts Options) *Result {
 	t.Helper()
-	if opts.Keep == 0 {
-		opts.Keep = -1
-	}
 	res, err := Build(context.Background(), opts)
 	if err != nil {
 		t.Fatalf("Build: %v", err)
@@ -220,7 +217,7 @@ func TestCycleIsAnError(t *testing.T) {
 		"b.css": `@import "c.css";`,
 		"c.css": `a { background: url(a.css) }`,
 	})
-	_, err := Build(context.Background(), Options{Src: src, Out: filepath.Join(t.TempDir(), "o"), Keep: -1})
+	_, err := Build(context.Background(), Options{Src: src, Out: filepath.Join(t.TempDir(), "o")})
 	if err == nil || !strings.Contains(err.Error(), "a.css -> b.css -> c.css -> a.css") || errkind.Of(err) != errkind.Input {
 		t.Fatalf("err = %v", err)
 	}
@@ -237,7 +234,7 @@ func TestMissingTargets(t *testing.T) {
 		t.Errorf("warnings = %q", res.Warnings)
 	}
 	out := filepath.Join(t.TempDir(), "o")
-	_, err := Build(context.Background(), Options{Src: src, Out: out, Strict: true, Keep: -1})
+	_, err := Build(context.Background(), Options{Src: src, Out: out, Strict: true})
 	if err == nil || errkind.Of(err) != errkind.Input || !strings.Contains(err.Error(), "--strict") {
 		t.Fatalf("strict: err = %v", err)
 	}
@@ -255,7 +252,7 @@ func TestBadInput(t *testing.T) {
 		if err := os.Symlink(outside, filepath.Join(src, "secret.txt")); err != nil {
 			t.Skip(err)
 		}
-		_, err := Build(context.Background(), Options{Src: src, Out: filepath.Join(t.TempDir(), "o"), Keep: -1})
+		_, err := Build(context.Background(), Options{Src: src, Out: filepath.Join(t.TempDir(), "o")})
 		if err == nil || !strings.Contains(err.Error(), "symlink points outside") || errkind.Of(err) != errkind.Input {
 			t.Fatalf("err = %v", err)
 		}
@@ -275,7 +272,7 @@ func TestBadInput(t *testing.T) {
 	t.Run("output inside source", func(t *testing.T) {
 		src := t.TempDir()
 		writeTree(t, src, map[string]string{"a.css": "a{}"})
-		_, err := Build(context.Background(), Options{Src: src, Out: filepath.Join(src, "public"), Keep: -1})
+		_, err := Build(context.Background(), Options{Src: src, Out: filepath.Join(src, "public")})
 		if err == nil || !strings.Contains(err.Error(), "inside the source folder") {
 			t.Fatalf("err = %v", err)
 		}
@@ -300,7 +297,7 @@ func TestBadInput(t *testing.T) {
 		}
 		bad := t.TempDir()
 		writeTree(t, bad, map[string]string{"new\nline.png": "x"})
-		_, err := Build(context.Background(), Options{Src: bad, Out: filepath.Join(t.TempDir(), "o"), Keep: -1})
+		_, err := Build(context.Background(), Options{Src: bad, Out: filepath.Join(t.TempDir(), "o")})
 		if err == nil || errkind.Of(err) != errkind.Input || !strings.Contains(err.Error(), "control character") {
 			t.Fatalf("err = %v", err)
 		}
@@ -310,7 +307,7 @@ func TestBadInput(t *testing.T) {
 		if err := syscall.Mkfifo(filepath.Join(src, "pipe.js"), 0o644); err != nil {
 			t.Skip(err)
 		}
-		_, err := Build(context.Background(), Options{Src: src, Out: filepath.Join(t.TempDir(), "o"), Keep: -1})
+		_, err := Build(context.Background(), Options{Src: src, Out: filepath.Join(t.TempDir(), "o")})
 		if err == nil || !strings.Contains(err.Error(), "not a regular file") {
 			t.Fatalf("err = %v", err)
 		}
@@ -322,7 +319,7 @@ func TestBadInput(t *testing.T) {
 		src := t.TempDir()
 		writeTree(t, src, map[string]string{"a.css": "a{}"})
 		os.Chmod(filepath.Join(src, "a.css"), 0)
-		_, err := Build(context.Background(), Options{Src: src, Out: filepath.Join(t.TempDir(), "o"), Keep: -1})
+		_, err := Build(context.Background(), Options{Src: src, Out: filepath.Join(t.TempDir(), "o")})
 		if err == nil || !strings.Contains(err.Error(), "unreadable") || errkind.Of(err) != errkind.Input {
 			t.Fatalf("err = %v", err)
 		}
@@ -332,7 +329,7 @@ func TestBadInput(t *testing.T) {
 			src := t.TempDir()
 			writeTree(t, src, map[string]string{"img/a.png": "png", "a.css": "a{}"})
 			out := filepath.Join(t.TempDir(), "o")
-			_, err := Build(context.Background(), Options{Src: src, Out: out, Keep: -1, afterWalk: func() {
+			_, err := Build(context.Background(), Options{Src: src, Out: out, afterWalk: func() {
 				os.Remove(filepath.Join(src, filepath.FromSlash(name)))
 			}})
 			if err == nil || !strings.Contains(err.Error(), "disappeared during the run") || errkind.Of(err) != errkind.Input {
@@ -349,7 +346,7 @@ func TestBadInput(t *testing.T) {
 		out := t.TempDir()
 		bad := "{\n  \"version\": 1,\n  \"assets\": [\n"
 		writeTree(t, out, map[string]string{DefaultManifestName: bad})
-		_, err := Build(context.Background(), Options{Src: src, Out: out, Keep: -1})
+		_, err := Build(context.Background(), Options{Src: src, Out: out})
 		if err == nil || errkind.Of(err) != errkind.Input || !strings.Contains(err.Error(), DefaultManifestName+":4:1: malformed manifest") {
 			t.Fatalf("err = %v", err)
 		}
@@ -361,7 +358,7 @@ func TestBadInput(t *testing.T) {
 			t.Errorf("output has %d entries, want only the old manifest", len(entries))
 		}
 		writeTree(t, out, map[string]string{DefaultManifestName: `{"version":1,"algorithm":"sha256","build":1,"assets":{},"previous":{"x":[{"path":"../../etc/passwd","build":1}]}}`})
-		if _, err := Build(context.Background(), Options{Src: src, Out: out, Keep: -1}); err == nil || !strings.Contains(err.Error(), "unsafe path") {
+		if _, err := Build(context.Background(), Options{Src: src, Out: out}); err == nil || !strings.Contains(err.Error(), "unsafe path") {
 			t.Fatalf("unsafe path: err = %v", err)
 		}
 	})
@@ -401,7 +398,7 @@ func TestRetention(t *testing.T) {
 		t.Errorf("previous = %+v", m.Previous)
 	}
 	// --keep 0 on a build removes every older version but never the current one.
-	res, err := Build(context.Background(), Options{Src: src, Out: out, Keep: 0, Now: func() time.Time { return time.Now().Add(2 * time.Hour) }})
+	res, err := Build(context.Background(), Options{Src: src, Out: out, Retain: &Retention{Keep: 0}, Now: func() time.Time { return time.Now().Add(2 * time.Hour) }})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -156,8 +156,11 @@ func hashAssetsRun(cmd *cobra.Command, o *hashAssetsOptions) error {
 	}
 	opts := hashasset.Options{
 		Src: o.src, Out: o.out, HashLength: o.hashLength, Manifest: o.manifest, Prefix: o.prefix,
-		Strict: o.strict, Keep: o.keep, KeepAge: age, Precompress: o.precompress, Plan: o.plan,
+		Strict: o.strict, Precompress: o.precompress, Plan: o.plan,
 		Exclude: o.exclude, DigestedPattern: o.digestedPattern, DryRun: o.dryRun, NoSync: o.noSync,
+	}
+	if o.keep >= 0 || age > 0 {
+		opts.Retain = &hashasset.Retention{Keep: o.keep, KeepAge: age}
 	}
 	cfg, err := app.Config()
 	if err != nil {
