@@ -40,6 +40,7 @@ func (Engine) Detect(data []byte) bool {
 // topLevelKind returns "openapi" or "swagger", whichever of the two keys the
 // document's top level has first, or "".
 func topLevelKind(data []byte) string {
+	data = bytes.TrimPrefix(data, []byte("\xef\xbb\xbf"))
 	trimmed := bytes.TrimLeft(data, " \t\r\n\ufeff")
 	if len(trimmed) > 0 && trimmed[0] == '{' {
 		return detectJSON(trimmed)

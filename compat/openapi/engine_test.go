@@ -118,3 +118,24 @@ func TestSwagger2(t *testing.T) {
 		t.Errorf("got %+v", changes)
 	}
 }
+
+// TestHostileHeaders: a UTF-8 BOM is accepted (detection and loading), and an
+// OpenAPI version dsctl does not read is an input error at its line.
+func TestHostileHeaders(t *testing.T) {
+	spec := "openapi: 3.0.3\ninfo: {title: t, version: 1.0.0}\npaths: {}\n"
+	fsys := fstest.MapFS{
+		"bom.yaml": {Data: append([]byte("\xef\xbb\xbf"), spec...)},
+		"v9.yaml":  {Data: []byte("openapi: 9.9.9\ninfo: {title: t, version: 1.0.0}\npaths: {}\n")},
+	}
+	if !(Engine{}).Detect(fsys["bom.yaml"].Data) {
+		t.Error("a BOM hides the openapi key from Detect")
+	}
+	src := func(p string) compat.Source { return compat.Source{Name: p, FS: fsys, Path: p} }
+	if _, err := (Engine{}).Diff(context.Background(), src("bom.yaml"), src("bom.yaml"), compat.Options{Mode: compat.Backward}); err != nil {
+		t.Errorf("BOM spec: %v", err)
+	}
+	_, err := (Engine{}).Diff(context.Background(), src("v9.yaml"), src("v9.yaml"), compat.Options{Mode: compat.Backward})
+	if err == nil || !strings.Contains(err.Error(), `v9.yaml:1:1: unsupported OpenAPI version "9.9.9"`) {
+		t.Errorf("openapi 9.9.9: %v", err)
+	}
+}

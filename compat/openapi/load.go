@@ -1,6 +1,7 @@
 package openapi
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -40,6 +41,7 @@ func loadSpec(ctx context.Context, src compat.Source, opts compat.Options) (*ope
 	if err != nil {
 		return nil, errkind.InputAt(src.DisplayPath(src.Path), 0, 0, fmt.Errorf("read: %w", err))
 	}
+	data = bytes.TrimPrefix(data, []byte("\xef\xbb\xbf"))
 	var doc *openapi3.T
 	if isSwagger(data) {
 		doc, err = loadSwagger(loader, data, root)
@@ -48,6 +50,15 @@ func loadSpec(ctx context.Context, src compat.Source, opts compat.Options) (*ope
 	}
 	if err != nil {
 		return nil, inputError(src, src.Path, err)
+	}
+	if v := doc.OpenAPI; !strings.HasPrefix(v, "3.0.") && !strings.HasPrefix(v, "3.1.") && v != "3.0" && v != "3.1" {
+		line, col := 0, 0
+		if doc.Origin != nil {
+			if loc, ok := doc.Origin.Fields.Lookup("openapi"); ok {
+				line, col = loc.Line, loc.Column
+			}
+		}
+		return nil, errkind.InputAt(src.DisplayPath(src.Path), line, col, fmt.Errorf("unsupported OpenAPI version %q (dsctl reads 3.0.x, 3.1.x and Swagger 2.0)", v))
 	}
 	if err := doc.Validate(ctx,
 		openapi3.DisableExamplesValidation(),
