@@ -55,7 +55,8 @@ type Options struct {
 	// DigestedPattern is an extra regular expression for files a bundler
 	// already named by content (DefaultDigestedPattern always applies).
 	DigestedPattern string
-	// DryRun computes everything and writes nothing.
+	// DryRun computes everything and writes nothing; Result.Written then
+	// counts the files a real run would write.
 	DryRun bool
 	// NoSync skips making the assets durable (syncfs) before the manifest is
 	// written: readers still never see a partial file (every file is renamed
@@ -742,9 +743,6 @@ func (b *builder) rewriteOne(f *file) error {
 	if b.opts.Progress != nil {
 		b.opts.Progress(f.size)
 	}
-	if b.opts.DryRun {
-		return nil
-	}
 	dst := filepath.Join(b.opts.Out, filepath.FromSlash(f.asset.Path))
 	if fi, err := os.Stat(dst); err == nil && fi.Size() == cw.n {
 		if !f.unhashed {
@@ -753,6 +751,10 @@ func (b *builder) rewriteOne(f *file) error {
 		if _, old, _, err := fileDigests(dst, make([]byte, 64<<10)); err == nil && old == sum {
 			return nil
 		}
+	}
+	if b.opts.DryRun {
+		b.noteWritten(f.asset.Path)
+		return nil
 	}
 	if err := b.writeTemp(dst, func(w *os.File) error {
 		check := sha256.New()
@@ -998,8 +1000,12 @@ func (b *builder) copyOpaque(ctx context.Context, f *file, buf []byte) error {
 		f.asset.Integrity = sri(h384)
 	}
 	dst := filepath.Join(b.opts.Out, filepath.FromSlash(name))
-	if fi, err := os.Stat(dst); b.opts.DryRun || err == nil && fi.Size() == n {
+	if fi, err := os.Stat(dst); err == nil && fi.Size() == n {
 		return nil // already there: a hashed name never changes content
+	}
+	if b.opts.DryRun {
+		b.noteWritten(name)
+		return nil
 	}
 	// Pass 2: copy in the kernel (copy_file_range), then check that the
 	// source did not change since it was listed and hashed.
@@ -1053,7 +1059,11 @@ func (b *builder) copySmall(ctx context.Context, f *file, src *os.File, buf []by
 		f.asset.Integrity = "sha384-" + base64.StdEncoding.EncodeToString(s384[:])
 	}
 	dst := filepath.Join(b.opts.Out, filepath.FromSlash(name))
-	if fi, err := os.Stat(dst); b.opts.DryRun || err == nil && fi.Size() == int64(n) {
+	if fi, err := os.Stat(dst); err == nil && fi.Size() == int64(n) {
+		return nil
+	}
+	if b.opts.DryRun {
+		b.noteWritten(name)
 		return nil
 	}
 	if err := b.writeTemp(dst, func(w *os.File) error {

@@ -510,8 +510,11 @@ func TestPrefixAndDryRun(t *testing.T) {
 	src := copyExample(t)
 	out := filepath.Join(t.TempDir(), "dist")
 	res := build(t, Options{Src: src, Out: out, Prefix: "https://cdn.example.com/assets/", DryRun: true})
-	if _, err := os.Stat(out); err == nil || res.Written != 0 {
+	if _, err := os.Stat(out); err == nil {
 		t.Fatal("dry run wrote files")
+	}
+	if res.Written != res.Files {
+		t.Errorf("dry run would write %d files, want %d", res.Written, res.Files)
 	}
 	build(t, Options{Src: src, Out: out, Prefix: "https://cdn.example.com/assets/"})
 	m := readManifest(t, out)

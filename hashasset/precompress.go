@@ -53,6 +53,7 @@ func (b *builder) precompress(ctx context.Context, m *Manifest) error {
 			}
 		}
 		if b.opts.DryRun {
+			b.noteWritten(a.Path + ".gz")
 			continue
 		}
 		in, err := os.Open(filepath.Join(b.opts.Out, filepath.FromSlash(a.Path)))
