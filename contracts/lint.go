@@ -2,7 +2,9 @@ package contracts
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io/fs"
 	"regexp"
@@ -10,6 +12,7 @@ import (
 	"strings"
 	"unicode"
 
+	"github.com/dsctl/dsctl/compat"
 	"github.com/dsctl/dsctl/internal/errkind"
 	"github.com/santhosh-tekuri/jsonschema/v6"
 )
@@ -28,7 +31,7 @@ type Rule struct {
 	Why string `json:"why"`
 }
 
-// Rule ids. The package rules (schema-invalid, example-invalid, file-missing)
+// Rule ids. The package rules (schema-invalid, example-invalid, file-missing, api-invalid)
 // cannot be silenced; the distributed-systems rules can, per event, with
 // `lint: {ignore: [ID]}` on the event in contract.yaml.
 const (
@@ -42,6 +45,7 @@ const (
 	RuleOccurredAt     = "occurred-at-missing"
 	RuleEntityVersion  = "entity-version-missing"
 	RuleSchemaID       = "schema-id"
+	RuleAPIInvalid     = "api-invalid"
 )
 
 // Rules lists every lint rule, in report order.
@@ -56,6 +60,7 @@ var Rules = []Rule{
 	{RuleOccurredAt, SeverityError, "events arrive late and out of order; occurredAt (string, format date-time) records when the fact happened, apart from when it was delivered"},
 	{RuleEntityVersion, SeverityError, "to reconcile out-of-order or repeated events a consumer needs the entity's version or a sequence number (an integer such as orderVersion or sequence) and keeps the highest it has seen, so applying events commutes"},
 	{RuleSchemaID, SeverityError, "a schema's $id names it independently of where the file lies; it should carry the package name and the major version (…/NAME/vMAJOR/…), so two majors can be used side by side"},
+	{RuleAPIInvalid, SeverityError, "every API spec must be a valid OpenAPI document (its $refs inside the package): consumers generate their clients and DTOs from it"},
 }
 
 // RuleByID returns the rule with the given id.
@@ -188,6 +193,19 @@ func Lint(c *Contract) (*LintReport, error) {
 			}
 		}
 	}
+	for _, a := range c.APIs {
+		if _, err := fs.Stat(c.FS, a.Spec); err != nil {
+			rule, _ := RuleByID(RuleFileMissing)
+			r.Findings = append(r.Findings, Finding{Rule: RuleFileMissing, Severity: rule.Severity, File: manifest, Line: a.Line, Column: a.Column,
+				Message: fmt.Sprintf("API %s: spec %s: %v", a.Name, a.Spec, unwrapPath(err))})
+		}
+	}
+	r.finish()
+	return r, nil
+}
+
+// finish sorts the findings and counts them.
+func (r *LintReport) finish() {
 	sort.SliceStable(r.Findings, func(i, j int) bool {
 		a, b := r.Findings[i], r.Findings[j]
 		if a.File != b.File {
@@ -198,6 +216,7 @@ func Lint(c *Contract) (*LintReport, error) {
 		}
 		return a.Rule < b.Rule
 	})
+	r.Errors, r.Warnings = 0, 0
 	for _, f := range r.Findings {
 		if f.Severity == SeverityError {
 			r.Errors++
@@ -205,6 +224,50 @@ func Lint(c *Contract) (*LintReport, error) {
 			r.Warnings++
 		}
 	}
+}
+
+// LintWith is Lint, and also loads every API spec with the engine of its
+// kind ("openapi") among engines: a spec that does not parse or is not a
+// valid OpenAPI document is an api-invalid finding at its file:line:column.
+func LintWith(ctx context.Context, c *Contract, engines []compat.Engine) (*LintReport, error) {
+	r, err := Lint(c)
+	if err != nil {
+		return nil, err
+	}
+	var eng compat.Engine
+	for _, e := range engines {
+		if e.Kind() == "openapi" {
+			eng = e
+		}
+	}
+	if eng == nil || len(c.APIs) == 0 {
+		return r, nil
+	}
+	rule, _ := RuleByID(RuleAPIInvalid)
+	for _, a := range c.APIs {
+		if _, err := fs.Stat(c.FS, a.Spec); err != nil {
+			continue // file-missing, above
+		}
+		src := compat.Source{Name: c.File(a.Spec), FS: c.FS, Path: a.Spec, Display: c.File}
+		// Comparing the spec with itself loads and validates it, $refs included.
+		_, err := eng.Diff(ctx, src, src, compat.Options{Mode: compat.Backward, Policy: compat.Strict})
+		if err == nil {
+			continue
+		}
+		if errkind.Of(err) != errkind.Input {
+			return nil, fmt.Errorf("API %s: %w", a.Name, err)
+		}
+		f := Finding{Rule: RuleAPIInvalid, Severity: rule.Severity, File: c.File(a.Spec), Message: fmt.Sprintf("API %s: %v", a.Name, err)}
+		var ke *errkind.Error
+		if errors.As(err, &ke) && ke.Err != nil {
+			f.Message = fmt.Sprintf("API %s: %s", a.Name, oneLine(ke.Err.Error()))
+			if ke.File != "" {
+				f.File, f.Line, f.Column = ke.File, ke.Line, ke.Column
+			}
+		}
+		r.Findings = append(r.Findings, f)
+	}
+	r.finish()
 	return r, nil
 }
 

@@ -113,7 +113,7 @@ func PublishContract(ctx context.Context, c *Contract, opts PublishOptions) (*Pu
 
 	// Lint after the idempotence check: a package published by an older dsctl
 	// stays "already published" even if a newer dsctl has more rules.
-	lr, err := Lint(c)
+	lr, err := LintWith(ctx, c, opts.Engines)
 	if err != nil {
 		return nil, err
 	}

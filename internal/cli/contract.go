@@ -219,7 +219,7 @@ Silence a rule for one event in contract.yaml:
 			if err != nil {
 				return err
 			}
-			r, err := contracts.Lint(c)
+			r, err := contracts.LintWith(cmd.Context(), c, compatEngines())
 			if err != nil {
 				return err
 			}
@@ -280,7 +280,7 @@ errors is not packed (exit 1): what is packed can be published.`,
 				// package file and give another digest.
 				return usageErr(fmt.Errorf("--out %s is inside the package folder %s: the archive would become part of the package; write it elsewhere (or name it with a leading dot)", out, filepath.ToSlash(dir)))
 			}
-			lr, err := contracts.Lint(c)
+			lr, err := contracts.LintWith(cmd.Context(), c, compatEngines())
 			if err != nil {
 				return err
 			}
