@@ -112,6 +112,24 @@ var ErrDigestChanged = errors.New("published version changed digest")
 // archive, unpacks it into VendorDir/name atomically and records it in the
 // lock (written atomically). Concurrent pulls into one vendor folder are
 // serialised by a lock file in it.
+// ResolveIn resolves name@constraint against the versions in store (see
+// Resolve); a contract the store does not have, or no matching version, is a
+// finding naming the store.
+func ResolveIn(ctx context.Context, store registry.Store, name, constraint string) (registry.Version, []registry.Version, error) {
+	versions, err := store.List(ctx, name)
+	if err != nil {
+		return registry.Version{}, nil, err
+	}
+	if len(versions) == 0 {
+		return registry.Version{}, nil, &errkind.Error{Kind: errkind.Finding, Err: notInStore{"contract " + name, store.Ref(), registry.ErrNotFound}}
+	}
+	chosen, skipped, err := Resolve(versions, name, constraint)
+	if err != nil {
+		return registry.Version{}, nil, errkind.Findingf("%s: %w", store.Ref(), err)
+	}
+	return chosen, skipped, nil
+}
+
 func Pull(ctx context.Context, name, constraint string, opts PullOptions) (*PullResult, error) {
 	if !registry.ValidName(name) {
 		return nil, errkind.Inputf("invalid contract name %q", name)
@@ -120,16 +138,9 @@ func Pull(ctx context.Context, name, constraint string, opts PullOptions) (*Pull
 	if err != nil {
 		return nil, err
 	}
-	versions, err := opts.Store.List(ctx, name)
+	chosen, skipped, err := ResolveIn(ctx, opts.Store, name, constraint)
 	if err != nil {
 		return nil, err
-	}
-	if len(versions) == 0 {
-		return nil, errkind.Findingf("contract %s is not in %s: %w", name, opts.Store.Ref(), registry.ErrNotFound)
-	}
-	chosen, skipped, err := Resolve(versions, name, constraint)
-	if err != nil {
-		return nil, errkind.Findingf("%s: %w", opts.Store.Ref(), err)
 	}
 	res := &PullResult{Name: name, Version: chosen.Version, Digest: chosen.Digest, Archive: chosen.ArchiveDigest,
 		Dir: filepath.Join(opts.VendorDir, name), Yanked: chosen.Yanked, YankReason: chosen.YankReason}

@@ -610,19 +610,44 @@ func contractPullRun(ctx context.Context, app *App, o *contractPullOptions) erro
 	if vendor == "" {
 		vendor = filepath.Join(ws, filepath.FromSlash(contracts.DefaultVendorDir))
 	}
+	// Resolve every reference before changing anything: a contract or version
+	// that is not there leaves the vendor folder and dsctl.lock as they were.
+	for _, r := range refs {
+		if !registry.ValidName(r.name) {
+			return errkind.Inputf("invalid contract name %q", r.name)
+		}
+		if _, _, err := contracts.ResolveIn(ctx, store, r.name, r.constraint); err != nil {
+			return err
+		}
+	}
+	// Text reports each pull as it is done (a later failure does not hide
+	// what was already written); JSON prints them all at the end.
 	var results pullResults
 	for _, r := range refs {
 		res, err := contracts.Pull(ctx, r.name, r.constraint, contracts.PullOptions{
 			Store: store, LockPath: filepath.Join(ws, contracts.LockFileName), VendorDir: vendor, RegistryRef: lockRef})
 		if err != nil {
+			if app.JSON() && len(results) > 0 {
+				if perr := app.Print(results); perr != nil {
+					return perr
+				}
+			}
 			return err
 		}
 		if len(res.Skipped) > 0 {
 			app.IO.Infof("skipped yanked %s@%s", r.name, strings.Join(res.Skipped, ", "))
 		}
 		results = append(results, res)
+		if !app.JSON() {
+			if err := app.Print(pullResults{res}); err != nil {
+				return err
+			}
+		}
 	}
-	return app.Print(results)
+	if app.JSON() {
+		return app.Print(results)
+	}
+	return nil
 }
 
 // ---- verify
