@@ -108,10 +108,6 @@ type PullResult struct {
 // ErrDigestChanged: a locked version now has another digest in the registry.
 var ErrDigestChanged = errors.New("published version changed digest")
 
-// Pull resolves name@constraint in the store, fetches and verifies the
-// archive, unpacks it into VendorDir/name atomically and records it in the
-// lock (written atomically). Concurrent pulls into one vendor folder are
-// serialised by a lock file in it.
 // ResolveIn resolves name@constraint against the versions in store (see
 // Resolve); a contract the store does not have, or no matching version, is a
 // finding naming the store.
@@ -130,6 +126,10 @@ func ResolveIn(ctx context.Context, store registry.Store, name, constraint strin
 	return chosen, skipped, nil
 }
 
+// Pull resolves name@constraint in the store, fetches and verifies the
+// archive, unpacks it into VendorDir/name atomically and records it in the
+// lock (written atomically). Concurrent pulls into one vendor folder are
+// serialised by a lock file in it.
 func Pull(ctx context.Context, name, constraint string, opts PullOptions) (*PullResult, error) {
 	if !registry.ValidName(name) {
 		return nil, errkind.Inputf("invalid contract name %q", name)
