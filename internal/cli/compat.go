@@ -182,7 +182,7 @@ against each of them; the other modes against the last.
   dsctl compat check api-v1.yaml api-v2.yaml --format github
   dsctl compat check v1.json v2.json v3.json --mode backward-transitive
   cat new.json | dsctl compat check old.json - -o json`,
-		Args: cobra.MinimumNArgs(2),
+		Args: argsWant(2, -1, "OLD... NEW: the earlier version(s), then the new one"),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts, err := f.options(cmd, app)
 			if err != nil {
@@ -208,7 +208,7 @@ changed. Below 1.0.0 every bump shifts down one level (0.3.1 + breaking = 0.4.0)
 ` + compatInputsHelp,
 		Example: `  dsctl compat bump git:v1.4.2:schemas/order.json schemas/order.json --from 1.4.2
   dsctl compat bump old.yaml new.yaml -o json`,
-		Args: cobra.ExactArgs(2),
+		Args: argsWant(2, 2, "OLD NEW: the earlier version, then the new one"),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts, err := f.options(cmd, app)
 			if err != nil {
@@ -501,4 +501,16 @@ func runCompatBump(ctx context.Context, app *App, oldArg, newArg string, opts co
 	}
 	res.Next = compat.Next(from, res.RequiredBump).String()
 	return app.Print(res)
+}
+
+// argsWant checks the number of positional arguments (max -1: no limit) and
+// says what they are when it is wrong, rather than only how many were given.
+func argsWant(minN, maxN int, what string) cobra.PositionalArgs {
+	return func(cmd *cobra.Command, args []string) error {
+		if len(args) >= minN && (maxN < 0 || len(args) <= maxN) {
+			return nil
+		}
+		// The CLI prefixes the command path.
+		return usageErr(fmt.Errorf("want %s (got %s)", what, plural(len(args), "argument")))
+	}
 }

@@ -577,7 +577,7 @@ version whose tag now points at another digest is an error.`,
 		Example: `  dsctl contract pull 'orders@^1'
   dsctl contract pull 'orders@~1.4.0' 'billing@>=2.1 <3'
   dsctl contract pull orders@1.4.2 --dir third_party/contracts`,
-		Args: cobra.MinimumNArgs(1),
+		Args: argsWant(1, -1, "NAME@CONSTRAINT...: at least one contract, such as 'orders@^1'"),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			o.Refs = args
 			return contractPullRun(cmd.Context(), app, o)
@@ -743,7 +743,7 @@ func newContractYankCmd(app *App) *cobra.Command {
 reason). The version stays fetchable and listed, marked yanked; pull skips it unless
 it is pinned exactly. Yanking again is a no-op.`,
 		Example: `  dsctl contract yank orders@1.4.1 --reason "notes.maxLength broke the warehouse import"`,
-		Args:    cobra.ExactArgs(1),
+		Args:    argsWant(1, 1, "NAME@VERSION: one exact version, such as orders@1.2.0"),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			name, version, ok := strings.Cut(args[0], "@")
 			if !ok || !registry.ValidName(name) || !contracts.Pinned(version) {
@@ -822,7 +822,7 @@ FILE - reads standard input.`,
 		Example: `  dsctl contract validate orders OrderPlaced message.json cloudevent.json
   dsctl contract validate orders@1.4.0 OrderPlaced - < message.json
   dsctl contract validate contracts/orders OrderCancelled examples/*.json -o json`,
-		Args: cobra.MinimumNArgs(3),
+		Args: argsWant(3, -1, "NAME[@VERSION] EVENT FILE...: the contract, the event, and at least one file (- for stdin)"),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			c, err := resolveContract(cmd.Context(), app, reg, args[0])
 			if err != nil {
