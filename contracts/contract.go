@@ -159,8 +159,14 @@ func (c *Contract) ConfigJSON() ([]byte, error) {
 	return b, nil
 }
 
-// Load reads the package in the folder dir.
+// Load reads the package in the folder dir; dir may also name the package's
+// contract.yaml itself, as people often type it.
 func Load(dir string) (*Contract, error) {
+	if filepath.Base(dir) == FileName {
+		if fi, err := os.Stat(dir); err == nil && fi.Mode().IsRegular() {
+			dir = filepath.Dir(dir)
+		}
+	}
 	if fi, err := os.Stat(dir); err != nil {
 		return nil, errkind.InputAt(dir, 0, 0, fmt.Errorf("contract package folder: %w", unwrapPath(err)))
 	} else if !fi.IsDir() {

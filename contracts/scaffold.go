@@ -107,6 +107,9 @@ func Init(dir, name string) ([]string, error) {
 		names = append(names, n)
 	}
 	sort.Strings(names)
+	if fi, err := os.Stat(dir); err == nil && !fi.IsDir() {
+		return nil, errkind.InputAt(dir, 0, 0, errors.New("is a file; init wants a folder (new or empty) for the package"))
+	}
 	for _, n := range names {
 		p := filepath.Join(dir, filepath.FromSlash(n))
 		if _, err := os.Lstat(p); err == nil {

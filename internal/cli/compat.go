@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"path"
 	"slices"
 	"strings"
 
@@ -14,6 +15,7 @@ import (
 	"github.com/dsctl/dsctl/compat/openapi"
 	"github.com/dsctl/dsctl/compat/report"
 	"github.com/dsctl/dsctl/compat/source"
+	"github.com/dsctl/dsctl/contracts"
 	"github.com/dsctl/dsctl/internal/config"
 	"github.com/dsctl/dsctl/internal/errkind"
 	"github.com/dsctl/dsctl/internal/output"
@@ -224,18 +226,18 @@ changed. Below 1.0.0 every bump shifts down one level (0.3.1 + breaking = 0.4.0)
 // compareAll runs the comparison and returns its reports with the waivers,
 // version overrides and gate applied.
 func compareAll(ctx context.Context, app *App, olds []string, newArg string, opts compatOptions) ([]*compat.Report, error) {
-	contracts := 0
+	packages := 0
 	for _, a := range append(slices.Clone(olds), newArg) {
 		if isContractArg(ctx, a) {
-			contracts++
+			packages++
 		}
 	}
 	var reports []*compat.Report
 	var err error
 	switch {
-	case opts.Kind == "contract" || contracts == len(olds)+1:
+	case opts.Kind == "contract" || packages == len(olds)+1:
 		reports, err = compatContract(ctx, app, olds, newArg, opts)
-	case contracts > 0:
+	case packages > 0:
 		// A git:REF:PATH that git cannot read is not a package; say why.
 		for _, a := range append(slices.Clone(olds), newArg) {
 			if source.Classify(a) == source.Git {
@@ -419,6 +421,10 @@ func pickEngine(kind string, src compat.Source) (compat.Engine, error) {
 	// as a document of unknown kind.
 	if err := source.SyntaxError(displayName(src), data); err != nil {
 		return nil, err
+	}
+	if path.Base(src.Path) == contracts.FileName {
+		return nil, errkind.InputAt(displayName(src), 0, 0,
+			fmt.Errorf("a contract package's %s: pass the package folder (%s) to compare the whole package", contracts.FileName, path.Dir(displayName(src))))
 	}
 	var kinds []string
 	for _, e := range engines {
