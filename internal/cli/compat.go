@@ -57,6 +57,8 @@ type compatOptions struct {
 	Format string
 	// AllowRemoteRefs lets documents $ref http(s) URLs.
 	AllowRemoteRefs bool
+	// Reg is the store registry:NAME@VERSION arguments are read from.
+	Reg registryFlags
 }
 
 func (o compatOptions) engineOptions() compat.Options {
@@ -73,6 +75,7 @@ type compatFlags struct {
 	kind, mode, failOn, format string
 	lenient, allowRemote       bool
 	from, to                   string
+	reg                        registryFlags
 }
 
 func (f *compatFlags) bind(cmd *cobra.Command, withGate bool) {
@@ -82,6 +85,8 @@ func (f *compatFlags) bind(cmd *cobra.Command, withGate bool) {
 	fl.BoolVar(&f.lenient, "lenient", false, "lenient policy: open content models may gain optional properties")
 	fl.BoolVar(&f.allowRemote, "allow-remote-refs", false, "let documents $ref http(s) URLs")
 	fl.StringVar(&f.from, "from", "", "the version of OLD (default: the version the document declares)")
+	// registry:NAME@VERSION arguments are read from this store.
+	f.reg.bind(cmd)
 	if withGate {
 		fl.StringVar(&f.to, "to", "", "the version NEW is to be released as (default: the version the document declares)")
 		fl.StringVar(&f.failOn, "fail-on", "major", "without versions, the smallest change that fails: major, minor, patch or none")
@@ -99,7 +104,7 @@ func (f *compatFlags) bind(cmd *cobra.Command, withGate bool) {
 
 // options validates the flags; every error is a usage error (exit 2).
 func (f *compatFlags) options(cmd *cobra.Command, app *App) (compatOptions, error) {
-	o := compatOptions{Kind: f.kind, Policy: compat.Strict, From: f.from, To: f.to, AllowRemoteRefs: f.allowRemote}
+	o := compatOptions{Kind: f.kind, Policy: compat.Strict, From: f.from, To: f.to, AllowRemoteRefs: f.allowRemote, Reg: f.reg}
 	switch f.kind {
 	case "auto", "jsonschema", "openapi", "contract":
 	default:

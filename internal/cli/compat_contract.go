@@ -20,7 +20,7 @@ import (
 // applies. The caller then applies --from/--to, the waivers and the version
 // gate, prints the reports and sets the exit code.
 var compatContract = func(ctx context.Context, app *App, olds []string, newArg string, opts compatOptions) ([]*compat.Report, error) {
-	newC, err := loadContractArg(ctx, app, newArg)
+	newC, err := loadContractArg(ctx, app, newArg, opts.Reg)
 	if err != nil {
 		return nil, err
 	}
@@ -34,7 +34,7 @@ var compatContract = func(ctx context.Context, app *App, olds []string, newArg s
 	}
 	var out []*compat.Report
 	for _, oldArg := range olds {
-		oldC, err := loadContractArg(ctx, app, oldArg)
+		oldC, err := loadContractArg(ctx, app, oldArg, opts.Reg)
 		if err != nil {
 			return nil, err
 		}
@@ -77,8 +77,8 @@ func isContractArg(ctx context.Context, arg string) bool {
 
 // loadContractArg loads a package folder, git:REF:FOLDER (the package as it
 // is at REF) or registry:NAME@VERSION (from the store named by dsctl.yaml,
-// else the default store).
-func loadContractArg(ctx context.Context, app *App, arg string) (*contracts.Contract, error) {
+// else the default store; --registry overrides both).
+func loadContractArg(ctx context.Context, app *App, arg string, reg registryFlags) (*contracts.Contract, error) {
 	if source.Classify(arg) == source.Git {
 		fsys, isDir, err := source.GitTree(ctx, arg, source.Options{})
 		if err != nil {
@@ -94,7 +94,7 @@ func loadContractArg(ctx context.Context, app *App, arg string) (*contracts.Cont
 		if !found || !contracts.Pinned(version) {
 			return nil, usageErr(errkind.Inputf("%s: want registry:NAME@VERSION with an exact version", arg))
 		}
-		store, _, err := app.openStore(registryFlags{})
+		store, _, err := app.openStore(reg)
 		if err != nil {
 			return nil, err
 		}
