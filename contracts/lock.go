@@ -192,7 +192,15 @@ func Vendored(lockPath, vendorDir, name, constraint string) (*Contract, LockEntr
 	if vendorDir == "" {
 		vendorDir = filepath.Join(filepath.Dir(lockPath), DefaultVendorDir)
 	}
-	c, err := Load(filepath.Join(vendorDir, name))
+	dir := filepath.Join(vendorDir, name)
+	if _, err := os.Stat(dir); errors.Is(err, fs.ErrNotExist) {
+		// Locked but not vendored (a fresh clone that ignores the vendor folder,
+		// or a deleted folder): say how to get it back.
+		return nil, e, &errkind.Error{Kind: errkind.Input, File: filepath.ToSlash(dir),
+			Err:  fmt.Errorf("contract %s@%s is in %s but not vendored", name, e.Version, filepath.Base(lockPath)),
+			Hint: fmt.Sprintf("run 'dsctl contract pull %s@%s'", name, e.Version)}
+	}
+	c, err := Load(dir)
 	if err != nil {
 		return nil, e, err
 	}
