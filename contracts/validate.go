@@ -99,8 +99,10 @@ func validateOne(sch *jsonschema.Schema, e *Event, schemaID string, in Instance)
 	if env, ok := inst.(map[string]any); ok && isCloudEvent(env) {
 		res.CloudEvent = true
 		prefix = "/data"
-		typ, _ := env["type"].(string)
-		if typ != e.Name && !strings.HasSuffix(typ, "."+e.Name) {
+		typ, isString := env["type"].(string)
+		if !isString {
+			res.Violations = append(res.Violations, Violation{Pointer: "/type", Message: fmt.Sprintf("CloudEvents type must be a string naming the event (%s or a name ending in .%s)", e.Name, e.Name)})
+		} else if typ != e.Name && !strings.HasSuffix(typ, "."+e.Name) {
 			res.Violations = append(res.Violations, Violation{Pointer: "/type", Message: fmt.Sprintf("CloudEvents type %q is not event %s (want %s or a name ending in .%s)", typ, e.Name, e.Name, e.Name)})
 		}
 		if ds, ok := env["dataschema"]; ok {
@@ -131,9 +133,12 @@ func validateOne(sch *jsonschema.Schema, e *Event, schemaID string, in Instance)
 	return res
 }
 
+// isCloudEvent: an object with a string specversion and a type is an
+// envelope (a type that is not a string is then reported, rather than the
+// envelope being judged as the event itself).
 func isCloudEvent(m map[string]any) bool {
 	_, sv := m["specversion"].(string)
-	_, ty := m["type"].(string)
+	_, ty := m["type"]
 	return sv && ty
 }
 
