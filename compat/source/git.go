@@ -290,7 +290,16 @@ func GitTree(ctx context.Context, arg string, opts Options) (fsys fs.FS, isDir b
 	if !fs.ValidPath(rootPath) {
 		return nil, false, errkind.Inputf("%s: %q is not a path in the repository", arg, p)
 	}
-	obj, err := g.object(rootPath)
+	// Ask for the object's type first: a document (a blob, perhaps a large
+	// spec) is not read twice.
+	spec := ref + ":" + rootPath
+	if rootPath == "." {
+		spec = ref + ":"
+	}
+	if out, err := g.run("cat-file", "-t", spec); err == nil && strings.TrimSpace(string(out)) != "tree" {
+		return nil, false, nil
+	}
+	obj, err := g.object(rootPath) // a folder, or git show's own error message
 	if err != nil {
 		return nil, false, errkind.Inputf("%s: %v", arg, err)
 	}
