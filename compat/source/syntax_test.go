@@ -1,6 +1,9 @@
 package source
 
 import (
+	"context"
+	"io/fs"
+	"strings"
 	"testing"
 
 	"github.com/dsctl/dsctl/internal/errkind"
@@ -32,5 +35,24 @@ func TestSyntaxError(t *testing.T) {
 		if e.Line != tc.line || e.Column != tc.col {
 			t.Errorf("%q: at %d:%d, want %d:%d (%v)", tc.data, e.Line, e.Column, tc.line, tc.col, err)
 		}
+	}
+}
+
+func TestGitTree(t *testing.T) {
+	dir := gitRepo(t)
+	ctx := context.Background()
+	fsys, isDir, err := GitTree(ctx, "git:HEAD~1:schemas", Options{Dir: dir})
+	if err != nil || !isDir {
+		t.Fatalf("folder: isDir %v, err %v", isDir, err)
+	}
+	if b, err := fs.ReadFile(fsys, "money.json"); err != nil || string(b) != `{"type":"string"}` {
+		t.Errorf("money.json at HEAD~1 = %q %v", b, err)
+	}
+	if _, isDir, err := GitTree(ctx, "git:HEAD:schemas/order.json", Options{Dir: dir}); err != nil || isDir {
+		t.Errorf("document: isDir %v, err %v", isDir, err)
+	}
+	_, _, err = GitTree(ctx, "git:nope:schemas", Options{Dir: dir})
+	if errkind.Of(err) != errkind.Input || !strings.Contains(err.Error(), "invalid object name 'nope'") {
+		t.Errorf("unknown ref: %v", err)
 	}
 }
