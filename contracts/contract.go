@@ -184,7 +184,7 @@ func LoadFS(fsys fs.FS, display string) (*Contract, error) {
 	data, err := fs.ReadFile(fsys, FileName)
 	if err != nil {
 		if errors.Is(err, fs.ErrNotExist) {
-			return nil, errkind.InputAt(file, 0, 0, errors.New("contract.yaml not found (run 'dsctl contract init' to create a package)"))
+			return nil, errkind.InputAt(file, 0, 0, errors.New("not found: the folder is not a contract package (run 'dsctl contract init' to create one)"))
 		}
 		return nil, errkind.InputAt(file, 0, 0, fmt.Errorf("read: %w", unwrapPath(err)))
 	}
