@@ -153,6 +153,9 @@ func newCompatCmd(app *App) *cobra.Command {
 		`compat compares two versions of a contract document (a JSON Schema for an event, an
 OpenAPI spec for an API, or a whole contract package), names every change with the
 semver bump it needs, and gates the version you declare.`)
+	cmd.Example = `  dsctl compat check git:origin/main:api/openapi.yaml api/openapi.yaml --format github
+  dsctl compat check registry:orders@1.4.0 contracts/orders
+  dsctl compat bump schemas/v1.json schemas/v2.json --from 1.4.2`
 	cmd.AddCommand(newCompatCheckCmd(app), newCompatBumpCmd(app))
 	return cmd
 }

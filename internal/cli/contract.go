@@ -96,6 +96,9 @@ Publishing rules:
     changes need (a breaking change needs a new major);
   - yank marks a version withdrawn (a tombstone, never a deletion): pull skips it
     unless it is pinned exactly.`)
+	cmd.Example = `  dsctl contract init contracts/orders --name orders
+  dsctl contract publish contracts/orders --dry-run
+  dsctl contract pull 'orders@^1' && dsctl contract verify`
 	cmd.AddCommand(
 		newContractInitCmd(app), newContractLintCmd(app), newContractPackCmd(app),
 		newContractPublishCmd(app), newContractListCmd(app), newContractPullCmd(app),
