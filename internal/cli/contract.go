@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"text/tabwriter"
 
 	"github.com/dsctl/dsctl/compat"
 	"github.com/dsctl/dsctl/compat/report"
@@ -472,12 +473,19 @@ type listEntry struct {
 type listResult struct {
 	Registry  string      `json:"registry"`
 	Contracts []listEntry `json:"contracts"`
+	// tty aligns the columns for people; off a terminal they are tab-separated for scripts.
+	tty bool
 }
 
 func (r listResult) WriteText(w io.Writer, st output.Style) error {
 	if len(r.Contracts) == 0 {
 		_, err := fmt.Fprintf(w, "no contracts in %s\n", r.Registry)
 		return err
+	}
+	if r.tty {
+		tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
+		defer tw.Flush()
+		w = tw
 	}
 	for _, c := range r.Contracts {
 		for _, v := range c.Versions {
@@ -520,7 +528,7 @@ the archive digests. A NAME that is not in the store exits 1.`,
 			} else if names, err = store.Names(ctx); err != nil {
 				return err
 			}
-			res := listResult{Registry: store.Ref(), Contracts: []listEntry{}}
+			res := listResult{Registry: store.Ref(), Contracts: []listEntry{}, tty: app.IO.OutTTY}
 			for _, n := range names {
 				vs, err := store.List(ctx, n)
 				if err != nil {
@@ -655,12 +663,21 @@ func contractPullRun(ctx context.Context, app *App, o *contractPullOptions) erro
 
 // ---- verify
 
-type verifyResult struct{ *contracts.VerifyReport }
+type verifyResult struct {
+	*contracts.VerifyReport
+	// tty aligns the columns for people; off a terminal they are tab-separated for scripts.
+	tty bool
+}
 
 func (r verifyResult) WriteText(w io.Writer, st output.Style) error {
 	if len(r.Contracts) == 0 {
 		_, err := fmt.Fprintln(w, "no vendored contracts in dsctl.lock")
 		return err
+	}
+	if r.tty {
+		tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
+		defer tw.Flush()
+		w = tw
 	}
 	for _, c := range r.Contracts {
 		status := st.Green(c.Status)
@@ -703,7 +720,7 @@ them. Vendored folders the lock does not list are reported too.`,
 			if err != nil {
 				return err
 			}
-			if err := app.Print(verifyResult{r}); err != nil {
+			if err := app.Print(verifyResult{r, app.IO.OutTTY}); err != nil {
 				return err
 			}
 			if !r.OK {
