@@ -132,6 +132,9 @@ func joinBase(base, p string) string {
 	return filepath.Join(base, p)
 }
 
+// DisplayPath is p relative to base, for messages; see displayPath.
+func DisplayPath(base, p string) string { return displayPath(base, p) }
+
 // displayPath is p relative to base, slash-separated; an absolute path
 // outside base is shown by its relative form to the working folder or,
 // failing that, its base name, so no absolute path reaches a header.

@@ -88,14 +88,21 @@ compared with disk; a stale or missing file prints a unified diff and exits 1.`,
 type dtosReport struct {
 	Check    bool                 `json:"check"`
 	Services []*codegen.JobResult `json:"services"`
+
+	// quiet drops the per-file summary lines of the text form; diffs stay.
+	quiet bool
 }
 
 // WriteText implements output.Texter.
 func (r *dtosReport) WriteText(w io.Writer, st output.Style) error {
 	for _, s := range r.Services {
-		name := s.Name
-		if name == "" {
-			name = s.Output
+		if r.quiet {
+			break
+		}
+		// A one-off job has no service name; its output is already on the line.
+		prefix := ""
+		if s.Name != "" {
+			prefix = s.Name + ": "
 		}
 		status := s.Status
 		switch status {
@@ -104,8 +111,8 @@ func (r *dtosReport) WriteText(w io.Writer, st output.Style) error {
 		case "written":
 			status = st.Green(status)
 		}
-		if _, err := fmt.Fprintf(w, "%s: kept %d of %d schemas from %s -> %s (%s)\n",
-			name, len(s.Kept), s.Total, s.Spec, s.Output, status); err != nil {
+		if _, err := fmt.Fprintf(w, "%skept %d of %d schemas from %s -> %s (%s)\n",
+			prefix, len(s.Kept), s.Total, s.Spec, s.Output, status); err != nil {
 			return err
 		}
 	}
@@ -125,7 +132,7 @@ func genDTOsRun(app *App, opts *genDTOsOptions) error {
 		return err
 	}
 	cache := codegen.NewSpecCache()
-	report := &dtosReport{Check: opts.Check}
+	report := &dtosReport{Check: opts.Check, quiet: app.Quiet}
 	// Every service is generated (and type-checked) before any file is
 	// written, so bad input in one leaves all files as they were.
 	for _, job := range jobs {
@@ -284,7 +291,8 @@ func genEventsRun(app *App, opts *genEventsOptions) error {
 	if err != nil {
 		return err
 	}
-	res.Output = filepath.ToSlash(filepath.Clean(opts.Out))
+	// Like gen dtos: relative to the working folder, never an absolute path.
+	res.Output = codegen.DisplayPath("", opts.Out)
 	res.Path = opts.Out
 	if opts.Check {
 		err = res.Compare()
@@ -294,7 +302,7 @@ func genEventsRun(app *App, opts *genEventsOptions) error {
 	if err != nil {
 		return err
 	}
-	if err := app.Print(&dtosReport{Check: opts.Check, Services: []*codegen.JobResult{res}}); err != nil {
+	if err := app.Print(&dtosReport{Check: opts.Check, Services: []*codegen.JobResult{res}, quiet: app.Quiet}); err != nil {
 		return err
 	}
 	if res.Status == "stale" || res.Status == "missing" {
