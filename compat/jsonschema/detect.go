@@ -24,6 +24,10 @@ var (
 
 func detect(data []byte) bool {
 	if pd, err := parseDocument(data); err == nil {
+		if b, ok := pd.value.(bool); ok {
+			_ = b // a boolean schema: true accepts everything, false nothing
+			return true
+		}
 		obj, ok := pd.value.(map[string]any)
 		if !ok {
 			return false

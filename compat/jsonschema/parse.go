@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"io"
 	"math"
 	"strconv"
 	"strings"
@@ -68,7 +69,12 @@ type jsonParser struct {
 	depth     int
 }
 
-const maxDepth = 10000
+// maxDepth bounds nesting: real schemas stay far below it, and a pointer per
+// level makes deeper documents cost memory quadratic in their depth.
+const maxDepth = 256
+
+// maxAliasNodes bounds the nodes reached through YAML aliases (alias bombs).
+const maxAliasNodes = 200_000
 
 func (p *jsonParser) errf(format string, args ...any) error {
 	return &syntaxError{line: p.line, col: p.i - p.lineStart + 1, msg: fmt.Sprintf(format, args...)}
@@ -169,6 +175,9 @@ func (p *jsonParser) object(ptr string) (any, error) {
 		p.i++
 		p.ws()
 		child := ptr + "/" + escapeToken(k)
+		if _, dup := m[k]; dup {
+			return nil, &syntaxError{line: int(at.line), col: int(at.col), msg: fmt.Sprintf("duplicate key %q", k)}
+		}
 		p.pos[child] = at
 		v, err := p.value(child)
 		if err != nil {
@@ -381,8 +390,13 @@ func unescapeToken(s string) string {
 
 func parseYAML(data []byte) (*parsed, error) {
 	var root yaml.Node
-	if err := yaml.Unmarshal(data, &root); err != nil {
+	dec := yaml.NewDecoder(bytes.NewReader(data))
+	if err := dec.Decode(&root); err != nil && err != io.EOF {
 		return nil, yamlError(err)
+	}
+	var second yaml.Node
+	if err := dec.Decode(&second); err == nil {
+		return nil, &syntaxError{line: second.Line, col: second.Column, msg: "more than one YAML document (a schema is one document)"}
 	}
 	c := &yamlConv{pos: make(map[string]pos, 64), active: map[*yaml.Node]bool{}}
 	if root.Kind == 0 {
@@ -422,9 +436,10 @@ func yamlError(err error) error {
 }
 
 type yamlConv struct {
-	pos    map[string]pos
-	active map[*yaml.Node]bool
-	nodes  int
+	pos        map[string]pos
+	active     map[*yaml.Node]bool
+	nodes      int
+	aliasNodes int
 }
 
 func (c *yamlConv) conv(n *yaml.Node, ptr string, depth int) (any, error) {
@@ -432,7 +447,10 @@ func (c *yamlConv) conv(n *yaml.Node, ptr string, depth int) (any, error) {
 		return nil, &syntaxError{line: n.Line, col: n.Column, msg: "nesting too deep"}
 	}
 	c.nodes++
-	if c.nodes > 10_000_000 {
+	if len(c.active) > 0 {
+		c.aliasNodes++
+	}
+	if c.aliasNodes > maxAliasNodes || c.nodes > 10_000_000 {
 		return nil, &syntaxError{line: n.Line, col: n.Column, msg: "document too large (alias expansion)"}
 	}
 	switch n.Kind {
@@ -451,6 +469,9 @@ func (c *yamlConv) conv(n *yaml.Node, ptr string, depth int) (any, error) {
 				return nil, &syntaxError{line: k.Line, col: k.Column, msg: "a mapping key must be a scalar"}
 			}
 			child := ptr + "/" + escapeToken(k.Value)
+			if _, dup := m[k.Value]; dup {
+				return nil, &syntaxError{line: k.Line, col: k.Column, msg: fmt.Sprintf("duplicate key %q", k.Value)}
+			}
 			c.pos[child] = pos{int32(k.Line), int32(k.Column)}
 			cv, err := c.conv(v, child, depth+1)
 			if err != nil {
