@@ -12,13 +12,16 @@ import (
 // GitHub prints GitHub Actions workflow commands, one annotation per change:
 // ::error for major, ::warning for minor, ::notice for patch (and for waived
 // changes), placed on the change's file and line, then one verdict line.
-type GitHub struct{}
+type GitHub struct {
+	// RepoPrefix is the working folder's path from the repository root (see Options).
+	RepoPrefix string
+}
 
 // maxGitHubOperations is how many affected operations an annotation names.
 const maxGitHubOperations = 10
 
 // Print implements Printer.
-func (GitHub) Print(w io.Writer, reports []*compat.Report) error {
+func (g GitHub) Print(w io.Writer, reports []*compat.Report) error {
 	ew := newErrWriter(w)
 	for _, r := range reports {
 		for _, c := range r.Changes {
@@ -31,7 +34,7 @@ func (GitHub) Print(w io.Writer, reports []*compat.Report) error {
 				level = "warning"
 			}
 			props := [][2]string{}
-			at := annotationFor(c.Location)
+			at := annotationFor(c.Location, g.RepoPrefix)
 			if at.File != "" {
 				props = append(props, [2]string{"file", at.File})
 				if at.Line > 0 {

@@ -14,7 +14,10 @@ import (
 // that fails the check (a breaking change, unless the declared version allows
 // it), a skipped testcase for a waived change, a "version" testcase when a
 // version was declared, and a passing testcase when there are no changes.
-type JUnit struct{}
+type JUnit struct {
+	// RepoPrefix is the working folder's path from the repository root (see Options).
+	RepoPrefix string
+}
 
 type junitSuites struct {
 	XMLName  xml.Name     `xml:"testsuites"`
@@ -62,10 +65,10 @@ type junitSkipped struct {
 }
 
 // Print implements Printer.
-func (JUnit) Print(w io.Writer, reports []*compat.Report) error {
+func (j JUnit) Print(w io.Writer, reports []*compat.Report) error {
 	doc := junitSuites{Name: "dsctl compat"}
 	for _, r := range reports {
-		s := junitSuiteFor(r)
+		s := junitSuiteFor(r, j.RepoPrefix)
 		doc.Suites = append(doc.Suites, s)
 		doc.Tests += s.Tests
 		doc.Failures += s.Failures
@@ -86,7 +89,7 @@ func (JUnit) Print(w io.Writer, reports []*compat.Report) error {
 	return err
 }
 
-func junitSuiteFor(r *compat.Report) junitSuite {
+func junitSuiteFor(r *compat.Report, prefix string) junitSuite {
 	name := "compat"
 	if s := Subject(r); s != "" {
 		name = "compat: " + s
@@ -106,7 +109,7 @@ func junitSuiteFor(r *compat.Report) junitSuite {
 	}
 	file := ""
 	if r.New != "" {
-		file = AnnotationPath(r.New)
+		file = repoPath(r.New, prefix)
 	}
 	if r.VersionOK != nil {
 		tc := junitCase{Name: "version " + r.From + " → " + r.To, Classname: class, File: file}
@@ -129,7 +132,7 @@ func junitSuiteFor(r *compat.Report) junitSuite {
 			name += " (against " + c.Against + ")"
 		}
 		tc := junitCase{Name: name, Classname: class}
-		at := annotationFor(c.Location)
+		at := annotationFor(c.Location, prefix)
 		tc.File, tc.Line = at.File, at.Line
 		var body strings.Builder
 		if loc := c.Location.String(); loc != "" {

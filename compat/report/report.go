@@ -16,6 +16,7 @@ package report
 import (
 	"fmt"
 	"io"
+	"path"
 	"sort"
 	"strings"
 
@@ -38,6 +39,11 @@ type Options struct {
 	CollapseAfter int
 	// MaxRows caps the markdown table; 0 means DefaultMaxRows.
 	MaxRows int
+	// RepoPrefix is the working folder's path from the repository root
+	// ("examples/", as git rev-parse --show-prefix prints it). The github,
+	// junit and sarif printers name files from the repository root, as
+	// GitHub and code scanning want, when dsctl runs in a sub folder.
+	RepoPrefix string
 }
 
 // DefaultCollapseAfter is the markdown printer's default fold threshold.
@@ -60,11 +66,11 @@ func New(format string, opts Options) (Printer, error) {
 		}
 		return Markdown{CollapseAfter: n, MaxRows: opts.MaxRows}, nil
 	case "github":
-		return GitHub{}, nil
+		return GitHub{RepoPrefix: opts.RepoPrefix}, nil
 	case "junit":
-		return JUnit{}, nil
+		return JUnit{RepoPrefix: opts.RepoPrefix}, nil
 	case "sarif":
-		return SARIF{}, nil
+		return SARIF{RepoPrefix: opts.RepoPrefix}, nil
 	}
 	return nil, fmt.Errorf("unknown report format %q (want one of %s)", format, strings.Join(Formats, ", "))
 }
@@ -252,11 +258,37 @@ type annotationTarget struct {
 	Note         string
 }
 
-func annotationFor(l *compat.Location) annotationTarget {
+// repoPath is AnnotationPath from the repository root: prefix (the working
+// folder's path from the root, "" at the root) is joined to a path relative
+// to the working folder: a file on disk, or git:REF:./x and git:REF:../x
+// (git's own rule: other git:REF:PATH paths are already from the root).
+func repoPath(file, prefix string) string {
+	p := AnnotationPath(file)
+	if p == "" || prefix == "" {
+		return p
+	}
+	if rest, ok := strings.CutPrefix(file, "git:"); ok {
+		_, gp, _ := strings.Cut(rest, ":")
+		if !strings.HasPrefix(gp, "./") && !strings.HasPrefix(gp, "../") {
+			return p
+		}
+		p = gp
+	}
+	if strings.HasPrefix(p, "/") {
+		return p
+	}
+	joined := path.Join(prefix, p)
+	if joined == ".." || strings.HasPrefix(joined, "../") {
+		return AnnotationPath(file) // outside the repository: as given
+	}
+	return joined
+}
+
+func annotationFor(l *compat.Location, prefix string) annotationTarget {
 	if l == nil {
 		return annotationTarget{}
 	}
-	t := annotationTarget{File: AnnotationPath(l.File)}
+	t := annotationTarget{File: repoPath(l.File, prefix)}
 	if t.File == "" {
 		return annotationTarget{}
 	}

@@ -419,3 +419,20 @@ func TestMarkdownCapsRows(t *testing.T) {
 		t.Errorf("table not capped at 4 rows:\n%s", out)
 	}
 }
+
+func TestRepoPath(t *testing.T) {
+	for _, tc := range []struct{ file, prefix, want string }{
+		{"api.yaml", "", "api.yaml"},
+		{"api.yaml", "examples/", "examples/api.yaml"},
+		{"../x/api.yaml", "examples/orders/", "examples/x/api.yaml"},
+		{"../../../api.yaml", "examples/", "../../../api.yaml"},
+		{"git:HEAD:./api.yaml", "examples/", "examples/api.yaml"},
+		{"git:origin/main:../api.yaml", "examples/orders/", "examples/api.yaml"},
+		{"git:HEAD:examples/api.yaml", "examples/", "examples/api.yaml"},
+		{"<stdin>", "examples/", ""},
+	} {
+		if got := repoPath(tc.file, tc.prefix); got != tc.want {
+			t.Errorf("repoPath(%q, %q) = %q, want %q", tc.file, tc.prefix, got, tc.want)
+		}
+	}
+}

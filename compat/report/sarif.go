@@ -14,7 +14,10 @@ import (
 // change's file (a relative URI) and line:column. A waived change carries an
 // external suppression with its reason; a declared version that is too small
 // is one more error result.
-type SARIF struct{}
+type SARIF struct {
+	// RepoPrefix is the working folder's path from the repository root (see Options).
+	RepoPrefix string
+}
 
 // SARIFSchema is the schema URI the log declares.
 const SARIFSchema = "https://json.schemastore.org/sarif-2.1.0.json"
@@ -99,7 +102,7 @@ type sarifSuppression struct {
 }
 
 // Print implements Printer.
-func (SARIF) Print(w io.Writer, reports []*compat.Report) error {
+func (s SARIF) Print(w io.Writer, reports []*compat.Report) error {
 	ids := ruleIDs(reports)
 	for _, r := range reports {
 		if versionTooSmall(r) {
@@ -143,10 +146,10 @@ func (SARIF) Print(w io.Writer, reports []*compat.Report) error {
 			if len(c.Operations) > 0 {
 				res.Message.Text += " (" + operationsSummary(c.Operations) + ")"
 			}
-			if at := annotationFor(c.Location); at.Note != "" {
+			if at := annotationFor(c.Location, s.RepoPrefix); at.Note != "" {
 				res.Message.Text += " (" + at.Note + ")"
 			}
-			if loc := sarifLocationFor(c); loc != nil {
+			if loc := sarifLocationFor(c, s.RepoPrefix); loc != nil {
 				res.Locations = []sarifLocation{*loc}
 			}
 			if c.Waived != "" {
@@ -164,7 +167,7 @@ func (SARIF) Print(w io.Writer, reports []*compat.Report) error {
 					"from": r.From, "to": r.To, "suggested": r.Suggested, "requiredBump": r.RequiredBump.String(),
 				},
 			}
-			if f := AnnotationPath(r.New); f != "" {
+			if f := repoPath(r.New, s.RepoPrefix); f != "" {
 				res.Locations = []sarifLocation{{PhysicalLocation: &sarifPhysical{ArtifactLocation: sarifArtifact{URI: uriPath(f)}}}}
 			}
 			run.Results = append(run.Results, res)
@@ -193,9 +196,9 @@ func sarifLevel(i compat.Impact) string {
 	return "note"
 }
 
-func sarifLocationFor(c compat.Change) *sarifLocation {
+func sarifLocationFor(c compat.Change, prefix string) *sarifLocation {
 	var loc sarifLocation
-	if at := annotationFor(c.Location); at.File != "" {
+	if at := annotationFor(c.Location, prefix); at.File != "" {
 		p := &sarifPhysical{ArtifactLocation: sarifArtifact{URI: uriPath(at.File)}}
 		if at.Line > 0 {
 			p.Region = &sarifRegion{StartLine: at.Line, StartColumn: at.Column}

@@ -315,3 +315,21 @@ func GitTree(ctx context.Context, arg string, opts Options) (fsys fs.FS, isDir b
 	}
 	return sub, true, nil
 }
+
+// RepoPrefix returns the working folder's path from the root of the git
+// repository it is in ("examples/orders/", as git rev-parse --show-prefix
+// prints it), or "" at the root, outside a repository or without git.
+func RepoPrefix(ctx context.Context, opts Options) string {
+	g := &gitFS{ctx: ctx, git: opts.Git, dir: opts.Dir}
+	if g.git == "" {
+		g.git = "git"
+	}
+	if _, err := exec.LookPath(g.git); err != nil {
+		return ""
+	}
+	out, err := g.run("rev-parse", "--show-prefix")
+	if err != nil {
+		return ""
+	}
+	return strings.TrimSpace(string(out))
+}

@@ -447,7 +447,13 @@ func runCompatCheck(ctx context.Context, app *App, olds []string, newArg string,
 	if err != nil {
 		return err
 	}
-	p, err := report.New(opts.Format, report.Options{Style: app.IO.Style()})
+	ropts := report.Options{Style: app.IO.Style()}
+	switch opts.Format {
+	case "github", "junit", "sarif":
+		// These name files from the repository root, also when dsctl runs in a sub folder.
+		ropts.RepoPrefix = source.RepoPrefix(ctx, source.Options{})
+	}
+	p, err := report.New(opts.Format, ropts)
 	if err != nil {
 		return usageErr(err)
 	}
