@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
@@ -12,6 +13,7 @@ import (
 
 	"github.com/dsctl/dsctl/compat"
 	"github.com/dsctl/dsctl/compat/report"
+	"github.com/dsctl/dsctl/compat/source"
 	"github.com/dsctl/dsctl/contracts"
 	"github.com/dsctl/dsctl/contracts/registry"
 	"github.com/dsctl/dsctl/internal/errkind"
@@ -849,17 +851,23 @@ FILE - reads standard input.`,
 				return err
 			}
 			var insts []contracts.Instance
+			stdinUsed := false
 			for _, f := range args[2:] {
 				var data []byte
+				name := f
 				if f == "-" {
+					if stdinUsed {
+						return usageErr(errors.New("standard input (-) can be given only once"))
+					}
+					stdinUsed, name = true, source.StdinDisplay
 					data, err = io.ReadAll(app.IO.In)
 				} else {
 					data, err = os.ReadFile(f)
 				}
 				if err != nil {
-					return errkind.InputAt(f, 0, 0, fmt.Errorf("read: %w", errors.Unwrap(err)))
+					return errkind.InputAt(name, 0, 0, fmt.Errorf("read: %w", unwrapPathErr(err)))
 				}
-				insts = append(insts, contracts.Instance{Name: f, Data: data})
+				insts = append(insts, contracts.Instance{Name: name, Data: data})
 			}
 			r, err := contracts.ValidateInstances(c, args[1], insts)
 			if err != nil {
@@ -953,4 +961,13 @@ func packsItself(dir, out string) bool {
 		}
 	}
 	return true
+}
+
+// unwrapPathErr drops the *fs.PathError around err (its path is already named).
+func unwrapPathErr(err error) error {
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		return pe.Err
+	}
+	return err
 }
