@@ -11,6 +11,7 @@ import (
 	"strings"
 	"text/tabwriter"
 
+	"github.com/Masterminds/semver/v3"
 	"github.com/dsctl/dsctl/compat"
 	"github.com/dsctl/dsctl/compat/report"
 	"github.com/dsctl/dsctl/compat/source"
@@ -429,7 +430,7 @@ func contractPublishRun(ctx context.Context, app *App, o *contractPublishOptions
 			}
 			return &errkind.Error{Kind: errkind.Finding,
 				Err:  fmt.Errorf("%s@%s: not published: the changes since %s are %s and need at least %s", res.Name, res.Version, res.Gate.From, res.Gate.RequiredBump, res.Gate.Suggested),
-				Hint: fmt.Sprintf("set version: %s in contract.yaml (or undo the breaking changes)", res.Gate.Suggested)}
+				Hint: versionHint(res.Version, res.Gate.Suggested)}
 		case err != nil:
 			if perr := printJSON(); perr != nil {
 				return perr
@@ -970,4 +971,16 @@ func unwrapPathErr(err error) error {
 		return pe.Err
 	}
 	return err
+}
+
+// versionHint tells how to take the suggested version; a new major also
+// changes the v<MAJOR> segment the schema-id rule wants in every $id.
+func versionHint(declared, suggested string) string {
+	hint := fmt.Sprintf("set version: %s in contract.yaml (or undo the breaking changes)", suggested)
+	d, err1 := semver.NewVersion(declared)
+	g, err2 := semver.NewVersion(suggested)
+	if err1 == nil && err2 == nil && g.Major() != d.Major() {
+		hint += fmt.Sprintf(", and /v%d/ for /v%d/ in the schemas' $id", g.Major(), d.Major())
+	}
+	return hint
 }
