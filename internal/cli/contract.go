@@ -833,6 +833,7 @@ func (r validateResult) WriteText(w io.Writer, st output.Style) error {
 
 func newContractValidateCmd(app *App) *cobra.Command {
 	var reg registryFlags
+	var vendorDir string
 	cmd := &cobra.Command{
 		Use:   "validate NAME[@VERSION] EVENT FILE...",
 		Short: "Validate event instances (raw JSON or CloudEvents) against a contract",
@@ -847,7 +848,7 @@ FILE - reads standard input.`,
   dsctl contract validate contracts/orders OrderCancelled examples/*.json -o json`,
 		Args: argsWant(3, -1, "NAME[@VERSION] EVENT FILE...: the contract, the event, and at least one file (- for stdin)"),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			c, err := resolveContract(cmd.Context(), app, reg, args[0])
+			c, err := resolveContract(cmd.Context(), app, reg, vendorDir, args[0])
 			if err != nil {
 				return err
 			}
@@ -884,12 +885,13 @@ FILE - reads standard input.`,
 		},
 	}
 	reg.bind(cmd)
+	cmd.Flags().StringVar(&vendorDir, "dir", "", "vendor folder of a pulled NAME (default contracts/vendor beside dsctl.yaml; as given to pull --dir)")
 	return cmd
 }
 
 // resolveContract finds a contract by a folder, NAME (vendored, else the
 // highest non-yanked version in the store) or NAME@VERSION (from the store).
-func resolveContract(ctx context.Context, app *App, reg registryFlags, arg string) (*contracts.Contract, error) {
+func resolveContract(ctx context.Context, app *App, reg registryFlags, vendorDir, arg string) (*contracts.Contract, error) {
 	// A folder: a path, or a folder holding contract.yaml (a bare name like
 	// "orders" may also be a service folder; then it is a contract name).
 	if fi, err := os.Stat(arg); err == nil && fi.IsDir() {
@@ -914,7 +916,7 @@ func resolveContract(ctx context.Context, app *App, reg registryFlags, arg strin
 			return nil, err
 		}
 		if _, ok := lock.Contracts[name]; ok {
-			c, _, err := contracts.Vendored(filepath.Join(ws, contracts.LockFileName), "", name, "")
+			c, _, err := contracts.Vendored(filepath.Join(ws, contracts.LockFileName), vendorDir, name, "")
 			return c, err
 		}
 	}
