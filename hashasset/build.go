@@ -147,8 +147,23 @@ func Build(ctx context.Context, opts Options) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
+	if !opts.DryRun {
+		// One build at a time per output folder: two builds into the same
+		// folder would otherwise race on the manifest and its "previous" list.
+		if err := os.MkdirAll(opts.Out, 0o755); err != nil {
+			return nil, errkind.Wrap(errkind.Env, fmt.Errorf("create output folder: %w", err))
+		}
+		l, err := fsx.LockFile(filepath.Join(opts.Out, LockName))
+		if err != nil {
+			return nil, errkind.Wrap(errkind.Env, err)
+		}
+		defer l.Unlock()
+	}
 	return b.run(ctx)
 }
+
+// LockName is the advisory lock file a build holds in its output folder.
+const LockName = ".dsctl-hash-assets.lock"
 
 type builder struct {
 	opts     Options
