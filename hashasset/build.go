@@ -150,10 +150,13 @@ func Build(ctx context.Context, opts Options) (*Result, error) {
 	if !opts.DryRun {
 		// One build at a time per output folder: two builds into the same
 		// folder would otherwise race on the manifest and its "previous" list.
-		if err := os.MkdirAll(opts.Out, 0o755); err != nil {
-			return nil, errkind.Wrap(errkind.Env, fmt.Errorf("create output folder: %w", err))
+		// The lock is on the folder that holds the output folder (which may
+		// not exist yet), so nothing is added to the output.
+		parent := filepath.Dir(filepath.Clean(opts.Out))
+		if err := os.MkdirAll(parent, 0o755); err != nil {
+			return nil, errkind.Wrap(errkind.Env, fmt.Errorf("create folder %s: %w", parent, err))
 		}
-		l, err := fsx.LockFile(filepath.Join(opts.Out, LockName))
+		l, err := fsx.LockDir(parent)
 		if err != nil {
 			return nil, errkind.Wrap(errkind.Env, err)
 		}
@@ -161,9 +164,6 @@ func Build(ctx context.Context, opts Options) (*Result, error) {
 	}
 	return b.run(ctx)
 }
-
-// LockName is the advisory lock file a build holds in its output folder.
-const LockName = ".dsctl-hash-assets.lock"
 
 type builder struct {
 	opts     Options

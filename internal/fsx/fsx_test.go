@@ -174,3 +174,30 @@ func TestLockSerialises(t *testing.T) {
 	}
 	wg.Wait()
 }
+
+func TestLockDirSerialises(t *testing.T) {
+	dir := t.TempDir()
+	l, err := LockDir(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := make(chan struct{})
+	go func() {
+		l2, err := LockDir(dir)
+		if err != nil {
+			t.Error(err)
+		}
+		l2.Unlock()
+		close(got)
+	}()
+	select {
+	case <-got:
+		t.Fatal("second LockDir did not wait")
+	case <-time.After(50 * time.Millisecond):
+	}
+	l.Unlock()
+	<-got
+	if entries, _ := os.ReadDir(dir); len(entries) != 0 {
+		t.Fatalf("LockDir created files: %v", entries)
+	}
+}

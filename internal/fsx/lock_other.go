@@ -46,3 +46,6 @@ func (l *Lock) Unlock() error {
 	}
 	return os.Remove(l.path)
 }
+
+// LockDir locks a folder through a lock file beside it.
+func LockDir(dir string) (*Lock, error) { return LockFile(dir + ".dsctl") }

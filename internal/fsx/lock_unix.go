@@ -63,3 +63,23 @@ func (l *Lock) Unlock() error {
 	l.f = nil
 	return err
 }
+
+// LockDir takes an exclusive advisory lock on an existing folder itself (no
+// lock file is created), waiting until it is free.
+func LockDir(dir string) (*Lock, error) {
+	f, err := os.Open(dir)
+	if err != nil {
+		return nil, fmt.Errorf("open folder to lock %s: %w", dir, err)
+	}
+	for {
+		err = syscall.Flock(int(f.Fd()), syscall.LOCK_EX)
+		if !errors.Is(err, syscall.EINTR) {
+			break
+		}
+	}
+	if err != nil {
+		f.Close()
+		return nil, fmt.Errorf("lock %s: %w", dir, err)
+	}
+	return &Lock{f: f}, nil
+}
