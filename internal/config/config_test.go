@@ -12,7 +12,7 @@ import (
 func TestParseErrors(t *testing.T) {
 	cases := []struct {
 		name, src, want string
-		line          int
+		line            int
 	}{
 		{"unknown top key", "apiVersion: dsctl.dev/v1\nfoo: 1\n", `unknown key "foo"`, 2},
 		{"unknown nested key", "apiVersion: dsctl.dev/v1\ncompat:\n  ignore:\n    - id: a\n      path: b\n      why: c\n", `unknown key "why"`, 6},
