@@ -1,17 +1,22 @@
 package codegen
 
 import (
+	"bytes"
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
+	"encoding/json"
 	"errors"
 	"fmt"
+	"io/fs"
 	"net/http"
 	"net/url"
 	"os"
 	"path"
 	"path/filepath"
+	"regexp"
 	"sort"
+	"strconv"
 	"strings"
 	"sync"
 
@@ -140,11 +145,16 @@ func (s *Spec) load(origins bool) (*openapi3.T, map[string][]byte, error) {
 		if !fsx.Within(dir, abs) {
 			return nil, fmt.Errorf("$ref %s is outside the spec's folder %s", loc.Path, filepath.Base(dir))
 		}
+		rel, _ := filepath.Rel(dir, abs)
 		data, err := os.ReadFile(abs)
 		if err != nil {
+			// Name the file as the spec does, not by its absolute path.
+			var pe *fs.PathError
+			if errors.As(err, &pe) {
+				return nil, fmt.Errorf("$ref file %s: %w", filepath.ToSlash(rel), pe.Err)
+			}
 			return nil, err
 		}
-		rel, _ := filepath.Rel(dir, abs)
 		files[filepath.ToSlash(rel)] = data
 		return data, nil
 	}
@@ -159,9 +169,43 @@ func (s *Spec) load(origins bool) (*openapi3.T, map[string][]byte, error) {
 	loader := newLoader()
 	doc, err := loader.LoadFromFile(s.Path)
 	if err != nil {
-		return nil, nil, errkind.InputAt(s.Path, 0, 0, fmt.Errorf("load OpenAPI spec: %w", err))
+		line, col := loadErrPos(s.data, err)
+		return nil, nil, errkind.InputAt(s.Path, line, col, fmt.Errorf("load OpenAPI spec: %w", err))
 	}
 	return doc, files, nil
+}
+
+var (
+	// yamlLineRe finds the line of a YAML syntax error ("yaml: line 3: ...").
+	yamlLineRe = regexp.MustCompile(`yaml: line (\d+):`)
+	// refInErrRe finds a $ref the loader could not resolve, quoted in its message.
+	refInErrRe = regexp.MustCompile(`"(#/[^"\s]+)"|\$ref (\S+)|reference "([^"\s]+)"`)
+)
+
+// loadErrPos returns the line (and column) in data that a load error of
+// kin-openapi is about, 0, 0 when it cannot tell: the line of a YAML syntax
+// error, or where an unresolved or refused $ref is written.
+func loadErrPos(data []byte, err error) (line, col int) {
+	msg := err.Error()
+	if m := yamlLineRe.FindStringSubmatch(msg); m != nil {
+		n, _ := strconv.Atoi(m[1])
+		return n, 0
+	}
+	for _, m := range refInErrRe.FindAllStringSubmatch(msg, -1) {
+		ref := m[1] + m[2] + m[3]
+		if i := bytes.Index(data, []byte(ref)); i >= 0 {
+			before := data[:i]
+			line = bytes.Count(before, []byte("\n")) + 1
+			col = i - (bytes.LastIndexByte(before, '\n') + 1) + 1
+			return line, col
+		}
+	}
+	var se *json.SyntaxError
+	if errors.As(err, &se) && se.Offset > 0 && int(se.Offset) <= len(data) {
+		before := data[:se.Offset]
+		return bytes.Count(before, []byte("\n")) + 1, int(se.Offset) - (bytes.LastIndexByte(before, '\n') + 1)
+	}
+	return 0, 0
 }
 
 // withOrigins returns the document parsed again with line numbers.
