@@ -35,6 +35,10 @@ type Job struct {
 	Rename map[string]string
 	// AllowRemoteRefs lets the spec $ref http(s) URLs.
 	AllowRemoteRefs bool
+	// Config and ConfigLine locate the service in dsctl.yaml, so an error in
+	// a value it sets (a selection, the package, the spec path) names that line.
+	Config     string
+	ConfigLine int
 }
 
 // JobResult is the outcome of a job, before anything is written.
@@ -62,11 +66,11 @@ const ContractPrefix = "contract:"
 func (c *SpecCache) Run(job Job) (*JobResult, error) {
 	specPath, specName, err := job.resolveSpec()
 	if err != nil {
-		return nil, err
+		return nil, job.locate(err)
 	}
 	spec, err := c.Load(specPath, job.AllowRemoteRefs)
 	if err != nil {
-		return nil, err
+		return nil, job.locate(err)
 	}
 	res, err := Generate(spec, Options{
 		Package:   job.Package,
@@ -76,10 +80,7 @@ func (c *SpecCache) Run(job Job) (*JobResult, error) {
 		Rename:    job.Rename,
 	})
 	if err != nil {
-		if job.Name != "" {
-			return nil, fmt.Errorf("service %s: %w", job.Name, err)
-		}
-		return nil, err
+		return nil, job.locate(err)
 	}
 	return &JobResult{
 		Name:   job.Name,
@@ -91,6 +92,21 @@ func (c *SpecCache) Run(job Job) (*JobResult, error) {
 		Code:   res.Code,
 		Path:   joinBase(job.Base, job.Output),
 	}, nil
+}
+
+// locate names the service in err. An input error without a line (an unknown
+// operation, tag or schema, a bad package name, a missing spec) comes from a
+// value the service sets, so it is placed at the service's line in dsctl.yaml;
+// an error with a line in the spec keeps it.
+func (job Job) locate(err error) error {
+	if job.Name == "" {
+		return err
+	}
+	var e *errkind.Error
+	if job.Config != "" && errors.As(err, &e) && e.Kind == errkind.Input && e.Line == 0 {
+		return errkind.InputAt(job.Config, job.ConfigLine, 0, fmt.Errorf("service %s: %w", job.Name, err))
+	}
+	return fmt.Errorf("service %s: %w", job.Name, err)
 }
 
 // resolveSpec returns the file to load and the name for the header.
@@ -212,5 +228,7 @@ func ServiceJob(cfg *config.Config, s config.Service) Job {
 		},
 		Rename:          s.Rename,
 		AllowRemoteRefs: s.AllowRemoteRefs,
+		Config:          cfg.Path,
+		ConfigLine:      s.Line,
 	}
 }
