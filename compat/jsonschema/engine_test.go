@@ -110,6 +110,7 @@ func testInputErrors(t *testing.T) {
 		{"bad regex", `{"pattern": "("}`, "does not compile", 0, 0},
 		{"duplicate json key", `{"type": "object", "type": "string"}`, `duplicate key "type"`, 1, 20},
 		{"duplicate yaml key", "type: object\ntype: string\n", `duplicate key "type"`, 2, 1},
+		{"trailing comma in a .json file", `{"type": "object",}`, "expected a string key", 1, 19},
 		{"two yaml documents", "type: object\n---\ntype: string\n", "more than one YAML document", 2, 1},
 		{"deep nesting", strings.Repeat(`{"items":`, 1000) + "{}" + strings.Repeat("}", 1000), "nesting too deep", 0, 0},
 		{"alias bomb", "a: &a [x,x,x,x,x,x,x,x,x,x]\nb: &b [*a,*a,*a,*a,*a,*a,*a,*a,*a,*a]\nc: &c [*b,*b,*b,*b,*b,*b,*b,*b,*b,*b]\nd: &d [*c,*c,*c,*c,*c,*c,*c,*c,*c,*c]\ne: &e [*d,*d,*d,*d,*d,*d,*d,*d,*d,*d]\nf: [*e,*e,*e,*e,*e,*e,*e,*e,*e,*e]\ntype: object\n", "alias expansion", 0, 0},

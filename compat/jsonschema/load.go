@@ -117,7 +117,7 @@ func (s *side) display(p string) string { return s.src.DisplayPath(p) }
 
 // addDoc parses data and registers it under url.
 func (s *side) addDoc(url, display string, data []byte) (*loadedDoc, error) {
-	pd, err := parseDocument(data)
+	pd, err := parseNamed(url, data)
 	if err != nil {
 		var se *syntaxError
 		if errors.As(err, &se) {

@@ -37,7 +37,11 @@ func (e *syntaxError) Error() string { return e.msg }
 
 // parseDocument parses JSON (when the first non-blank byte is '{' or '[') or
 // YAML, recording positions.
-func parseDocument(data []byte) (*parsed, error) {
+func parseDocument(data []byte) (*parsed, error) { return parseNamed("", data) }
+
+// parseNamed is parseDocument for a named file: a ".json" file must be JSON
+// (a trailing comma is an error at its position, not YAML by accident).
+func parseNamed(name string, data []byte) (*parsed, error) {
 	data = bytes.TrimPrefix(data, []byte("\xef\xbb\xbf"))
 	trimmed := bytes.TrimLeft(data, " \t\r\n")
 	if len(trimmed) > 0 && (trimmed[0] == '{' || trimmed[0] == '[') {
@@ -49,7 +53,10 @@ func parseDocument(data []byte) (*parsed, error) {
 			return &parsed{value: v, pos: p.pos}, nil
 		}
 		// JSON with comments or other YAML-only syntax: let YAML try, and
-		// report the JSON error if YAML fails too.
+		// report the JSON error if YAML fails too. A .json file gets no second try.
+		if strings.HasSuffix(strings.ToLower(name), ".json") {
+			return nil, err
+		}
 		if py, yerr := parseYAML(data); yerr == nil {
 			return py, nil
 		}
