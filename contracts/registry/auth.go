@@ -100,18 +100,27 @@ func Login(ctx context.Context, ref RemoteRef, opts RemoteOptions, username, pas
 	return nil
 }
 
-// Logout removes the credentials of ref's host from the Docker config.
-func Logout(ctx context.Context, ref RemoteRef, getenv func(string) string) error {
+// Logout removes the stored credentials of ref's host from the Docker config
+// (or its credential helper). It reports whether there were any: logging out
+// of a registry one is not logged in to is not an error, but worth saying.
+func Logout(ctx context.Context, ref RemoteRef, getenv func(string) string) (bool, error) {
 	path := dockerConfigPath(getenv)
 	if path == "" {
-		return errkind.Envf("logout %s: neither DOCKER_CONFIG nor HOME is set", ref.Host)
+		return false, errkind.Envf("logout %s: neither DOCKER_CONFIG nor HOME is set", ref.Host)
 	}
 	store, err := credentials.NewStore(path, credentials.StoreOptions{})
 	if err != nil {
-		return errkind.Inputf("read Docker config %s: %v", path, err)
+		return false, errkind.Inputf("read Docker config %s: %v", path, err)
+	}
+	cred, err := store.Get(ctx, credentials.ServerAddressFromRegistry(ref.Host))
+	if err != nil {
+		return false, errkind.Envf("logout %s: read stored credentials: %w", ref.Host, err)
+	}
+	if cred == auth.EmptyCredential {
+		return false, nil
 	}
 	if err := credentials.Logout(ctx, store, ref.Host); err != nil {
-		return errkind.Envf("logout %s: %w", ref.Host, err)
+		return false, errkind.Envf("logout %s: %w", ref.Host, err)
 	}
-	return nil
+	return true, nil
 }

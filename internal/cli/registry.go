@@ -197,14 +197,23 @@ func newRegistryLogoutCmd(app *App) *cobra.Command {
 	return &cobra.Command{
 		Use:   "logout oci://HOST[:PORT]",
 		Short: "Remove stored credentials of a registry from the Docker config",
-		Args:  cobra.ExactArgs(1),
+		Long: `Logout removes the credentials of a registry host that dsctl registry login
+(or docker login) stored in the Docker config or its credential helper.
+Logging out of a host with no stored credentials says so and exits 0.`,
+		Example: `  dsctl registry logout oci://ghcr.io`,
+		Args:    cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			ref, err := remoteRefArg(app, args)
 			if err != nil {
 				return err
 			}
-			if err := registry.Logout(cmd.Context(), ref, os.Getenv); err != nil {
+			had, err := registry.Logout(cmd.Context(), ref, os.Getenv)
+			if err != nil {
 				return err
+			}
+			if !had {
+				app.IO.Infof("not logged in to %s (nothing to do)", ref.Host)
+				return nil
 			}
 			app.IO.Infof("logged out of %s", ref.Host)
 			return nil
