@@ -82,7 +82,7 @@ func (c *SpecCache) Run(job Job) (*JobResult, error) {
 	if err != nil {
 		return nil, job.locate(err)
 	}
-	return &JobResult{
+	out := &JobResult{
 		Name:   job.Name,
 		Spec:   specName,
 		Digest: spec.Digest,
@@ -91,7 +91,20 @@ func (c *SpecCache) Run(job Job) (*JobResult, error) {
 		Total:  res.Total,
 		Code:   res.Code,
 		Path:   joinBase(job.Base, job.Output),
-	}, nil
+	}
+	if err := out.CheckPath(); err != nil {
+		return nil, job.locate(err)
+	}
+	return out, nil
+}
+
+// CheckPath refuses an output path that is an existing folder, before
+// anything is written (an input error, not a failed rename).
+func (r *JobResult) CheckPath() error {
+	if fi, err := os.Stat(r.Path); err == nil && fi.IsDir() {
+		return errkind.Inputf("output %s is a folder; name the .go file to write", r.Output)
+	}
+	return nil
 }
 
 // locate names the service in err. An input error without a line (an unknown

@@ -294,6 +294,9 @@ func genEventsRun(app *App, opts *genEventsOptions) error {
 	// Like gen dtos: relative to the working folder, never an absolute path.
 	res.Output = codegen.DisplayPath("", opts.Out)
 	res.Path = opts.Out
+	if err := res.CheckPath(); err != nil {
+		return err
+	}
 	if opts.Check {
 		err = res.Compare()
 	} else {
