@@ -8,6 +8,7 @@ import (
 	"go/parser"
 	"go/token"
 	"go/types"
+	"maps"
 	"regexp"
 	"slices"
 	"sort"
@@ -71,9 +72,12 @@ func Generate(spec *Spec, opts Options) (*Result, error) {
 		return nil, err
 	}
 	all := spec.SchemaNames()
-	for from := range opts.Rename {
+	for _, from := range slices.Sorted(maps.Keys(opts.Rename)) {
 		if !slices.Contains(all, from) {
 			return nil, errkind.Inputf("rename: schema %q not found in %s", from, opts.SpecName)
+		}
+		if to := opts.Rename[from]; !token.IsIdentifier(to) {
+			return nil, errkind.Inputf("rename: %s=%s: %q is not a Go identifier", from, to, to)
 		}
 	}
 	total := len(all)
