@@ -34,6 +34,7 @@ type App struct {
 
 	cfg       *config.Config
 	cfgLoaded bool
+	helpHint  string
 }
 
 // Config returns the loaded dsctl.yaml, or nil when there is none. An explicit
@@ -95,7 +96,10 @@ func Main(args []string, stdin io.Reader, stdout, stderr io.Writer) (code int) {
 	app := &App{}
 	root := newRootCmd(app, stdin, stdout, stderr)
 	root.SetArgs(args)
-	err := root.ExecuteContext(ctx)
+	cmd, err := root.ExecuteContextC(ctx)
+	if cmd != nil && cmd != root {
+		app.helpHint = "Run '" + cmd.CommandPath() + " --help' for usage."
+	}
 	return app.exit(err, stderr)
 }
 
@@ -214,7 +218,11 @@ func (a *App) exit(err error, stderr io.Writer) int {
 	var ue *usageError
 	if errors.As(err, &ue) || isCobraUsage(err) {
 		fmt.Fprintf(stderr, "%s %s\n", st.Red("error:"), oneLine(err.Error()))
-		fmt.Fprintln(stderr, "Run 'dsctl --help' for usage.")
+		hint := a.helpHint
+		if hint == "" {
+			hint = "Run 'dsctl --help' for usage."
+		}
+		fmt.Fprintln(stderr, hint)
 		return 2
 	}
 	if errors.Is(err, context.Canceled) {

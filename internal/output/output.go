@@ -33,8 +33,8 @@ func NewStreams(in io.Reader, out, errw io.Writer, noColor bool) *Streams {
 	s := &Streams{In: in, Out: out, Err: errw}
 	s.OutTTY = IsTerminal(out)
 	s.ErrTTY = IsTerminal(errw)
-	_, noColorEnv := os.LookupEnv("NO_COLOR")
-	s.Color = s.OutTTY && !noColor && !noColorEnv && os.Getenv("TERM") != "dumb"
+	// no-color.org: only a non-empty NO_COLOR disables colour.
+	s.Color = s.OutTTY && !noColor && os.Getenv("NO_COLOR") == "" && os.Getenv("TERM") != "dumb"
 	return s
 }
 
