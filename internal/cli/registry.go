@@ -77,6 +77,9 @@ DSCTL_REGISTRY_USERNAME and DSCTL_REGISTRY_PASSWORD, else from the Docker
 config ($DOCKER_CONFIG/config.json or ~/.docker/config.json, with its credential
 helpers). dsctl never prints them and never writes them into dsctl.yaml or
 dsctl.lock.`)
+	cmd.Example = `  dsctl registry ping oci://ghcr.io/acme/contracts
+  echo "$TOKEN" | dsctl registry login oci://ghcr.io --username me --password-stdin
+  dsctl contract publish orders --registry oci://ghcr.io/acme/contracts`
 	cmd.AddCommand(newRegistryPingCmd(app), newRegistryLoginCmd(app), newRegistryLogoutCmd(app))
 	return cmd
 }
