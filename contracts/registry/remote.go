@@ -402,11 +402,35 @@ func (r *Remote) Ping(ctx context.Context) (PingResult, error) {
 	if err != nil {
 		return res, err
 	}
+	if err := r.checkNotWebPage(ctx); err != nil {
+		return res, err
+	}
 	res.Reachable = true
 	if st.sawAuthChallenge() {
 		res.Auth = "authenticated"
 	}
 	return res, nil
+}
+
+// checkNotWebPage catches a web server that answers /v2/ with 200 and an
+// HTML page (a wrong host or port, a login portal): a registry answers with
+// JSON, so ping must not call that reachable.
+func (r *Remote) checkNotWebPage(ctx context.Context) error {
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, r.baseURL(), nil)
+	if err != nil {
+		return errkind.Envf("registry %s: ping: %w", r.ref.Host, err)
+	}
+	resp, err := r.client.Do(req)
+	if err != nil {
+		// The ping itself just succeeded; a hiccup now is not a verdict.
+		return nil
+	}
+	defer resp.Body.Close()
+	ct := strings.ToLower(resp.Header.Get("Content-Type"))
+	if resp.StatusCode == http.StatusOK && strings.HasPrefix(ct, "text/html") {
+		return errkind.Envf("registry %s: ping: %s answered a web page (text/html), not the OCI distribution API; check the host and port", r.ref.Host, r.baseURL())
+	}
+	return nil
 }
 
 func (r *Remote) baseURL() string {

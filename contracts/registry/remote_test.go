@@ -224,3 +224,39 @@ func TestNamesWithoutCatalog(t *testing.T) {
 		srv.Close()
 	}
 }
+
+// TestPingWebPage: a web server that answers /v2/ with 200 and an HTML page is
+// not a registry; ping says so (exit 3) instead of "reachable". A registry's
+// JSON answer (or one without a Content-Type) stays reachable.
+func TestPingWebPage(t *testing.T) {
+	for _, tc := range []struct {
+		contentType string
+		wantErr     bool
+	}{
+		{"text/html; charset=utf-8", true},
+		{"application/json; charset=utf-8", false},
+		{"", false},
+	} {
+		srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			if tc.contentType != "" {
+				w.Header().Set("Content-Type", tc.contentType)
+			}
+			w.WriteHeader(http.StatusOK)
+			_, _ = w.Write([]byte("{}"))
+		}))
+		ref, _ := ParseRemoteRef("oci://" + strings.TrimPrefix(srv.URL, "http://") + "/acme")
+		r, err := NewRemote(ref, RemoteOptions{PlainHTTP: true, Getenv: func(string) string { return "" }})
+		if err != nil {
+			t.Fatal(err)
+		}
+		res, err := r.Ping(t.Context())
+		if tc.wantErr {
+			if errkind.Of(err) != errkind.Env || !strings.Contains(err.Error(), "answered a web page") || res.Reachable {
+				t.Errorf("%q: ping = %+v, %v; want an env error about a web page", tc.contentType, res, err)
+			}
+		} else if err != nil || !res.Reachable {
+			t.Errorf("%q: ping = %+v, %v; want reachable", tc.contentType, res, err)
+		}
+		srv.Close()
+	}
+}
