@@ -26,6 +26,9 @@ type Job struct {
 	Base string
 	// LockPath is dsctl.lock for contract: specs (default: Base/dsctl.lock).
 	LockPath string
+	// VendorDir is where contract packages were pulled (default:
+	// contracts/vendor beside LockPath).
+	VendorDir string
 	// Package and Output (relative to Base) of the generated file.
 	Package string
 	Output  string
@@ -137,7 +140,7 @@ func (job Job) resolveSpec() (path, name string, err error) {
 	if lock == "" {
 		lock = filepath.Join(job.Base, contracts.LockFileName)
 	}
-	pkg, entry, err := contracts.Vendored(lock, "", cname, constraint)
+	pkg, entry, err := contracts.Vendored(lock, job.VendorDir, cname, constraint)
 	if err != nil {
 		return "", "", err
 	}
@@ -149,7 +152,11 @@ func (job Job) resolveSpec() (path, name string, err error) {
 		return "", "", errkind.InputAt(pkg.File(contracts.FileName), 0, 0,
 			fmt.Errorf("vendored %s is %s but dsctl.lock pins %s; run 'dsctl contract pull %s@%s'", cname, pkg.Version, entry.Version, cname, entry.Version))
 	}
-	dir := filepath.Join(filepath.Dir(lock), contracts.DefaultVendorDir, cname)
+	vendor := job.VendorDir
+	if vendor == "" {
+		vendor = filepath.Join(filepath.Dir(lock), contracts.DefaultVendorDir)
+	}
+	dir := filepath.Join(vendor, cname)
 	return filepath.Join(dir, filepath.FromSlash(a.Spec)),
 		fmt.Sprintf("%s%s@%s#%s", ContractPrefix, cname, entry.Version, api), nil
 }

@@ -43,6 +43,7 @@ type genDTOsOptions struct {
 	ExcludeErrorResponses bool
 	AllowRemoteRefs       bool
 	Rename                map[string]string
+	VendorDir             string
 }
 
 func newGenDTOsCmd(app *App, runF func(*genDTOsOptions) error) *cobra.Command {
@@ -88,6 +89,7 @@ compared with disk; a stale or missing file prints a unified diff and exits 1.`,
 	f.BoolVar(&opts.ExcludeErrorResponses, "exclude-error-responses", false, "one-off: ignore 4xx, 5xx and default responses")
 	f.BoolVar(&opts.AllowRemoteRefs, "allow-remote-refs", false, "one-off: let the spec $ref http(s) URLs")
 	f.StringToStringVar(&opts.Rename, "rename", nil, "one-off: SCHEMA=GoName renames a schema's Go type (repeatable)")
+	f.StringVar(&opts.VendorDir, "dir", "", "folder contract: specs were pulled into (default contracts/vendor beside dsctl.lock)")
 	return cmd
 }
 
@@ -200,6 +202,7 @@ func dtosJobs(app *App, opts *genDTOsOptions) ([]codegen.Job, error) {
 			},
 			Rename:          opts.Rename,
 			AllowRemoteRefs: opts.AllowRemoteRefs,
+			VendorDir:       opts.VendorDir,
 		}}, nil
 	}
 	if cfg == nil {
@@ -234,17 +237,20 @@ func dtosJobs(app *App, opts *genDTOsOptions) ([]codegen.Job, error) {
 		if len(want) > 0 && !want[s.Name] {
 			continue
 		}
-		jobs = append(jobs, codegen.ServiceJob(cfg, s))
+		job := codegen.ServiceJob(cfg, s)
+		job.VendorDir = opts.VendorDir
+		jobs = append(jobs, job)
 	}
 	return jobs, nil
 }
 
 // genEventsOptions are the flags of gen events.
 type genEventsOptions struct {
-	Source  string
-	Package string
-	Out     string
-	Check   bool
+	Source    string
+	Package   string
+	Out       string
+	Check     bool
+	VendorDir string
 }
 
 func newGenEventsCmd(app *App, runF func(*genEventsOptions) error) *cobra.Command {
@@ -278,6 +284,7 @@ With --check nothing is written; a stale file prints a unified diff and exits 1.
 	f.StringVar(&opts.Package, "package", "", "Go package name")
 	f.StringVar(&opts.Out, "out", "", "output file")
 	f.BoolVar(&opts.Check, "check", false, "write nothing; exit 1 with a diff when the file is stale")
+	f.StringVar(&opts.VendorDir, "dir", "", "folder NAME@VERSION was pulled into (default contracts/vendor beside dsctl.lock)")
 	return cmd
 }
 
@@ -290,7 +297,7 @@ func genEventsRun(app *App, opts *genEventsOptions) error {
 	if cfg != nil {
 		lock = filepath.Join(cfg.Dir, contracts.LockFileName)
 	}
-	pkg, source, err := loadEventsSource(opts.Source, lock)
+	pkg, source, err := loadEventsSource(opts.Source, lock, opts.VendorDir)
 	if err != nil {
 		return err
 	}
@@ -324,12 +331,12 @@ func genEventsRun(app *App, opts *genEventsOptions) error {
 
 // loadEventsSource loads a contract package from a folder or, for
 // NAME@VERSION, from the vendored copy pinned in dsctl.lock.
-func loadEventsSource(src, lock string) (*contracts.Contract, string, error) {
+func loadEventsSource(src, lock, vendorDir string) (*contracts.Contract, string, error) {
 	if src == "" {
 		src = "."
 	}
 	if name, version, ok := strings.Cut(src, "@"); ok && !strings.ContainsAny(name, `/\`) {
-		c, entry, err := contracts.Vendored(lock, "", name, version)
+		c, entry, err := contracts.Vendored(lock, vendorDir, name, version)
 		if err != nil {
 			return nil, "", err
 		}
