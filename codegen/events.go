@@ -33,7 +33,10 @@ func GenerateEvents(c *contracts.Contract, opts EventsOptions) (*JobResult, erro
 	if len(c.Events) == 0 {
 		return nil, errkind.InputAt(c.File(contracts.FileName), 0, 0, fmt.Errorf("contract %s declares no events", c.Name))
 	}
-	w := &eventWrapper{comps: map[string]any{}, raw: map[string]string{}}
+	w := &eventWrapper{comps: map[string]any{}, raw: map[string]string{}, events: map[string]bool{}}
+	for _, ev := range c.Events {
+		w.events[ev.Name] = true
+	}
 	files := map[string][]byte{}
 	type evInfo struct{ name, id string }
 	var infos []evInfo
@@ -107,8 +110,9 @@ func GenerateEvents(c *contracts.Contract, opts EventsOptions) (*JobResult, erro
 
 // eventWrapper gathers event schemas and their $defs as component schemas.
 type eventWrapper struct {
-	comps map[string]any
-	raw   map[string]string // component name -> canonical JSON before ref rewriting
+	comps  map[string]any
+	raw    map[string]string // component name -> canonical JSON before ref rewriting
+	events map[string]bool   // the contract's event names: their types keep those names
 }
 
 func (w *eventWrapper) add(event string, root map[string]any) error {
@@ -130,7 +134,9 @@ func (w *eventWrapper) add(event string, root map[string]any) error {
 	for _, d := range defNames {
 		canon, _ := json.Marshal(defs[d])
 		target := d
-		if prev, ok := w.raw[d]; ok && prev != string(canon) {
+		// A $defs named like an event (the event's type keeps the name), or
+		// like another event's different $defs, is prefixed with its event.
+		if prev, ok := w.raw[d]; w.events[d] || (ok && prev != string(canon)) {
 			target = event + d
 		}
 		names[d] = target
