@@ -141,7 +141,14 @@ func (w *eventWrapper) add(event string, root map[string]any) error {
 		}
 		names[d] = target
 	}
-	rewrite := func(v any) (any, error) { return rewriteRefs(v, event, names) }
+	rewrite := func(v any) (any, error) {
+		out, err := rewriteRefs(v, event, names)
+		if err != nil {
+			return nil, err
+		}
+		inferEnumTypes(out)
+		return out, nil
+	}
 	for _, d := range defNames {
 		v, err := rewrite(defs[d])
 		if err != nil {
@@ -168,6 +175,33 @@ func (w *eventWrapper) add(event string, root map[string]any) error {
 	}
 	w.comps[event] = v
 	return nil
+}
+
+// inferEnumTypes gives an untyped enum of only strings "type": "string", in
+// place: JSON Schema lets an enum stand alone (common in event schemas), but
+// the generator would make it interface{} without its constants.
+func inferEnumTypes(v any) {
+	switch v := v.(type) {
+	case map[string]any:
+		if vals, ok := v["enum"].([]any); ok && len(vals) > 0 && v["type"] == nil {
+			allStrings := true
+			for _, x := range vals {
+				if _, ok := x.(string); !ok {
+					allStrings = false
+				}
+			}
+			if allStrings {
+				v["type"] = "string"
+			}
+		}
+		for _, x := range v {
+			inferEnumTypes(x)
+		}
+	case []any:
+		for _, x := range v {
+			inferEnumTypes(x)
+		}
+	}
 }
 
 // rewriteRefs points local JSON Schema refs (#, #/$defs/X, #/definitions/X)

@@ -52,3 +52,35 @@ func TestEventsDefsNamedLikeAnEvent(t *testing.T) {
 		}
 	}
 }
+
+// TestEventsUntypedStringEnum: an enum of strings without "type" becomes a
+// string type with constants, not interface{}.
+func TestEventsUntypedStringEnum(t *testing.T) {
+	dir := t.TempDir()
+	write := func(name, body string) {
+		p := filepath.Join(dir, filepath.FromSlash(name))
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, []byte(body), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	write("events/e.schema.json", `{"$schema": "https://json-schema.org/draft/2020-12/schema", "type": "object",
+  "properties": {"status": {"enum": ["open", "closed"]}, "mixed": {"enum": ["a", 1]}}}`)
+	write("contract.yaml", "apiVersion: dsctl.dev/v1\nname: ct\nversion: 0.1.0\nowner: ct\ncompatibility: backward\nevents:\n  - name: E\n    schema: events/e.schema.json\n    producers: [ct]\n")
+	c, err := contracts.Load(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := GenerateEvents(c, EventsOptions{Package: "ev", Source: "ct@0.1.0"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	code := string(res.Code)
+	for _, want := range []string{"type EStatus string", `EStatusOpen   EStatus = "open"`, "Status *EStatus", "Mixed  interface{}"} {
+		if !strings.Contains(code, want) {
+			t.Errorf("generated code lacks %q:\n%s", want, code)
+		}
+	}
+}
