@@ -9,9 +9,17 @@ for pkg in $(go list ./...); do
   dir=$(go list -f '{{.Dir}}' "$pkg")
   for target in $(grep -ho '^func Fuzz[A-Za-z0-9_]*' "$dir"/*_test.go 2>/dev/null | sed 's/^func //' | sort -u); do
     echo "fuzz: $pkg $target ($T)"
-    if ! go test -run '^$' -fuzz "^${target}\$" -fuzztime "$T" "$pkg" >/tmp/fuzz-$target.log 2>&1; then
-      echo "FAIL: $pkg $target"; tail -30 /tmp/fuzz-$target.log; fail=1
+    log="$(mktemp)"
+    if ! go test -run '^$' -fuzz "^${target}\$" -fuzztime "$T" "$pkg" >"$log" 2>&1; then
+      if grep -q "context deadline exceeded" "$log" && ! grep -q "Failing input written" "$log"; then
+        # The Go fuzzer sometimes reports its own time limit as a failure
+        # (golang/go#48127-style flake): no failing input was found, so it is not one.
+        echo "note: $target: the fuzzer's own deadline fired with no failing input; not a failure"
+      else
+        echo "FAIL: $pkg $target"; tail -30 "$log"; fail=1
+      fi
     fi
+    rm -f "$log"
   done
 done
 exit $fail
