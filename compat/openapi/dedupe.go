@@ -204,6 +204,22 @@ func roundDiff(d *diff.Diff, slots []slot) *diff.Diff {
 	return out
 }
 
+// deal puts each slot, in order, into the batch bucket(i, s) numbers (from
+// 0); it returns the batches up to the largest number given, a number no slot
+// got being an empty batch. Both batchings of checkDeduped (into rounds, then rounds into chunks) are a
+// deal.
+func deal(slots []slot, bucket func(i int, s slot) int) [][]slot {
+	var batches [][]slot
+	for i, s := range slots {
+		b := bucket(i, s)
+		for b >= len(batches) {
+			batches = append(batches, nil)
+		}
+		batches[b] = append(batches[b], s)
+	}
+	return batches
+}
+
 // findingKey identifies a finding of one operation for telling round
 // findings that run A also has.
 func findingKey(f checker.Change) string {
@@ -252,18 +268,15 @@ func checkDeduped(config *checker.Config, d *diff.Diff, sources *diff.Operations
 		}
 		others[s.key] = append(others[s.key], strings.ToUpper(s.method)+" "+s.path)
 	}
-	// Rounds: each operation carries at most one of its representative slots.
-	var rounds [][]slot
+	// Rounds: each operation carries at most one of its representative slots,
+	// its r-th in round r.
 	perOp := map[string]int{}
-	for _, s := range repSlots {
+	rounds := deal(repSlots, func(_ int, s slot) int {
 		op := s.method + " " + s.path
 		r := perOp[op]
 		perOp[op] = r + 1
-		if r == len(rounds) {
-			rounds = append(rounds, nil)
-		}
-		rounds[r] = append(rounds[r], s)
-	}
+		return r
+	})
 
 	res = dedupeResult{rounds: len(rounds), reps: len(repSlots), total: len(slots), expand: map[int][]string{}}
 	// Split each round into chunks (a subset of a round still carries at most
@@ -276,11 +289,7 @@ func checkDeduped(config *checker.Config, d *diff.Diff, sources *diff.Operations
 		if procs == 1 {
 			n = 1
 		}
-		part := make([][]slot, n)
-		for i, s := range round {
-			part[i%n] = append(part[i%n], s)
-		}
-		chunks = append(chunks, part...)
+		chunks = append(chunks, deal(round, func(i int, _ slot) int { return i % n })...)
 	}
 	rounds = chunks
 	// Run A and the rounds concurrently: each call clones what it mutates,
