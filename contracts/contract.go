@@ -25,6 +25,7 @@ import (
 	"github.com/dsctl/dsctl/compat"
 	"github.com/dsctl/dsctl/contracts/registry"
 	"github.com/dsctl/dsctl/internal/errkind"
+	"github.com/dsctl/dsctl/internal/yamlerr"
 	"go.yaml.in/yaml/v3"
 )
 
@@ -206,10 +207,8 @@ func unwrapPath(err error) error {
 }
 
 var (
-	yamlLineRE     = regexp.MustCompile(`^yaml: (?:unmarshal errors:\n\s*)?line (\d+): (.*)$`)
-	unknownFieldRE = regexp.MustCompile(`field (\S+) not found in type`)
-	eventNameRE    = regexp.MustCompile(`^[A-Z][A-Za-z0-9]*$`)
-	apiNameRE      = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._-]*$`)
+	eventNameRE = regexp.MustCompile(`^[A-Z][A-Za-z0-9]*$`)
+	apiNameRE   = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._-]*$`)
 )
 
 // Parse strictly decodes contract.yaml bytes; file names it in errors. Unknown
@@ -219,7 +218,7 @@ func Parse(file string, data []byte) (*Contract, error) {
 	data = bytes.TrimPrefix(data, []byte("\xef\xbb\xbf"))
 	var root yaml.Node
 	if err := yaml.Unmarshal(data, &root); err != nil {
-		return nil, yamlError(file, err, nil)
+		return nil, yamlerr.At(file, err, nil)
 	}
 	if root.Kind == 0 || len(root.Content) == 0 {
 		return nil, errkind.InputAt(file, 0, 0, errors.New("contract.yaml is empty; it needs at least apiVersion, name and version"))
@@ -247,7 +246,7 @@ func Parse(file string, data []byte) (*Contract, error) {
 	dec := yaml.NewDecoder(bytes.NewReader(data))
 	dec.KnownFields(true)
 	if err := dec.Decode(&c); err != nil {
-		return nil, yamlError(file, err, doc)
+		return nil, yamlerr.At(file, err, doc)
 	}
 	c.pos = pos
 	annotate(doc, &c)
@@ -275,48 +274,6 @@ func annotate(doc *yaml.Node, c *Contract) {
 			}
 		}
 	}
-}
-
-// yamlError positions a YAML error; with the document's root node, an
-// unknown key is found in it to add its column.
-func yamlError(file string, err error, doc *yaml.Node) error {
-	msg := err.Error()
-	if te, ok := err.(*yaml.TypeError); ok && len(te.Errors) > 0 {
-		msg = "yaml: line " + strings.TrimPrefix(te.Errors[0], "line ")
-	}
-	if m := yamlLineRE.FindStringSubmatch(msg); m != nil {
-		line := 0
-		fmt.Sscanf(m[1], "%d", &line)
-		detail := m[2]
-		col := 0
-		if f := unknownFieldRE.FindStringSubmatch(detail); f != nil {
-			detail = fmt.Sprintf("unknown key %q", f[1])
-			col = keyColumn(doc, f[1], line)
-		}
-		return errkind.InputAt(file, line, col, errors.New(detail))
-	}
-	return errkind.InputAt(file, 0, 0, fmt.Errorf("invalid YAML: %w", err))
-}
-
-// keyColumn returns the column of the mapping key named key on line in the
-// tree under n, or 0.
-func keyColumn(n *yaml.Node, key string, line int) int {
-	if n == nil {
-		return 0
-	}
-	if n.Kind == yaml.MappingNode {
-		for i := 0; i+1 < len(n.Content); i += 2 {
-			if k := n.Content[i]; k.Value == key && k.Line == line {
-				return k.Column
-			}
-		}
-	}
-	for _, c := range n.Content {
-		if col := keyColumn(c, key, line); col > 0 {
-			return col
-		}
-	}
-	return 0
 }
 
 func (c *Contract) validate(file string) error {

@@ -13,6 +13,7 @@ import (
 	"strings"
 
 	"github.com/dsctl/dsctl/internal/errkind"
+	"github.com/dsctl/dsctl/internal/yamlerr"
 	"go.yaml.in/yaml/v3"
 )
 
@@ -115,15 +116,12 @@ func Load(path string) (*Config, error) {
 	return c, nil
 }
 
-var yamlLineRE = regexp.MustCompile(`^yaml: (?:unmarshal errors:\n\s*)?line (\d+): (.*)$`)
-var unknownFieldRE = regexp.MustCompile(`field (\S+) not found in type`)
-
 // Parse decodes config bytes; path names the file in errors and anchors relative paths.
 func Parse(path string, data []byte) (*Config, error) {
 	data = bytes.TrimPrefix(data, []byte("\xef\xbb\xbf"))
 	var root yaml.Node
 	if err := yaml.Unmarshal(data, &root); err != nil {
-		return nil, yamlError(path, err)
+		return nil, yamlerr.At(path, err, nil)
 	}
 	if root.Kind == 0 || len(root.Content) == 0 {
 		return nil, errkind.InputAt(path, 0, 0, errors.New("config is empty; it needs at least apiVersion: "+APIVersion))
@@ -149,7 +147,7 @@ func Parse(path string, data []byte) (*Config, error) {
 	dec := yaml.NewDecoder(bytes.NewReader(data))
 	dec.KnownFields(true)
 	if err := dec.Decode(&c); err != nil {
-		return nil, yamlError(path, err)
+		return nil, yamlerr.At(path, err, nil)
 	}
 	c.Path = path
 	c.Dir = filepath.Dir(path)
@@ -182,24 +180,6 @@ func annotateLines(doc *yaml.Node, c *Config) {
 			}
 		}
 	}
-}
-
-func yamlError(path string, err error) error {
-	msg := err.Error()
-	// yaml.v3 joins several errors with newlines; report the first, which is what a person fixes first.
-	if te, ok := err.(*yaml.TypeError); ok && len(te.Errors) > 0 {
-		msg = "yaml: line " + strings.TrimPrefix(te.Errors[0], "line ")
-	}
-	if m := yamlLineRE.FindStringSubmatch(msg); m != nil {
-		line := 0
-		fmt.Sscanf(m[1], "%d", &line)
-		detail := m[2]
-		if f := unknownFieldRE.FindStringSubmatch(detail); f != nil {
-			detail = fmt.Sprintf("unknown key %q", f[1])
-		}
-		return errkind.InputAt(path, line, 0, errors.New(detail))
-	}
-	return errkind.InputAt(path, 0, 0, fmt.Errorf("invalid YAML: %w", err))
 }
 
 func (c *Config) validate() error {
