@@ -4,8 +4,6 @@ import (
 	"bufio"
 	"context"
 	"crypto/sha256"
-	"crypto/sha512"
-	"encoding/base64"
 	"encoding/hex"
 	"errors"
 	"fmt"
@@ -20,7 +18,6 @@ import (
 	"sort"
 	"strings"
 	"sync"
-	"sync/atomic"
 	"time"
 
 	"github.com/dsctl/dsctl/internal/errkind"
@@ -74,9 +71,15 @@ type Options struct {
 	Progress func(n int64)
 	// Workers bounds the files processed (and open) at once (default GOMAXPROCS).
 	Workers int
+	// Integrity is the algorithm of the manifest's SRI values: sha384 (the
+	// default), sha512, or sha256 (the content hash itself: no second digest).
+	Integrity string
 
 	// afterWalk is a test hook run after the source folder was listed.
 	afterWalk func()
+	// noUnnamed and noDirect make the run take the fallbacks of a file
+	// system without unnamed files (O_TMPFILE) or direct I/O (tests).
+	noUnnamed, noDirect bool
 }
 
 // Retention is the rule that prunes older builds (see Prune).
@@ -177,6 +180,8 @@ type builder struct {
 	files    map[string]*file
 	order    []string // sorted logical paths
 
+	alg      sriAlg  // the integrity algorithm
+	caps     outCaps // what the output file system refused
 	mu       sync.Mutex
 	written  []string // files written (for the final sync)
 	madeDirs sync.Map // output folders created by this run
@@ -202,6 +207,12 @@ func newBuilder(opts Options) (*builder, error) {
 		opts.Workers = runtime.GOMAXPROCS(0)
 	}
 	b := &builder{opts: opts, res: &Result{Skipped: []string{}, Warnings: []string{}, Pruned: []string{}, DryRun: opts.DryRun}, files: map[string]*file{}}
+	b.caps.noUnnamed.Store(opts.noUnnamed)
+	b.caps.noDirect.Store(opts.noDirect)
+	var err error
+	if b.alg, err = parseSRIAlg(opts.Integrity); err != nil {
+		return nil, errkind.Inputf("%w", err)
+	}
 	fi, err := os.Stat(opts.Src)
 	if err != nil {
 		return nil, errkind.InputAt(opts.Src, 0, 0, fmt.Errorf("source folder: %w", err))
@@ -736,8 +747,13 @@ func (b *builder) rewriteOne(f *file) error {
 	// Pass 1 streams the output through the digests only; the output is
 	// written (pass 2) only when its hashed name is new, so that memory
 	// stays at the input's size and an unchanged rerun writes nothing.
-	h256, h384 := sha256.New(), sha512.New384()
-	cw := &countWriter{w: io.MultiWriter(h256, h384)}
+	h256 := sha256.New()
+	var hInt hash.Hash
+	cw := &countWriter{w: h256}
+	if b.alg.new != nil {
+		hInt = b.alg.new()
+		cw.w = io.MultiWriter(h256, hInt)
+	}
 	bw1 := bufio.NewWriterSize(cw, 64<<10)
 	n, err := rewriteTo(bw1, f.kind, data, repl)
 	if err == nil {
@@ -747,8 +763,12 @@ func (b *builder) rewriteOne(f *file) error {
 		return fmt.Errorf("rewrite %s: %w", f.rel, err)
 	}
 	b.res.Rewritten += n
-	sum := hex.EncodeToString(h256.Sum(nil))
-	f.asset = Asset{Path: f.rel, Size: cw.n, SHA256: sum, Integrity: sri(h384)}
+	s256 := h256.Sum(nil)
+	sum := hex.EncodeToString(s256)
+	f.asset = Asset{Path: f.rel, Size: cw.n, SHA256: sum, Integrity: b.alg.value(s256)}
+	if hInt != nil {
+		f.asset.Integrity = b.alg.value(hInt.Sum(nil))
+	}
 	if f.unhashed {
 		b.res.Unhashed++
 	} else {
@@ -763,7 +783,7 @@ func (b *builder) rewriteOne(f *file) error {
 		if !f.unhashed {
 			return nil
 		}
-		if _, old, _, err := fileDigests(dst, make([]byte, 64<<10)); err == nil && old == sum {
+		if _, old, _, err := fileDigests(dst, make([]byte, 64<<10), sriAlgs["sha256"]); err == nil && old == sum {
 			return nil
 		}
 	}
@@ -771,7 +791,7 @@ func (b *builder) rewriteOne(f *file) error {
 		b.noteWritten(f.asset.Path)
 		return nil
 	}
-	if err := b.writeTemp(dst, func(w *os.File) error {
+	if err := b.writeTemp(dst, func(w io.Writer) error {
 		check := sha256.New()
 		bw := bufio.NewWriterSize(io.MultiWriter(w, check), 256<<10)
 		if _, err := rewriteTo(bw, f.kind, data, repl); err != nil {
@@ -837,280 +857,6 @@ func (b *builder) noteWritten(rel string) {
 	b.written = append(b.written, rel)
 	b.res.Written++
 	b.mu.Unlock()
-}
-
-// writeTemp writes a file through a temp file in its folder and renames it
-// into place; the caller syncs the written files once, before the manifest.
-func (b *builder) writeTemp(dst string, fill func(w *os.File) error) (err error) {
-	dir := filepath.Dir(dst)
-	if _, made := b.madeDirs.Load(dir); !made {
-		if err := os.MkdirAll(dir, 0o755); err != nil {
-			return errkind.Wrap(errkind.Env, fmt.Errorf("create folder %s: %w", dir, err))
-		}
-		b.madeDirs.Store(dir, true)
-	}
-	tmp, err := createTemp(dst)
-	if err != nil {
-		return errkind.Wrap(errkind.Env, fmt.Errorf("create temp file for %s: %w", dst, err))
-	}
-	defer func() {
-		if err != nil {
-			tmp.Close()
-			os.Remove(tmp.Name())
-		}
-	}()
-	if err = fill(tmp); err != nil {
-		return err
-	}
-	if !b.opts.NoSync {
-		startWriteback(tmp)
-	}
-	if err = tmp.Close(); err != nil {
-		return errkind.Wrap(errkind.Env, fmt.Errorf("close %s: %w", dst, err))
-	}
-	if err = os.Rename(tmp.Name(), dst); err != nil {
-		return errkind.Wrap(errkind.Env, fmt.Errorf("rename into %s: %w", dst, err))
-	}
-	return nil
-}
-
-var (
-	tempSeq atomic.Uint64
-	pid     = os.Getpid()
-)
-
-// createTemp creates a hidden temp file beside dst, readable by all (0644
-// before the umask), like the files it becomes.
-func createTemp(dst string) (*os.File, error) {
-	for {
-		name := filepath.Join(filepath.Dir(dst), fmt.Sprintf(".%s.tmp-%d-%d", filepath.Base(dst), pid, tempSeq.Add(1)))
-		f, err := os.OpenFile(name, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
-		if errors.Is(err, fs.ErrExist) {
-			continue
-		}
-		return f, err
-	}
-}
-
-// hashOpaque hashes and copies the files that are not rewritten (images,
-// fonts, digested bundles) in parallel, largest first, streaming: each worker
-// holds at most two files open.
-func (b *builder) hashOpaque(ctx context.Context) error {
-	var jobs []*file
-	for _, rel := range b.order {
-		f := b.files[rel]
-		if !f.rewritable {
-			jobs = append(jobs, f)
-		}
-	}
-	sort.SliceStable(jobs, func(i, j int) bool { return jobs[i].size > jobs[j].size })
-	ch := make(chan *file)
-	errs := make(chan error, b.opts.Workers)
-	var wg sync.WaitGroup
-	ctx, cancel := context.WithCancel(ctx)
-	defer cancel()
-	for w := 0; w < b.opts.Workers; w++ {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			buf := make([]byte, 256<<10+1)
-			for f := range ch {
-				if err := b.copyOpaque(ctx, f, buf); err != nil {
-					errs <- err
-					cancel()
-					for range ch {
-					}
-					return
-				}
-			}
-		}()
-	}
-feed:
-	for _, f := range jobs {
-		select {
-		case ch <- f:
-		case <-ctx.Done():
-			break feed
-		}
-	}
-	close(ch)
-	wg.Wait()
-	close(errs)
-	if err := <-errs; err != nil {
-		return err
-	}
-	if err := ctx.Err(); err != nil {
-		return err
-	}
-	for _, f := range jobs {
-		if f.digested {
-			b.res.Digested++
-		} else {
-			b.res.Hashed++
-		}
-	}
-	return nil
-}
-
-// progressWriter reports bytes hashed.
-type progressWriter struct{ fn func(int64) }
-
-func (p progressWriter) Write(b []byte) (int, error) {
-	p.fn(int64(len(b)))
-	return len(b), nil
-}
-
-func (b *builder) copyOpaque(ctx context.Context, f *file, buf []byte) error {
-	src, err := openSource(f)
-	if err != nil {
-		return err
-	}
-	defer src.Close()
-	if f.size < int64(len(buf)) {
-		return b.copySmall(ctx, f, src, buf)
-	}
-	// Pass 1: hash. The sha384 (SRI) of a file whose previous version had the
-	// same size is computed only if its sha256 turns out to differ, so an
-	// unchanged rerun hashes once.
-	h256 := sha256.New()
-	var h384 hash.Hash
-	ws := []io.Writer{h256}
-	if a, ok := b.prevAsset(f.rel); !ok || a.Size != f.size {
-		h384 = sha512.New384()
-		ws = append(ws, h384)
-	}
-	if b.opts.Progress != nil {
-		ws = append(ws, progressWriter{b.opts.Progress})
-	}
-	w := ws[0]
-	if len(ws) > 1 {
-		w = io.MultiWriter(ws...)
-	}
-	n, err := io.CopyBuffer(w, readerOnly{src}, buf)
-	if err != nil {
-		return errkind.InputAt(f.abs, 0, 0, fmt.Errorf("read: %w", err))
-	}
-	if n != f.size {
-		return errkind.InputAt(f.abs, 0, 0, errors.New("file changed during the run"))
-	}
-	sum := hex.EncodeToString(h256.Sum(nil))
-	name := f.rel
-	if !f.digested {
-		name = HashedPath(f.rel, sum[:b.opts.HashLength])
-	}
-	f.asset = Asset{Path: name, Size: n, SHA256: sum}
-	if h384 != nil {
-		f.asset.Integrity = sri(h384)
-	} else {
-		f.asset.Integrity = b.knownIntegrity(f.rel, sum)
-	}
-	if f.asset.Integrity == "" {
-		if _, err := src.Seek(0, io.SeekStart); err != nil {
-			return errkind.InputAt(f.abs, 0, 0, fmt.Errorf("seek: %w", err))
-		}
-		h384 = sha512.New384()
-		if _, err := io.CopyBuffer(h384, readerOnly{src}, buf); err != nil {
-			return errkind.InputAt(f.abs, 0, 0, fmt.Errorf("read: %w", err))
-		}
-		f.asset.Integrity = sri(h384)
-	}
-	dst := filepath.Join(b.opts.Out, filepath.FromSlash(name))
-	if fi, err := os.Stat(dst); err == nil && fi.Size() == n {
-		return nil // already there: a hashed name never changes content
-	}
-	if b.opts.DryRun {
-		b.noteWritten(name)
-		return nil
-	}
-	// Pass 2: copy in the kernel (copy_file_range), then check that the
-	// source did not change since it was listed and hashed.
-	if _, err := src.Seek(0, io.SeekStart); err != nil {
-		return errkind.InputAt(f.abs, 0, 0, fmt.Errorf("seek: %w", err))
-	}
-	err = b.writeTemp(dst, func(out *os.File) error {
-		m, err := io.Copy(out, src)
-		if err != nil {
-			return errkind.Wrap(errkind.Env, fmt.Errorf("copy %s: %w", f.rel, err))
-		}
-		fi, err := src.Stat()
-		if err != nil || m != n || fi.Size() != n || !fi.ModTime().Equal(f.mtime) {
-			return errkind.InputAt(f.abs, 0, 0, errors.New("file changed during the run"))
-		}
-		return nil
-	})
-	if err != nil {
-		return err
-	}
-	b.noteWritten(name)
-	return ctx.Err()
-}
-
-// copySmall handles a file that fits in buf: one read, both digests, and
-// one write from memory when the hashed name is new.
-func (b *builder) copySmall(ctx context.Context, f *file, src *os.File, buf []byte) error {
-	n, err := io.ReadFull(src, buf[:f.size+1])
-	if err != io.ErrUnexpectedEOF && err != io.EOF {
-		if err == nil {
-			return errkind.InputAt(f.abs, 0, 0, errors.New("file changed during the run"))
-		}
-		return errkind.InputAt(f.abs, 0, 0, fmt.Errorf("read: %w", err))
-	}
-	if int64(n) != f.size {
-		return errkind.InputAt(f.abs, 0, 0, errors.New("file changed during the run"))
-	}
-	data := buf[:n]
-	if b.opts.Progress != nil {
-		b.opts.Progress(int64(n))
-	}
-	s256 := sha256.Sum256(data)
-	sum := hex.EncodeToString(s256[:])
-	name := f.rel
-	if !f.digested {
-		name = HashedPath(f.rel, sum[:b.opts.HashLength])
-	}
-	f.asset = Asset{Path: name, Size: int64(n), SHA256: sum, Integrity: b.knownIntegrity(f.rel, sum)}
-	if f.asset.Integrity == "" {
-		s384 := sha512.Sum384(data)
-		f.asset.Integrity = "sha384-" + base64.StdEncoding.EncodeToString(s384[:])
-	}
-	dst := filepath.Join(b.opts.Out, filepath.FromSlash(name))
-	if fi, err := os.Stat(dst); err == nil && fi.Size() == int64(n) {
-		return nil
-	}
-	if b.opts.DryRun {
-		b.noteWritten(name)
-		return nil
-	}
-	if err := b.writeTemp(dst, func(w *os.File) error {
-		_, err := w.Write(data)
-		return err
-	}); err != nil {
-		return err
-	}
-	b.noteWritten(name)
-	return ctx.Err()
-}
-
-func sri(h hash.Hash) string { return "sha384-" + base64.StdEncoding.EncodeToString(h.Sum(nil)) }
-
-func (b *builder) prevAsset(rel string) (Asset, bool) {
-	if b.prev == nil {
-		return Asset{}, false
-	}
-	a, ok := b.prev.Assets[rel]
-	return a, ok
-}
-
-// knownIntegrity returns the SRI value the previous manifest recorded for
-// the same logical file with the same sha256, or "".
-func (b *builder) knownIntegrity(rel, sum string) string {
-	if b.prev == nil {
-		return ""
-	}
-	if a, ok := b.prev.Assets[rel]; ok && a.SHA256 == sum && strings.HasPrefix(a.Integrity, "sha384-") {
-		return a.Integrity
-	}
-	return ""
 }
 
 // readerOnly hides WriterTo/ReaderFrom so io.CopyBuffer uses the buffer.

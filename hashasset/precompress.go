@@ -68,7 +68,7 @@ func (b *builder) precompress(ctx context.Context, m *Manifest) error {
 		if old, err := os.ReadFile(dst); err == nil && bytes.Equal(old, gz) {
 			continue
 		}
-		if err := b.writeTemp(dst, func(w *os.File) error {
+		if err := b.writeTemp(dst, func(w io.Writer) error {
 			_, err := w.Write(gz)
 			return err
 		}); err != nil {

@@ -4,10 +4,10 @@ import (
 	"compress/gzip"
 	"context"
 	"crypto/sha256"
-	"crypto/sha512"
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"hash"
 	"io"
 	"io/fs"
 	"os"
@@ -83,7 +83,12 @@ func Verify(ctx context.Context, dir, manifestFile string) (*VerifyReport, error
 		}
 		a := m.Assets[k]
 		r.Checked++
-		size, s256, integrity, err := fileDigests(filepath.Join(dir, filepath.FromSlash(a.Path)), buf)
+		alg, ok := sriAlgOf(a.Integrity)
+		if !ok {
+			add(k, a.Path, fmt.Sprintf("integrity %q: not sha256, sha384 or sha512", a.Integrity))
+			alg = sriAlgs["sha256"]
+		}
+		size, s256, integrity, err := fileDigests(filepath.Join(dir, filepath.FromSlash(a.Path)), buf, alg)
 		if err != nil {
 			add(k, a.Path, err.Error())
 			continue
@@ -93,8 +98,8 @@ func Verify(ctx context.Context, dir, manifestFile string) (*VerifyReport, error
 			add(k, a.Path, fmt.Sprintf("size %d, manifest says %d", size, a.Size))
 		case s256 != a.SHA256:
 			add(k, a.Path, fmt.Sprintf("sha256 %s, manifest says %s", s256[:16], a.SHA256[:16]))
-		case integrity != a.Integrity:
-			add(k, a.Path, "sha384 integrity does not match the manifest")
+		case ok && integrity != a.Integrity:
+			add(k, a.Path, alg.name+" integrity does not match the manifest")
 		}
 		if h := hashInName(k, a.Path); h != "" && !strings.HasPrefix(s256, h) {
 			add(k, a.Path, fmt.Sprintf("content hash %s does not match the name", s256[:len(h)]))
@@ -118,7 +123,7 @@ func Verify(ctx context.Context, dir, manifestFile string) (*VerifyReport, error
 	for _, k := range pkeys {
 		for _, p := range m.Previous[k] {
 			r.Checked++
-			_, s256, _, err := fileDigests(filepath.Join(dir, filepath.FromSlash(p.Path)), buf)
+			_, s256, _, err := fileDigests(filepath.Join(dir, filepath.FromSlash(p.Path)), buf, sriAlgs["sha256"])
 			if err != nil {
 				add(k, p.Path, err.Error())
 				continue
@@ -148,7 +153,7 @@ func gunzipSHA256(p string, buf []byte) (string, error) {
 	return hex.EncodeToString(h.Sum(nil)), nil
 }
 
-func fileDigests(p string, buf []byte) (int64, string, string, error) {
+func fileDigests(p string, buf []byte, alg sriAlg) (int64, string, string, error) {
 	f, err := os.Open(p)
 	if err != nil {
 		if errors.Is(err, fs.ErrNotExist) {
@@ -157,10 +162,20 @@ func fileDigests(p string, buf []byte) (int64, string, string, error) {
 		return 0, "", "", fmt.Errorf("unreadable: %w", err)
 	}
 	defer f.Close()
-	h256, h384 := sha256.New(), sha512.New384()
-	n, err := io.CopyBuffer(io.MultiWriter(h256, h384), readerOnly{f}, buf)
+	h256 := sha256.New()
+	var w io.Writer = h256
+	var hInt hash.Hash
+	if alg.new != nil {
+		hInt = alg.new()
+		w = io.MultiWriter(h256, hInt)
+	}
+	n, err := io.CopyBuffer(w, readerOnly{f}, buf)
 	if err != nil {
 		return 0, "", "", fmt.Errorf("unreadable: %w", err)
 	}
-	return n, hex.EncodeToString(h256.Sum(nil)), sri(h384), nil
+	s256 := h256.Sum(nil)
+	if hInt != nil {
+		return n, hex.EncodeToString(s256), alg.value(hInt.Sum(nil)), nil
+	}
+	return n, hex.EncodeToString(s256), alg.value(s256), nil
 }
