@@ -83,6 +83,8 @@ type HashAssets struct {
 	// DigestedPattern is a regular expression for files already digested by a bundler.
 	DigestedPattern string   `yaml:"digestedPattern,omitempty"`
 	Exclude         []string `yaml:"exclude,omitempty"`
+	// Integrity is the algorithm of the manifest's SRI values (sha256, sha384, sha512).
+	Integrity string `yaml:"integrity,omitempty"`
 }
 
 // Find returns the config path to use: explicit, else $DSCTL_CONFIG, else
