@@ -165,6 +165,10 @@ type Change struct {
 	Waived string `json:"waived,omitempty"`
 	// Against names the earlier version compared with, in transitive modes.
 	Against string `json:"against,omitempty"`
+	// Breaks names the directions the change breaks ("backward", "forward"),
+	// set by engines that check each direction apart (OpenAPI in the forward
+	// and full modes); empty otherwise.
+	Breaks []Mode `json:"breaks,omitempty"`
 }
 
 // RequiredBump returns the largest impact among the changes that are not waived.

@@ -108,8 +108,11 @@ func (Engine) Version(src compat.Source) (string, error) {
 
 // Diff loads both documents, diffs them with oasdiff, runs every oasdiff rule
 // at INFO level and returns the changes, each reported once where it is made
-// with the operations it affects. API compatibility is judged from the
-// client's side: every mode is checked as backward.
+// with the operations it affects. opts.Mode (its base; none is the caller's
+// business) says which way: backward (the NEW server serves OLD clients: oasdiff
+// with OLD as base), forward (the OLD server serves clients built from NEW:
+// oasdiff with NEW as base) or full (both, each change once with the
+// directions it breaks in Change.Breaks); see modes.go.
 func (e Engine) Diff(ctx context.Context, old, new compat.Source, opts compat.Options) ([]compat.Change, error) {
 	res, err := e.run(ctx, old, new, opts)
 	if err != nil {
@@ -169,7 +172,7 @@ func (e Engine) run(ctx context.Context, old, new compat.Source, opts compat.Opt
 		return nil, fmt.Errorf("compare %s: %w", new.Name, err)
 	}
 	loaded := time.Since(start)
-	res, err := compare(ctx, old, new, s1, s2)
+	res, err := compareMode(ctx, opts.Mode.Base(), old, new, s1, s2)
 	if err != nil {
 		return nil, err
 	}
@@ -225,15 +228,56 @@ func checkConfig() *checker.Config {
 }
 
 func compare(ctx context.Context, old, new compat.Source, s1, s2 *openapi3.T) (*result, error) {
+	return compareMode(ctx, compat.Backward, old, new, s1, s2)
+}
+
+// compareMode runs the checks a mode needs: backward runs oasdiff with OLD as
+// base and NEW as revision; forward and full also run it with the two
+// swapped, and combine the runs (see combine).
+func compareMode(ctx context.Context, mode compat.Mode, old, new compat.Source, s1, s2 *openapi3.T) (*result, error) {
+	res, d, sides, err := checkRun(ctx, old, new, s1, s2, false)
+	if err != nil {
+		return nil, err
+	}
+	changes := res.changes
+	if mode == compat.Forward || mode == compat.Full {
+		fwd, _, fwdSides, err := checkRun(ctx, old, new, s1, s2, true)
+		if err != nil {
+			return nil, err
+		}
+		t0 := time.Now()
+		changes = combine(mode, changes, sides, fwd.changes, fwdSides)
+		res.findings += fwd.findings
+		res.checked += fwd.checked
+		for _, st := range fwd.stages {
+			res.stages = append(res.stages, stage{st.name + " (forward)", st.dur})
+		}
+		res.stages = append(res.stages, stage{"combine", time.Since(t0)})
+	}
+	t0 := time.Now()
+	changes = append(changes, documentationChanges(d, changes, old, new)...)
+	compat.SortChanges(changes)
+	res.changes = changes
+	res.stages[len(res.stages)-1].dur += time.Since(t0)
+	return res, nil
+}
+
+// checkRun diffs and checks one direction: OLD to NEW, or with swapped NEW
+// to OLD (oasdiff's base is then NEW). It returns the grouped findings
+// (without documentation changes), the diff, and each change's side.
+func checkRun(ctx context.Context, old, new compat.Source, s1, s2 *openapi3.T, swapped bool) (*result, *diff.Diff, []byte, error) {
 	base := &load.SpecInfo{Url: old.Path, Spec: s1, Version: s1.Info.Version}
 	rev := &load.SpecInfo{Url: new.Path, Spec: s2, Version: s2.Info.Version}
+	if swapped {
+		base, rev = rev, base
+	}
 	t0 := time.Now()
 	d, sources, err := diff.GetWithOperationsSourcesMap(diff.NewConfig(), base, rev)
 	if err != nil {
-		return nil, errkind.Inputf("diff %s and %s: %w", old.Name, new.Name, err)
+		return nil, nil, nil, errkind.Inputf("diff %s and %s: %w", old.Name, new.Name, err)
 	}
 	if err := ctx.Err(); err != nil {
-		return nil, fmt.Errorf("compare %s: %w", new.Name, err)
+		return nil, nil, nil, fmt.Errorf("compare %s: %w", new.Name, err)
 	}
 	t1 := time.Now()
 	var dr dedupeResult
@@ -241,20 +285,18 @@ func compare(ctx context.Context, old, new compat.Source, s1, s2 *openapi3.T) (*
 		f := checker.CheckBackwardCompatibilityUntilLevel(checkConfig(), d, sources, checker.INFO)
 		dr = dedupeResult{findings: f, expanded: len(f)}
 	} else if dr, err = checkDeduped(checkConfig(), d, sources, checker.INFO); err != nil {
-		return nil, fmt.Errorf("compare %s with %s: %w", old.Name, new.Name, err)
+		return nil, nil, nil, fmt.Errorf("compare %s with %s: %w", old.Name, new.Name, err)
 	}
 	findings := dr.findings
 	t2 := time.Now()
 	if err := ctx.Err(); err != nil {
-		return nil, fmt.Errorf("compare %s: %w", new.Name, err)
+		return nil, nil, nil, fmt.Errorf("compare %s: %w", new.Name, err)
 	}
-	changes := group(findings, dr.expand, old, new, s1, s2, newPointerIndex(s1, old), newPointerIndex(s2, new))
-	changes = append(changes, documentationChanges(d, changes, old, new)...)
-	compat.SortChanges(changes)
+	changes, sides := group(findings, dr.expand, old, new, s1, s2, newPointerIndex(s1, old), newPointerIndex(s2, new), swapped)
 	t3 := time.Now()
 	return &result{changes: changes, findings: dr.expanded, checked: len(findings), dedupe: dr, stages: []stage{
 		{"diff", t1.Sub(t0)}, {"check", t2.Sub(t1)}, {"group", t3.Sub(t2)},
-	}}, nil
+	}}, d, sides, nil
 }
 
 // originOf finds a kin-openapi origin in an error chain (validation errors

@@ -46,15 +46,25 @@ var localizer = checker.NewDefaultLocalizer()
 //
 // A finding oasdiff gives no location is placed at its operation (in NEW,
 // else in OLD), so annotations still land near it.
-func group(findings checker.Changes, expand map[int][]string, old, new compat.Source, s1, s2 *openapi3.T, oldIdx, newIdx pointerIndex) []compat.Change {
+//
+// The findings come from either direction: swapped says they come from a run
+// with NEW as oasdiff's base and OLD as its revision (the forward check).
+// Locations are in NEW where the finding has a source there, else in OLD,
+// whichever the direction. group also returns, for each change, the side its
+// location is in: 'n' (NEW), 'o' (OLD) or 0 (none).
+//
+// The forward run leaves out the rules that judge a document's own lifecycle
+// metadata (sunset dates, stability levels): run swapped they would judge
+// OLD's, as if OLD were the later version.
+func group(findings checker.Changes, expand map[int][]string, old, new compat.Source, s1, s2 *openapi3.T, oldIdx, newIdx pointerIndex, swapped bool) ([]compat.Change, []byte) {
 	entries := map[groupKey]*groupEntry{}
 	var order []groupKey
 	for i, f := range findings {
 		id := f.GetId()
-		if slices.Contains(switchedOff, id) {
+		if slices.Contains(switchedOff, id) || swapped && lifecyclePolicy(id) {
 			continue
 		}
-		loc, side := locationOf(f, old, new)
+		loc, side := locate(f, old, new, swapped)
 		k := groupKey{id: id, side: side}
 		if loc != nil {
 			k.loc = *loc
@@ -87,6 +97,7 @@ func group(findings checker.Changes, expand map[int][]string, old, new compat.So
 		}
 	}
 	out := make([]compat.Change, 0, len(order))
+	sides := make([]byte, 0, len(order))
 	for _, k := range order {
 		e := entries[k]
 		ops := make([]string, 0, len(e.ops))
@@ -107,8 +118,17 @@ func group(findings checker.Changes, expand map[int][]string, old, new compat.So
 			c.Operations = ops
 		}
 		out = append(out, c)
+		sides = append(sides, k.side)
 	}
-	return out
+	return out, sides
+}
+
+// lifecyclePolicy reports whether a rule judges the revision's lifecycle
+// metadata (a sunset date missing, unparsable or too early; a stability level
+// lowered) rather than what a client can send or receive. Removals before a
+// sunset are removals, and are not among them.
+func lifecyclePolicy(id string) bool {
+	return (strings.Contains(id, "sunset") || strings.Contains(id, "stability")) && !strings.Contains(id, "removed")
 }
 
 // findingImpact is the impact of one finding: the rule's impact, except that
@@ -163,10 +183,20 @@ func changePath(f checker.Change, ops []string, loc *compat.Location, side byte,
 // locationOf returns where the change is: in NEW when the finding points
 // there, else in OLD (a removal). side is 'n' or 'o'.
 func locationOf(f checker.Change, old, new compat.Source) (*compat.Location, byte) {
-	if s := f.GetRevisionSource(); s != nil && s.File != "" {
+	return locate(f, old, new, false)
+}
+
+// locate is locationOf for either direction: with swapped, oasdiff's base is
+// NEW and its revision OLD, and the base source is tried first.
+func locate(f checker.Change, old, new compat.Source, swapped bool) (*compat.Location, byte) {
+	inNew, inOld := f.GetRevisionSource(), f.GetBaseSource()
+	if swapped {
+		inNew, inOld = inOld, inNew
+	}
+	if s := inNew; s != nil && s.File != "" {
 		return &compat.Location{File: new.DisplayPath(s.File), Line: s.Line, Column: s.Column}, 'n'
 	}
-	if s := f.GetBaseSource(); s != nil && s.File != "" {
+	if s := inOld; s != nil && s.File != "" {
 		return &compat.Location{File: old.DisplayPath(s.File), Line: s.Line, Column: s.Column}, 'o'
 	}
 	return nil, 0
