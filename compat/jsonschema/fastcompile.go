@@ -20,19 +20,19 @@ import (
 // validated against its metaschema by jsonschema v6 (a linear pass).
 var fastCompileSize = 256 << 10
 
-// metaschemas caches the compiled draft metaschemas by URL.
-var metaschemas sync.Map
+// metaschemas holds the compiled draft metaschemas, each compiled once per
+// process (the two sides of a diff load in parallel and would otherwise both
+// compile it).
+var metaschemas sync.Map // URL -> func() (*jsv.Schema, error)
 
 func metaschema(url string) (*jsv.Schema, error) {
-	if m, ok := metaschemas.Load(url); ok {
-		return m.(*jsv.Schema), nil
+	f, ok := metaschemas.Load(url)
+	if !ok {
+		f, _ = metaschemas.LoadOrStore(url, sync.OnceValues(func() (*jsv.Schema, error) {
+			return jsv.NewCompiler().Compile(url)
+		}))
 	}
-	m, err := jsv.NewCompiler().Compile(url)
-	if err != nil {
-		return nil, err
-	}
-	metaschemas.Store(url, m)
-	return m, nil
+	return f.(func() (*jsv.Schema, error))()
 }
 
 // fastDrafts maps the $schema values fastCompile handles to draft versions.

@@ -82,8 +82,12 @@ func loadSide(ctx context.Context, src compat.Source, opts compat.Options) (*sid
 			if err != nil {
 				return nil, fmt.Errorf("compile the draft %d metaschema: %w", draft, err)
 			}
-			if err := meta.Validate(d.value); err != nil {
-				return nil, s.compileError(&jsv.SchemaValidationError{URL: rootURL + "#", Err: err})
+			// metaCheck answers "valid" without v6's error tree; anything
+			// else (invalid, or not sure) goes to v6 for its verdict and message.
+			if ok, sure := metaCheck(meta, d.value); !ok || !sure {
+				if err := meta.Validate(d.value); err != nil {
+					return nil, s.compileError(&jsv.SchemaValidationError{URL: rootURL + "#", Err: err})
+				}
 			}
 			sch, err := fastCompile(rootURL, d.value, draft)
 			if err != nil {
