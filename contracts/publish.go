@@ -56,6 +56,8 @@ type PublishResult struct {
 	Reports []compat.Report `json:"reports,omitempty"`
 	// Lint is set when the package failed lint.
 	Lint *LintReport `json:"lint,omitempty"`
+	// Error says why the package was not published (set by PublishAll).
+	Error string `json:"error,omitempty"`
 }
 
 // Package packs a loaded contract into what a store pushes.

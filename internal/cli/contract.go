@@ -319,6 +319,8 @@ type contractPublishOptions struct {
 	Dirs   []string
 	Reg    registryFlags
 	DryRun bool
+	// Jobs bounds the packages of different names published at a time.
+	Jobs int
 }
 
 type publishResults []*contracts.PublishResult
@@ -361,7 +363,14 @@ the version tag last). The same version with the same content is a no-op; with o
 content it is refused (exit 1). A new version is compared with the highest earlier
 version in the package's compatibility mode (every earlier version of the same major
 in *-transitive modes) and refused, with the report, when it is smaller than the
-changes need. Without DIR it publishes dsctl.yaml's contracts, else the current folder.`,
+changes need. Without DIR it publishes dsctl.yaml's contracts, else the current folder.
+
+Several packages: every contract.yaml is read first (a broken one publishes nothing,
+exit 2). Packages of different names are published --jobs at a time; the versions of
+one name one after the other, in the order given. Each is reported in argument order.
+A refused package does not stop the others, but the later versions of its name are
+skipped; an environment error (registry unreachable after retries) starts nothing
+more. The exit code is that of the first failure in argument order.`,
 		Example: `  dsctl contract publish contracts/orders --dry-run
   dsctl contract publish contracts/orders
   dsctl contract publish --registry oci://registry.example.com/contracts   # dsctl.yaml's contracts`,
@@ -373,10 +382,14 @@ changes need. Without DIR it publishes dsctl.yaml's contracts, else the current 
 	}
 	o.Reg.bind(cmd)
 	cmd.Flags().BoolVar(&o.DryRun, "dry-run", false, "check and report, push nothing")
+	cmd.Flags().IntVarP(&o.Jobs, "jobs", "j", 0, fmt.Sprintf("packages of different names published at a time (0: %d)", contracts.DefaultJobs))
 	return cmd
 }
 
 func contractPublishRun(ctx context.Context, app *App, o *contractPublishOptions) error {
+	if o.Jobs < 0 {
+		return usageErr(fmt.Errorf("--jobs must be 0 (the default, %d) or more, got %d", contracts.DefaultJobs, o.Jobs))
+	}
 	dirs := o.Dirs
 	if len(dirs) == 0 {
 		cfg, err := app.Config()
@@ -391,59 +404,130 @@ func contractPublishRun(ctx context.Context, app *App, o *contractPublishOptions
 			dirs = []string{"."}
 		}
 	}
+	// Every package is read before anything is published: a broken
+	// contract.yaml (exit 2) leaves the store as it was.
+	cs := make([]*contracts.Contract, len(dirs))
+	for i, dir := range dirs {
+		c, err := contracts.Load(dir)
+		if err != nil {
+			return err
+		}
+		cs[i] = c
+	}
 	store, _, err := app.openStore(o.Reg)
 	if err != nil {
 		return err
 	}
-	// Text reports each package as it is done, so that when a later one is
-	// refused the ones already published have been said; JSON prints one array
-	// of every result, the refused one last (with its status), even on failure.
-	var results publishResults
-	printJSON := func() error {
-		if !app.JSON() || len(results) == 0 {
-			return nil
-		}
-		return app.Print(results)
-	}
-	for _, dir := range dirs {
-		res, err := contracts.Publish(ctx, dir, contracts.PublishOptions{Store: store, Engines: compatEngines(), DryRun: o.DryRun})
+	// Packages of different names are published concurrently; each is
+	// reported in argument order as soon as it and those before it are done.
+	// Text reports each package then (a refused one with its lint or gate
+	// report on stdout and its error on stderr); JSON prints one array with a
+	// status for every package at the end, even on failure.
+	var (
+		results        publishResults
+		failed         []string
+		first          error
+		firstKind      errkind.Kind
+		skipped, total int
+	)
+	emit := func(it contracts.PublishItem) error {
+		res := it.Result
+		total++
 		if res != nil && res.Status != "" {
 			results = append(results, res)
 		}
-		switch {
-		case errors.Is(err, contracts.ErrLintFailed):
-			if app.JSON() {
-				if perr := printJSON(); perr != nil {
-					return perr
-				}
-			} else if perr := app.Print(lintResult{res.Lint}); perr != nil {
-				return perr
+		if it.Err == nil {
+			if app.JSON() || app.Quiet {
+				return nil
 			}
-			return errkind.Findingf("%s@%s: not published: the package has %s", res.Name, res.Version, plural(res.Lint.Errors, "lint error"))
-		case errors.Is(err, contracts.ErrVersionTooSmall):
-			if app.JSON() {
-				if perr := printJSON(); perr != nil {
-					return perr
-				}
-			} else if perr := printGate(app, res); perr != nil {
-				return perr
-			}
-			return &errkind.Error{Kind: errkind.Finding,
-				Err:  fmt.Errorf("%s@%s: not published: the changes since %s are %s and need at least %s", res.Name, res.Version, res.Gate.From, res.Gate.RequiredBump, res.Gate.Suggested),
-				Hint: versionHint(res.Version, res.Gate.Suggested)}
-		case err != nil:
-			if perr := printJSON(); perr != nil {
-				return perr
-			}
+			return app.Print(publishResults{res})
+		}
+		if errors.Is(it.Err, contracts.ErrSkipped) {
+			skipped++
+			failed = append(failed, res.Name+"@"+res.Version)
+			app.IO.Warnf("%s", it.Err)
+			return nil
+		}
+		err := publishError(app, it)
+		if err == nil {
+			return nil
+		}
+		var perr printErr
+		if errors.As(err, &perr) {
+			return perr.err
+		}
+		failed = append(failed, res.Name+"@"+res.Version)
+		code := app.exit(err, app.IO.Err)
+		if first == nil {
+			first, firstKind = err, kindOfExit(code)
+		}
+		return nil
+	}
+	if err := contracts.PublishAll(ctx, cs, contracts.PublishAllOptions{
+		PublishOptions: contracts.PublishOptions{Store: store, Engines: compatEngines(), DryRun: o.DryRun},
+		Jobs:           o.Jobs,
+	}, emit); err != nil {
+		return err
+	}
+	if app.JSON() && len(results) > 0 {
+		if err := app.Print(results); err != nil {
 			return err
 		}
+	}
+	if first == nil {
+		return nil
+	}
+	if len(failed) == 1 {
+		// Its error is printed already, where it happened.
+		return &errkind.Silent{Kind: firstKind}
+	}
+	msg := fmt.Sprintf("%d of %d packages not published", len(failed), total)
+	if skipped > 0 {
+		msg += fmt.Sprintf(" (%d of them skipped)", skipped)
+	}
+	return &errkind.Error{Kind: firstKind, Err: fmt.Errorf("%s: %s", msg, strings.Join(failed, ", "))}
+}
+
+// printErr is an error writing the output, which stops the run.
+type printErr struct{ err error }
+
+func (e printErr) Error() string { return e.err.Error() }
+
+// publishError prints the report of a refused package (its lint or gate
+// report, in text) and returns the error to print on stderr.
+func publishError(app *App, it contracts.PublishItem) error {
+	res := it.Result
+	switch {
+	case errors.Is(it.Err, contracts.ErrLintFailed):
 		if !app.JSON() {
-			if err := app.Print(publishResults{res}); err != nil {
-				return err
+			if err := app.Print(lintResult{res.Lint}); err != nil {
+				return printErr{err}
 			}
 		}
+		return errkind.Findingf("%s@%s: not published: the package has %s", res.Name, res.Version, plural(res.Lint.Errors, "lint error"))
+	case errors.Is(it.Err, contracts.ErrVersionTooSmall):
+		if !app.JSON() {
+			if err := printGate(app, res); err != nil {
+				return printErr{err}
+			}
+		}
+		return &errkind.Error{Kind: errkind.Finding,
+			Err:  fmt.Errorf("%s@%s: not published: the changes since %s are %s and need at least %s", res.Name, res.Version, res.Gate.From, res.Gate.RequiredBump, res.Gate.Suggested),
+			Hint: versionHint(res.Version, res.Gate.Suggested)}
 	}
-	return printJSON()
+	return it.Err
+}
+
+// kindOfExit returns the error kind of an exit code.
+func kindOfExit(code int) errkind.Kind {
+	switch code {
+	case 1:
+		return errkind.Finding
+	case 2:
+		return errkind.Input
+	default:
+		return errkind.Env
+	}
 }
 
 func printGate(app *App, res *contracts.PublishResult) error {
