@@ -4,8 +4,9 @@
 # Builds a deterministic corpus in SCRATCH (2,000 files of 10 KB in 20 folders,
 # 20 files of 20 MB, and a 70-file HTML/CSS site that references all 2,020),
 # then times, side by side in one run, with a warm page cache:
-#   - dsctl hash-assets (hash + copy + rewrite + manifest), first build (durable: one syncfs
-#     before the manifest), first build with --no-sync, and an unchanged rerun;
+#   - dsctl hash-assets (hash + copy + rewrite + manifest): a first build (durable: one syncfs
+#     before the manifest), the same with --no-sync, with --integrity sha256, an unchanged
+#     rerun, and a first build right after rm -rf of the previous output;
 #   - coreutils sha256sum over the same 2,020 + 70 files (hashing only, no copy);
 #   - gulp-rev + gulp-rev-rewrite (npm install into SCRATCH/node when npm is there).
 # Peak memory comes from /usr/bin/time -v. Prints a markdown table.
@@ -63,25 +64,31 @@ build_corpus() {
   touch "$C/.done"
 }
 
-# measure LABEL PREP CMD...: runs PREP then CMD, RUNS times; keeps the median wall
-# time, the median CPU time (user + sys) and the largest peak RSS.
-declare -A WALL RSS CPU
-measure() {
+# once LABEL PREP CMD...: runs PREP then CMD once and records its wall time,
+# CPU time (user + sys) and peak RSS; summarize LABEL keeps the medians and
+# the largest peak. The tools take turns (one run of each, RUNS times), so
+# that a noisy minute on this shared machine hits them all alike.
+declare -A WALL RSS CPU TIMES CPUS
+once() {
   local label="$1" prep="$2"; shift 2
-  local RUNS="${MEASURE_RUNS:-$RUNS}"
-  local times=() cpus=() rss=0
-  for _ in $(seq "$RUNS"); do
-    eval "$prep"
-    /usr/bin/time -f '%e %M %U %S' -o "$W/time.txt" "$@" > "$W/out.txt" 2> "$W/err.txt" || {
-      echo "$label failed:"; cat "$W/err.txt" >&2; return 1; }
-    read -r e m u s < <(tail -1 "$W/time.txt")
-    times+=("$e")
-    cpus+=("$(awk -v u="$u" -v s="$s" 'BEGIN { printf "%.2f", u + s }')")
-    [ "$m" -gt "$rss" ] && rss=$m
-  done
-  WALL[$label]=$(printf '%s\n' "${times[@]}" | sort -n | sed -n "$(( (RUNS + 1) / 2 ))p")
-  RSS[$label]=$rss
-  CPU[$label]=$(printf '%s\n' "${cpus[@]}" | sort -n | sed -n "$(( (RUNS + 1) / 2 ))p")
+  eval "$prep"
+  /usr/bin/time -f '%e %M %U %S' -o "$W/time.txt" "$@" > "$W/out.txt" 2> "$W/err.txt" || {
+    echo "$label failed:"; cat "$W/err.txt" >&2; return 1; }
+  read -r e m u s < <(tail -1 "$W/time.txt")
+  TIMES[$label]+="$e "
+  CPUS[$label]+="$(awk -v u="$u" -v s="$s" 'BEGIN { printf "%.2f", u + s }') "
+  [ "$m" -gt "${RSS[$label]:-0}" ] && RSS[$label]=$m
+  return 0
+}
+median() { tr ' ' '\n' | grep -v '^$' | sort -n | awk '{ a[NR] = $1 } END { print a[int((NR + 1) / 2)] }'; }
+summarize() {
+  WALL[$1]=$(echo "${TIMES[$1]}" | median)
+  CPU[$1]=$(echo "${CPUS[$1]}" | median)
+}
+# measure LABEL PREP CMD...: RUNS runs of one tool in a row (for gulp-rev).
+measure() {
+  for _ in $(seq "${MEASURE_RUNS:-$RUNS}"); do once "$@"; done
+  summarize "$1"
 }
 
 if [ ! -x /usr/bin/time ]; then
@@ -94,15 +101,31 @@ LOAD=$(cut -d' ' -f1-3 /proc/loadavg)
 # Warm the page cache so every tool reads from memory.
 find "$C" -type f -not -name .done -exec cat {} + > /dev/null
 
-# The previous output is removed and synced before each first build, so that
-# its deletion is not charged to the next run.
-measure dsctl 'rm -rf "$W/out-dsctl"; sync' "$BIN" hash-assets "$C" --out "$W/out-dsctl" -q
-measure dsctl-no-sync 'rm -rf "$W/out-dsctl"; sync' "$BIN" hash-assets "$C" --out "$W/out-dsctl" -q --no-sync
-measure dsctl-rerun ':' "$BIN" hash-assets "$C" --out "$W/out-dsctl" -q
+# Before each first build the previous output is moved aside, not deleted:
+# on ext4 without a journal (this build machine's root file system), the
+# inode allocator skips every inode freed in the last 30 s one by one
+# (recently_deleted()), which makes creating N files right after deleting N
+# files quadratic; a journalled ext4, XFS or btrfs does not do that. The
+# moved-aside outputs are deleted at the end. The row "after rm -rf" shows
+# the other case: the previous output deleted right before the run.
+TRASH="$W/trash"
+rm -rf "$TRASH"; mkdir -p "$TRASH"
+aside() { [ -e "$1" ] && mv "$1" "$(mktemp -d "$TRASH/XXXXXX")/"; sync; }
 DSCTL_TIMINGS=1 "$BIN" hash-assets "$C/" --out "$W/out-timing" --dry-run -q 2> "$W/timings.txt" > /dev/null || true
 REWRITE=$(awk '/^timing rewrite /{print $3}' "$W/timings.txt")
 ( cd "$C" && find . -type f -not -name .done | sort > "$W/files.txt" )
-measure sha256sum ':' sh -c "cd '$C' && xargs -d '\n' sha256sum < '$W/files.txt' > /dev/null"
+"$BIN" hash-assets "$C" --out "$W/out-dsctl" -q # the rerun's previous build
+TOOLS="dsctl dsctl-no-sync dsctl-sha256-sri dsctl-rerun dsctl-after-rm sha256sum"
+for _ in $(seq "$RUNS"); do
+  once dsctl-rerun ':' "$BIN" hash-assets "$C" --out "$W/out-dsctl" -q
+  once dsctl 'aside "$W/out-dsctl"' "$BIN" hash-assets "$C" --out "$W/out-dsctl" -q
+  once sha256sum ':' sh -c "cd '$C' && xargs -d '\n' sha256sum < '$W/files.txt' > /dev/null"
+  once dsctl-no-sync 'aside "$W/out-dsctl"' "$BIN" hash-assets "$C" --out "$W/out-dsctl" -q --no-sync
+  once dsctl-sha256-sri 'aside "$W/out-dsctl"' "$BIN" hash-assets "$C" --out "$W/out-dsctl" -q --integrity sha256
+  once dsctl-after-rm 'rm -rf "$W/out-dsctl"; sync' "$BIN" hash-assets "$C" --out "$W/out-dsctl" -q
+  "$BIN" hash-assets "$C" --out "$W/out-dsctl" -q # the next rerun's previous build (sha384)
+done
+for t in $TOOLS; do summarize "$t"; done
 
 GULP=""
 if [ -z "${BENCH_NO_GULP:-}" ] && command -v npm > /dev/null && command -v node > /dev/null; then
@@ -138,10 +161,11 @@ echo "Corpus: 2,000 x 10 KB in 20 folders, 20 x 20 MB, 70-file HTML/CSS site ref
 echo
 echo "| tool | wall time | CPU (user+sys) | peak RSS | wall vs sha256sum | wall vs gulp-rev |"
 echo "|---|---|---|---|---|---|"
-for t in dsctl dsctl-no-sync dsctl-rerun sha256sum ${GULP:+gulp-rev}; do
+for t in $TOOLS ${GULP:+gulp-rev}; do
   g="n/a"; [ -n "$GULP" ] && g=$(ratio "${WALL[$t]}" "${WALL[gulp-rev]}")
   echo "| $t | ${WALL[$t]} s | ${CPU[$t]} s | $(mib "${RSS[$t]}") | $(ratio "${WALL[$t]}" "${WALL[sha256sum]}") | $g |"
 done
 [ -z "$GULP" ] && echo && echo "gulp-rev: skipped (npm or node missing, or npm install failed)."
 echo
 echo "Rewriting the 70-file site against the 2,020-entry manifest (dsctl's rewrite phase): ${REWRITE:-n/a} s."
+rm -rf "$TRASH"

@@ -18,6 +18,7 @@ import (
 	"sort"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/dsctl/dsctl/internal/errkind"
@@ -326,11 +327,14 @@ func (b *builder) run(ctx context.Context) (*Result, error) {
 		b.opts.Started(b.res.Files, b.res.Bytes)
 	}
 	t1 := time.Now()
+	// The files whose references are rewritten are read and scanned first,
+	// so that a bad reference (a cycle, a missing file with --strict) stops
+	// the run before anything is written.
 	if err := b.readRewritable(ctx); err != nil {
 		return nil, err
 	}
 	b.addMapFileEdges()
-	order, err := b.topoOrder()
+	order, err := b.topoLevels()
 	if err != nil {
 		return nil, err
 	}
@@ -341,11 +345,8 @@ func (b *builder) run(ctx context.Context) (*Result, error) {
 	}
 	phase("hash", t2)
 	t3 := time.Now()
-	for _, rel := range order {
-		if err := ctx.Err(); err != nil {
-			return nil, err
-		}
-		if err := b.rewriteOne(b.files[rel]); err != nil {
+	for _, level := range order {
+		if err := b.rewriteLevel(ctx, level); err != nil {
 			return nil, err
 		}
 	}
@@ -470,6 +471,7 @@ func (b *builder) walk(ctx context.Context) error {
 		f := &file{rel: rel, abs: readPath, size: fi.Size(), mtime: fi.ModTime(), kind: KindOf(rel)}
 		f.digested = b.isDigested(rel)
 		f.unhashed = f.kind == KindHTML && !f.digested
+		f.rewritable = f.kind != KindOpaque && !f.digested
 		b.files[rel] = f
 		b.order = append(b.order, rel)
 		b.res.Files++
@@ -497,10 +499,9 @@ func openSource(f *file) (*os.File, error) {
 func (b *builder) readRewritable(ctx context.Context) error {
 	for _, rel := range b.order {
 		f := b.files[rel]
-		if f.kind == KindOpaque || f.digested {
+		if !f.rewritable {
 			continue
 		}
-		f.rewritable = true
 		if err := ctx.Err(); err != nil {
 			return err
 		}
@@ -706,8 +707,82 @@ func (b *builder) topoOrder() ([]string, error) {
 	return order, nil
 }
 
+// topoLevels groups the rewritable files by level: a file's level is one
+// more than the highest level of the files it depends on, so that the files
+// of one level can be rewritten side by side once the levels before it are
+// done. Files are sorted within a level.
+func (b *builder) topoLevels() ([][]string, error) {
+	order, err := b.topoOrder()
+	if err != nil {
+		return nil, err
+	}
+	level := make(map[string]int, len(order))
+	var levels [][]string
+	for _, rel := range order { // dependencies come first
+		l := 0
+		for _, d := range b.files[rel].deps {
+			if dl, ok := level[d]; ok && dl+1 > l {
+				l = dl + 1
+			}
+		}
+		level[rel] = l
+		for len(levels) <= l {
+			levels = append(levels, nil)
+		}
+		levels[l] = append(levels[l], rel)
+	}
+	for _, l := range levels {
+		sort.Strings(l)
+	}
+	return levels, nil
+}
+
+// rewriteLevel rewrites the files of one level, side by side.
+func (b *builder) rewriteLevel(ctx context.Context, level []string) error {
+	workers := min(b.opts.Workers, len(level))
+	if workers <= 1 {
+		for _, rel := range level {
+			if err := ctx.Err(); err != nil {
+				return err
+			}
+			if err := b.rewriteOne(b.files[rel]); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+	var next atomic.Int64
+	errs := make([]error, len(level))
+	var wg sync.WaitGroup
+	var failed atomic.Bool
+	for range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for !failed.Load() && ctx.Err() == nil {
+				i := next.Add(1) - 1
+				if i >= int64(len(level)) {
+					return
+				}
+				if errs[i] = b.rewriteOne(b.files[level[i]]); errs[i] != nil {
+					failed.Store(true)
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	// The first error in sorted order, whichever worker met it first.
+	for _, err := range errs {
+		if err != nil {
+			return err
+		}
+	}
+	return ctx.Err()
+}
+
 // rewriteOne rewrites the references of a rewritable file against the files
-// processed so far, hashes the result and writes it.
+// processed so far, hashes the result and writes it. Files of one level run
+// side by side: shared counters are updated under b.mu.
 func (b *builder) rewriteOne(f *file) error {
 	h, err := openSource(f)
 	if err != nil {
@@ -762,19 +837,23 @@ func (b *builder) rewriteOne(f *file) error {
 	if err != nil {
 		return fmt.Errorf("rewrite %s: %w", f.rel, err)
 	}
+	b.mu.Lock()
 	b.res.Rewritten += n
+	b.mu.Unlock()
 	s256 := h256.Sum(nil)
 	sum := hex.EncodeToString(s256)
 	f.asset = Asset{Path: f.rel, Size: cw.n, SHA256: sum, Integrity: b.alg.value(s256)}
 	if hInt != nil {
 		f.asset.Integrity = b.alg.value(hInt.Sum(nil))
 	}
+	b.mu.Lock()
 	if f.unhashed {
 		b.res.Unhashed++
 	} else {
 		f.asset.Path = HashedPath(f.rel, sum[:b.opts.HashLength])
 		b.res.Hashed++
 	}
+	b.mu.Unlock()
 	if b.opts.Progress != nil {
 		b.opts.Progress(f.size)
 	}
@@ -819,6 +898,12 @@ func (b *builder) replacement(f *file, r Ref, raw string) (string, bool) {
 		return "", false
 	}
 	tf := b.files[t]
+	// Pages keep their names and are served by the application, not the
+	// CDN: links to them stay as written, with or without --prefix. (Checked
+	// first: a page of the same level may be being written right now.)
+	if tf.unhashed {
+		return "", false
+	}
 	if tf.asset.Path == "" || tf.asset.Path == t && b.opts.Prefix == "" {
 		return "", false // not processed yet (a source map's "file"), or keeps its name
 	}

@@ -13,6 +13,7 @@ import (
 	"path/filepath"
 	"sort"
 	"sync"
+	"sync/atomic"
 
 	"github.com/dsctl/dsctl/internal/errkind"
 )
@@ -37,7 +38,9 @@ func (b *builder) hashOpaque(ctx context.Context) error {
 		}
 	}
 	orderJobs(jobs)
-	ch := make(chan *file)
+	// Workers take the next job from a shared index: no hand-off through a
+	// feeding goroutine (which would need a core of its own to run).
+	var next atomic.Int64
 	errs := make(chan error, b.opts.Workers)
 	var wg sync.WaitGroup
 	ctx, cancel := context.WithCancel(ctx)
@@ -47,26 +50,19 @@ func (b *builder) hashOpaque(ctx context.Context) error {
 		go func() {
 			defer wg.Done()
 			wk := &worker{buf: make([]byte, smallMax+1)}
-			for f := range ch {
-				if err := b.copyOpaque(ctx, f, wk); err != nil {
+			for ctx.Err() == nil {
+				i := next.Add(1) - 1
+				if i >= int64(len(jobs)) {
+					return
+				}
+				if err := b.copyOpaque(ctx, jobs[i], wk); err != nil {
 					errs <- err
 					cancel()
-					for range ch {
-					}
 					return
 				}
 			}
 		}()
 	}
-feed:
-	for _, f := range jobs {
-		select {
-		case ch <- f:
-		case <-ctx.Done():
-			break feed
-		}
-	}
-	close(ch)
 	wg.Wait()
 	close(errs)
 	if err := <-errs; err != nil {
