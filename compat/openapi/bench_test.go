@@ -132,3 +132,28 @@ func TestSyntheticAPI(t *testing.T) {
 	}
 	t.Errorf("no grouped Money.currency change in %+v", changes)
 }
+
+// BenchmarkDiffModes compares the cost of the modes on the 400-operation
+// synthetic API: forward and full run oasdiff twice (once each way) and pair
+// the runs' changes.
+func BenchmarkDiffModes(b *testing.B) {
+	fsys := fstest.MapFS{
+		"old.yaml": {Data: []byte(syntheticAPI(100, false))},
+		"new.yaml": {Data: []byte(syntheticAPI(100, true))},
+	}
+	old := compat.Source{Name: "old.yaml", FS: fsys, Path: "old.yaml"}
+	new := compat.Source{Name: "new.yaml", FS: fsys, Path: "new.yaml"}
+	for _, mode := range []compat.Mode{compat.Backward, compat.Forward, compat.Full} {
+		b.Run(string(mode), func(b *testing.B) {
+			var res *result
+			for b.Loop() {
+				var err error
+				res, err = Engine{}.run(context.Background(), old, new, compat.Options{Mode: mode})
+				if err != nil {
+					b.Fatal(err)
+				}
+			}
+			b.ReportMetric(float64(len(res.changes)), "changes")
+		})
+	}
+}
