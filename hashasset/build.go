@@ -530,7 +530,7 @@ func (b *builder) readRewritable(ctx context.Context) error {
 					nMissing++
 					if nMissing <= maxMissingPerFile {
 						line, col := pos.at(r.Start)
-						missing = append(missing, fmt.Sprintf("%s:%d:%d: %q: no such file in the source folder", f.rel, line, col, r.URL))
+						missing = append(missing, fmt.Sprintf("%s:%d:%d: %q: no such file in the source folder", b.display(f.rel), line, col, r.URL))
 					}
 				}
 				return
@@ -549,7 +549,7 @@ func (b *builder) readRewritable(ctx context.Context) error {
 			f.deps = append(f.deps, target)
 		})
 		if nMissing > maxMissingPerFile {
-			missing = append(missing, fmt.Sprintf("%s: %d more references to missing files", f.rel, nMissing-maxMissingPerFile))
+			missing = append(missing, fmt.Sprintf("%s: %d more references to missing files", b.display(f.rel), nMissing-maxMissingPerFile))
 		}
 		for _, m := range missing {
 			if b.opts.Strict {
@@ -559,6 +559,12 @@ func (b *builder) readRewritable(ctx context.Context) error {
 		}
 	}
 	return nil
+}
+
+// display returns the path of a source file as the user names it: the
+// source folder as given, joined with its logical path.
+func (b *builder) display(rel string) string {
+	return path.Join(filepath.ToSlash(b.opts.Src), rel)
 }
 
 // maxMissingPerFile bounds the warnings about one file.

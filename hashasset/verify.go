@@ -12,8 +12,11 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"runtime"
 	"sort"
 	"strings"
+	"sync"
+	"sync/atomic"
 
 	"github.com/dsctl/dsctl/internal/output"
 )
@@ -68,72 +71,107 @@ func Verify(ctx context.Context, dir, manifestFile string) (*VerifyReport, error
 		return nil, inputAt(manifestFile, "no manifest in the folder")
 	}
 	r := &VerifyReport{Manifest: filepath.ToSlash(manifestFile), Build: m.Build, Mismatches: []Mismatch{}}
-	add := func(asset, p, problem string) {
-		r.Mismatches = append(r.Mismatches, Mismatch{Asset: asset, Path: p, Problem: problem})
+	// One check per current asset and per previous file, run side by side;
+	// the mismatches are reported in the order of the sorted keys.
+	type check struct {
+		asset    string
+		a        Asset
+		previous bool
+		checked  int
+		problems []Mismatch
 	}
-	keys := make([]string, 0, len(m.Assets))
-	for k := range m.Assets {
-		keys = append(keys, k)
+	var checks []*check
+	for _, k := range sortedKeys(m.Assets) {
+		checks = append(checks, &check{asset: k, a: m.Assets[k]})
 	}
-	sort.Strings(keys)
-	buf := make([]byte, 256<<10)
-	for _, k := range keys {
-		if err := ctx.Err(); err != nil {
-			return nil, err
+	for _, k := range sortedKeys(m.Previous) {
+		for _, p := range m.Previous[k] {
+			checks = append(checks, &check{asset: k, a: Asset{Path: p.Path}, previous: true})
 		}
-		a := m.Assets[k]
-		r.Checked++
+	}
+	run := func(c *check, buf []byte) {
+		add := func(p, problem string) {
+			c.problems = append(c.problems, Mismatch{Asset: c.asset, Path: p, Problem: problem})
+		}
+		a := c.a
+		c.checked++
+		file := filepath.Join(dir, filepath.FromSlash(a.Path))
+		if c.previous {
+			// Only the name is checked: sha256 only.
+			_, s256, _, err := fileDigests(file, buf, sriAlgs["sha256"])
+			if err != nil {
+				add(a.Path, err.Error())
+			} else if h := hashInName(c.asset, a.Path); h != "" && !strings.HasPrefix(s256, h) {
+				add(a.Path, fmt.Sprintf("content hash %s does not match the name", s256[:len(h)]))
+			}
+			return
+		}
 		alg, ok := sriAlgOf(a.Integrity)
 		if !ok {
-			add(k, a.Path, fmt.Sprintf("integrity %q: not sha256, sha384 or sha512", a.Integrity))
+			add(a.Path, fmt.Sprintf("integrity %q: not sha256, sha384 or sha512", a.Integrity))
 			alg = sriAlgs["sha256"]
 		}
-		size, s256, integrity, err := fileDigests(filepath.Join(dir, filepath.FromSlash(a.Path)), buf, alg)
+		size, s256, integrity, err := fileDigests(file, buf, alg)
 		if err != nil {
-			add(k, a.Path, err.Error())
-			continue
+			add(a.Path, err.Error())
+			return
 		}
 		switch {
 		case size != a.Size:
-			add(k, a.Path, fmt.Sprintf("size %d, manifest says %d", size, a.Size))
+			add(a.Path, fmt.Sprintf("size %d, manifest says %d", size, a.Size))
 		case s256 != a.SHA256:
-			add(k, a.Path, fmt.Sprintf("sha256 %s, manifest says %s", s256[:16], a.SHA256[:16]))
+			add(a.Path, fmt.Sprintf("sha256 %s, manifest says %s", s256[:16], a.SHA256[:min(16, len(a.SHA256))]))
 		case ok && integrity != a.Integrity:
-			add(k, a.Path, alg.name+" integrity does not match the manifest")
+			add(a.Path, alg.name+" integrity does not match the manifest")
 		}
-		if h := hashInName(k, a.Path); h != "" && !strings.HasPrefix(s256, h) {
-			add(k, a.Path, fmt.Sprintf("content hash %s does not match the name", s256[:len(h)]))
+		if h := hashInName(c.asset, a.Path); h != "" && !strings.HasPrefix(s256, h) {
+			add(a.Path, fmt.Sprintf("content hash %s does not match the name", s256[:len(h)]))
 		}
 		// A precompressed copy must decompress to the same bytes.
-		gzPath := filepath.Join(dir, filepath.FromSlash(a.Path)) + ".gz"
-		if _, err := os.Stat(gzPath); err == nil {
-			r.Checked++
-			if sum, err := gunzipSHA256(gzPath, buf); err != nil {
-				add(k, a.Path+".gz", err.Error())
+		if _, err := os.Stat(file + ".gz"); err == nil {
+			c.checked++
+			if sum, err := gunzipSHA256(file+".gz", buf); err != nil {
+				add(a.Path+".gz", err.Error())
 			} else if sum != a.SHA256 {
-				add(k, a.Path+".gz", "does not decompress to the asset's bytes")
+				add(a.Path+".gz", "does not decompress to the asset's bytes")
 			}
 		}
 	}
-	pkeys := make([]string, 0, len(m.Previous))
-	for k := range m.Previous {
-		pkeys = append(pkeys, k)
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for range min(runtime.GOMAXPROCS(0), max(len(checks), 1)) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			buf := make([]byte, 256<<10)
+			for ctx.Err() == nil {
+				i := next.Add(1) - 1
+				if i >= int64(len(checks)) {
+					return
+				}
+				run(checks[i], buf)
+			}
+		}()
 	}
-	sort.Strings(pkeys)
-	for _, k := range pkeys {
-		for _, p := range m.Previous[k] {
-			r.Checked++
-			_, s256, _, err := fileDigests(filepath.Join(dir, filepath.FromSlash(p.Path)), buf, sriAlgs["sha256"])
-			if err != nil {
-				add(k, p.Path, err.Error())
-				continue
-			}
-			if h := hashInName(k, p.Path); h != "" && !strings.HasPrefix(s256, h) {
-				add(k, p.Path, fmt.Sprintf("content hash %s does not match the name", s256[:len(h)]))
-			}
-		}
+	wg.Wait()
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	for _, c := range checks {
+		r.Checked += c.checked
+		r.Mismatches = append(r.Mismatches, c.problems...)
 	}
 	return r, nil
+}
+
+// sortedKeys returns the keys of m, sorted.
+func sortedKeys[V any](m map[string]V) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
 }
 
 func gunzipSHA256(p string, buf []byte) (string, error) {
