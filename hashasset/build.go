@@ -182,6 +182,7 @@ type builder struct {
 	order    []string // sorted logical paths
 
 	alg      sriAlg  // the integrity algorithm
+	freshOut bool    // the output folder did not exist: no file there to check
 	caps     outCaps // what the output file system refused
 	mu       sync.Mutex
 	written  []string // files written (for the final sync)
@@ -312,6 +313,9 @@ func (b *builder) run(ctx context.Context) (*Result, error) {
 		return nil, err
 	}
 	b.prev = prev
+	if _, err := os.Lstat(b.opts.Out); errors.Is(err, fs.ErrNotExist) {
+		b.freshOut = true
+	}
 	t0 := time.Now()
 	phase := func(name string, since time.Time) {
 		b.res.Phases = append(b.res.Phases, Phase{Name: name, Duration: time.Since(since)})

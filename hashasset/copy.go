@@ -130,8 +130,12 @@ func (b *builder) copyOpaque(ctx context.Context, f *file, wk *worker) error {
 }
 
 // existsWithSize reports whether p is a file of n bytes: a hashed name
-// never changes content, so a file of the right size is the file.
-func existsWithSize(p string, n int64) bool {
+// never changes content, so a file of the right size is the file. In an
+// output folder this run created, nothing is there but what it wrote.
+func (b *builder) existsWithSize(p string, n int64) bool {
+	if b.freshOut && !b.opts.DryRun {
+		return false
+	}
 	fi, err := os.Stat(p)
 	return err == nil && fi.Mode().IsRegular() && fi.Size() == n
 }
@@ -149,9 +153,9 @@ func (b *builder) copyLarge(ctx context.Context, f *file, src *os.File, pool cha
 	writeNow := !b.opts.DryRun
 	switch {
 	case f.digested:
-		writeNow = writeNow && !existsWithSize(provisional, f.size)
+		writeNow = writeNow && !b.existsWithSize(provisional, f.size)
 	case sameSize:
-		writeNow = writeNow && !existsWithSize(filepath.Join(b.opts.Out, filepath.FromSlash(prev.Path)), f.size)
+		writeNow = writeNow && !b.existsWithSize(filepath.Join(b.opts.Out, filepath.FromSlash(prev.Path)), f.size)
 	}
 	// The integrity digest of a file whose previous version had the same
 	// size waits until its sha256 says whether it changed.
@@ -171,7 +175,7 @@ func (b *builder) copyLarge(ctx context.Context, f *file, src *os.File, pool cha
 	}
 	f.asset = Asset{Path: name, Size: f.size, SHA256: hexSum, Integrity: integrity}
 	dst := filepath.Join(b.opts.Out, filepath.FromSlash(name))
-	exists := existsWithSize(dst, f.size)
+	exists := b.existsWithSize(dst, f.size)
 	if out != nil {
 		if exists {
 			out.abort()
@@ -302,7 +306,7 @@ func (b *builder) copySmall(ctx context.Context, f *file, src *os.File, buf []by
 		f.asset.Integrity = b.alg.of(data, s256)
 	}
 	dst := filepath.Join(b.opts.Out, filepath.FromSlash(name))
-	if existsWithSize(dst, int64(n)) {
+	if b.existsWithSize(dst, int64(n)) {
 		return nil
 	}
 	if b.opts.DryRun {

@@ -56,10 +56,11 @@ func linkUnnamed(f *os.File, dst string) error {
 	}
 	var lerr error
 	if cerr := rc.Control(func(fd uintptr) {
-		lerr = unix.Linkat(unix.AT_FDCWD, fmt.Sprintf("/proc/self/fd/%d", fd), unix.AT_FDCWD, dst, unix.AT_SYMLINK_FOLLOW)
-		if lerr == unix.ENOENT {
-			// No /proc: AT_EMPTY_PATH (needs CAP_DAC_READ_SEARCH).
-			lerr = unix.Linkat(int(fd), "", unix.AT_FDCWD, dst, unix.AT_EMPTY_PATH)
+		// AT_EMPTY_PATH names the file by its descriptor (it needs
+		// CAP_DAC_READ_SEARCH before Linux 6.10); else through /proc.
+		lerr = unix.Linkat(int(fd), "", unix.AT_FDCWD, dst, unix.AT_EMPTY_PATH)
+		if lerr == unix.EPERM || lerr == unix.ENOENT || lerr == unix.EINVAL {
+			lerr = unix.Linkat(unix.AT_FDCWD, fmt.Sprintf("/proc/self/fd/%d", fd), unix.AT_FDCWD, dst, unix.AT_SYMLINK_FOLLOW)
 		}
 	}); cerr != nil {
 		return cerr
