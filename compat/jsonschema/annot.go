@@ -46,7 +46,7 @@ func init() {
 // annotations compares the annotation and unknown keywords of two schema objects.
 func (d *differ) annotations(o, n *jsv.Schema) {
 	or, nr := d.old.rawOf(o), d.new.rawOf(n)
-	if or.obj == nil && nr.obj == nil {
+	if or.obj == nil && nr.obj == nil || sameAnnotations(or.obj, nr.obj) {
 		return
 	}
 	keys := map[string]bool{}
@@ -95,6 +95,29 @@ func (d *differ) annotations(o, n *jsv.Schema) {
 			d.emitDir(cctx{}, id, Annotation, on, nn, "/"+escapeToken(k), "%s %s%s", k, what, fromTo(ov, oh, nv, nh))
 		}
 	}
+}
+
+// sameAnnotations reports whether two schema objects have the same
+// non-structural keywords with equal values: nothing for annotations to
+// report, found without collecting and sorting the keys.
+func sameAnnotations(a, b map[string]any) bool {
+	na := 0
+	for k, v := range a {
+		if structuralKeywords[k] {
+			continue
+		}
+		na++
+		if w, ok := b[k]; !ok || !equalJSON(v, w) {
+			return false
+		}
+	}
+	nb := 0
+	for k := range b {
+		if !structuralKeywords[k] {
+			nb++
+		}
+	}
+	return na == nb
 }
 
 // definitions reports $defs/definitions entries added or removed at the root.

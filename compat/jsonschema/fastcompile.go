@@ -116,10 +116,20 @@ type fastCompiler struct {
 	draft   int
 	schemas map[string]*jsv.Schema
 	errs    []error
+	// raw, when not nil, receives the source object of every schema (what
+	// side.rawOf would find), with src as its document.
+	raw map[*jsv.Schema]rawNode
+	src *loadedDoc
 }
 
 func fastCompile(url string, doc any, draft int) (*jsv.Schema, error) {
-	fc := &fastCompiler{url: url, doc: doc, draft: draft, schemas: map[string]*jsv.Schema{}}
+	return fastCompileRaw(url, doc, draft, nil, nil)
+}
+
+// fastCompileRaw is fastCompile recording the source object of each schema
+// in raw (for the document src).
+func fastCompileRaw(url string, doc any, draft int, raw map[*jsv.Schema]rawNode, src *loadedDoc) (*jsv.Schema, error) {
+	fc := &fastCompiler{url: url, doc: doc, draft: draft, schemas: map[string]*jsv.Schema{}, raw: raw, src: src}
 	root := fc.at("")
 	if len(fc.errs) > 0 {
 		return nil, fc.errs[0]
@@ -146,6 +156,10 @@ func (fc *fastCompiler) atv(ptr string, v any) *jsv.Schema {
 	}
 	s := &jsv.Schema{DraftVersion: fc.draft, Location: fc.url + "#" + encodeFragment(ptr)}
 	fc.schemas[ptr] = s
+	if fc.raw != nil {
+		obj, _ := v.(map[string]any)
+		fc.raw[s] = rawNode{doc: fc.src, ptr: ptr, obj: obj}
+	}
 	switch x := v.(type) {
 	case bool:
 		s.Bool = &x

@@ -89,7 +89,7 @@ func loadSide(ctx context.Context, src compat.Source, opts compat.Options) (*sid
 					return nil, s.compileError(&jsv.SchemaValidationError{URL: rootURL + "#", Err: err})
 				}
 			}
-			sch, err := fastCompile(rootURL, d.value, draft)
+			sch, err := fastCompileRaw(rootURL, d.value, draft, s.raw, d)
 			if err != nil {
 				return nil, errkind.InputAt(d.display, 0, 0, fmt.Errorf("schema does not compile: %w", err))
 			}

@@ -8,6 +8,7 @@ import (
 	"math"
 	"strconv"
 	"strings"
+	"sync"
 	"unicode/utf16"
 	"unicode/utf8"
 
@@ -41,7 +42,78 @@ func parseDocument(data []byte) (*parsed, error) { return parseNamed("", data) }
 
 // parseNamed is parseDocument for a named file: a ".json" file must be JSON
 // (a trailing comma is an error at its position, not YAML by accident).
+//
+// Documents of a middling size are remembered by content (see docCache):
+// `dsctl compat check` reads NEW to detect its kind, then to compare it, then
+// for its x-version, and OLD twice; each is parsed once. The parsed value is
+// shared, so nothing may modify it.
 func parseNamed(name string, data []byte) (*parsed, error) {
+	jsonName := strings.HasSuffix(strings.ToLower(name), ".json")
+	if len(data) < cacheMinSize || len(data) > cacheMaxSize {
+		pd, _, err := parseUncached(jsonName, data)
+		return pd, err
+	}
+	if pd := docCache.get(data, jsonName); pd != nil {
+		return pd, nil
+	}
+	pd, fallback, err := parseUncached(jsonName, data)
+	if err == nil {
+		docCache.put(data, pd, fallback)
+	}
+	return pd, err
+}
+
+// Documents from cacheMinSize to cacheMaxSize bytes are cached: smaller
+// ones parse in well under a millisecond, larger ones would hold too much memory.
+const (
+	cacheMinSize = 64 << 10
+	cacheMaxSize = 4 << 20
+)
+
+// docCache holds the last few documents parsed, by content.
+var docCache parseCache
+
+type parseCache struct {
+	mu      sync.Mutex
+	entries [4]cacheEntry
+	next    int
+}
+
+type cacheEntry struct {
+	data []byte // a copy: the caller may reuse its buffer
+	pd   *parsed
+	// yamlFallback: the document looks like JSON but only YAML parsed it;
+	// a ".json" file must get the JSON error instead.
+	yamlFallback bool
+}
+
+func (c *parseCache) get(data []byte, jsonName bool) *parsed {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	for _, e := range c.entries {
+		if e.pd != nil && !(jsonName && e.yamlFallback) && bytes.Equal(e.data, data) {
+			return e.pd
+		}
+	}
+	return nil
+}
+
+func (c *parseCache) reset() {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.entries = [len(c.entries)]cacheEntry{}
+}
+
+func (c *parseCache) put(data []byte, pd *parsed, yamlFallback bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.entries[c.next] = cacheEntry{data: bytes.Clone(data), pd: pd, yamlFallback: yamlFallback}
+	c.next = (c.next + 1) % len(c.entries)
+}
+
+// parseUncached parses a document; yamlFallback reports a document that
+// looks like JSON but parsed only as YAML.
+func parseUncached(jsonName bool, data []byte) (pd *parsed, yamlFallback bool, err error) {
 	data = bytes.TrimPrefix(data, []byte("\xef\xbb\xbf"))
 	trimmed := bytes.TrimLeft(data, " \t\r\n")
 	if len(trimmed) > 0 && (trimmed[0] == '{' || trimmed[0] == '[') {
@@ -50,19 +122,20 @@ func parseNamed(name string, data []byte) (*parsed, error) {
 		p := &jsonParser{data: data, line: 1, pos: make(map[string]pos, n)}
 		v, err := p.parse()
 		if err == nil {
-			return &parsed{value: v, pos: p.pos}, nil
+			return &parsed{value: v, pos: p.pos}, false, nil
 		}
 		// JSON with comments or other YAML-only syntax: let YAML try, and
 		// report the JSON error if YAML fails too. A .json file gets no second try.
-		if strings.HasSuffix(strings.ToLower(name), ".json") {
-			return nil, err
+		if jsonName {
+			return nil, false, err
 		}
 		if py, yerr := parseYAML(data); yerr == nil {
-			return py, nil
+			return py, true, nil
 		}
-		return nil, err
+		return nil, false, err
 	}
-	return parseYAML(data)
+	pd, err = parseYAML(data)
+	return pd, false, err
 }
 
 // --- JSON ---

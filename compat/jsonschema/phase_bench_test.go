@@ -16,7 +16,7 @@ func BenchmarkPhase1MBParse(b *testing.B) {
 	b.SetBytes(int64(len(data)))
 	b.ReportAllocs()
 	for b.Loop() {
-		if _, err := parseNamed("big.json", data); err != nil {
+		if _, _, err := parseUncached(true, data); err != nil {
 			b.Fatal(err)
 		}
 	}
