@@ -1,7 +1,10 @@
 package jsonschema
 
 import (
+	"fmt"
+
 	"context"
+	jsv "github.com/santhosh-tekuri/jsonschema/v6"
 	"sort"
 	"strings"
 	"testing"
@@ -58,4 +61,49 @@ func TestFastCompileOracle(t *testing.T) {
 	for i := 0; i < 200; i++ {
 		checkOracle(t, uint64(i)*7919+3, uint8(i))
 	}
+}
+
+// TestFastCompileRaw: the source objects fastCompile records are the ones
+// side.rawOf finds from each schema's location.
+func TestFastCompileRaw(t *testing.T) {
+	docs := []any{}
+	for _, tc := range loadCases(t) {
+		if _, ok := tc.Old.(string); !ok {
+			docs = append(docs, jsonValue(t, tc.Old))
+		}
+	}
+	docs = append(docs, mustParse(t, bigSchema(64<<10, 1)))
+	checked := 0
+	for i, doc := range docs {
+		draft, ok := fastEligible(doc)
+		if !ok {
+			continue
+		}
+		url := fsURLPrefix + "schema.json"
+		d := &loadedDoc{url: url, display: "schema.json", isRoot: true, parsed: &parsed{value: doc}}
+		raw := map[*jsv.Schema]rawNode{}
+		if _, err := fastCompileRaw(url, doc, draft, raw, d); err != nil {
+			continue
+		}
+		s := &side{docs: map[string]*loadedDoc{url: d}, raw: map[*jsv.Schema]rawNode{}}
+		for sch, got := range raw {
+			want := s.rawOf(sch)
+			if got.doc != want.doc || got.ptr != want.ptr || fmt.Sprintf("%p", got.obj) != fmt.Sprintf("%p", want.obj) {
+				t.Errorf("doc %d, %s: recorded %q %p, rawOf finds %q %p", i, sch.Location, got.ptr, got.obj, want.ptr, want.obj)
+			}
+			checked++
+		}
+	}
+	if checked < 1000 {
+		t.Errorf("only %d schemas checked", checked)
+	}
+}
+
+func mustParse(t *testing.T, data []byte) any {
+	t.Helper()
+	pd, err := parseDocument(data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return pd.value
 }
