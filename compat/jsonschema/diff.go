@@ -377,6 +377,22 @@ func typeMask(s *jsv.Schema) int {
 	if s.Types == nil {
 		return tAll
 	}
+	if metaTypesAgree {
+		// the bits of jsv.Types, without ToStrings' allocations
+		tt, m := int(*s.Types), 0
+		for _, b := range [...]struct {
+			t metaType
+			m int
+		}{
+			{mtNull, tNull}, {mtBoolean, tBool}, {mtObject, tObject}, {mtArray, tArray},
+			{mtString, tString}, {mtNumber, tNonInt | tInt}, {mtInteger, tInt},
+		} {
+			if tt&int(b.t) != 0 {
+				m |= b.m
+			}
+		}
+		return m
+	}
 	m := 0
 	for _, t := range s.Types.ToStrings() {
 		switch t {
@@ -455,6 +471,17 @@ func (d *differ) values(o, n *jsv.Schema, c cctx) {
 	case !nset:
 		d.emit(c, okw+"-removed", o, n, "/"+okw, "%s removed: any value allowed (was %s)", okw, listValues(ov))
 		return
+	}
+	if len(ov) == len(nv) {
+		same := true
+		for i := range ov {
+			if same = equalJSON(ov[i], nv[i]); !same {
+				break
+			}
+		}
+		if same {
+			return // the same values in the same order: nothing added or removed
+		}
 	}
 	if okw == "const" && nkw == "const" && len(ov) == 1 && len(nv) == 1 {
 		if canonical(ov[0]) != canonical(nv[0]) {

@@ -197,11 +197,11 @@ func (d *differ) objects(o, n *jsv.Schema, c cctx) {
 	// declared properties
 	for _, name := range sortedKeys(n.Properties) {
 		np := n.Properties[name]
-		suffix := "/properties/" + escapeToken(name)
 		if op, ok := o.Properties[name]; ok {
 			d.node(op, np, c.child())
 			continue
 		}
+		suffix := "/properties/" + escapeToken(name)
 		m := nameModel(o, name)
 		switch m.kind {
 		case modelOpen:
@@ -387,6 +387,9 @@ type patEntry struct {
 }
 
 func patternMap(s *jsv.Schema) map[string]patEntry {
+	if len(s.PatternProperties) == 0 {
+		return nil
+	}
 	m := map[string]patEntry{}
 	for re, ps := range s.PatternProperties {
 		m[re.String()] = patEntry{re: re.String(), rx: re, s: ps}

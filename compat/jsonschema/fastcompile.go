@@ -176,46 +176,46 @@ func (fc *fastCompiler) atv(ptr string, v any) *jsv.Schema {
 	return s
 }
 
-func (fc *fastCompiler) sub(ptr string, obj map[string]any, kw string) *jsv.Schema {
-	v, ok := obj[kw]
+func (fc *fastCompiler) sub(ptr string, obj kwObj, kw kwIndex) *jsv.Schema {
+	v, ok := obj.lookup(kw)
 	if !ok {
 		return nil
 	}
-	return fc.atv(ptr+"/"+kw, v)
+	return fc.atv(ptr+"/"+kwNames[kw], v)
 }
 
-func (fc *fastCompiler) subArr(ptr string, obj map[string]any, kw string) []*jsv.Schema {
-	arr, ok := obj[kw].([]any)
+func (fc *fastCompiler) subArr(ptr string, obj kwObj, kw kwIndex) []*jsv.Schema {
+	arr, ok := obj.get(kw).([]any)
 	if !ok {
 		return nil
 	}
 	out := make([]*jsv.Schema, len(arr))
 	for i, v := range arr {
-		out[i] = fc.atv(ptr+"/"+kw+"/"+strconv.Itoa(i), v)
+		out[i] = fc.atv(ptr+"/"+kwNames[kw]+"/"+strconv.Itoa(i), v)
 	}
 	return out
 }
 
-func (fc *fastCompiler) subMap(ptr string, obj map[string]any, kw string) map[string]*jsv.Schema {
-	m, ok := obj[kw].(map[string]any)
+func (fc *fastCompiler) subMap(ptr string, obj kwObj, kw kwIndex) map[string]*jsv.Schema {
+	m, ok := obj.get(kw).(map[string]any)
 	if !ok {
 		return nil
 	}
 	out := make(map[string]*jsv.Schema, len(m))
 	for k, v := range m {
-		out[k] = fc.atv(ptr+"/"+kw+"/"+escapeToken(k), v)
+		out[k] = fc.atv(ptr+"/"+kwNames[kw]+"/"+escapeToken(k), v)
 	}
 	return out
 }
 
-func (fc *fastCompiler) additional(ptr string, obj map[string]any, kw string) any {
-	switch x := obj[kw].(type) {
+func (fc *fastCompiler) additional(ptr string, obj kwObj, kw kwIndex) any {
+	switch x := obj.get(kw).(type) {
 	case nil:
 		return nil
 	case bool:
 		return x
 	default:
-		return fc.atv(ptr+"/"+kw, x)
+		return fc.atv(ptr+"/"+kwNames[kw], x)
 	}
 }
 
@@ -244,8 +244,9 @@ func ratVal(v any) *big.Rat {
 	return r
 }
 
-func (fc *fastCompiler) object(s *jsv.Schema, ptr string, obj map[string]any) {
-	if r, ok := obj["$ref"].(string); ok {
+func (fc *fastCompiler) object(s *jsv.Schema, ptr string, m map[string]any) {
+	obj := newKwObj(m)
+	if r, ok := obj.get(kwDref).(string); ok {
 		target, err := neturl.PathUnescape(strings.TrimPrefix(r, "#"))
 		if err != nil || (target != "" && lookupPtr(fc.doc, target) == nil) {
 			fc.fail(ptr, "$ref %q: no such location", r)
@@ -256,7 +257,7 @@ func (fc *fastCompiler) object(s *jsv.Schema, ptr string, obj map[string]any) {
 			return // siblings of $ref are ignored before 2019-09
 		}
 	}
-	if t, ok := obj["type"]; ok {
+	if t, ok := obj.lookup(kwType); ok {
 		var tt jsv.Types
 		switch x := t.(type) {
 		case string:
@@ -272,40 +273,40 @@ func (fc *fastCompiler) object(s *jsv.Schema, ptr string, obj map[string]any) {
 			s.Types = &tt
 		}
 	}
-	if e, ok := obj["enum"].([]any); ok {
+	if e, ok := obj.get(kwEnum).([]any); ok {
 		s.Enum = &jsv.Enum{Values: e}
 	}
-	if c, ok := obj["const"]; ok {
+	if c, ok := obj.lookup(kwConst); ok {
 		s.Const = &c
 	}
-	if d, ok := obj["default"]; ok {
+	if d, ok := obj.lookup(kwDefault); ok {
 		s.Default = &d
 	}
-	s.Not = fc.sub(ptr, obj, "not")
-	s.AllOf = fc.subArr(ptr, obj, "allOf")
-	s.AnyOf = fc.subArr(ptr, obj, "anyOf")
-	s.OneOf = fc.subArr(ptr, obj, "oneOf")
-	s.If = fc.sub(ptr, obj, "if")
+	s.Not = fc.sub(ptr, obj, kwNot)
+	s.AllOf = fc.subArr(ptr, obj, kwAllOf)
+	s.AnyOf = fc.subArr(ptr, obj, kwAnyOf)
+	s.OneOf = fc.subArr(ptr, obj, kwOneOf)
+	s.If = fc.sub(ptr, obj, kwIf)
 	if s.If != nil {
-		s.Then = fc.sub(ptr, obj, "then")
-		s.Else = fc.sub(ptr, obj, "else")
+		s.Then = fc.sub(ptr, obj, kwThen)
+		s.Else = fc.sub(ptr, obj, kwElse)
 	}
-	if f, ok := obj["format"].(string); ok && fc.draft < 2019 {
+	if f, ok := obj.get(kwFormat).(string); ok && fc.draft < 2019 {
 		s.Format = &jsv.Format{Name: f}
 	}
 	// objects
-	s.MaxProperties = intVal(obj["maxProperties"])
-	s.MinProperties = intVal(obj["minProperties"])
-	if req, ok := obj["required"].([]any); ok {
+	s.MaxProperties = intVal(obj.get(kwMaxProperties))
+	s.MinProperties = intVal(obj.get(kwMinProperties))
+	if req, ok := obj.get(kwRequired).([]any); ok {
 		for _, r := range req {
 			if rs, ok := r.(string); ok {
 				s.Required = append(s.Required, rs)
 			}
 		}
 	}
-	s.PropertyNames = fc.sub(ptr, obj, "propertyNames")
-	s.Properties = fc.subMap(ptr, obj, "properties")
-	if pp, ok := obj["patternProperties"].(map[string]any); ok {
+	s.PropertyNames = fc.sub(ptr, obj, kwPropertyNames)
+	s.Properties = fc.subMap(ptr, obj, kwProperties)
+	if pp, ok := obj.get(kwPatternProperties).(map[string]any); ok {
 		s.PatternProperties = map[jsv.Regexp]*jsv.Schema{}
 		for p := range pp {
 			re, err := regexp.Compile(p)
@@ -316,10 +317,10 @@ func (fc *fastCompiler) object(s *jsv.Schema, ptr string, obj map[string]any) {
 			s.PatternProperties[&goRegexp{re}] = fc.at(ptr + "/patternProperties/" + escapeToken(p))
 		}
 	}
-	s.AdditionalProperties = fc.additional(ptr, obj, "additionalProperties")
+	s.AdditionalProperties = fc.additional(ptr, obj, kwAdditionalProperties)
 	// jsonschema v6 compiles draft-07 "dependencies" in every draft
 	{
-		if deps, ok := obj["dependencies"].(map[string]any); ok {
+		if deps, ok := obj.get(kwDependencies).(map[string]any); ok {
 			s.Dependencies = map[string]any{}
 			for k, v := range deps {
 				if arr, ok := v.([]any); ok {
@@ -337,7 +338,7 @@ func (fc *fastCompiler) object(s *jsv.Schema, ptr string, obj map[string]any) {
 		}
 	}
 	if fc.draft >= 2019 {
-		if dr, ok := obj["dependentRequired"].(map[string]any); ok {
+		if dr, ok := obj.get(kwDependentRequired).(map[string]any); ok {
 			s.DependentRequired = map[string][]string{}
 			for k, v := range dr {
 				var names []string
@@ -351,34 +352,34 @@ func (fc *fastCompiler) object(s *jsv.Schema, ptr string, obj map[string]any) {
 				s.DependentRequired[k] = names
 			}
 		}
-		s.DependentSchemas = fc.subMap(ptr, obj, "dependentSchemas")
-		s.UnevaluatedProperties = fc.sub(ptr, obj, "unevaluatedProperties")
-		s.UnevaluatedItems = fc.sub(ptr, obj, "unevaluatedItems")
-		if _, ok := obj["contains"]; ok {
-			s.MinContains = intVal(obj["minContains"])
-			s.MaxContains = intVal(obj["maxContains"])
+		s.DependentSchemas = fc.subMap(ptr, obj, kwDependentSchemas)
+		s.UnevaluatedProperties = fc.sub(ptr, obj, kwUnevaluatedProperties)
+		s.UnevaluatedItems = fc.sub(ptr, obj, kwUnevaluatedItems)
+		if _, ok := obj.lookup(kwContains); ok {
+			s.MinContains = intVal(obj.get(kwMinContains))
+			s.MaxContains = intVal(obj.get(kwMaxContains))
 		}
 	}
 	// arrays
-	s.MinItems = intVal(obj["minItems"])
-	s.MaxItems = intVal(obj["maxItems"])
-	s.UniqueItems, _ = obj["uniqueItems"].(bool)
-	s.Contains = fc.sub(ptr, obj, "contains")
+	s.MinItems = intVal(obj.get(kwMinItems))
+	s.MaxItems = intVal(obj.get(kwMaxItems))
+	s.UniqueItems, _ = obj.get(kwUniqueItems).(bool)
+	s.Contains = fc.sub(ptr, obj, kwContains)
 	if fc.draft < 2020 {
-		if _, ok := obj["items"].([]any); ok {
-			s.Items = fc.subArr(ptr, obj, "items")
-			s.AdditionalItems = fc.additional(ptr, obj, "additionalItems")
-		} else if _, ok := obj["items"]; ok {
+		if _, ok := obj.get(kwItems).([]any); ok {
+			s.Items = fc.subArr(ptr, obj, kwItems)
+			s.AdditionalItems = fc.additional(ptr, obj, kwAdditionalItems)
+		} else if _, ok := obj.lookup(kwItems); ok {
 			s.Items = fc.at(ptr + "/items")
 		}
 	} else {
-		s.PrefixItems = fc.subArr(ptr, obj, "prefixItems")
-		s.Items2020 = fc.sub(ptr, obj, "items")
+		s.PrefixItems = fc.subArr(ptr, obj, kwPrefixItems)
+		s.Items2020 = fc.sub(ptr, obj, kwItems)
 	}
 	// strings
-	s.MinLength = intVal(obj["minLength"])
-	s.MaxLength = intVal(obj["maxLength"])
-	if p, ok := obj["pattern"].(string); ok {
+	s.MinLength = intVal(obj.get(kwMinLength))
+	s.MaxLength = intVal(obj.get(kwMaxLength))
+	if p, ok := obj.get(kwPattern).(string); ok {
 		re, err := regexp.Compile(p)
 		if err != nil {
 			fc.fail(ptr+"/pattern", "invalid regular expression %q: %v", p, err)
@@ -387,11 +388,147 @@ func (fc *fastCompiler) object(s *jsv.Schema, ptr string, obj map[string]any) {
 		}
 	}
 	// numbers
-	s.Maximum = ratVal(obj["maximum"])
-	s.Minimum = ratVal(obj["minimum"])
-	s.ExclusiveMaximum = ratVal(obj["exclusiveMaximum"])
-	s.ExclusiveMinimum = ratVal(obj["exclusiveMinimum"])
-	s.MultipleOf = ratVal(obj["multipleOf"])
+	s.Maximum = ratVal(obj.get(kwMaximum))
+	s.Minimum = ratVal(obj.get(kwMinimum))
+	s.ExclusiveMaximum = ratVal(obj.get(kwExclusiveMaximum))
+	s.ExclusiveMinimum = ratVal(obj.get(kwExclusiveMinimum))
+	s.MultipleOf = ratVal(obj.get(kwMultipleOf))
+}
+
+// kwIndex numbers the keywords fastCompile reads.
+type kwIndex uint8
+
+const (
+	kwDref kwIndex = iota
+	kwAdditionalItems
+	kwAdditionalProperties
+	kwAllOf
+	kwAnyOf
+	kwConst
+	kwContains
+	kwDefault
+	kwDependencies
+	kwDependentRequired
+	kwDependentSchemas
+	kwElse
+	kwEnum
+	kwExclusiveMaximum
+	kwExclusiveMinimum
+	kwFormat
+	kwIf
+	kwItems
+	kwMaxContains
+	kwMaxItems
+	kwMaxLength
+	kwMaxProperties
+	kwMaximum
+	kwMinContains
+	kwMinItems
+	kwMinLength
+	kwMinProperties
+	kwMinimum
+	kwMultipleOf
+	kwNot
+	kwOneOf
+	kwPattern
+	kwPatternProperties
+	kwPrefixItems
+	kwProperties
+	kwPropertyNames
+	kwRequired
+	kwThen
+	kwType
+	kwUnevaluatedItems
+	kwUnevaluatedProperties
+	kwUniqueItems
+	kwCount
+)
+
+// kwNames are the keywords by kwIndex.
+var kwNames = [kwCount]string{
+	kwDref:                  "$ref",
+	kwAdditionalItems:       "additionalItems",
+	kwAdditionalProperties:  "additionalProperties",
+	kwAllOf:                 "allOf",
+	kwAnyOf:                 "anyOf",
+	kwConst:                 "const",
+	kwContains:              "contains",
+	kwDefault:               "default",
+	kwDependencies:          "dependencies",
+	kwDependentRequired:     "dependentRequired",
+	kwDependentSchemas:      "dependentSchemas",
+	kwElse:                  "else",
+	kwEnum:                  "enum",
+	kwExclusiveMaximum:      "exclusiveMaximum",
+	kwExclusiveMinimum:      "exclusiveMinimum",
+	kwFormat:                "format",
+	kwIf:                    "if",
+	kwItems:                 "items",
+	kwMaxContains:           "maxContains",
+	kwMaxItems:              "maxItems",
+	kwMaxLength:             "maxLength",
+	kwMaxProperties:         "maxProperties",
+	kwMaximum:               "maximum",
+	kwMinContains:           "minContains",
+	kwMinItems:              "minItems",
+	kwMinLength:             "minLength",
+	kwMinProperties:         "minProperties",
+	kwMinimum:               "minimum",
+	kwMultipleOf:            "multipleOf",
+	kwNot:                   "not",
+	kwOneOf:                 "oneOf",
+	kwPattern:               "pattern",
+	kwPatternProperties:     "patternProperties",
+	kwPrefixItems:           "prefixItems",
+	kwProperties:            "properties",
+	kwPropertyNames:         "propertyNames",
+	kwRequired:              "required",
+	kwThen:                  "then",
+	kwType:                  "type",
+	kwUnevaluatedItems:      "unevaluatedItems",
+	kwUnevaluatedProperties: "unevaluatedProperties",
+	kwUniqueItems:           "uniqueItems",
+}
+
+// kwByName is kwNames inverted.
+var kwByName = func() map[string]kwIndex {
+	m := make(map[string]kwIndex, kwCount)
+	for i, n := range kwNames {
+		m[n] = kwIndex(i)
+	}
+	return m
+}()
+
+// kwObj is a schema object with the set of keywords it has: one pass over
+// its (few) members replaces a lookup of each of the ~45 keywords.
+type kwObj struct {
+	m   map[string]any
+	has uint64
+}
+
+func newKwObj(m map[string]any) kwObj {
+	o := kwObj{m: m}
+	for k := range m {
+		if i, ok := kwByName[k]; ok {
+			o.has |= 1 << i
+		}
+	}
+	return o
+}
+
+// lookup returns the value of keyword kw and whether the object has it.
+func (o kwObj) lookup(kw kwIndex) (any, bool) {
+	if o.has&(1<<kw) == 0 {
+		return nil, false
+	}
+	v, ok := o.m[kwNames[kw]]
+	return v, ok
+}
+
+// get returns the value of keyword kw, nil when absent.
+func (o kwObj) get(kw kwIndex) any {
+	v, _ := o.lookup(kw)
+	return v
 }
 
 // encodeFragment escapes a JSON pointer for a URL fragment the way
