@@ -75,7 +75,7 @@ func version(src compat.Source) (string, error) {
 	case nil:
 		return "", nil
 	default:
-		ps := pd.pos["/"+VersionKey]
+		ps, _ := pd.position("/" + VersionKey)
 		return "", errkind.InputAt(src.DisplayPath(p), int(ps.line), int(ps.col), fmt.Errorf("%s must be a string", VersionKey))
 	}
 }

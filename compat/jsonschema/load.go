@@ -293,7 +293,7 @@ func (s *side) rootDoc() *loadedDoc {
 // lookupPos finds the position of ptr, or of its nearest ancestor.
 func (d *loadedDoc) lookupPos(ptr string) (pos, bool) {
 	for {
-		if p, ok := d.pos[ptr]; ok {
+		if p, ok := d.position(ptr); ok {
 			return p, true
 		}
 		if ptr == "" {

@@ -20,12 +20,26 @@ type pos struct{ line, col int32 }
 
 // parsed is one loaded document: its JSON value (map[string]any, []any,
 // string, bool, nil, json.Number: the shape jsonschema v6 compiles) and the
-// position of every value, keyed by JSON pointer ("" for the root,
+// position of its values by JSON pointer ("" for the root,
 // "/properties/a~1b" for members). For an object member the position is the
 // member's key.
 type parsed struct {
 	value any
-	pos   map[string]pos
+	// pos holds every position of a YAML document.
+	pos map[string]pos
+	// json finds positions in a JSON document's source when asked: a
+	// schema needs a handful (one per change reported), and recording all
+	// of them took a third of the parse.
+	json *jsonPositions
+}
+
+// position returns the position of the value at ptr, if there is one.
+func (pd *parsed) position(ptr string) (pos, bool) {
+	if pd.json != nil {
+		return pd.json.find(ptr)
+	}
+	p, ok := pd.pos[ptr]
+	return p, ok
 }
 
 // syntaxError is a parse error at a position.
@@ -117,12 +131,10 @@ func parseUncached(jsonName bool, data []byte) (pd *parsed, yamlFallback bool, e
 	data = bytes.TrimPrefix(data, []byte("\xef\xbb\xbf"))
 	trimmed := bytes.TrimLeft(data, " \t\r\n")
 	if len(trimmed) > 0 && (trimmed[0] == '{' || trimmed[0] == '[') {
-		// one position per member and element: about one per ':' and ','
-		n := bytes.Count(trimmed, []byte{':'}) + bytes.Count(trimmed, []byte{','}) + 1
-		p := &jsonParser{data: data, line: 1, pos: make(map[string]pos, n)}
+		p := &jsonParser{data: data, line: 1}
 		v, err := p.parse()
 		if err == nil {
-			return &parsed{value: v, pos: p.pos}, false, nil
+			return &parsed{value: v, json: newJSONPositions(data)}, false, nil
 		}
 		// JSON with comments or other YAML-only syntax: let YAML try, and
 		// report the JSON error if YAML fails too. A .json file gets no second try.
@@ -145,8 +157,10 @@ type jsonParser struct {
 	i         int
 	line      int
 	lineStart int
-	pos       map[string]pos
-	depth     int
+	// pos, when not nil, receives the position of every value (tests
+	// compare jsonPositions with it).
+	pos   map[string]pos
+	depth int
 }
 
 // maxDepth bounds nesting: real schemas stay far below it, and a pointer per
@@ -166,7 +180,9 @@ func (p *jsonParser) here() pos {
 
 func (p *jsonParser) parse() (any, error) {
 	p.ws()
-	p.pos[""] = p.here()
+	if p.pos != nil {
+		p.pos[""] = p.here()
+	}
 	v, err := p.value("")
 	if err != nil {
 		return nil, err
@@ -254,11 +270,14 @@ func (p *jsonParser) object(ptr string) (any, error) {
 		}
 		p.i++
 		p.ws()
-		child := ptr + "/" + escapeToken(k)
 		if _, dup := m[k]; dup {
 			return nil, &syntaxError{line: int(at.line), col: int(at.col), msg: fmt.Sprintf("duplicate key %q", k)}
 		}
-		p.pos[child] = at
+		var child string
+		if p.pos != nil {
+			child = ptr + "/" + escapeToken(k)
+			p.pos[child] = at
+		}
 		v, err := p.value(child)
 		if err != nil {
 			return nil, err
@@ -295,8 +314,11 @@ func (p *jsonParser) array(ptr string) (any, error) {
 	}
 	for {
 		p.ws()
-		child := ptr + "/" + strconv.Itoa(len(a))
-		p.pos[child] = p.here()
+		var child string
+		if p.pos != nil {
+			child = ptr + "/" + strconv.Itoa(len(a))
+			p.pos[child] = p.here()
+		}
 		v, err := p.value(child)
 		if err != nil {
 			return nil, err
