@@ -117,58 +117,60 @@ func responseSlots(d *diff.Diff) []slot {
 }
 
 // withoutResponseSchemas returns a copy of d whose modified response media
-// types have no schema diffs; everything else is shared with d.
+// types have no schema diffs; everything else is shared with d. Each level
+// (paths, operations, responses, media types) is copied on the way down with
+// the same rewriteMap.
 func withoutResponseSchemas(d *diff.Diff) *diff.Diff {
 	out := *d
 	if d.PathsDiff == nil {
 		return &out
 	}
 	paths := *d.PathsDiff
-	paths.Modified = make(diff.ModifiedPaths, len(d.PathsDiff.Modified))
-	for p, pd := range d.PathsDiff.Modified {
-		if pd == nil || pd.OperationsDiff == nil {
-			paths.Modified[p] = pd
-			continue
+	paths.Modified = rewriteMap(paths.Modified, func(pd *diff.PathDiff) *diff.PathDiff {
+		if pd.OperationsDiff == nil {
+			return pd
 		}
-		pdc := *pd
-		ops := *pd.OperationsDiff
-		ops.Modified = make(diff.ModifiedOperations, len(pd.OperationsDiff.Modified))
-		for m, md := range pd.OperationsDiff.Modified {
-			if md == nil || md.ResponsesDiff == nil {
-				ops.Modified[m] = md
-				continue
+		pdc, ops := *pd, *pd.OperationsDiff
+		ops.Modified = rewriteMap(ops.Modified, func(md *diff.MethodDiff) *diff.MethodDiff {
+			if md.ResponsesDiff == nil {
+				return md
 			}
-			mdc := *md
-			rs := *md.ResponsesDiff
-			rs.Modified = make(diff.ModifiedResponses, len(md.ResponsesDiff.Modified))
-			for st, rd := range md.ResponsesDiff.Modified {
-				if rd == nil || rd.ContentDiff == nil {
-					rs.Modified[st] = rd
-					continue
+			mdc, rs := *md, *md.ResponsesDiff
+			rs.Modified = rewriteMap(rs.Modified, func(rd *diff.ResponseDiff) *diff.ResponseDiff {
+				if rd.ContentDiff == nil {
+					return rd
 				}
-				rdc := *rd
-				cd := *rd.ContentDiff
-				cd.MediaTypeModified = make(diff.ModifiedMediaTypes, len(rd.ContentDiff.MediaTypeModified))
-				for mt, m := range rd.ContentDiff.MediaTypeModified {
-					if m == nil {
-						cd.MediaTypeModified[mt] = m
-						continue
-					}
+				rdc, cd := *rd, *rd.ContentDiff
+				cd.MediaTypeModified = rewriteMap(cd.MediaTypeModified, func(m *diff.MediaTypeDiff) *diff.MediaTypeDiff {
 					mc := *m
 					mc.SchemaDiff, mc.ItemSchemaDiff = nil, nil
-					cd.MediaTypeModified[mt] = &mc
-				}
+					return &mc
+				})
 				rdc.ContentDiff = &cd
-				rs.Modified[st] = &rdc
-			}
+				return &rdc
+			})
 			mdc.ResponsesDiff = &rs
-			ops.Modified[m] = &mdc
-		}
+			return &mdc
+		})
 		pdc.OperationsDiff = &ops
-		paths.Modified[p] = &pdc
-	}
+		return &pdc
+	})
 	out.PathsDiff = &paths
 	return &out
+}
+
+// rewriteMap returns a new map with m's keys and, for each value, rewrite's
+// result; nil values are kept as they are. m is not changed.
+func rewriteMap[M ~map[K]*V, K comparable, V any](m M, rewrite func(*V) *V) M {
+	out := make(M, len(m))
+	for k, v := range m {
+		if v == nil {
+			out[k] = v
+			continue
+		}
+		out[k] = rewrite(v)
+	}
+	return out
 }
 
 // roundDiff returns a diff holding only the given response slots: for each,
