@@ -61,19 +61,23 @@ func placeKey(c compat.Change, side byte) string {
 // run (fwd), with the side of each change's location, into the changes of
 // mode (forward or full); see the comment above.
 func combine(mode compat.Mode, back []compat.Change, backSides []byte, fwd []compat.Change, fwdSides []byte) []compat.Change {
-	byPlace := map[string][]int{}
-	for i, c := range fwd {
-		k := placeKey(c, fwdSides[i])
-		byPlace[k] = append(byPlace[k], i)
+	qb, qf := make([]string, len(back)), make([]string, len(fwd))
+	for i, c := range back {
+		qb[i] = quoted(c.Message)
+	}
+	byPlace, byNames := map[string][]int{}, map[string][]int{}
+	for j, c := range fwd {
+		qf[j] = quoted(c.Message)
+		k := placeKey(c, fwdSides[j])
+		byPlace[k] = append(byPlace[k], j)
+		n := c.Path + "\x00" + qf[j]
+		byNames[n] = append(byNames[n], j)
 	}
 	pair := make([]int, len(back))
 	for i := range pair {
 		pair[i] = -1
 	}
 	used := make([]bool, len(fwd))
-	match := func(i, j int) {
-		pair[i], used[j] = j, true
-	}
 	// 1. At the same place, the changes whose messages quote the same names;
 	// 2. at the same place, the others in order;
 	// 3. anywhere, the changes of one path whose messages quote the same
@@ -84,18 +88,13 @@ func combine(mode compat.Mode, back []compat.Change, backSides []byte, fwd []com
 			if pair[i] >= 0 {
 				continue
 			}
+			candidates := byPlace[placeKey(b, backSides[i])]
 			if pass == 2 {
-				for j, f := range fwd {
-					if !used[j] && f.Path == b.Path && quoted(f.Message) == quoted(b.Message) {
-						match(i, j)
-						break
-					}
-				}
-				continue
+				candidates = byNames[b.Path+"\x00"+qb[i]]
 			}
-			for _, j := range byPlace[placeKey(b, backSides[i])] {
-				if !used[j] && (pass == 1 || quoted(fwd[j].Message) == quoted(b.Message)) {
-					match(i, j)
+			for _, j := range candidates {
+				if !used[j] && (pass == 1 || qf[j] == qb[i]) {
+					pair[i], used[j] = j, true
 					break
 				}
 			}
