@@ -132,7 +132,9 @@ type budget struct {
 }
 
 func newDiffer(o, n *side) *differ {
-	return &differ{old: o, new: n, memo: map[memoKey]bool{}}
+	// A fast-compiled side knows its schemas: about two memo entries per
+	// pair (the schema and what its $ref leads to).
+	return &differ{old: o, new: n, memo: make(map[memoKey]bool, 2*min(len(o.raw), len(n.raw)))}
 }
 
 func (d *differ) sub() *differ {

@@ -83,13 +83,23 @@ func loadSide(ctx context.Context, src compat.Source, opts compat.Options) (*sid
 				return nil, fmt.Errorf("compile the draft %d metaschema: %w", draft, err)
 			}
 			// metaCheck answers "valid" without v6's error tree; anything
-			// else (invalid, or not sure) goes to v6 for its verdict and message.
-			if ok, sure := metaCheck(meta, d.value); !ok || !sure {
+			// else (invalid, or not sure) goes to v6 for its verdict and
+			// message. It reads the document while fastCompile builds the
+			// schemas: when one side of a diff is done first (its document
+			// was parsed already), the two halves of the other share the cores.
+			var metaOK, metaSure bool
+			checked := make(chan struct{})
+			go func() {
+				defer close(checked)
+				metaOK, metaSure = metaCheck(meta, d.value)
+			}()
+			sch, err := fastCompileRaw(rootURL, d.value, draft, s.raw, d)
+			<-checked
+			if !metaOK || !metaSure {
 				if err := meta.Validate(d.value); err != nil {
 					return nil, s.compileError(&jsv.SchemaValidationError{URL: rootURL + "#", Err: err})
 				}
 			}
-			sch, err := fastCompileRaw(rootURL, d.value, draft, s.raw, d)
 			if err != nil {
 				return nil, errkind.InputAt(d.display, 0, 0, fmt.Errorf("schema does not compile: %w", err))
 			}

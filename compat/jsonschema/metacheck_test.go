@@ -23,6 +23,11 @@ func agreeWithV6(t *testing.T, what string, doc any) bool {
 			t.Fatal(err)
 		}
 		ok, sure := metaCheck(meta, doc)
+		// fastCompile runs beside metaCheck, so on invalid schemas too: it
+		// may fail, not panic.
+		if _, eligible := fastEligible(doc); eligible {
+			_, _ = fastCompile(fsURLPrefix+"s.json", doc, draft)
+		}
 		want := meta.Validate(doc) == nil
 		if sure && ok != want {
 			data, _ := json.Marshal(doc)
