@@ -203,6 +203,24 @@ func DefaultRef(configDir string) string {
 	return filepath.Join(".dsctl", "registry")
 }
 
+// UserDefault returns the per-user default store, the one used when neither
+// --registry nor dsctl.yaml name a store: its folder (DefaultRef("")) and
+// how messages name it without this user's home folder, the same on every
+// machine: "$XDG_DATA_HOME/dsctl/registry" when XDG_DATA_HOME is set, else
+// "~/.local/share/dsctl/registry".
+func UserDefault() (display, dir string) {
+	dir = DefaultRef("")
+	switch {
+	case os.Getenv("XDG_DATA_HOME") != "":
+		display = "$XDG_DATA_HOME/dsctl/registry"
+	case dir == filepath.Join(".dsctl", "registry"):
+		display = filepath.ToSlash(dir) // no home folder: a relative path already
+	default:
+		display = "~/.local/share/dsctl/registry"
+	}
+	return display, dir
+}
+
 // ValidName reports whether name is a valid contract name ([a-z0-9][a-z0-9.-]*).
 func ValidName(name string) bool {
 	if name == "" || len(name) > 128 {

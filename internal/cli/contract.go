@@ -58,6 +58,9 @@ func (a *App) openStore(f registryFlags) (registry.Store, string, error) {
 	if err != nil {
 		return nil, "", err
 	}
+	if f.net.Retries < -1 {
+		return nil, "", usageErr(fmt.Errorf("--retries must be -1 or more, got %d", f.net.Retries))
+	}
 	ref, lockRef := f.ref, f.ref
 	switch {
 	case ref != "":
@@ -68,12 +71,9 @@ func (a *App) openStore(f registryFlags) (registry.Store, string, error) {
 	default:
 		// The per-user default store: dsctl.lock is committed and shared, so
 		// it names the store the same on every machine, not by this user's
-		// absolute path.
-		ref = registry.DefaultRef("")
-		lockRef = defaultStoreLockRef
-	}
-	if f.net.Retries < -1 {
-		return nil, "", usageErr(fmt.Errorf("--retries must be -1 or more, got %d", f.net.Retries))
+		// absolute path; so do messages and -o json (the display name).
+		display, dir := registry.UserDefault()
+		return userDefaultStore{registry.OpenLayout(display, dir)}, defaultStoreLockRef, nil
 	}
 	opts := registry.Options{PlainHTTP: f.net.PlainHTTP, Retries: f.net.Retries, Timeout: f.net.Timeout}
 	if !a.Quiet {
@@ -84,6 +84,40 @@ func (a *App) openStore(f registryFlags) (registry.Store, string, error) {
 		return nil, "", err
 	}
 	return s, lockRef, nil
+}
+
+// userDefaultStore is the per-user default store, opened when neither
+// --registry nor dsctl.yaml name one.
+type userDefaultStore struct{ registry.Store }
+
+// noSuchContract returns the error for a contract that has no version in
+// store: a finding (exit 1) in a store the user named; in the per-user
+// default store, which nobody named, an input error (exit 2): there was
+// nothing to look in, and the hint says how to name the store.
+func noSuchContract(store registry.Store, name string) error {
+	if _, ok := store.(userDefaultStore); ok {
+		return &errkind.Error{Kind: errkind.Input,
+			Err:  fmt.Errorf("contract %s is not in the default store %s: no store is configured", name, store.Ref()),
+			Hint: "name the store that has it with --registry REF, or set registry: in dsctl.yaml"}
+	}
+	return errkind.Findingf("contract %s is not in %s", name, store.Ref())
+}
+
+// checkInDefaultStore returns noSuchContract's input error when store is the
+// per-user default and has no version of name; nil otherwise (a store the
+// user named is left to the command: it is not listed twice).
+func checkInDefaultStore(ctx context.Context, store registry.Store, name string) error {
+	if _, ok := store.(userDefaultStore); !ok {
+		return nil
+	}
+	vs, err := store.List(ctx, name)
+	if err != nil {
+		return err
+	}
+	if len(vs) == 0 {
+		return noSuchContract(store, name)
+	}
+	return nil
 }
 
 func newContractCmd(app *App) *cobra.Command {
@@ -118,6 +152,17 @@ func argOr(args []string, def string) string {
 	return def
 }
 
+// printDone prints the result of a command whose result is what it did
+// (init, publish, pull, yank): in the --output format, but nothing in text
+// with --quiet, whose errors and refusals still go to stderr. -o json always
+// prints: it is the machine's result, not a message.
+func (a *App) printDone(v any) error {
+	if a.Quiet && !a.JSON() {
+		return nil
+	}
+	return a.Print(v)
+}
+
 // ---- init
 
 type contractInitOptions struct {
@@ -128,15 +173,9 @@ type initResult struct {
 	Name  string   `json:"name"`
 	Dir   string   `json:"dir"`
 	Files []string `json:"files"`
-	// quiet (--quiet) prints the one result line, without the file list and the hint.
-	quiet bool
 }
 
 func (r initResult) WriteText(w io.Writer, st output.Style) error {
-	if r.quiet {
-		_, err := fmt.Fprintf(w, "created contract package %s in %s\n", st.Bold(r.Name), r.Dir)
-		return err
-	}
 	fmt.Fprintf(w, "created contract package %s in %s:\n", st.Bold(r.Name), r.Dir)
 	for _, f := range r.Files {
 		fmt.Fprintf(w, "  %s\n", f)
@@ -182,12 +221,16 @@ func contractInitRun(app *App, o *contractInitOptions) error {
 	if err != nil {
 		return err
 	}
-	return app.Print(initResult{Name: name, Dir: o.Dir, Files: files, quiet: app.IO.Quiet})
+	return app.printDone(initResult{Name: name, Dir: o.Dir, Files: files})
 }
 
 // ---- lint
 
-type lintResult struct{ *contracts.LintReport }
+type lintResult struct {
+	*contracts.LintReport
+	// quiet (--quiet) leaves out the verdict line of a package that passed.
+	quiet bool
+}
 
 func (r lintResult) WriteText(w io.Writer, st output.Style) error {
 	for _, f := range r.Findings {
@@ -196,6 +239,9 @@ func (r lintResult) WriteText(w io.Writer, st output.Style) error {
 			sev = st.Red(f.Severity)
 		}
 		fmt.Fprintf(w, "%s: %s [%s] %s\n", st.Cyan(f.Position()), sev, f.Rule, f.Message)
+	}
+	if r.quiet && !r.Failed() {
+		return nil
 	}
 	verdict := st.Green("ok")
 	if r.Failed() {
@@ -230,7 +276,7 @@ Silence a rule for one event in contract.yaml:
 			if err != nil {
 				return err
 			}
-			if err := app.Print(lintResult{r}); err != nil {
+			if err := app.Print(lintResult{r, app.Quiet}); err != nil {
 				return err
 			}
 			if r.Failed() {
@@ -292,7 +338,7 @@ errors is not packed (exit 1): what is packed can be published.`,
 				return err
 			}
 			if lr.Failed() {
-				if err := app.Print(lintResult{lr}); err != nil {
+				if err := app.Print(lintResult{lr, app.Quiet}); err != nil {
 					return err
 				}
 				return errkind.Findingf("%s@%s: not packed: the package has %s", c.Name, c.Version, plural(lr.Errors, "lint error"))
@@ -437,10 +483,10 @@ func contractPublishRun(ctx context.Context, app *App, o *contractPublishOptions
 			results = append(results, res)
 		}
 		if it.Err == nil {
-			if app.JSON() || app.Quiet {
-				return nil
+			if app.JSON() {
+				return nil // one array at the end
 			}
-			return app.Print(publishResults{res})
+			return app.printDone(publishResults{res})
 		}
 		if errors.Is(it.Err, contracts.ErrSkipped) {
 			skipped++
@@ -457,9 +503,9 @@ func contractPublishRun(ctx context.Context, app *App, o *contractPublishOptions
 			return perr.err
 		}
 		failed = append(failed, res.Name+"@"+res.Version)
-		code := app.exit(err, app.IO.Err)
+		app.exit(err, app.IO.Err) // prints it as it would be printed last
 		if first == nil {
-			first, firstKind = err, kindOfExit(code)
+			first, firstKind = err, exitKind(err)
 		}
 		return nil
 	}
@@ -500,7 +546,7 @@ func publishError(app *App, it contracts.PublishItem) error {
 	switch {
 	case errors.Is(it.Err, contracts.ErrLintFailed):
 		if !app.JSON() {
-			if err := app.Print(lintResult{res.Lint}); err != nil {
+			if err := app.Print(lintResult{res.Lint, app.Quiet}); err != nil {
 				return printErr{err}
 			}
 		}
@@ -516,18 +562,6 @@ func publishError(app *App, it contracts.PublishItem) error {
 			Hint: versionHint(res.Version, res.Gate.Suggested)}
 	}
 	return it.Err
-}
-
-// kindOfExit returns the error kind of an exit code.
-func kindOfExit(code int) errkind.Kind {
-	switch code {
-	case 1:
-		return errkind.Finding
-	case 2:
-		return errkind.Input
-	default:
-		return errkind.Env
-	}
 }
 
 func printGate(app *App, res *contracts.PublishResult) error {
@@ -622,7 +656,7 @@ the archive digests. A NAME that is not in the store exits 1.`,
 					return err
 				}
 				if len(args) == 1 && len(vs) == 0 {
-					return errkind.Findingf("contract %s is not in %s", n, store.Ref())
+					return noSuchContract(store, n)
 				}
 				if vs == nil {
 					vs = []registry.Version{}
@@ -714,6 +748,9 @@ func contractPullRun(ctx context.Context, app *App, o *contractPullOptions) erro
 		if !registry.ValidName(r.name) {
 			return errkind.Inputf("invalid contract name %q", r.name)
 		}
+		if err := checkInDefaultStore(ctx, store, r.name); err != nil {
+			return err
+		}
 		if _, _, err := contracts.ResolveIn(ctx, store, r.name, r.constraint); err != nil {
 			return err
 		}
@@ -737,7 +774,7 @@ func contractPullRun(ctx context.Context, app *App, o *contractPullOptions) erro
 		}
 		results = append(results, res)
 		if !app.JSON() {
-			if err := app.Print(pullResults{res}); err != nil {
+			if err := app.printDone(pullResults{res}); err != nil {
 				return err
 			}
 		}
@@ -754,10 +791,15 @@ type verifyResult struct {
 	*contracts.VerifyReport
 	// tty aligns the columns for people; off a terminal they are tab-separated for scripts.
 	tty bool
+	// quiet (--quiet) prints only the contracts that do not match.
+	quiet bool
 }
 
 func (r verifyResult) WriteText(w io.Writer, st output.Style) error {
 	if len(r.Contracts) == 0 {
+		if r.quiet {
+			return nil
+		}
 		_, err := fmt.Fprintln(w, "no vendored contracts in dsctl.lock")
 		return err
 	}
@@ -767,6 +809,9 @@ func (r verifyResult) WriteText(w io.Writer, st output.Style) error {
 		w = tw
 	}
 	for _, c := range r.Contracts {
+		if r.quiet && c.Status == contracts.VerifyOK {
+			continue
+		}
 		status := st.Green(c.Status)
 		if c.Status != contracts.VerifyOK {
 			status = st.Red(c.Status)
@@ -807,7 +852,7 @@ them. Vendored folders the lock does not list are reported too.`,
 			if err != nil {
 				return err
 			}
-			if err := app.Print(verifyResult{r, app.IO.OutTTY}); err != nil {
+			if err := app.Print(verifyResult{r, app.IO.OutTTY, app.Quiet}); err != nil {
 				return err
 			}
 			if !r.OK {
@@ -864,6 +909,9 @@ it is pinned exactly. Yanking again is a no-op.`,
 			if err != nil {
 				return err
 			}
+			if err := checkInDefaultStore(cmd.Context(), store, name); err != nil {
+				return err
+			}
 			notFound := func(err error) error {
 				if errors.Is(err, registry.ErrNotFound) {
 					return errkind.Findingf("%s@%s is not in %s", name, version, store.Ref())
@@ -874,12 +922,12 @@ it is pinned exactly. Yanking again is a no-op.`,
 			if v, err := store.Lookup(cmd.Context(), name, version); err != nil {
 				return notFound(err)
 			} else if v.Yanked {
-				return app.Print(yankResult{Name: name, Version: version, Reason: v.YankReason, AlreadyYanked: true})
+				return app.printDone(yankResult{Name: name, Version: version, Reason: v.YankReason, AlreadyYanked: true})
 			}
 			if err := store.Yank(cmd.Context(), name, version, reason); err != nil {
 				return notFound(err)
 			}
-			return app.Print(yankResult{Name: name, Version: version, Reason: reason})
+			return app.printDone(yankResult{Name: name, Version: version, Reason: reason})
 		},
 	}
 	reg.bind(cmd)
@@ -889,10 +937,17 @@ it is pinned exactly. Yanking again is a no-op.`,
 
 // ---- validate
 
-type validateResult struct{ *contracts.ValidateReport }
+type validateResult struct {
+	*contracts.ValidateReport
+	// quiet (--quiet) prints only the violations.
+	quiet bool
+}
 
 func (r validateResult) WriteText(w io.Writer, st output.Style) error {
 	for _, res := range r.Results {
+		if res.Valid && r.quiet {
+			continue
+		}
 		if res.Valid {
 			fmt.Fprintf(w, "%s: %s\n", res.File, st.Green("valid "+r.Event))
 			continue
@@ -959,7 +1014,7 @@ FILE - reads standard input.`,
 			if err != nil {
 				return err
 			}
-			if err := app.Print(validateResult{r}); err != nil {
+			if err := app.Print(validateResult{r, app.Quiet}); err != nil {
 				return err
 			}
 			if !r.Valid {
@@ -1008,13 +1063,12 @@ func resolveContract(ctx context.Context, app *App, reg registryFlags, vendorDir
 	if err != nil {
 		return nil, err
 	}
-	vs, err := store.List(ctx, name)
-	if err != nil {
+	if err := checkInDefaultStore(ctx, store, name); err != nil {
 		return nil, err
 	}
-	v, _, err := contracts.Resolve(vs, name, constraint)
+	v, _, err := contracts.ResolveIn(ctx, store, name, constraint)
 	if err != nil {
-		return nil, errkind.Findingf("%s: %w", store.Ref(), err)
+		return nil, err
 	}
 	return contracts.LoadPublished(ctx, store, name, v.Version)
 }

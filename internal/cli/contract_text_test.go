@@ -35,7 +35,7 @@ func TestListAndVerifyAlignOnTTY(t *testing.T) {
 	v := verifyResult{&contracts.VerifyReport{Contracts: []contracts.VerifyEntry{
 		{Name: "billing-events", Version: "1.0.0", Status: contracts.VerifyOK},
 		{Name: "o", Version: "2.0.0", Status: contracts.VerifyOK},
-	}}, true}
+	}}, true, false}
 	buf.Reset()
 	if err := v.WriteText(&buf, output.Style{}); err != nil {
 		t.Fatal(err)

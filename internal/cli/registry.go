@@ -2,6 +2,7 @@ package cli
 
 import (
 	"bufio"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -119,24 +120,67 @@ func (p pingReport) WriteText(w io.Writer, st output.Style) error {
 	return err
 }
 
+// pingFailure is ping's -o json result when it fails: the keys of a success
+// (as far as they are known), reachable false, and the error as stderr says
+// it, its kind (input: exit 2; environment: exit 3) and hint.
+type pingFailure struct {
+	registry.PingResult
+	Error string `json:"error"`
+	Kind  string `json:"kind"`
+	Hint  string `json:"hint,omitempty"`
+}
+
 func registryPingRun(cmd *cobra.Command, app *App, opts *registryPingOptions, args []string) error {
-	ref, err := remoteRefArg(app, args)
+	res, err := registryPing(cmd, app, opts, args)
 	if err != nil {
+		if app.JSON() {
+			f := pingFailure{PingResult: res, Error: oneLine(err.Error()), Kind: exitKind(err).String()}
+			var ke *errkind.Error
+			if errors.As(err, &ke) {
+				f.Hint = ke.Hint
+			}
+			if perr := app.Print(f); perr != nil {
+				return perr
+			}
+		}
 		return err
 	}
+	return app.printDone(pingReport{res})
+}
+
+// registryPing pings the registry of args (or dsctl.yaml); on failure the
+// result holds what is known (the reference, the URL, the attempts).
+func registryPing(cmd *cobra.Command, app *App, opts *registryPingOptions, args []string) (registry.PingResult, error) {
+	// Ref stays empty until the reference parses: a bad one may hold a
+	// password (oci://me:secret@host), which is never echoed.
+	res := registry.PingResult{Credentials: "none"}
+	ref, err := remoteRefArg(app, args)
+	if err != nil {
+		return res, err
+	}
+	res.Ref = ref.String()
 	ropts, err := opts.remoteOptions(app)
 	if err != nil {
-		return err
+		return res, err
 	}
 	r, err := registry.NewRemote(ref, ropts)
 	if err != nil {
-		return err
+		return res, err
 	}
-	res, err := r.Ping(cmd.Context())
-	if err != nil {
-		return err
+	return r.Ping(cmd.Context())
+}
+
+// exitKind returns the kind of error err exits with (see App.exit): a usage
+// error is input, an unclassified error is the environment's.
+func exitKind(err error) errkind.Kind {
+	var ue *usageError
+	if errors.As(err, &ue) || isCobraUsage(err) {
+		return errkind.Input
 	}
-	return app.Print(pingReport{res})
+	if k := errkind.Of(err); k != errkind.Unknown {
+		return k
+	}
+	return errkind.Env
 }
 
 type registryLoginOptions struct {
