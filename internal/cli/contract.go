@@ -163,6 +163,32 @@ func (a *App) printDone(v any) error {
 	return a.Print(v)
 }
 
+// printReport prints a report whose findings make the command fail: exit 1
+// (the report said why) unless ok.
+func (a *App) printReport(v any, ok bool) error {
+	if err := a.Print(v); err != nil {
+		return err
+	}
+	if !ok {
+		return errkind.SilentFinding()
+	}
+	return nil
+}
+
+// vendorPaths returns dsctl.lock beside dsctl.yaml (else in the current
+// folder) and the vendor folder: dir, else contracts/vendor beside it.
+func (a *App) vendorPaths(dir string) (lockPath, vendor string, err error) {
+	ws, err := a.workspace()
+	if err != nil {
+		return "", "", err
+	}
+	vendor = dir
+	if vendor == "" {
+		vendor = filepath.Join(ws, filepath.FromSlash(contracts.DefaultVendorDir))
+	}
+	return filepath.Join(ws, contracts.LockFileName), vendor, nil
+}
+
 // ---- init
 
 type contractInitOptions struct {
@@ -276,13 +302,7 @@ Silence a rule for one event in contract.yaml:
 			if err != nil {
 				return err
 			}
-			if err := app.Print(lintResult{r, app.Quiet}); err != nil {
-				return err
-			}
-			if r.Failed() {
-				return errkind.SilentFinding()
-			}
-			return nil
+			return app.printReport(lintResult{r, app.Quiet}, !r.Failed())
 		},
 	}
 }
@@ -730,17 +750,13 @@ func contractPullRun(ctx context.Context, app *App, o *contractPullOptions) erro
 		}
 		refs = append(refs, ref{n, c})
 	}
-	ws, err := app.workspace()
+	lockPath, vendor, err := app.vendorPaths(o.Dir)
 	if err != nil {
 		return err
 	}
 	store, lockRef, err := app.openStore(o.Reg)
 	if err != nil {
 		return err
-	}
-	vendor := o.Dir
-	if vendor == "" {
-		vendor = filepath.Join(ws, filepath.FromSlash(contracts.DefaultVendorDir))
 	}
 	// Resolve every reference before changing anything: a contract or version
 	// that is not there leaves the vendor folder and dsctl.lock as they were.
@@ -760,7 +776,7 @@ func contractPullRun(ctx context.Context, app *App, o *contractPullOptions) erro
 	var results pullResults
 	for _, r := range refs {
 		res, err := contracts.Pull(ctx, r.name, r.constraint, contracts.PullOptions{
-			Store: store, LockPath: filepath.Join(ws, contracts.LockFileName), VendorDir: vendor, RegistryRef: lockRef})
+			Store: store, LockPath: lockPath, VendorDir: vendor, RegistryRef: lockRef})
 		if err != nil {
 			if app.JSON() && len(results) > 0 {
 				if perr := app.Print(results); perr != nil {
@@ -840,25 +856,15 @@ them. Vendored folders the lock does not list are reported too.`,
   dsctl contract verify --dir third_party/contracts -o json`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			ws, err := app.workspace()
+			lockPath, vendor, err := app.vendorPaths(dir)
 			if err != nil {
 				return err
 			}
-			vendor := dir
-			if vendor == "" {
-				vendor = filepath.Join(ws, filepath.FromSlash(contracts.DefaultVendorDir))
-			}
-			r, err := contracts.Verify(filepath.Join(ws, contracts.LockFileName), vendor)
+			r, err := contracts.Verify(lockPath, vendor)
 			if err != nil {
 				return err
 			}
-			if err := app.Print(verifyResult{r, app.IO.OutTTY, app.Quiet}); err != nil {
-				return err
-			}
-			if !r.OK {
-				return errkind.SilentFinding()
-			}
-			return nil
+			return app.printReport(verifyResult{r, app.IO.OutTTY, app.Quiet}, r.OK)
 		},
 	}
 	cmd.Flags().StringVar(&dir, "dir", "", "vendor folder (default contracts/vendor beside dsctl.yaml)")
@@ -1014,13 +1020,7 @@ FILE - reads standard input.`,
 			if err != nil {
 				return err
 			}
-			if err := app.Print(validateResult{r, app.Quiet}); err != nil {
-				return err
-			}
-			if !r.Valid {
-				return errkind.SilentFinding()
-			}
-			return nil
+			return app.printReport(validateResult{r, app.Quiet}, r.Valid)
 		},
 	}
 	reg.bind(cmd)
@@ -1045,17 +1045,17 @@ func resolveContract(ctx context.Context, app *App, reg registryFlags, vendorDir
 	if err != nil {
 		return nil, usageErr(err)
 	}
-	ws, err := app.workspace()
+	lockPath, _, err := app.vendorPaths(vendorDir)
 	if err != nil {
 		return nil, err
 	}
 	if !strings.Contains(arg, "@") {
-		lock, err := contracts.LoadLock(filepath.Join(ws, contracts.LockFileName))
+		lock, err := contracts.LoadLock(lockPath)
 		if err != nil {
 			return nil, err
 		}
 		if _, ok := lock.Contracts[name]; ok {
-			c, _, err := contracts.Vendored(filepath.Join(ws, contracts.LockFileName), vendorDir, name, "")
+			c, _, err := contracts.Vendored(lockPath, vendorDir, name, "")
 			return c, err
 		}
 	}
