@@ -270,7 +270,7 @@ func (mc *metaChecker) object(s *jsv.Schema, obj map[string]any, fi int) bool {
 			return false
 		}
 	}
-	for name, dep := range s.Dependencies {
+	for name, dep := range nonEmpty(s.Dependencies) {
 		if _, ok := obj[name]; !ok {
 			continue
 		}
@@ -307,7 +307,7 @@ func (mc *metaChecker) object(s *jsv.Schema, obj map[string]any, fi int) bool {
 					return false
 				}
 			}
-			for re, ps := range s.PatternProperties {
+			for re, ps := range nonEmpty(s.PatternProperties) {
 				if re.MatchString(m.name) {
 					evaluated = true
 					if !mc.child(ps, m.v, fi) {
@@ -354,12 +354,12 @@ func (mc *metaChecker) object(s *jsv.Schema, obj map[string]any, fi int) bool {
 	if s.DraftVersion == 6 {
 		return true
 	}
-	for name, ds := range s.DependentSchemas {
+	for name, ds := range nonEmpty(s.DependentSchemas) {
 		if _, ok := obj[name]; ok && !mc.inplace(ds, obj, fi) {
 			return false
 		}
 	}
-	for name, reqd := range s.DependentRequired {
+	for name, reqd := range nonEmpty(s.DependentRequired) {
 		if _, ok := obj[name]; !ok {
 			continue
 		}
@@ -552,6 +552,17 @@ const (
 	mtArray
 	mtObject
 )
+
+// nonEmpty returns m, or nil when it is empty: ranging over an empty map
+// still starts an iterator (a random number and a setup), and the compiled
+// metaschemas have many empty maps that metaCheck would range over for
+// every value.
+func nonEmpty[K comparable, V any](m map[K]V) map[K]V {
+	if len(m) == 0 {
+		return nil
+	}
+	return m
+}
 
 // metaTypesAgree reports whether metaType's bits are jsv.Types's; if a new
 // version of jsonschema v6 changes them, metaCheck is never sure.
