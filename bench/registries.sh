@@ -12,6 +12,7 @@
 #   - the same 100 to an OCI layout folder, side by side;
 #   - oras push of one archive to the registry, when the oras CLI is installed.
 # Skips with a note when docker-registry is missing. Prints a markdown table.
+# BENCH_BEFORE=PATH adds a row for another dsctl build on the same 100.
 set -euo pipefail
 BIN="${1:?usage: registries.sh DSCTL SCRATCH}"
 W="${2:?usage: registries.sh DSCTL SCRATCH}"
@@ -78,6 +79,13 @@ done
 # One after the other (--jobs 1, what publish did before it published
 # different names concurrently), then the default, then 8 at a time; each
 # into its own prefix, so each publishes all 100.
+# BENCH_BEFORE=PATH times another dsctl build (one without --jobs, say) on
+# the same 100, for a before/after figure from one registry and one run.
+before_row=""
+if [ -n "${BENCH_BEFORE:-}" ]; then
+  a=$(now); "$BENCH_BEFORE" --quiet contract publish many/p* --registry "$REF/before" "${NET[@]}" >/dev/null; b=$(now)
+  before_row=$'\n'"| 100 packages, one invocation of \$BENCH_BEFORE | $(ms "$a" "$b") ms | the build before concurrent publish |"
+fi
 a=$(now); "$BIN" --quiet contract publish --jobs 1 many/p* --registry "$REF/seq" "${NET[@]}" >/dev/null; b=$(now); seq_ms=$(ms "$a" "$b")
 a=$(now); "$BIN" --quiet contract publish many/p* --registry "$REF/many" "${NET[@]}" >/dev/null; b=$(now); many_ms=$(ms "$a" "$b")
 a=$(now); "$BIN" --quiet contract publish --jobs 8 many/p* --registry "$REF/many8" "${NET[@]}" >/dev/null; b=$(now); many8_ms=$(ms "$a" "$b")
@@ -99,7 +107,7 @@ cat <<EOF2
 | dsctl contract publish, unchanged (idempotent) | ${idem_ms} ms | median of $RUNS; one HEAD request |
 | 100 packages, one dsctl invocation, --jobs 1 (one at a time) | ${seq_ms} ms | as before concurrent publish |
 | 100 packages, one dsctl invocation (default --jobs) | ${many_ms} ms | target < 10000 ms |
-| 100 packages, one dsctl invocation, --jobs 8 | ${many8_ms} ms | |
+| 100 packages, one dsctl invocation, --jobs 8 | ${many8_ms} ms | |${before_row}
 | the same 100 again (idempotent) | ${again_ms} ms | no blob upload |
 | the same 100 to an OCI layout folder | ${layout_ms} ms | side by side |
 $oras_row
