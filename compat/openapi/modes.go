@@ -41,11 +41,28 @@ import (
 var backtick = regexp.MustCompile("`[^`]*`")
 
 // quoted is the sorted list of a message's backquoted names: the two runs'
-// messages of one edit name the same things, in any order.
+// messages of one edit name the same things, in any order. oasdiff's note on
+// a shared schema (" (shared schema: `s`, also at `a`, `b`…)") is left out:
+// the two runs list the other places in different orders and spellings.
 func quoted(msg string) string {
+	if i := strings.Index(msg, " (shared schema: "); i >= 0 {
+		msg = msg[:i]
+	}
 	q := backtick.FindAllString(msg, -1)
 	slices.Sort(q)
 	return strings.Join(q, "\x00")
+}
+
+// sharedWords counts the words (between dashes) two rule ids have in common.
+func sharedWords(a, b string) int {
+	n := 0
+	bw := strings.Split(b, "-")
+	for _, w := range strings.Split(a, "-") {
+		if slices.Contains(bw, w) {
+			n++
+		}
+	}
+	return n
 }
 
 // placeKey is where a change is: its side and location, or its path when it
@@ -79,7 +96,8 @@ func combine(mode compat.Mode, back []compat.Change, backSides []byte, fwd []com
 	}
 	used := make([]bool, len(fwd))
 	// 1. At the same place, the changes whose messages quote the same names;
-	// 2. at the same place, the others in order;
+	// 2. at the same place, the others, the rule id with most words in
+	// common first (then in order);
 	// 3. anywhere, the changes of one path whose messages quote the same
 	// names (a rule that gives only its base source places the two runs'
 	// findings in different files).
@@ -92,11 +110,27 @@ func combine(mode compat.Mode, back []compat.Change, backSides []byte, fwd []com
 			if pass == 2 {
 				candidates = byNames[b.Path+"\x00"+qb[i]]
 			}
+			best, bestScore := -1, -1
 			for _, j := range candidates {
-				if !used[j] && (pass == 1 || qf[j] == qb[i]) {
-					pair[i], used[j] = j, true
+				if used[j] || pass != 1 && qf[j] != qb[i] {
+					continue
+				}
+				score := 0
+				if pass == 1 {
+					// The rule most like b's: the two runs' rules of one
+					// edit share most words (response-optional-property-
+					// added and -removed).
+					score = sharedWords(b.ID, fwd[j].ID)
+				}
+				if score > bestScore {
+					best, bestScore = j, score
+				}
+				if pass != 1 {
 					break
 				}
+			}
+			if best >= 0 {
+				pair[i], used[best] = best, true
 			}
 		}
 	}

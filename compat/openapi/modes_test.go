@@ -167,23 +167,31 @@ func TestCombine(t *testing.T) {
 	back := []compat.Change{
 		{ID: "b-a", Path: "GET /x", Impact: compat.Minor, Message: "added `a`", Location: at("new.yaml", 10)},
 		{ID: "b-b", Path: "GET /x", Impact: compat.Minor, Message: "added `b`", Location: at("new.yaml", 10)},
-		{ID: "b-c", Path: "GET /y", Impact: compat.Major, Message: "changed `c` from `1` to `2`", Location: at("old.yaml", 5)},
+		{ID: "b-c-changed", Path: "GET /y", Impact: compat.Major, Message: "changed `c` from `1` to `2`", Location: at("old.yaml", 5)},
 		{ID: "b-d", Path: "GET /z", Impact: compat.Major, Message: "removed `d`", Location: at("old.yaml", 7)},
 		{ID: "b-e", Path: "GET /w", Impact: compat.Patch, Message: "noted `e`", Location: at("new.yaml", 20)},
+		{ID: "b-h", Path: "GET /u", Impact: compat.Minor, Message: "added `h` (shared schema: `S`, also at `x`, `y`)", Location: at("new.yaml", 40)},
 	}
-	backSides := []byte{'n', 'n', 'o', 'o', 'n'}
+	backSides := []byte{'n', 'n', 'o', 'o', 'n', 'n'}
 	fwd := []compat.Change{
 		// b's counterpart listed first: paired by names, not order.
 		{ID: "f-b", Path: "GET /x", Impact: compat.Major, Message: "removed `b`", Location: at("new.yaml", 10), Operations: []string{"GET /x", "GET /x2"}},
 		{ID: "f-a", Path: "GET /x", Impact: compat.Minor, Message: "removed `a`", Location: at("new.yaml", 10)},
-		// Same place, other names: paired by place.
-		{ID: "f-c", Path: "GET /y", Impact: compat.Minor, Message: "changed `c` to `1`", Location: at("old.yaml", 5)},
+		// Same place, other names: paired by place, the rule most like b-c's
+		// first.
+		{ID: "f-unrelated", Path: "GET /y", Impact: compat.Minor, Message: "removed the schema `C`", Location: at("old.yaml", 5)},
+		{ID: "f-c-changed", Path: "GET /y", Impact: compat.Minor, Message: "changed `c` to `1`", Location: at("old.yaml", 5)},
+		// Same place, a shared-schema note listing other places in another
+		// order and spelling: paired by names (the note is left out), not by order with
+		// the change before it.
+		{ID: "f-other", Path: "GET /u", Impact: compat.Minor, Message: "removed the schema `U`", Location: at("new.yaml", 40)},
+		{ID: "f-h", Path: "GET /u", Impact: compat.Major, Message: "removed `h` (shared schema: `S`, also at `y -> Y`, `x`)", Location: at("new.yaml", 40)},
 		// Other place, same path and names: paired in the third pass.
 		{ID: "f-d", Path: "GET /z", Impact: compat.Minor, Message: "added `d`", Location: at("new.yaml", 7)},
 		// Nothing backward: forward only.
 		{ID: "f-g", Path: "GET /v", Impact: compat.Major, Message: "removed `g`", Location: at("new.yaml", 30)},
 	}
-	fwdSides := []byte{'n', 'n', 'o', 'n', 'n'}
+	fwdSides := []byte{'n', 'n', 'o', 'o', 'n', 'n', 'n', 'n'}
 	got := combine(compat.Full, back, backSides, fwd, fwdSides)
 	want := []struct {
 		id      string
@@ -193,9 +201,12 @@ func TestCombine(t *testing.T) {
 	}{
 		{"b-a", compat.Minor, nil, "added `a`"},
 		{"b-b", compat.Major, []compat.Mode{compat.Forward}, "added `b` (breaks forward; from NEW to OLD: removed `b` [f-b])"},
-		{"b-c", compat.Major, []compat.Mode{compat.Backward}, "changed `c` from `1` to `2` (breaks backward)"},
+		{"b-c-changed", compat.Major, []compat.Mode{compat.Backward}, "changed `c` from `1` to `2` (breaks backward)"},
 		{"b-d", compat.Major, []compat.Mode{compat.Backward}, "removed `d` (breaks backward)"},
 		{"b-e", compat.Patch, nil, "noted `e`"},
+		{"b-h", compat.Major, []compat.Mode{compat.Forward}, "added `h` (shared schema: `S`, also at `x`, `y`) (breaks forward; from NEW to OLD: removed `h` (shared schema: `S`, also at `y -> Y`, `x`) [f-h])"},
+		{"f-unrelated", compat.Minor, nil, "from NEW to OLD: removed the schema `C`"},
+		{"f-other", compat.Minor, nil, "from NEW to OLD: removed the schema `U`"},
 		{"f-g", compat.Major, []compat.Mode{compat.Forward}, "from NEW to OLD: removed `g` (breaks forward)"},
 	}
 	if len(got) != len(want) {
