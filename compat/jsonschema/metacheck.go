@@ -93,6 +93,12 @@ func (mc *metaChecker) check(s *jsv.Schema, v any, fi int) bool {
 		mc.unsure = true
 		return false
 	}
+	if f := flatOf(s); f != nil {
+		mc.depth++
+		ok := mc.checkFlat(f, v, fi)
+		mc.depth--
+		return ok && !mc.unsure
+	}
 	mc.depth++
 	mc.inPlace = append(mc.inPlace, s)
 	ok := mc.apply(s, v, fi)
