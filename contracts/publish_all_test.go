@@ -169,11 +169,12 @@ func TestPublishAllEnvErrorStops(t *testing.T) {
 }
 
 // gateStore counts pushes in flight and holds each until `want` are in
-// flight together (or a deadline passes, so a serial publish fails the test
-// instead of hanging it).
+// flight together (or one shared deadline passes, so a serial publish fails
+// the test instead of hanging it).
 type gateStore struct {
 	registry.Store
-	want int
+	want     int
+	deadline <-chan time.Time
 	mu   sync.Mutex
 	cur  int
 	max  int
@@ -191,7 +192,7 @@ func (s *gateStore) Push(ctx context.Context, p registry.Package) (registry.Push
 	s.mu.Unlock()
 	select {
 	case <-s.all:
-	case <-time.After(10 * time.Second):
+	case <-s.deadline:
 	}
 	defer func() { s.mu.Lock(); s.cur--; s.mu.Unlock() }()
 	return s.Store.Push(ctx, p)
@@ -201,7 +202,7 @@ func (s *gateStore) Push(ctx context.Context, p registry.Package) (registry.Push
 // more than Jobs; one name's versions never are.
 func TestPublishAllConcurrent(t *testing.T) {
 	root := t.TempDir()
-	store := &gateStore{Store: registry.OpenLayout("reg", filepath.Join(root, "reg")), want: 3, all: make(chan struct{})}
+	store := &gateStore{Store: registry.OpenLayout("reg", filepath.Join(root, "reg")), want: 3, all: make(chan struct{}), deadline: time.After(20 * time.Second)}
 	var cs []*Contract
 	for i := range 9 {
 		cs = append(cs, scaffold(t, root, fmt.Sprintf("n%d", i), "0.1.0"))
