@@ -175,11 +175,11 @@ type gateStore struct {
 	registry.Store
 	want     int
 	deadline <-chan time.Time
-	mu   sync.Mutex
-	cur  int
-	max  int
-	all  chan struct{}
-	once sync.Once
+	mu       sync.Mutex
+	cur      int
+	max      int
+	all      chan struct{}
+	once     sync.Once
 }
 
 func (s *gateStore) Push(ctx context.Context, p registry.Package) (registry.PushResult, error) {
