@@ -82,7 +82,7 @@ func TestFastCompileRaw(t *testing.T) {
 		url := fsURLPrefix + "schema.json"
 		d := &loadedDoc{url: url, display: "schema.json", isRoot: true, parsed: &parsed{value: doc}}
 		raw := map[*jsv.Schema]rawNode{}
-		if _, err := fastCompileRaw(url, doc, draft, raw, d); err != nil {
+		if _, err := fastCompileRaw(url, doc, draft, raw, d, 0); err != nil {
 			continue
 		}
 		s := &side{docs: map[string]*loadedDoc{url: d}, raw: map[*jsv.Schema]rawNode{}}

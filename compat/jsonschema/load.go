@@ -93,7 +93,10 @@ func loadSide(ctx context.Context, src compat.Source, opts compat.Options) (*sid
 				defer close(checked)
 				metaOK, metaSure = metaCheck(meta, d.value)
 			}()
-			sch, err := fastCompileRaw(rootURL, d.value, draft, s.raw, d)
+			// about one schema per 100 bytes of a schema document
+			hint := len(data) / 100
+			s.raw = make(map[*jsv.Schema]rawNode, hint)
+			sch, err := fastCompileRaw(rootURL, d.value, draft, s.raw, d, hint)
 			<-checked
 			if !metaOK || !metaSure {
 				if err := meta.Validate(d.value); err != nil {
