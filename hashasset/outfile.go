@@ -102,13 +102,17 @@ func (o *outFile) Write(p []byte) (int, error) {
 }
 
 // commit gives the complete file its name, replacing a file of that name.
-// sync starts the write-back of a large file written through the page
-// cache, so that the final sync overlaps with the rest of the run (small
-// files are left to the final sync, which writes them in one batch: one
-// write request per small file costs more than it saves).
-func (o *outFile) commit(sync bool) error {
-	if sync && !o.direct && o.off >= directMin {
-		startWriteback(o.f)
+// fl (nil with --no-sync) gets the file's bytes written through the page
+// cache: a large file's write-back is started at once, small files are
+// flushed in batches (one write request per small file would cost more than
+// it saves), so that the final sync has little left to wait for.
+func (o *outFile) commit(fl *flusher) error {
+	if fl != nil && !o.direct {
+		if o.off >= directMin {
+			startWriteback(o.f)
+		} else {
+			fl.wrote(o.off)
+		}
 	}
 	if o.tmpName != "" {
 		if err := o.f.Close(); err != nil {
@@ -164,7 +168,7 @@ func (b *builder) writeTemp(dst string, fill func(w io.Writer) error) error {
 		o.abort()
 		return err
 	}
-	return o.commit(!b.opts.NoSync)
+	return o.commit(b.flush)
 }
 
 var (
