@@ -10,12 +10,19 @@
 # json-schema-diff (https://www.npmjs.com/package/json-schema-diff) is
 # installed into SCRATCH with npm when npm is there; without npm (or network)
 # its rows say so. The pairs are written by a Go test, so `go` is required.
+#
+# dsctl runs the 1.5 MB pair BIG_RUNS times (default 5) and the table gives
+# the median. DSCTL_BASELINE=/path/to/another/dsctl adds rows for that binary
+# (an older build, say), its big-pair runs interleaved with dsctl's, and the
+# ratio of the two.
 set -euo pipefail
 
 dsctl=${1:?usage: compat-jsonschema.sh DSCTL SCRATCH}
 scratch=${2:?usage: compat-jsonschema.sh DSCTL SCRATCH}
 pairs=${PAIRS:-100}
 big_timeout=${BIG_TIMEOUT:-300}
+big_runs=${BIG_RUNS:-5}
+baseline=${DSCTL_BASELINE:-}
 repo=$(cd "$(dirname "$0")/.." && pwd)
 work="$scratch/compat-jsonschema"
 mkdir -p "$work"
@@ -92,9 +99,37 @@ run_big() {
   fi
 }
 
-dsctl_check=("$dsctl" compat check --kind jsonschema --mode backward --format json)
+# median FILE: the median of the numbers in FILE, one a line.
+median() { sort -n "$1" | awk '{ v[NR] = $1 } END { if (NR % 2) print v[(NR + 1) / 2]; else printf "%.2f", (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
+
+# run_big_median NAME CMD...: run_big BIG_RUNS times (interleaved with the
+# baseline's when there is one: see below); NAME.fig gets the median.
+check_args=(compat check --kind jsonschema --mode backward --format json)
+dsctl_check=("$dsctl" "${check_args[@]}")
 run_pairs dsctl "${dsctl_check[@]}"
-run_big dsctl-big "${dsctl_check[@]}"
+if [ -n "$baseline" ]; then
+  run_pairs base "$baseline" "${check_args[@]}"
+fi
+: >"$work/dsctl-big.times"
+: >"$work/base-big.times"
+big_rc=0
+base_rc=0
+for _ in $(seq "$big_runs"); do
+  if [ -n "$baseline" ]; then
+    run_big base-big "$baseline" "${check_args[@]}"
+    read -r t base_rc <"$work/base-big.fig" || true
+    echo "$t" >>"$work/base-big.times"
+  fi
+  run_big dsctl-big "${dsctl_check[@]}"
+  read -r t big_rc <"$work/dsctl-big.fig" || true
+  echo "$t" >>"$work/dsctl-big.times"
+done
+if ! grep -q timeout "$work/dsctl-big.times"; then
+  echo "$(median "$work/dsctl-big.times") ${big_rc:-0}" >"$work/dsctl-big.fig"
+fi
+if [ -n "$baseline" ] && ! grep -q timeout "$work/base-big.times"; then
+  echo "$(median "$work/base-big.times") ${base_rc:-0}" >"$work/base-big.fig"
+fi
 if [ -n "$jsd" ]; then
   run_pairs jsd "$jsd"
   run_big jsd-big "$jsd"
@@ -105,6 +140,10 @@ echo "| tool | input | wall time | per pair | breaking verdicts | errors |"
 echo "|---|---|---|---|---|---|"
 per() { awk -v s="$1" -v n="$pairs" 'BEGIN { printf "%.1f ms", 1000 * s / n }'; }
 echo "| dsctl compat check | $pairs event pairs | ${d_s} s | $(per "$d_s") | $d_b | $d_f |"
+if [ -n "$baseline" ]; then
+  read -r b_s b_b b_f <"$work/base.fig"
+  echo "| baseline dsctl | $pairs event pairs | ${b_s} s | $(per "$b_s") | $b_b | $b_f |"
+fi
 if [ -n "$jsd" ]; then
   read -r j_s j_b j_f <"$work/jsd.fig"
   echo "| json-schema-diff 0.18.1 | $pairs event pairs | ${j_s} s | $(per "$j_s") | $j_b | $j_f |"
@@ -120,9 +159,22 @@ big() {
     *) echo "error (exit ${fig##* })" ;;
   esac
 }
-echo "| dsctl compat check | 1.5 MB pair | $(big dsctl-big) | | | |"
+echo "| dsctl compat check | 1.5 MB pair, median of $big_runs | $(big dsctl-big) | | | |"
+if [ -n "$baseline" ]; then
+  echo "| baseline dsctl | 1.5 MB pair, median of $big_runs | $(big base-big) | | | |"
+fi
 if [ -n "$jsd" ]; then
   echo "| json-schema-diff 0.18.1 | 1.5 MB pair | $(big jsd-big) | | | |"
+fi
+if [ -n "$baseline" ]; then
+  echo
+  read -r bb _ <"$work/base-big.fig"
+  read -r db _ <"$work/dsctl-big.fig"
+  awk -v d="$d_s" -v b="$b_s" -v db="$db" -v bb="$bb" 'BEGIN {
+    if (b > 0) printf "dsctl takes %.2fx the time of the baseline on the event pairs", d / b
+    if (bb > 0 && db ~ /^[0-9.]+$/) printf ", %.2fx on the 1.5 MB pair", db / bb
+    print "."
+  }'
 fi
 if [ -n "$jsd" ]; then
   echo
