@@ -101,6 +101,23 @@ func (d *differ) annotations(o, n *jsv.Schema) {
 // non-structural keywords with equal values: nothing for annotations to
 // report, found without collecting and sorting the keys.
 func sameAnnotations(a, b map[string]any) bool {
+	if len(a) == len(b) {
+		// the usual case: the same keys; then b has nothing a lacks
+		same := true
+		for k, v := range a {
+			w, ok := b[k]
+			if !ok {
+				same = false
+				break
+			}
+			if !structuralKeywords[k] && !equalJSON(v, w) {
+				return false
+			}
+		}
+		if same {
+			return true
+		}
+	}
 	na := 0
 	for k, v := range a {
 		if structuralKeywords[k] {
