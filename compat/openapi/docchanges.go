@@ -18,19 +18,7 @@ func documentationChanges(d *diff.Diff, findings []compat.Change, old, new compa
 	if d == nil {
 		return nil
 	}
-	covered := map[string]bool{}
-	cover := func(op string) {
-		covered[op] = true
-		if _, p, ok := strings.Cut(op, " "); ok {
-			covered[p] = true
-		}
-	}
-	for _, f := range findings {
-		cover(f.Path)
-		for _, op := range f.Operations {
-			cover(op)
-		}
-	}
+	covered := coveredBy(findings)
 	var out []compat.Change
 	if d.PathsDiff != nil {
 		paths := make([]string, 0, len(d.PathsDiff.Modified))
@@ -114,6 +102,42 @@ func documentationChanges(d *diff.Diff, findings []compat.Change, old, new compa
 		ID: DocumentChangedID, Path: "#", Impact: compat.Patch,
 		Message: "the document changed (" + strings.Join(parts, ", ") + ") in ways no compatibility rule covers",
 	}}
+}
+
+// coveredBy returns the operations ("GET /orders") and paths ("/orders") the
+// changes are about, by their paths and operations.
+func coveredBy(changes []compat.Change) map[string]bool {
+	covered := map[string]bool{}
+	cover := func(op string) {
+		covered[op] = true
+		if _, p, ok := strings.Cut(op, " "); ok {
+			covered[p] = true
+		}
+	}
+	for _, c := range changes {
+		cover(c.Path)
+		for _, op := range c.Operations {
+			cover(op)
+		}
+	}
+	return covered
+}
+
+// uncoveredDocs keeps the documentation changes of the backward run that the
+// changes of both runs leave uncovered: the same documentationChanges would
+// have returned given them all.
+func uncoveredDocs(docs, changes []compat.Change) []compat.Change {
+	covered := coveredBy(changes)
+	var out []compat.Change
+	for _, c := range docs {
+		switch {
+		case c.ID == DocumentChangedID && len(changes) > 0:
+		case c.ID == DocumentationChangedID && covered[c.Path]:
+		default:
+			out = append(out, c)
+		}
+	}
+	return out
 }
 
 // originLocation turns a kin-openapi origin into a location in src.

@@ -231,3 +231,25 @@ func TestCombine(t *testing.T) {
 		t.Errorf("unpaired backward change in forward mode: %+v", fwdOnly)
 	}
 }
+
+// TestUncoveredDocs: the backward run's documentation changes that a change
+// of either run covers are dropped, and the whole-document one goes when
+// anything else is reported.
+func TestUncoveredDocs(t *testing.T) {
+	docs := []compat.Change{
+		{ID: DocumentationChangedID, Path: "GET /a"},
+		{ID: DocumentationChangedID, Path: "GET /b"},
+		{ID: DocumentationChangedID, Path: "/c"},
+		{ID: DocumentChangedID, Path: "#"},
+	}
+	var ids []string
+	for _, c := range uncoveredDocs(docs, []compat.Change{{ID: "x", Path: "#/components/schemas/S", Operations: []string{"GET /b", "POST /c"}}}) {
+		ids = append(ids, c.ID+" "+c.Path)
+	}
+	if want := []string{DocumentationChangedID + " GET /a"}; !slices.Equal(ids, want) {
+		t.Errorf("got %q, want %q", ids, want)
+	}
+	if got := uncoveredDocs(docs[3:], nil); len(got) != 1 {
+		t.Errorf("nothing else reported: the document change must stay, got %v", got)
+	}
+}
