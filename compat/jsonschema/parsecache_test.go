@@ -1,8 +1,13 @@
 package jsonschema
 
 import (
+	"bytes"
+	"context"
 	"strings"
 	"testing"
+	"testing/fstest"
+
+	"github.com/dsctl/dsctl/compat"
 )
 
 // TestParseCache: a document parsed again is not parsed twice; the cache
@@ -43,5 +48,31 @@ func TestParseCache(t *testing.T) {
 	}
 	if _, err := parseNamed("s.json", yamlish); err == nil {
 		t.Error("a .json file that is not JSON parsed (from the cache)")
+	}
+}
+
+// TestSharedParse: a large document diffed with itself loads on two
+// goroutines from one cached parse (and one jsonPositions); run with -race.
+func TestSharedParse(t *testing.T) {
+	docCache.reset()
+	defer docCache.reset()
+	data := bigSchema(300<<10, 0)
+	other := bigSchema(300<<10, 1)
+	ctx := context.Background()
+	opts := compat.Options{Mode: compat.Backward}
+	for i := 0; i < 2; i++ {
+		changes, err := DiffFS(ctx, fstest.MapFS{"a.json": {Data: data}}, "a.json", fstest.MapFS{"b.json": {Data: bytes.Clone(data)}}, "b.json", opts)
+		if err != nil || len(changes) != 0 {
+			t.Fatalf("self diff: %v, %v", changes, err)
+		}
+		changes, err = DiffFS(ctx, fstest.MapFS{"a.json": {Data: data}}, "a.json", fstest.MapFS{"b.json": {Data: other}}, "b.json", opts)
+		if err != nil || len(changes) == 0 {
+			t.Fatalf("diff: %v, %v", changes, err)
+		}
+		for _, c := range changes {
+			if c.Location == nil || c.Location.Line == 0 {
+				t.Fatalf("change without a position: %+v", c)
+			}
+		}
 	}
 }
