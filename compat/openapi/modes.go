@@ -190,8 +190,8 @@ func directed(mode compat.Mode, b compat.Change, f *compat.Change) compat.Change
 }
 
 // forwardOnly is a change only the forward run reported: its impact is the
-// same in forward and full mode, and its message
-// is in oasdiff's words for NEW turned into OLD, and says so.
+// same in forward and full mode, and its message is in oasdiff's words for
+// NEW turned into OLD, and says so.
 func forwardOnly(f compat.Change) compat.Change {
 	c := f
 	c.Message = "from NEW to OLD: " + f.Message

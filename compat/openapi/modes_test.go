@@ -34,16 +34,11 @@ func diffMode(t *testing.T, old, new compat.Source, mode compat.Mode) []compat.C
 // forward and full report the backward run's changes (same ids, paths,
 // locations), each once, with the directions they break.
 func TestModesScenarios(t *testing.T) {
-	files, err := filepath.Glob("testdata/scenarios/*.txtar")
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, file := range files {
+	for _, file := range scenarioFiles(t) {
 		name := strings.TrimSuffix(filepath.Base(file), ".txtar")
 		t.Run(name, func(t *testing.T) {
 			sc, fsys := loadScenario(t, file)
-			old := compat.Source{Name: sc.Old, FS: fsys, Path: sc.Old}
-			new := compat.Source{Name: sc.New, FS: fsys, Path: sc.New}
+			old, new := sc.sources(fsys)
 			back := diffMode(t, old, new, compat.Backward)
 			fwd := diffMode(t, old, new, compat.Forward)
 			full := diffMode(t, old, new, compat.Full)
@@ -133,8 +128,7 @@ func TestModesVerdicts(t *testing.T) {
 	} {
 		t.Run(tc.scenario, func(t *testing.T) {
 			sc, fsys := loadScenario(t, filepath.Join("testdata/scenarios", tc.scenario+".txtar"))
-			old := compat.Source{Name: sc.Old, FS: fsys, Path: sc.Old}
-			new := compat.Source{Name: sc.New, FS: fsys, Path: sc.New}
+			old, new := sc.sources(fsys)
 			for _, m := range []struct {
 				mode compat.Mode
 				want compat.Impact
@@ -182,8 +176,8 @@ func TestCombine(t *testing.T) {
 		{ID: "f-unrelated", Path: "GET /y", Impact: compat.Minor, Message: "removed the schema `C`", Location: at("old.yaml", 5)},
 		{ID: "f-c-changed", Path: "GET /y", Impact: compat.Minor, Message: "changed `c` to `1`", Location: at("old.yaml", 5)},
 		// Same place, a shared-schema note listing other places in another
-		// order and spelling: paired by names (the note is left out), not by order with
-		// the change before it.
+		// order and spelling: paired by names (the note is left out), not
+		// by order with the change before it.
 		{ID: "f-other", Path: "GET /u", Impact: compat.Minor, Message: "removed the schema `U`", Location: at("new.yaml", 40)},
 		{ID: "f-h", Path: "GET /u", Impact: compat.Major, Message: "removed `h` (shared schema: `S`, also at `y -> Y`, `x`)", Location: at("new.yaml", 40)},
 		// Other place, same path and names: paired in the third pass.

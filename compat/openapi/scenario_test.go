@@ -49,11 +49,23 @@ func loadScenario(t *testing.T, file string) (scenario, fstest.MapFS) {
 	return sc, fsys
 }
 
-func TestScenarios(t *testing.T) {
+// sources returns the scenario's OLD and NEW documents as sources in fsys.
+func (sc scenario) sources(fsys fstest.MapFS) (old, new compat.Source) {
+	return compat.Source{Name: sc.Old, FS: fsys, Path: sc.Old}, compat.Source{Name: sc.New, FS: fsys, Path: sc.New}
+}
+
+// scenarioFiles lists testdata/scenarios/*.txtar.
+func scenarioFiles(t *testing.T) []string {
+	t.Helper()
 	files, err := filepath.Glob("testdata/scenarios/*.txtar")
 	if err != nil {
 		t.Fatal(err)
 	}
+	return files
+}
+
+func TestScenarios(t *testing.T) {
+	files := scenarioFiles(t)
 	if len(files) < 60 {
 		t.Errorf("want at least 60 scenarios, have %d", len(files))
 	}
@@ -61,8 +73,7 @@ func TestScenarios(t *testing.T) {
 		name := strings.TrimSuffix(filepath.Base(file), ".txtar")
 		t.Run(name, func(t *testing.T) {
 			sc, fsys := loadScenario(t, file)
-			old := compat.Source{Name: sc.Old, FS: fsys, Path: sc.Old}
-			new := compat.Source{Name: sc.New, FS: fsys, Path: sc.New}
+			old, new := sc.sources(fsys)
 			changes, err := Engine{}.Diff(context.Background(), old, new, compat.Options{Mode: compat.Backward})
 			if err != nil {
 				t.Fatal(err)
