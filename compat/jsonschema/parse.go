@@ -70,9 +70,12 @@ func parseNamed(name string, data []byte) (*parsed, error) {
 	if pd := docCache.get(data, jsonName); pd != nil {
 		return pd, nil
 	}
-	pd, fallback, err := parseUncached(jsonName, data)
+	// The cached parse outlives this call: it and the cache key share a
+	// copy of data, which the caller may reuse.
+	own := bytes.Clone(data)
+	pd, fallback, err := parseUncached(jsonName, own)
 	if err == nil {
-		docCache.put(data, pd, fallback)
+		docCache.put(own, pd, fallback)
 	}
 	return pd, err
 }
@@ -94,7 +97,7 @@ type parseCache struct {
 }
 
 type cacheEntry struct {
-	data []byte // a copy: the caller may reuse its buffer
+	data []byte // a copy of the caller's bytes (see parseNamed)
 	pd   *parsed
 	// yamlFallback: the document looks like JSON but only YAML parsed it;
 	// a ".json" file must get the JSON error instead.
@@ -121,7 +124,7 @@ func (c *parseCache) reset() {
 func (c *parseCache) put(data []byte, pd *parsed, yamlFallback bool) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	c.entries[c.next] = cacheEntry{data: bytes.Clone(data), pd: pd, yamlFallback: yamlFallback}
+	c.entries[c.next] = cacheEntry{data: data, pd: pd, yamlFallback: yamlFallback}
 	c.next = (c.next + 1) % len(c.entries)
 }
 
@@ -134,6 +137,8 @@ func parseUncached(jsonName bool, data []byte) (pd *parsed, yamlFallback bool, e
 		p := &jsonParser{data: data, line: 1}
 		v, err := p.parse()
 		if err == nil {
+			// positions are read from data later: parseNamed's callers keep
+			// it unchanged (a file read for the purpose, or a cached copy)
 			return &parsed{value: v, json: newJSONPositions(data)}, false, nil
 		}
 		// JSON with comments or other YAML-only syntax: let YAML try, and

@@ -37,8 +37,9 @@ type containerIdx struct {
 // (the key of an object member), val the offset of its value.
 type foundMember struct{ at, val int }
 
+// newJSONPositions finds positions in data, which must not change.
 func newJSONPositions(data []byte) *jsonPositions {
-	j := &jsonPositions{data: bytes.Clone(data)}
+	j := &jsonPositions{data: data}
 	j.root = j.ws(0)
 	return j
 }
