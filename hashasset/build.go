@@ -181,10 +181,9 @@ type builder struct {
 	files    map[string]*file
 	order    []string // sorted logical paths
 
-	alg      sriAlg   // the integrity algorithm
-	freshOut bool     // the output folder did not exist: no file there to check
-	flush    *flusher // flushes small files in batches (nil: --no-sync, --dry-run)
-	caps     outCaps  // what the output file system refused
+	alg      sriAlg  // the integrity algorithm
+	freshOut bool    // the output folder did not exist: no file there to check
+	caps     outCaps // what the output file system refused
 	mu       sync.Mutex
 	written  []string // files written (for the final sync)
 	madeDirs sync.Map // output folders created by this run
@@ -316,9 +315,6 @@ func (b *builder) run(ctx context.Context) (*Result, error) {
 	b.prev = prev
 	if _, err := os.Lstat(b.opts.Out); errors.Is(err, fs.ErrNotExist) {
 		b.freshOut = true
-	}
-	if !b.opts.NoSync && !b.opts.DryRun {
-		b.flush = &flusher{dir: b.opts.Out}
 	}
 	t0 := time.Now()
 	phase := func(name string, since time.Time) {
@@ -947,9 +943,6 @@ func (c *countWriter) Write(p []byte) (int, error) {
 func (b *builder) syncWritten() error {
 	if b.opts.NoSync {
 		return nil
-	}
-	if err := b.flush.wait(); err != nil {
-		return err
 	}
 	return syncWritten(b.opts.Out, b.written)
 }

@@ -182,7 +182,7 @@ func (b *builder) copyLarge(ctx context.Context, f *file, src *os.File, pool cha
 			out = nil
 		} else {
 			out.dst = dst
-			if err := out.commit(b.flush); err != nil {
+			if err := out.commit(!b.opts.NoSync); err != nil {
 				return err
 			}
 			b.noteWritten(name)
@@ -208,7 +208,7 @@ func (b *builder) copyLarge(ctx context.Context, f *file, src *os.File, pool cha
 			f.asset.Integrity = integrity2
 		}
 		if out2 != nil {
-			if err := out2.commit(b.flush); err != nil {
+			if err := out2.commit(!b.opts.NoSync); err != nil {
 				return err
 			}
 			b.noteWritten(name)

@@ -102,17 +102,14 @@ func (o *outFile) Write(p []byte) (int, error) {
 }
 
 // commit gives the complete file its name, replacing a file of that name.
-// fl (nil with --no-sync) gets the file's bytes written through the page
-// cache: a large file's write-back is started at once, small files are
-// flushed in batches (one write request per small file would cost more than
-// it saves), so that the final sync has little left to wait for.
-func (o *outFile) commit(fl *flusher) error {
-	if fl != nil && !o.direct {
-		if o.off >= directMin {
-			startWriteback(o.f)
-		} else {
-			fl.wrote(o.off)
-		}
+// sync starts the write-back of a large file written through the page
+// cache, so that the final sync overlaps with the rest of the run (small
+// files are left to the final sync, which writes them in one batch: one
+// write request per small file costs more than it saves, and so did
+// flushing them in batches of a few MiB while the run went on).
+func (o *outFile) commit(sync bool) error {
+	if sync && !o.direct && o.off >= directMin {
+		startWriteback(o.f)
 	}
 	if o.tmpName != "" {
 		if err := o.f.Close(); err != nil {
@@ -164,11 +161,11 @@ func (b *builder) writeTemp(dst string, fill func(w io.Writer) error) error {
 	if err != nil {
 		return err
 	}
-	if err := fill(o.f); err != nil {
+	if err := fill(o); err != nil {
 		o.abort()
 		return err
 	}
-	return o.commit(b.flush)
+	return o.commit(!b.opts.NoSync)
 }
 
 var (

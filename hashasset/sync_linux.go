@@ -5,8 +5,6 @@ package hashasset
 import (
 	"fmt"
 	"os"
-	"sync"
-	"sync/atomic"
 
 	"golang.org/x/sys/unix"
 )
@@ -33,54 +31,7 @@ func syncWritten(out string, written []string) error {
 	return syncfs(out)
 }
 
-// flushEvery is how many bytes of small files are written between two
-// background flushes.
-const flushEvery = 4 << 20
-
-// flusher makes the small files written so far durable in the background,
-// in batches (syncfs), while the run goes on.
-type flusher struct {
-	dir     string
-	pending atomic.Int64
-	busy    atomic.Bool
-	wg      sync.WaitGroup
-	mu      sync.Mutex
-	err     error
-}
-
-// wrote counts n bytes written through the page cache and starts a flush
-// when a batch is complete and none is running.
-func (f *flusher) wrote(n int64) {
-	if f.pending.Add(n) < flushEvery || !f.busy.CompareAndSwap(false, true) {
-		return
-	}
-	f.pending.Store(0)
-	f.wg.Add(1)
-	go func() {
-		defer f.wg.Done()
-		defer f.busy.Store(false)
-		if err := syncfs(f.dir); err != nil {
-			f.mu.Lock()
-			if f.err == nil {
-				f.err = err
-			}
-			f.mu.Unlock()
-		}
-	}()
-}
-
-// wait waits for the running flush and returns the first flush error (a
-// write-back error is reported once per descriptor: it must not be lost).
-func (f *flusher) wait() error {
-	if f == nil {
-		return nil
-	}
-	f.wg.Wait()
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	return f.err
-}
-
+// syncfs makes the file system that holds dir durable.
 func syncfs(dir string) error {
 	d, err := os.Open(dir)
 	if err != nil {

@@ -25,10 +25,3 @@ func syncWritten(out string, written []string) error {
 	}
 	return nil
 }
-
-// flusher does nothing here: the final per-file fsyncs do it all.
-type flusher struct{ dir string }
-
-func (f *flusher) wrote(int64) {}
-
-func (f *flusher) wait() error { return nil }
