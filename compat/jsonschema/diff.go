@@ -122,6 +122,9 @@ type differ struct {
 	// scratch differs only count changes (to match composition members).
 	scratch bool
 	budget  *budget
+	// canSplit: the next objects() with many properties may compare them
+	// on two goroutines (set for a top-level differ of two fast-compiled sides).
+	canSplit bool
 }
 
 // budget bounds the work of scratch comparisons (matching members); a
@@ -134,7 +137,8 @@ type budget struct {
 func newDiffer(o, n *side) *differ {
 	// A fast-compiled side knows its schemas: about two memo entries per
 	// pair (the schema and what its $ref leads to).
-	return &differ{old: o, new: n, memo: make(map[memoKey]bool, 2*min(len(o.raw), len(n.raw)))}
+	return &differ{old: o, new: n, memo: make(map[memoKey]bool, 2*min(len(o.raw), len(n.raw))),
+		canSplit: o.rawComplete && n.rawComplete}
 }
 
 func (d *differ) sub() *differ {

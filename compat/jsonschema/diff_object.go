@@ -193,35 +193,81 @@ func (d *differ) probe(pairs ...[2]*jsv.Schema) (Direction, []change) {
 	return combine(sd.changes), sd.changes
 }
 
+// parallelProperties is the number of declared properties from which the
+// first object compared (the root, usually) splits its properties between
+// two goroutines, when both sides were fast-compiled (see objects).
+const parallelProperties = 512
+
 func (d *differ) objects(o, n *jsv.Schema, c cctx) {
 	// declared properties
-	for _, name := range sortedKeys(n.Properties) {
-		np := n.Properties[name]
-		if op, ok := o.Properties[name]; ok {
-			d.node(op, np, c.child())
-			continue
+	names := sortedKeys(n.Properties)
+	if d.canSplit && len(names) >= parallelProperties {
+		// The second half of the properties is compared by a differ of its
+		// own, beside this one; its changes follow the first half's, in the
+		// order one differ would have found them. It does not see this
+		// differ's memo, so it may compare again a pair already compared
+		// here (a definition both halves reference): that finds the very
+		// changes found the first time, later in the list, and result()
+		// keeps the first of each. Both sides are read-only by then (their
+		// raw objects were all recorded when compiling).
+		d.canSplit = false
+		half := len(names) / 2
+		other := &differ{old: d.old, new: d.new, memo: make(map[memoKey]bool, len(d.memo))}
+		done := make(chan struct{})
+		go func() {
+			defer close(done)
+			for _, name := range names[half:] {
+				other.property(o, n, name, c)
+			}
+		}()
+		for _, name := range names[:half] {
+			d.property(o, n, name, c)
 		}
-		suffix := "/properties/" + escapeToken(name)
-		m := nameModel(o, name)
-		switch m.kind {
-		case modelOpen:
-			dir := Narrow
-			if isTrue(np) {
-				dir = Neutral
-			}
-			d.emitDir(c, "property-added-to-open-model", dir, o, n, suffix, "property %q added to an open content model", name)
-		case modelClosed:
-			d.emit(c, "property-added-to-closed-model", o, n, suffix, "property %q added to a closed content model (%s)", name, m.kw)
-		default:
-			var pairs [][2]*jsv.Schema
-			for _, ms := range m.schemas {
-				pairs = append(pairs, [2]*jsv.Schema{ms, np})
-			}
-			dir, chs := d.probe(pairs...)
-			d.emitDir(c, "property-added-to-partially-open-model", dir, o, n, suffix,
-				"property %q added; it was covered by %s (compared: %s)", name, m.kw, idsOf(chs))
+		<-done
+		d.changes = append(d.changes, other.changes...)
+		for k := range other.memo {
+			d.memo[k] = true
+		}
+	} else {
+		for _, name := range names {
+			d.property(o, n, name, c)
 		}
 	}
+	d.removedProperties(o, n, c)
+}
+
+// property compares the declared property name of NEW with OLD's.
+func (d *differ) property(o, n *jsv.Schema, name string, c cctx) {
+	np := n.Properties[name]
+	if op, ok := o.Properties[name]; ok {
+		d.node(op, np, c.child())
+		return
+	}
+	suffix := "/properties/" + escapeToken(name)
+	m := nameModel(o, name)
+	switch m.kind {
+	case modelOpen:
+		dir := Narrow
+		if isTrue(np) {
+			dir = Neutral
+		}
+		d.emitDir(c, "property-added-to-open-model", dir, o, n, suffix, "property %q added to an open content model", name)
+	case modelClosed:
+		d.emit(c, "property-added-to-closed-model", o, n, suffix, "property %q added to a closed content model (%s)", name, m.kw)
+	default:
+		var pairs [][2]*jsv.Schema
+		for _, ms := range m.schemas {
+			pairs = append(pairs, [2]*jsv.Schema{ms, np})
+		}
+		dir, chs := d.probe(pairs...)
+		d.emitDir(c, "property-added-to-partially-open-model", dir, o, n, suffix,
+			"property %q added; it was covered by %s (compared: %s)", name, m.kw, idsOf(chs))
+	}
+}
+
+// removedProperties reports OLD's declared properties NEW no longer
+// declares, then compares the rest of the two objects' keywords.
+func (d *differ) removedProperties(o, n *jsv.Schema, c cctx) {
 	for _, name := range sortedKeys(o.Properties) {
 		if _, ok := n.Properties[name]; ok {
 			continue

@@ -40,6 +40,9 @@ type side struct {
 	root   *jsv.Schema
 	// raw caches the raw object of compiled schemas.
 	raw map[*jsv.Schema]rawNode
+	// rawComplete: raw has every schema (the fast compiler recorded them),
+	// so rawOf never writes to it and the side can be read concurrently.
+	rawComplete bool
 }
 
 // idDir maps the folder of a document's $id (https://example.com/schemas/)
@@ -107,6 +110,7 @@ func loadSide(ctx context.Context, src compat.Source, opts compat.Options) (*sid
 				return nil, errkind.InputAt(d.display, 0, 0, fmt.Errorf("schema does not compile: %w", err))
 			}
 			s.root = sch
+			s.rawComplete = true
 			return s, nil
 		}
 	}
@@ -335,7 +339,9 @@ func (s *side) rawOf(sch *jsv.Schema) rawNode {
 		r = rawNode{doc: d, ptr: ptr}
 		r.obj, _ = lookupPtr(d.value, ptr).(map[string]any)
 	}
-	s.raw[sch] = r
+	if !s.rawComplete {
+		s.raw[sch] = r
+	}
 	return r
 }
 
