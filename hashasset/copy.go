@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"hash"
 	"io"
+	"io/fs"
 	"os"
 	"path"
 	"path/filepath"
@@ -115,14 +116,14 @@ type worker struct {
 }
 
 func (b *builder) copyOpaque(ctx context.Context, f *file, wk *worker) error {
+	if f.size < smallMax {
+		return b.copySmall(ctx, f, wk.buf)
+	}
 	src, err := openSource(f)
 	if err != nil {
 		return err
 	}
 	defer src.Close()
-	if f.size < smallMax {
-		return b.copySmall(ctx, f, src, wk.buf)
-	}
 	if wk.pool == nil {
 		wk.pool = newChunkPool(chunksPerWorker)
 	}
@@ -280,13 +281,14 @@ func (b *builder) streamPass(ctx context.Context, f *file, src *os.File, pool ch
 
 // copySmall handles a file that fits in buf: one read, both digests, and
 // one write from memory when the hashed name is new.
-func (b *builder) copySmall(ctx context.Context, f *file, src *os.File, buf []byte) error {
-	n, err := io.ReadFull(src, buf[:f.size+1])
-	if err != io.ErrUnexpectedEOF && err != io.EOF {
-		if err == nil {
-			return errkind.InputAt(f.abs, 0, 0, errors.New("file changed during the run"))
+func (b *builder) copySmall(ctx context.Context, f *file, buf []byte) error {
+	// One byte more than the listed size tells a file that grew.
+	n, err := readSmall(f.abs, buf[:f.size+1])
+	if err != nil {
+		if errors.Is(err, fs.ErrNotExist) {
+			return errkind.InputAt(f.abs, 0, 0, errors.New("file disappeared during the run"))
 		}
-		return errkind.InputAt(f.abs, 0, 0, fmt.Errorf("read: %w", err))
+		return errkind.InputAt(f.abs, 0, 0, fmt.Errorf("unreadable: %w", err))
 	}
 	if int64(n) != f.size {
 		return errkind.InputAt(f.abs, 0, 0, errors.New("file changed during the run"))
@@ -313,14 +315,33 @@ func (b *builder) copySmall(ctx context.Context, f *file, src *os.File, buf []by
 		b.noteWritten(name)
 		return nil
 	}
-	if err := b.writeTemp(dst, func(w io.Writer) error {
-		_, err := w.Write(data)
-		return err
-	}); err != nil {
+	if err := b.writeSmall(dst, data); err != nil {
 		return err
 	}
 	b.noteWritten(name)
 	return ctx.Err()
+}
+
+// writeSmall writes a small file from memory: with plain system calls where
+// unnamed files work, through writeTemp otherwise.
+func (b *builder) writeSmall(dst string, data []byte) error {
+	if !b.caps.noUnnamed.Load() {
+		if err := b.mkdirOnce(filepath.Dir(dst)); err != nil {
+			return err
+		}
+		err := writeSmall(dst, data)
+		if err == nil {
+			return nil
+		}
+		if !errors.Is(err, errNoUnnamed) {
+			return envErr(err)
+		}
+		b.caps.noUnnamed.Store(true)
+	}
+	return b.writeTemp(dst, func(w io.Writer) error {
+		_, err := w.Write(data)
+		return err
+	})
 }
 
 func (b *builder) prevAsset(rel string) (Asset, bool) {

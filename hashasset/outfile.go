@@ -43,11 +43,8 @@ type outCaps struct {
 // I/O (granted only where the file system supports it).
 func (b *builder) createOut(dst string, direct bool) (*outFile, error) {
 	dir := filepath.Dir(dst)
-	if _, made := b.madeDirs.Load(dir); !made {
-		if err := os.MkdirAll(dir, 0o755); err != nil {
-			return nil, errkind.Wrap(errkind.Env, fmt.Errorf("create folder %s: %w", dir, err))
-		}
-		b.madeDirs.Store(dir, true)
+	if err := b.mkdirOnce(dir); err != nil {
+		return nil, err
 	}
 	direct = direct && !b.caps.noDirect.Load()
 	if !b.caps.noUnnamed.Load() {
@@ -69,6 +66,18 @@ func (b *builder) createOut(dst string, direct bool) (*outFile, error) {
 		o.direct = true
 	}
 	return o, nil
+}
+
+// mkdirOnce creates an output folder (and its parents) once per run.
+func (b *builder) mkdirOnce(dir string) error {
+	if _, made := b.madeDirs.Load(dir); made {
+		return nil
+	}
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return errkind.Wrap(errkind.Env, fmt.Errorf("create folder %s: %w", dir, err))
+	}
+	b.madeDirs.Store(dir, true)
+	return nil
 }
 
 // Write appends p. In direct mode every write but the last must be a

@@ -55,14 +55,7 @@ func linkUnnamed(f *os.File, dst string) error {
 		return err
 	}
 	var lerr error
-	if cerr := rc.Control(func(fd uintptr) {
-		// AT_EMPTY_PATH names the file by its descriptor (it needs
-		// CAP_DAC_READ_SEARCH before Linux 6.10); else through /proc.
-		lerr = unix.Linkat(int(fd), "", unix.AT_FDCWD, dst, unix.AT_EMPTY_PATH)
-		if lerr == unix.EPERM || lerr == unix.ENOENT || lerr == unix.EINVAL {
-			lerr = unix.Linkat(unix.AT_FDCWD, fmt.Sprintf("/proc/self/fd/%d", fd), unix.AT_FDCWD, dst, unix.AT_SYMLINK_FOLLOW)
-		}
-	}); cerr != nil {
+	if cerr := rc.Control(func(fd uintptr) { lerr = linkFD(int(fd), dst) }); cerr != nil {
 		return cerr
 	}
 	if lerr != nil {
