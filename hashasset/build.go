@@ -181,12 +181,15 @@ type builder struct {
 	files    map[string]*file
 	order    []string // sorted logical paths
 
-	alg      sriAlg  // the integrity algorithm
-	freshOut bool    // the output folder did not exist: no file there to check
-	caps     outCaps // what the output file system refused
-	mu       sync.Mutex
-	written  []string // files written (for the final sync)
-	madeDirs sync.Map // output folders created by this run
+	alg      sriAlg // the integrity algorithm
+	freshOut bool   // the output folder did not exist: no file there to check
+	// earlySync, when set, gives the result of a sync started once the
+	// small files were written.
+	earlySync chan error
+	caps      outCaps // what the output file system refused
+	mu        sync.Mutex
+	written   []string // files written (for the final sync)
+	madeDirs  sync.Map // output folders created by this run
 }
 
 func newBuilder(opts Options) (*builder, error) {
@@ -943,6 +946,12 @@ func (c *countWriter) Write(p []byte) (int, error) {
 func (b *builder) syncWritten() error {
 	if b.opts.NoSync {
 		return nil
+	}
+	if b.earlySync != nil {
+		// Its error must not be lost: a write-back error is reported once.
+		if err := <-b.earlySync; err != nil {
+			return err
+		}
 	}
 	return syncWritten(b.opts.Out, b.written)
 }

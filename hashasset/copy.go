@@ -39,6 +39,22 @@ func (b *builder) hashOpaque(ctx context.Context) error {
 		}
 	}
 	orderJobs(jobs)
+	// The small files go first; once they are all written, one background
+	// sync makes them (and their many inodes) durable while the large files
+	// are hashed, so that the final sync has little left to wait for.
+	small := 0
+	for small < len(jobs) && jobs[small].size < smallMax {
+		small++
+	}
+	var smallDone atomic.Int64
+	earlySync := func() {
+		if b.opts.NoSync || b.opts.DryRun || small == len(jobs) || b.earlySync != nil {
+			return
+		}
+		done := make(chan error, 1)
+		b.earlySync = done
+		go func() { done <- syncfs(b.opts.Out) }()
+	}
 	// Workers take the next job from a shared index: no hand-off through a
 	// feeding goroutine (which would need a core of its own to run).
 	var next atomic.Int64
@@ -61,6 +77,9 @@ func (b *builder) hashOpaque(ctx context.Context) error {
 					cancel()
 					return
 				}
+				if i < int64(small) && smallDone.Add(1) == int64(small) {
+					earlySync()
+				}
 			}
 		}()
 	}
@@ -82,10 +101,11 @@ func (b *builder) hashOpaque(ctx context.Context) error {
 	return nil
 }
 
-// orderJobs orders the copies: large files first, largest first; then the
-// small ones interleaved across folders (the first file of every folder,
-// then the second, …), so that the workers name files in different folders
-// and do not wait for each other on a folder's lock.
+// orderJobs orders the copies: small files first, interleaved across
+// folders (the first file of every folder, then the second, …), so that the
+// workers name files in different folders and do not wait for each other on
+// a folder's lock; then the large ones, largest first, so that the workers
+// finish together (and a large file's digests run side by side anyway).
 func orderJobs(jobs []*file) {
 	pos := make(map[*file]int, len(jobs))
 	seen := map[string]int{}
@@ -99,7 +119,7 @@ func orderJobs(jobs []*file) {
 		al, cl := a.size >= smallMax, c.size >= smallMax
 		switch {
 		case al != cl:
-			return al
+			return cl
 		case al:
 			return a.size > c.size
 		case pos[a] != pos[c]:
