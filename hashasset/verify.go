@@ -10,10 +10,11 @@ import (
 	"hash"
 	"io"
 	"io/fs"
+	"maps"
 	"os"
 	"path/filepath"
 	"runtime"
-	"sort"
+	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -81,10 +82,10 @@ func Verify(ctx context.Context, dir, manifestFile string) (*VerifyReport, error
 		problems []Mismatch
 	}
 	var checks []*check
-	for _, k := range sortedKeys(m.Assets) {
+	for _, k := range slices.Sorted(maps.Keys(m.Assets)) {
 		checks = append(checks, &check{asset: k, a: m.Assets[k]})
 	}
-	for _, k := range sortedKeys(m.Previous) {
+	for _, k := range slices.Sorted(maps.Keys(m.Previous)) {
 		for _, p := range m.Previous[k] {
 			checks = append(checks, &check{asset: k, a: Asset{Path: p.Path}, previous: true})
 		}
@@ -162,16 +163,6 @@ func Verify(ctx context.Context, dir, manifestFile string) (*VerifyReport, error
 		r.Mismatches = append(r.Mismatches, c.problems...)
 	}
 	return r, nil
-}
-
-// sortedKeys returns the keys of m, sorted.
-func sortedKeys[V any](m map[string]V) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	return keys
 }
 
 func gunzipSHA256(p string, buf []byte) (string, error) {
