@@ -30,6 +30,7 @@ type outFile struct {
 	tmpName string // "" for an unnamed file
 	direct  bool   // the file is in direct-I/O mode
 	off     int64  // bytes written
+	caps    *outCaps
 }
 
 // outCaps remembers what the output file system refused, so that each
@@ -50,7 +51,7 @@ func (b *builder) createOut(dst string, direct bool) (*outFile, error) {
 	if !b.caps.noUnnamed.Load() {
 		f, gotDirect, err := openUnnamed(dir, direct, &b.caps)
 		if err == nil {
-			return &outFile{f: f, dst: dst, direct: gotDirect}, nil
+			return &outFile{f: f, dst: dst, direct: gotDirect, caps: &b.caps}, nil
 		}
 		if !errors.Is(err, errNoUnnamed) {
 			return nil, errkind.Wrap(errkind.Env, fmt.Errorf("create file in %s: %w", dir, err))
@@ -61,7 +62,7 @@ func (b *builder) createOut(dst string, direct bool) (*outFile, error) {
 	if err != nil {
 		return nil, errkind.Wrap(errkind.Env, fmt.Errorf("create temp file for %s: %w", dst, err))
 	}
-	o := &outFile{f: f, dst: dst, tmpName: f.Name()}
+	o := &outFile{f: f, dst: dst, tmpName: f.Name(), caps: &b.caps}
 	if direct && setDirect(f, true) == nil {
 		o.direct = true
 	}
@@ -149,8 +150,46 @@ func (o *outFile) commit(sync bool) error {
 			break
 		}
 	}
+	if err != nil && !errors.Is(err, fs.ErrExist) {
+		// Something refuses to name unnamed files here (no /proc and no
+		// CAP_DAC_READ_SEARCH, a sandbox): copy this one into a temp file,
+		// and use temp files from now on.
+		o.caps.noUnnamed.Store(true)
+		err = o.copyToTemp()
+	}
 	if err != nil {
 		return errkind.Wrap(errkind.Env, fmt.Errorf("name %s: %w", o.dst, err))
+	}
+	return nil
+}
+
+// copyToTemp copies the unnamed file into a temp file beside dst and
+// renames that into place.
+func (o *outFile) copyToTemp() error {
+	if o.direct {
+		if err := setDirect(o.f, false); err != nil {
+			return err
+		}
+	}
+	if _, err := o.f.Seek(0, io.SeekStart); err != nil {
+		return err
+	}
+	tmp, err := createTemp(o.dst)
+	if err != nil {
+		return err
+	}
+	if _, err := io.Copy(tmp, o.f); err != nil {
+		tmp.Close()
+		os.Remove(tmp.Name())
+		return err
+	}
+	if err := tmp.Close(); err != nil {
+		os.Remove(tmp.Name())
+		return err
+	}
+	if err := os.Rename(tmp.Name(), o.dst); err != nil {
+		os.Remove(tmp.Name())
+		return err
 	}
 	return nil
 }

@@ -88,14 +88,24 @@ func writeSmall(dst string, data []byte) error {
 		}
 	}
 	if err != nil {
-		return fmt.Errorf("name %s: %w", dst, err)
+		// Something refuses to name unnamed files here (no /proc and no
+		// CAP_DAC_READ_SEARCH): the caller writes a temp file instead.
+		return fmt.Errorf("name %s: %w (%w)", dst, err, errNoUnnamed)
 	}
 	return nil
 }
 
+// linkHook, when set, may refuse a link (tests).
+var linkHook func(dst string) error
+
 // linkFD names an unnamed file by its descriptor (AT_EMPTY_PATH needs
 // CAP_DAC_READ_SEARCH before Linux 6.10), else through /proc.
 func linkFD(fd int, dst string) error {
+	if linkHook != nil {
+		if err := linkHook(dst); err != nil {
+			return err
+		}
+	}
 	err := unix.Linkat(fd, "", unix.AT_FDCWD, dst, unix.AT_EMPTY_PATH)
 	if err == unix.EPERM || err == unix.ENOENT || err == unix.EINVAL {
 		err = unix.Linkat(unix.AT_FDCWD, fmt.Sprintf("/proc/self/fd/%d", fd), unix.AT_FDCWD, dst, unix.AT_SYMLINK_FOLLOW)
