@@ -504,61 +504,46 @@ func openSource(f *file) (*os.File, error) {
 // readRewritable reads the files whose references are rewritten and finds
 // their references and dependencies.
 func (b *builder) readRewritable(ctx context.Context) error {
+	var files []*file
 	for _, rel := range b.order {
-		f := b.files[rel]
-		if !f.rewritable {
-			continue
+		if f := b.files[rel]; f.rewritable {
+			files = append(files, f)
 		}
-		if err := ctx.Err(); err != nil {
-			return err
-		}
-		h, err := openSource(f)
-		if err != nil {
-			return err
-		}
-		data, err := io.ReadAll(h)
-		h.Close()
-		if err != nil {
-			return errkind.InputAt(f.abs, 0, 0, fmt.Errorf("unreadable: %w", err))
-		}
-		// The bytes are not kept: a tree of large bundles would otherwise sit
-		// in memory whole. rewriteOne reads the file again and checks it is
-		// the same.
-		s := sha256.Sum256(data)
-		f.sum = hex.EncodeToString(s[:])
-		seen := map[string]bool{}
-		var missing []string
-		nMissing := 0
-		pos := newLineCounter(data)
-		scanEach(f.kind, data, func(r Ref) {
-			target, ok := b.target(f, r)
-			if !ok {
-				if b.reportMissing(f, r) {
-					nMissing++
-					if nMissing <= maxMissingPerFile {
-						line, col := pos.at(r.Start)
-						missing = append(missing, fmt.Sprintf("%s:%d:%d: %q: no such file in the source folder", b.display(f.rel), line, col, r.URL))
-					}
+	}
+	// The files are scanned side by side (a site's bundles can be many
+	// megabytes); warnings and errors are then taken in file order, so the
+	// result does not depend on which worker was faster.
+	missing := make([][]string, len(files))
+	errs := make([]error, len(files))
+	var next atomic.Int64
+	var failed atomic.Bool
+	var wg sync.WaitGroup
+	for range min(b.opts.Workers, max(len(files), 1)) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for !failed.Load() {
+				i := next.Add(1) - 1
+				if i >= int64(len(files)) {
+					return
 				}
-				return
+				if err := ctx.Err(); err != nil {
+					errs[i] = err
+				} else {
+					missing[i], errs[i] = b.scanRewritable(files[i])
+				}
+				if errs[i] != nil || b.opts.Strict && len(missing[i]) > 0 {
+					failed.Store(true)
+				}
 			}
-			if r.Context == CtxMapFile {
-				f.mapFile = target
-				return
-			}
-			t := b.files[target]
-			// Opaque files are hashed before any rewritable one; only
-			// rewritable targets order the build.
-			if t.unhashed || t.digested || t.kind == KindOpaque || seen[target] {
-				return
-			}
-			seen[target] = true
-			f.deps = append(f.deps, target)
-		})
-		if nMissing > maxMissingPerFile {
-			missing = append(missing, fmt.Sprintf("%s: %d more references to missing files", b.display(f.rel), nMissing-maxMissingPerFile))
+		}()
+	}
+	wg.Wait()
+	for i := range files {
+		if errs[i] != nil {
+			return errs[i]
 		}
-		for _, m := range missing {
+		for _, m := range missing[i] {
 			if b.opts.Strict {
 				return errkind.Inputf("%s (--strict)", m)
 			}
@@ -566,6 +551,59 @@ func (b *builder) readRewritable(ctx context.Context) error {
 		}
 	}
 	return nil
+}
+
+// scanRewritable reads one rewritable file, records its digest, its
+// dependencies and its source map's file, and returns the warnings about
+// references to missing files.
+func (b *builder) scanRewritable(f *file) ([]string, error) {
+	h, err := openSource(f)
+	if err != nil {
+		return nil, err
+	}
+	data, err := io.ReadAll(h)
+	h.Close()
+	if err != nil {
+		return nil, errkind.InputAt(f.abs, 0, 0, fmt.Errorf("unreadable: %w", err))
+	}
+	// The bytes are not kept: a tree of large bundles would otherwise sit
+	// in memory whole. rewriteOne reads the file again and checks it is
+	// the same.
+	s := sha256.Sum256(data)
+	f.sum = hex.EncodeToString(s[:])
+	seen := map[string]bool{}
+	var missing []string
+	nMissing := 0
+	pos := newLineCounter(data)
+	scanEach(f.kind, data, func(r Ref) {
+		target, ok := b.target(f, r)
+		if !ok {
+			if b.reportMissing(f, r) {
+				nMissing++
+				if nMissing <= maxMissingPerFile {
+					line, col := pos.at(r.Start)
+					missing = append(missing, fmt.Sprintf("%s:%d:%d: %q: no such file in the source folder", b.display(f.rel), line, col, r.URL))
+				}
+			}
+			return
+		}
+		if r.Context == CtxMapFile {
+			f.mapFile = target
+			return
+		}
+		t := b.files[target]
+		// Opaque files are hashed before any rewritable one; only
+		// rewritable targets order the build.
+		if t.unhashed || t.digested || t.kind == KindOpaque || seen[target] {
+			return
+		}
+		seen[target] = true
+		f.deps = append(f.deps, target)
+	})
+	if nMissing > maxMissingPerFile {
+		missing = append(missing, fmt.Sprintf("%s: %d more references to missing files", b.display(f.rel), nMissing-maxMissingPerFile))
+	}
+	return missing, nil
 }
 
 // display returns the path of a source file as the user names it: the
