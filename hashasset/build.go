@@ -19,6 +19,7 @@ import (
 	"strings"
 	"sync"
 	"sync/atomic"
+	"syscall"
 	"time"
 
 	"github.com/dsctl/dsctl/internal/errkind"
@@ -491,12 +492,18 @@ func (b *builder) walk(ctx context.Context) error {
 
 // openSource opens a source file, telling a vanished file from an unreadable one.
 func openSource(f *file) (*os.File, error) {
-	h, err := os.Open(f.abs)
+	// Non-blocking: a FIFO put in the file's place since the listing must
+	// not hang the run; it is refused below.
+	h, err := os.OpenFile(f.abs, os.O_RDONLY|syscall.O_NONBLOCK, 0)
 	if err != nil {
 		if errors.Is(err, fs.ErrNotExist) {
 			return nil, errkind.InputAt(f.abs, 0, 0, errors.New("file disappeared during the run"))
 		}
 		return nil, errkind.InputAt(f.abs, 0, 0, fmt.Errorf("unreadable: %w", err))
+	}
+	if fi, err := h.Stat(); err != nil || !fi.Mode().IsRegular() {
+		h.Close()
+		return nil, errkind.InputAt(f.abs, 0, 0, errors.New("file changed during the run: no longer a regular file"))
 	}
 	return h, nil
 }
