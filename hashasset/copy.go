@@ -17,6 +17,7 @@ import (
 	"sync/atomic"
 
 	"github.com/dsctl/dsctl/internal/errkind"
+	"github.com/dsctl/dsctl/internal/sha512x8"
 )
 
 // smallMax is the size below which a file is read whole into memory: one
@@ -56,19 +57,38 @@ func (b *builder) hashOpaque(ctx context.Context) error {
 		go func() { done <- syncfs(b.opts.Out) }()
 	}
 	// Workers take the next job from a shared index: no hand-off through a
-	// feeding goroutine (which would need a core of its own to run).
+	// feeding goroutine (which would need a core of its own to run). Where
+	// eight SHA-512 streams hash as fast as one, eight large files stream
+	// at a time (their integrity digests hashed together, in smaller
+	// chunks); the workers beyond opts.Workers start with the large files.
+	workers, chunk := b.opts.Workers, chunkSize
+	if b.wide {
+		workers, chunk = max(workers, sha512x8.Lanes), wideChunkSize
+	}
+	largeStart := make(chan struct{})
+	var startOnce sync.Once
 	var next atomic.Int64
-	errs := make(chan error, b.opts.Workers)
+	errs := make(chan error, workers)
 	var wg sync.WaitGroup
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
-	for w := 0; w < b.opts.Workers; w++ {
+	for w := 0; w < workers; w++ {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			wk := &worker{buf: make([]byte, smallMax+1)}
+			if w >= b.opts.Workers {
+				select {
+				case <-largeStart:
+				case <-ctx.Done():
+					return
+				}
+			}
+			wk := &worker{chunkSize: chunk}
 			for ctx.Err() == nil {
 				i := next.Add(1) - 1
+				if i >= int64(small) {
+					startOnce.Do(func() { close(largeStart) })
+				}
 				if i >= int64(len(jobs)) {
 					return
 				}
@@ -129,14 +149,18 @@ func orderJobs(jobs []*file) {
 	})
 }
 
-// worker holds the buffers of one copy worker.
+// worker holds the buffers of one copy worker, made on first use.
 type worker struct {
-	buf  []byte      // a whole small file
-	pool chan *chunk // chunks for streaming large files (made on first use)
+	buf       []byte      // a whole small file
+	pool      chan *chunk // chunks for streaming large files
+	chunkSize int
 }
 
 func (b *builder) copyOpaque(ctx context.Context, f *file, wk *worker) error {
 	if f.size < smallMax {
+		if wk.buf == nil {
+			wk.buf = make([]byte, smallMax+1)
+		}
 		return b.copySmall(ctx, f, wk.buf)
 	}
 	src, err := openSource(f)
@@ -145,7 +169,7 @@ func (b *builder) copyOpaque(ctx context.Context, f *file, wk *worker) error {
 	}
 	defer src.Close()
 	if wk.pool == nil {
-		wk.pool = newChunkPool(chunksPerWorker)
+		wk.pool = newChunkPool(chunksPerWorker, wk.chunkSize)
 	}
 	return b.copyLarge(ctx, f, src, wk.pool)
 }
@@ -250,6 +274,9 @@ func (b *builder) streamPass(ctx context.Context, f *file, src *os.File, pool ch
 	var hInt hash.Hash
 	if withInt && b.alg.new != nil {
 		hInt = b.alg.new()
+		if b.wide {
+			hInt = b.alg.newWide()
+		}
 		sinks = append(sinks, hashSink(hInt))
 	}
 	var out *outFile

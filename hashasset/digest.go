@@ -7,6 +7,8 @@ import (
 	"fmt"
 	"hash"
 	"strings"
+
+	"github.com/dsctl/dsctl/internal/sha512x8"
 )
 
 // DefaultIntegrity is the default algorithm of the manifest's SRI values.
@@ -18,12 +20,15 @@ type sriAlg struct {
 	// new returns the hash; nil for sha256, whose value is the content
 	// hash the name is made of (no second pass over the bytes).
 	new func() hash.Hash
+	// newWide returns the same hash computed side by side with other
+	// streams (see package sha512x8); nil where that is not faster.
+	newWide func() hash.Hash
 }
 
 var sriAlgs = map[string]sriAlg{
 	"sha256": {name: "sha256"},
-	"sha384": {name: "sha384", new: sha512.New384},
-	"sha512": {name: "sha512", new: sha512.New},
+	"sha384": {name: "sha384", new: sha512.New384, newWide: func() hash.Hash { return sha512x8.New384() }},
+	"sha512": {name: "sha512", new: sha512.New, newWide: func() hash.Hash { return sha512x8.New512() }},
 }
 
 // parseSRIAlg returns the algorithm named s ("" is the default).

@@ -5,6 +5,7 @@ package hashasset
 import (
 	"fmt"
 	"path/filepath"
+	"sync/atomic"
 	"testing"
 
 	"golang.org/x/sys/unix"
@@ -16,8 +17,8 @@ import (
 func TestUnnamedFilesRefused(t *testing.T) {
 	for _, name := range []string{"small-first", "large-first"} {
 		t.Run(name, func(t *testing.T) {
-			refused := 0
-			linkHook = func(string) error { refused++; return unix.EPERM }
+			var refused atomic.Int32
+			linkHook = func(string) error { refused.Add(1); return unix.EPERM }
 			t.Cleanup(func() { linkHook = nil })
 			dir := t.TempDir()
 			src, out := filepath.Join(dir, "src"), filepath.Join(dir, "out")
@@ -40,8 +41,10 @@ func TestUnnamedFilesRefused(t *testing.T) {
 			if res.Written != len(files) {
 				t.Fatalf("wrote %d files, want %d", res.Written, len(files))
 			}
-			if refused != 1 {
-				t.Fatalf("%d links refused, want 1 (then temp files)", refused)
+			// Large files may stream side by side (see builder.wide): each
+			// one committing before the first refusal was seen tries once.
+			if n := int(refused.Load()); n != 1 && (name == "small-first" || n > len(files)) {
+				t.Fatalf("%d links refused, want 1 (then temp files)", n)
 			}
 			checkOut(t, out, files, "sha384")
 		})

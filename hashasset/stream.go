@@ -11,6 +11,10 @@ import (
 // chunkSize is the unit of the streaming copy: a multiple of directAlign.
 const chunkSize = 1 << 20
 
+// wideChunkSize is the unit when eight large files stream side by side
+// (their integrity digests hashed together): the same memory in all.
+const wideChunkSize = 256 << 10
+
 // chunksPerWorker bounds the chunks in flight per worker: one being read,
 // the others being hashed and written.
 const chunksPerWorker = 4
@@ -30,16 +34,16 @@ func (c *chunk) release() {
 	}
 }
 
-// newChunkPool returns n chunks of chunkSize, aligned for direct I/O.
-func newChunkPool(n int) chan *chunk {
+// newChunkPool returns n chunks of size bytes, aligned for direct I/O.
+func newChunkPool(n, size int) chan *chunk {
 	pool := make(chan *chunk, n)
 	for range n {
-		raw := make([]byte, chunkSize+directAlign)
+		raw := make([]byte, size+directAlign)
 		off := 0
 		if r := int(uintptrOf(raw) % directAlign); r != 0 {
 			off = directAlign - r
 		}
-		pool <- &chunk{buf: raw[off : off+chunkSize : off+chunkSize], pool: pool}
+		pool <- &chunk{buf: raw[off : off+size : off+size], pool: pool}
 	}
 	return pool
 }

@@ -20,6 +20,7 @@ import (
 	"sync/atomic"
 
 	"github.com/dsctl/dsctl/internal/output"
+	"github.com/dsctl/dsctl/internal/sha512x8"
 )
 
 // Mismatch is one problem verify found.
@@ -138,9 +139,15 @@ func Verify(ctx context.Context, dir, manifestFile string) (*VerifyReport, error
 			}
 		}
 	}
+	// Where eight SHA-512 streams hash as fast as one, eight files are
+	// checked at a time, their integrity digests hashed side by side.
+	workers := runtime.GOMAXPROCS(0)
+	if sha512x8.Fast() {
+		workers = max(workers, sha512x8.Lanes)
+	}
 	var next atomic.Int64
 	var wg sync.WaitGroup
-	for range min(runtime.GOMAXPROCS(0), max(len(checks), 1)) {
+	for range min(workers, max(len(checks), 1)) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
@@ -196,6 +203,9 @@ func fileDigests(p string, buf []byte, alg sriAlg) (int64, string, string, error
 	var hInt hash.Hash
 	if alg.new != nil {
 		hInt = alg.new()
+		if alg.newWide != nil && sha512x8.Fast() {
+			hInt = alg.newWide()
+		}
 		w = io.MultiWriter(h256, hInt)
 	}
 	n, err := io.CopyBuffer(w, readerOnly{f}, buf)
