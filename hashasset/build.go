@@ -85,6 +85,9 @@ type Options struct {
 	// noUnnamed and noDirect make the run take the fallbacks of a file
 	// system without unnamed files (O_TMPFILE) or direct I/O (tests).
 	noUnnamed, noDirect bool
+	// noWide hashes one integrity stream at a time, as where there is no
+	// AVX-512 (tests).
+	noWide bool
 }
 
 // Retention is the rule that prunes older builds (see Prune).
@@ -225,7 +228,7 @@ func newBuilder(opts Options) (*builder, error) {
 	if b.alg, err = parseSRIAlg(opts.Integrity); err != nil {
 		return nil, errkind.Inputf("%w", err)
 	}
-	b.wide = b.alg.newWide != nil && sha512x8.Fast()
+	b.wide = b.alg.newWide != nil && sha512x8.Fast() && !opts.noWide
 	fi, err := os.Stat(opts.Src)
 	if err != nil {
 		return nil, errkind.InputAt(opts.Src, 0, 0, fmt.Errorf("source folder: %w", err))

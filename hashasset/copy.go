@@ -295,6 +295,9 @@ func (b *builder) streamPass(ctx context.Context, f *file, src *os.File, pool ch
 		if out != nil {
 			out.abort()
 		}
+		if hInt != nil {
+			hInt.Reset() // a shared digest engine stops waiting for it
+		}
 		return nil, "", nil, err
 	}
 	if rerr != nil {

@@ -106,9 +106,9 @@ func checkOut(t *testing.T, out string, files map[string][]byte, alg string) {
 // second pass).
 func TestCopyPaths(t *testing.T) {
 	type mode struct {
-		name                string
-		noUnnamed, noDirect bool
-		alg                 string
+		name                        string
+		noUnnamed, noDirect, noWide bool
+		alg                         string
 	}
 	modes := []mode{
 		{name: "default"},
@@ -117,13 +117,15 @@ func TestCopyPaths(t *testing.T) {
 		{name: "temp-files-no-direct", noUnnamed: true, noDirect: true},
 		{name: "sha256", alg: "sha256"},
 		{name: "sha512", alg: "sha512"},
+		{name: "one-stream", noWide: true},
+		{name: "one-stream-sha512", noWide: true, alg: "sha512"},
 	}
 	for _, md := range modes {
 		t.Run(md.name, func(t *testing.T) {
 			dir := t.TempDir()
 			src, out := filepath.Join(dir, "src"), filepath.Join(dir, "out")
 			files := writeSized(t, src, 1)
-			opts := Options{Src: src, Out: out, noUnnamed: md.noUnnamed, noDirect: md.noDirect, Integrity: md.alg, Workers: 2}
+			opts := Options{Src: src, Out: out, noUnnamed: md.noUnnamed, noDirect: md.noDirect, noWide: md.noWide, Integrity: md.alg, Workers: 2}
 			alg := md.alg
 			if alg == "" {
 				alg = "sha384"

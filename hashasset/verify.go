@@ -210,6 +210,9 @@ func fileDigests(p string, buf []byte, alg sriAlg) (int64, string, string, error
 	}
 	n, err := io.CopyBuffer(w, readerOnly{f}, buf)
 	if err != nil {
+		if hInt != nil {
+			hInt.Reset() // a shared digest engine stops waiting for it
+		}
 		return 0, "", "", fmt.Errorf("unreadable: %w", err)
 	}
 	s256 := h256.Sum(nil)

@@ -108,6 +108,16 @@ func TestDigestMatchesCrypto(t *testing.T) {
 	for err := range errs {
 		t.Error(err)
 	}
+	// Every digest was summed: the engine waits for none of them.
+	if n := defaultEngine().open.Load(); n != 0 {
+		t.Errorf("engine counts %d open digests after all were summed", n)
+	}
+	d := New512()
+	d.Write(data[:1<<20])
+	d.Reset()
+	if n := defaultEngine().open.Load(); n != 0 {
+		t.Errorf("engine counts %d open digests after Reset", n)
+	}
 }
 
 func BenchmarkBlocks8(b *testing.B) {
