@@ -24,7 +24,7 @@ import (
 
 	"github.com/dsctl/dsctl/internal/errkind"
 	"github.com/dsctl/dsctl/internal/fsx"
-	"github.com/dsctl/dsctl/internal/sha512x8"
+	"github.com/dsctl/dsctl/internal/lanehash"
 )
 
 // DefaultHashLength is the number of hex digits of the digest in a name.
@@ -73,8 +73,8 @@ type Options struct {
 	// must be safe for concurrent use.
 	Progress func(n int64)
 	// Workers bounds the files processed (and open) at once (default
-	// GOMAXPROCS), except that large files stream eight at a time where
-	// their integrity digests are hashed side by side.
+	// GOMAXPROCS), except that large files stream sixteen at a time where
+	// their digests are hashed side by side.
 	Workers int
 	// Integrity is the algorithm of the manifest's SRI values: sha384 (the
 	// default), sha512, or sha256 (the content hash itself: no second digest).
@@ -85,8 +85,8 @@ type Options struct {
 	// noUnnamed and noDirect make the run take the fallbacks of a file
 	// system without unnamed files (O_TMPFILE) or direct I/O (tests).
 	noUnnamed, noDirect bool
-	// noWide hashes one integrity stream at a time, as where there is no
-	// AVX-512 (tests).
+	// noWide hashes one stream at a time, as where there is no AVX-512
+	// (tests).
 	noWide bool
 }
 
@@ -189,8 +189,8 @@ type builder struct {
 	order    []string // sorted logical paths
 
 	alg sriAlg // the integrity algorithm
-	// wide: large files stream eight at a time, their integrity digests
-	// hashed side by side (AVX-512; GODEBUG=cpu.avx512f=off turns it off).
+	// wide: large files stream sixteen at a time, their digests hashed
+	// side by side (AVX-512; GODEBUG=cpu.avx512f=off turns it off).
 	wide     bool
 	freshOut bool // the output folder did not exist: no file there to check
 	// earlySync, when set, gives the result of a sync started once the
@@ -228,7 +228,7 @@ func newBuilder(opts Options) (*builder, error) {
 	if b.alg, err = parseSRIAlg(opts.Integrity); err != nil {
 		return nil, errkind.Inputf("%w", err)
 	}
-	b.wide = b.alg.newWide != nil && sha512x8.Fast() && !opts.noWide
+	b.wide = lanehash.Fast() && !opts.noWide
 	fi, err := os.Stat(opts.Src)
 	if err != nil {
 		return nil, errkind.InputAt(opts.Src, 0, 0, fmt.Errorf("source folder: %w", err))

@@ -2,7 +2,6 @@ package hashasset
 
 import (
 	"context"
-	"crypto/sha256"
 	"encoding/hex"
 	"errors"
 	"fmt"
@@ -17,7 +16,7 @@ import (
 	"sync/atomic"
 
 	"github.com/dsctl/dsctl/internal/errkind"
-	"github.com/dsctl/dsctl/internal/sha512x8"
+	"github.com/dsctl/dsctl/internal/lanehash"
 )
 
 // smallMax is the size below which a file is read whole into memory: one
@@ -58,12 +57,21 @@ func (b *builder) hashOpaque(ctx context.Context) error {
 	}
 	// Workers take the next job from a shared index: no hand-off through a
 	// feeding goroutine (which would need a core of its own to run). Where
-	// eight SHA-512 streams hash as fast as one, eight large files stream
-	// at a time (their integrity digests hashed together, in smaller
-	// chunks); the workers beyond opts.Workers start with the large files.
+	// sixteen SHA-256 streams (or eight SHA-512 ones) hash faster than one,
+	// sixteen large files stream at a time, their digests hashed together,
+	// in smaller chunks; the workers beyond opts.Workers start with the
+	// large files.
 	workers, chunk := b.opts.Workers, chunkSize
 	if b.wide {
-		workers, chunk = max(workers, sha512x8.Lanes), wideChunkSize
+		workers, chunk = max(workers, lanehash.MaxLanes), wideChunkSize
+	}
+	// The chunks of all workers, in one arena (see allocArena).
+	var arena []byte
+	if small < len(jobs) {
+		var free func()
+		if arena, free = allocArena(workers * chunksPerWorker * chunk); free != nil {
+			defer free() // after the workers are done (wg.Wait below)
+		}
 	}
 	largeStart := make(chan struct{})
 	var startOnce sync.Once
@@ -84,6 +92,9 @@ func (b *builder) hashOpaque(ctx context.Context) error {
 				}
 			}
 			wk := &worker{chunkSize: chunk}
+			if arena != nil {
+				wk.mem = arena[w*chunksPerWorker*chunk : (w+1)*chunksPerWorker*chunk]
+			}
 			for ctx.Err() == nil {
 				i := next.Add(1) - 1
 				if i >= int64(small) {
@@ -154,6 +165,7 @@ type worker struct {
 	buf       []byte      // a whole small file
 	pool      chan *chunk // chunks for streaming large files
 	chunkSize int
+	mem       []byte // where to make the chunks (nil: the heap)
 }
 
 func (b *builder) copyOpaque(ctx context.Context, f *file, wk *worker) error {
@@ -169,7 +181,7 @@ func (b *builder) copyOpaque(ctx context.Context, f *file, wk *worker) error {
 	}
 	defer src.Close()
 	if wk.pool == nil {
-		wk.pool = newChunkPool(chunksPerWorker, wk.chunkSize)
+		wk.pool = newChunkPool(chunksPerWorker, wk.chunkSize, wk.mem)
 	}
 	return b.copyLarge(ctx, f, src, wk.pool)
 }
@@ -269,7 +281,7 @@ func (b *builder) copyLarge(ctx context.Context, f *file, src *os.File, pool cha
 // (otherwise "" unless the algorithm is sha256), and its copy into an
 // output file when asked (returned uncommitted).
 func (b *builder) streamPass(ctx context.Context, f *file, src *os.File, pool chan *chunk, withInt, write bool, dst string, progress func(int64)) ([]byte, string, *outFile, error) {
-	h256 := sha256.New()
+	h256 := newSHA256(b.wide)
 	sinks := []sink{hashSink(h256)}
 	var hInt hash.Hash
 	if withInt && b.alg.new != nil {
@@ -295,8 +307,9 @@ func (b *builder) streamPass(ctx context.Context, f *file, src *os.File, pool ch
 		if out != nil {
 			out.abort()
 		}
+		h256.Reset() // a shared digest engine stops waiting for them
 		if hInt != nil {
-			hInt.Reset() // a shared digest engine stops waiting for it
+			hInt.Reset()
 		}
 		return nil, "", nil, err
 	}

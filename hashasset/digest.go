@@ -8,7 +8,7 @@ import (
 	"hash"
 	"strings"
 
-	"github.com/dsctl/dsctl/internal/sha512x8"
+	"github.com/dsctl/dsctl/internal/lanehash"
 )
 
 // DefaultIntegrity is the default algorithm of the manifest's SRI values.
@@ -21,14 +21,14 @@ type sriAlg struct {
 	// hash the name is made of (no second pass over the bytes).
 	new func() hash.Hash
 	// newWide returns the same hash computed side by side with other
-	// streams (see package sha512x8); nil where that is not faster.
+	// streams (see package lanehash); nil where that is not faster.
 	newWide func() hash.Hash
 }
 
 var sriAlgs = map[string]sriAlg{
 	"sha256": {name: "sha256"},
-	"sha384": {name: "sha384", new: sha512.New384, newWide: func() hash.Hash { return sha512x8.New384() }},
-	"sha512": {name: "sha512", new: sha512.New, newWide: func() hash.Hash { return sha512x8.New512() }},
+	"sha384": {name: "sha384", new: sha512.New384, newWide: lanehash.New384},
+	"sha512": {name: "sha512", new: sha512.New, newWide: lanehash.New512},
 }
 
 // parseSRIAlg returns the algorithm named s ("" is the default).
@@ -75,4 +75,13 @@ func (a sriAlg) of(data []byte, s256 []byte) string {
 func sha256Of(data []byte) []byte {
 	s := sha256.Sum256(data)
 	return s[:]
+}
+
+// newSHA256 returns a sha256 hash: one computed side by side with other
+// streams when wide (see package lanehash).
+func newSHA256(wide bool) hash.Hash {
+	if wide {
+		return lanehash.New256()
+	}
+	return sha256.New()
 }

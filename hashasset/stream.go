@@ -34,16 +34,19 @@ func (c *chunk) release() {
 	}
 }
 
-// newChunkPool returns n chunks of size bytes, aligned for direct I/O.
-func newChunkPool(n, size int) chan *chunk {
+// newChunkPool returns n chunks of size bytes (a multiple of
+// directAlign), aligned for direct I/O: carved from mem when it holds
+// n*size bytes, from the heap otherwise.
+func newChunkPool(n, size int, mem []byte) chan *chunk {
 	pool := make(chan *chunk, n)
-	for range n {
-		raw := make([]byte, size+directAlign)
-		off := 0
-		if r := int(uintptrOf(raw) % directAlign); r != 0 {
-			off = directAlign - r
+	if len(mem) < n*size {
+		mem = make([]byte, n*size+directAlign)
+		if r := int(uintptrOf(mem) % directAlign); r != 0 {
+			mem = mem[directAlign-r:]
 		}
-		pool <- &chunk{buf: raw[off : off+size : off+size], pool: pool}
+	}
+	for i := range n {
+		pool <- &chunk{buf: mem[i*size : (i+1)*size : (i+1)*size], pool: pool}
 	}
 	return pool
 }

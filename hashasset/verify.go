@@ -19,8 +19,8 @@ import (
 	"sync"
 	"sync/atomic"
 
+	"github.com/dsctl/dsctl/internal/lanehash"
 	"github.com/dsctl/dsctl/internal/output"
-	"github.com/dsctl/dsctl/internal/sha512x8"
 )
 
 // Mismatch is one problem verify found.
@@ -139,11 +139,11 @@ func Verify(ctx context.Context, dir, manifestFile string) (*VerifyReport, error
 			}
 		}
 	}
-	// Where eight SHA-512 streams hash as fast as one, eight files are
-	// checked at a time, their integrity digests hashed side by side.
+	// Where streams hash faster side by side, sixteen files are checked at
+	// a time, their digests hashed together.
 	workers := runtime.GOMAXPROCS(0)
-	if sha512x8.Fast() {
-		workers = max(workers, sha512x8.Lanes)
+	if lanehash.Fast() {
+		workers = max(workers, lanehash.MaxLanes)
 	}
 	var next atomic.Int64
 	var wg sync.WaitGroup
@@ -198,20 +198,21 @@ func fileDigests(p string, buf []byte, alg sriAlg) (int64, string, string, error
 		return 0, "", "", fmt.Errorf("unreadable: %w", err)
 	}
 	defer f.Close()
-	h256 := sha256.New()
+	h256 := newSHA256(lanehash.Fast())
 	var w io.Writer = h256
 	var hInt hash.Hash
 	if alg.new != nil {
 		hInt = alg.new()
-		if alg.newWide != nil && sha512x8.Fast() {
+		if alg.newWide != nil && lanehash.Fast() {
 			hInt = alg.newWide()
 		}
 		w = io.MultiWriter(h256, hInt)
 	}
 	n, err := io.CopyBuffer(w, readerOnly{f}, buf)
 	if err != nil {
+		h256.Reset() // a shared digest engine stops waiting for them
 		if hInt != nil {
-			hInt.Reset() // a shared digest engine stops waiting for it
+			hInt.Reset()
 		}
 		return 0, "", "", fmt.Errorf("unreadable: %w", err)
 	}

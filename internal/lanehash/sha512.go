@@ -1,46 +1,98 @@
-// Package sha512x8 computes SHA-512 and SHA-384 digests of up to eight
-// independent streams side by side: one AVX-512 instruction advances all
-// eight, which makes the SHA-512 family several times faster per core than
-// one stream at a time where the processor has AVX-512 (elsewhere it falls
-// back to a portable block function, and callers should prefer
-// crypto/sha512). An Engine serves many concurrent digests, each of which
-// is a hash.Hash whose sums are those of crypto/sha512.
-package sha512x8
-
-//go:generate go run gen.go
+package lanehash
 
 import (
+	"crypto/sha512"
+	"hash"
 	"math/bits"
 	"unsafe"
 )
 
-// Lanes is the number of streams one block call advances.
-const Lanes = 8
+// state512 is the chaining values of eight SHA-512 streams, word-major:
+// [i][l] is word i of lane l (the layout of block512x8).
+type state512 [8][Lanes512]uint64
 
-// BlockSize is the block size of SHA-512.
-const BlockSize = 128
+func (s *state512) set(l int, h *[8]uint64) {
+	for i := range h {
+		s[i][l] = h[i]
+	}
+}
 
-// State holds the chaining values of eight streams, word-major: State[i][l]
-// is word i of lane l.
-type State [8][Lanes]uint64
+func (s *state512) get(l int, h *[8]uint64) {
+	for i := range h {
+		h[i] = s[i][l]
+	}
+}
 
-// Fast reports whether eight streams are hashed with AVX-512 here.
-func Fast() bool { return useAVX512 }
-
-// blocks advances each lane l whose bit is set in mask by n blocks read
-// from addr[l], which must point at n*BlockSize readable bytes that stay
-// alive for the call. Lanes not in mask are left unread (their values in s
-// are undefined afterwards).
-func blocks(s *State, addr *[Lanes]unsafe.Pointer, mask uint8, n int) {
-	if n <= 0 || mask == 0 {
+func (s *state512) run(addr *[MaxLanes]unsafe.Pointer, mask uint16, n int) {
+	if n <= 0 || mask&0xff == 0 {
 		return
 	}
 	if useAVX512 {
-		block8(s, addr, uint64(mask), n)
+		// The kernel reads every lane: an idle one reads a busy one's
+		// blocks, and its result is thrown away.
+		a := *addr
+		busy := a[bits.TrailingZeros16(mask&0xff)]
+		for l := range Lanes512 {
+			if mask&(1<<l) == 0 {
+				a[l] = busy
+			}
+		}
+		block512x8(s, &a, n)
 		return
 	}
-	blocksGeneric(s, addr, mask, n)
+	s.runGeneric(addr, mask, n)
 }
+
+// runGeneric is run one lane after the other, in plain Go.
+func (s *state512) runGeneric(addr *[MaxLanes]unsafe.Pointer, mask uint16, n int) {
+	var h [8]uint64
+	for l := 0; l < Lanes512; l++ {
+		if mask&(1<<l) == 0 {
+			continue
+		}
+		s.get(l, &h)
+		p := unsafe.Slice((*byte)(addr[l]), n*128)
+		for ; len(p) >= 128; p = p[128:] {
+			block512(&h, p[:128])
+		}
+		s.set(l, &h)
+	}
+}
+
+var (
+	sha384Alg = &algorithm{
+		lanes: Lanes512, minLanes: 2, blockSize: 128, size: sha512.Size384, wordBytes: 8,
+		iv: [8]uint64{
+			0xcbbb9d5dc1059ed8, 0x629a292a367cd507, 0x9159015a3070dd17, 0x152fecd8f70e5939,
+			0x67332667ffc00b31, 0x8eb44a8768581511, 0xdb0c2e0d64f98fa7, 0x47b5481dbefa4fa4,
+		},
+		magic: "sha\x04", blockMagic: "sha\x07",
+		newCrypto: sha512.New384, newBlock: sha512.New,
+		newLanes: func() lanes { return new(state512) },
+	}
+	sha512Alg = &algorithm{
+		lanes: Lanes512, minLanes: 2, blockSize: 128, size: sha512.Size, wordBytes: 8,
+		iv: [8]uint64{
+			0x6a09e667f3bcc908, 0xbb67ae8584caa73b, 0x3c6ef372fe94f82b, 0xa54ff53a5f1d36f1,
+			0x510e527fade682d1, 0x9b05688c2b3e6c1f, 0x1f83d9abfb41bd6b, 0x5be0cd19137e2179,
+		},
+		magic: "sha\x07", blockMagic: "sha\x07",
+		newCrypto: sha512.New, newBlock: sha512.New,
+		newLanes: func() lanes { return new(state512) },
+	}
+)
+
+func init() {
+	// SHA-384 and SHA-512 share one engine: the same block function.
+	sha512Alg.engine = newEngine(sha512Alg)
+	sha384Alg.engine = sha512Alg.engine
+}
+
+// New384 returns a SHA-384 digest.
+func New384() hash.Hash { return newDigest(sha384Alg) }
+
+// New512 returns a SHA-512 digest.
+func New512() hash.Hash { return newDigest(sha512Alg) }
 
 var k512 = [80]uint64{
 	0x428a2f98d728ae22, 0x7137449123ef65cd, 0xb5c0fbcfec4d3b2f, 0xe9b5dba58189dbbc,
@@ -65,29 +117,8 @@ var k512 = [80]uint64{
 	0x4cc5d4becb3e42b6, 0x597f299cfc657e2a, 0x5fcb6fab3ad6faec, 0x6c44198c4a475817,
 }
 
-// blocksGeneric is blocks one lane after the other, in plain Go.
-func blocksGeneric(s *State, addr *[Lanes]unsafe.Pointer, mask uint8, n int) {
-	for l := 0; l < Lanes; l++ {
-		if mask&(1<<l) == 0 {
-			continue
-		}
-		var h [8]uint64
-		for i := range h {
-			h[i] = s[i][l]
-		}
-		p := unsafe.Slice((*byte)(addr[l]), n*BlockSize)
-		for len(p) >= BlockSize {
-			block1(&h, p[:BlockSize])
-			p = p[BlockSize:]
-		}
-		for i := range h {
-			s[i][l] = h[i]
-		}
-	}
-}
-
-// block1 is the SHA-512 compression function of one block.
-func block1(h *[8]uint64, p []byte) {
+// block512 is the SHA-512 compression function of one block.
+func block512(h *[8]uint64, p []byte) {
 	var w [80]uint64
 	for i := 0; i < 16; i++ {
 		j := i * 8
