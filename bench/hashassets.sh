@@ -6,7 +6,8 @@
 # then times, side by side in one run, with a warm page cache:
 #   - dsctl hash-assets (hash + copy + rewrite + manifest): a first build (durable: one syncfs
 #     before the manifest), the same without AVX-512 (GODEBUG=cpu.avx512f=off: the sha384
-#     integrity digests one stream at a time), the same with --no-sync, with --integrity sha256, an unchanged
+#     and sha256 digests one stream at a time), --dry-run (everything but writing: the same work
+#     as sha256sum's, plus sha384, rewriting and the manifest), the same with --no-sync, with --integrity sha256, an unchanged
 #     rerun, and a first build right after rm -rf of the previous output;
 #   - coreutils sha256sum over the same 2,020 + 70 files (hashing only, no copy);
 #   - gulp-rev + gulp-rev-rewrite (npm install into SCRATCH/node when npm is there).
@@ -116,12 +117,13 @@ DSCTL_TIMINGS=1 "$BIN" hash-assets "$C/" --out "$W/out-timing" --dry-run -q 2> "
 REWRITE=$(awk '/^timing rewrite /{print $3}' "$W/timings.txt")
 ( cd "$C" && find . -type f -not -name .done | sort > "$W/files.txt" )
 "$BIN" hash-assets "$C" --out "$W/out-dsctl" -q # the rerun's previous build
-TOOLS="dsctl dsctl-one-stream dsctl-no-sync dsctl-sha256-sri dsctl-rerun dsctl-after-rm sha256sum"
+TOOLS="dsctl dsctl-one-stream dsctl-dry-run dsctl-no-sync dsctl-sha256-sri dsctl-rerun dsctl-after-rm sha256sum"
 for _ in $(seq "$RUNS"); do
   once dsctl-rerun ':' "$BIN" hash-assets "$C" --out "$W/out-dsctl" -q
   once dsctl 'aside "$W/out-dsctl"' "$BIN" hash-assets "$C" --out "$W/out-dsctl" -q
   once sha256sum ':' sh -c "cd '$C' && xargs -d '\n' sha256sum < '$W/files.txt' > /dev/null"
   once dsctl-one-stream 'aside "$W/out-dsctl"' env GODEBUG=cpu.avx512f=off "$BIN" hash-assets "$C" --out "$W/out-dsctl" -q
+  once dsctl-dry-run ':' "$BIN" hash-assets "$C" --out "$W/out-dry" -q --dry-run
   once dsctl-no-sync 'aside "$W/out-dsctl"' "$BIN" hash-assets "$C" --out "$W/out-dsctl" -q --no-sync
   once dsctl-sha256-sri 'aside "$W/out-dsctl"' "$BIN" hash-assets "$C" --out "$W/out-dsctl" -q --integrity sha256
   "$BIN" hash-assets "$C" --out "$W/out-dsctl" -q # the next rerun's previous build (sha384)

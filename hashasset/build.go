@@ -390,16 +390,8 @@ func (b *builder) run(ctx context.Context) (*Result, error) {
 		return nil, fmt.Errorf("encode manifest: %w", err)
 	}
 	if !b.opts.DryRun {
-		// Assets first, durably, then the manifest, atomically.
-		if err := b.syncWritten(); err != nil {
-			return nil, errkind.Wrap(errkind.Env, err)
-		}
-		old, _ := os.ReadFile(b.manifest)
-		if string(old) != string(data) {
-			if err := fsx.WriteFileAtomic(b.manifest, data, 0o644); err != nil {
-				return nil, errkind.Wrap(errkind.Env, fmt.Errorf("write manifest: %w", err))
-			}
-			b.res.ManifestWritten = true
+		if err := b.writeManifest(data); err != nil {
+			return nil, err
 		}
 		// Old files go only after the manifest no longer names them.
 		if err := removeFiles(b.opts.Out, pruned); err != nil {
@@ -417,7 +409,11 @@ func (b *builder) run(ctx context.Context) (*Result, error) {
 			return nil, err
 		}
 		if !b.opts.DryRun {
-			if err := fsx.WriteFileAtomic(b.opts.Plan, pd, 0o644); err != nil {
+			write := fsx.WriteFileAtomic
+			if b.opts.NoSync {
+				write = fsx.WriteFileAtomicUnsynced
+			}
+			if err := write(b.opts.Plan, pd, 0o644); err != nil {
 				return nil, errkind.Wrap(errkind.Env, fmt.Errorf("write upload plan: %w", err))
 			}
 		}
@@ -998,14 +994,62 @@ func (c *countWriter) Write(p []byte) (int, error) {
 	return n, err
 }
 
-func (b *builder) syncWritten() error {
-	if b.opts.NoSync {
+// writeManifest writes the manifest after the assets are durable, and
+// atomically. Its bytes go to a temp file first, so that the one sync of
+// the output file system that makes the assets durable carries them too
+// (on this build machine every flush of the disk costs 50 to 80 ms); then
+// the rename, made durable by a sync of its folder. With NoSync there is
+// no sync at all: readers still never see a partial manifest.
+func (b *builder) writeManifest(data []byte) error {
+	old, _ := os.ReadFile(b.manifest)
+	changed := string(old) != string(data)
+	var mf *fsx.AtomicFile
+	if changed {
+		var err error
+		if mf, err = fsx.CreateAtomic(b.manifest, 0o644); err != nil {
+			return errkind.Wrap(errkind.Env, fmt.Errorf("write manifest: %w", err))
+		}
+		defer mf.Abort()
+		if _, err := mf.Write(data); err != nil {
+			return errkind.Wrap(errkind.Env, fmt.Errorf("write manifest: %w", err))
+		}
+	}
+	// Assets first, durably (with the manifest's bytes), then the name.
+	fsSynced, err := b.syncWritten()
+	if err != nil {
+		return errkind.Wrap(errkind.Env, err)
+	}
+	if !changed {
 		return nil
+	}
+	durable := !b.opts.NoSync
+	if durable && !(fsSynced && sameFS(filepath.Dir(b.manifest), b.opts.Out)) {
+		if err := mf.Sync(); err != nil {
+			return errkind.Wrap(errkind.Env, fmt.Errorf("sync manifest: %w", err))
+		}
+	}
+	if err := mf.CommitUnsynced(); err != nil {
+		return errkind.Wrap(errkind.Env, fmt.Errorf("write manifest: %w", err))
+	}
+	if durable {
+		if err := fsx.SyncDir(filepath.Dir(b.manifest)); err != nil {
+			return errkind.Wrap(errkind.Env, fmt.Errorf("write manifest: %w", err))
+		}
+	}
+	b.res.ManifestWritten = true
+	return nil
+}
+
+// syncWritten makes the written assets durable; it reports whether that
+// synced the whole output file system.
+func (b *builder) syncWritten() (bool, error) {
+	if b.opts.NoSync {
+		return false, nil
 	}
 	if b.earlySync != nil {
 		// Its error must not be lost: a write-back error is reported once.
 		if err := <-b.earlySync; err != nil {
-			return err
+			return false, err
 		}
 	}
 	return syncWritten(b.opts.Out, b.written)

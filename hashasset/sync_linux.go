@@ -24,11 +24,18 @@ func startWriteback(f *os.File) {
 
 // syncWritten makes the written files durable before the manifest names
 // them: one syncfs of the output file system instead of one fsync per file.
-func syncWritten(out string, written []string) error {
+// It reports whether it synced the file system.
+func syncWritten(out string, written []string) (bool, error) {
 	if len(written) == 0 {
-		return nil
+		return false, nil
 	}
-	return syncfs(out)
+	return true, syncfs(out)
+}
+
+// sameFS reports whether a and b are on one file system.
+func sameFS(a, b string) bool {
+	var sa, sb unix.Stat_t
+	return unix.Stat(a, &sa) == nil && unix.Stat(b, &sb) == nil && sa.Dev == sb.Dev
 }
 
 // syncfs makes the file system that holds dir durable.

@@ -10,21 +10,25 @@ import (
 
 func startWriteback(*os.File) {}
 
-// syncWritten fsyncs every written file before the manifest names them.
-func syncWritten(out string, written []string) error {
+// syncWritten fsyncs every written file before the manifest names them
+// (the file system as a whole is not synced: false).
+func syncWritten(out string, written []string) (bool, error) {
 	for _, rel := range written {
 		f, err := os.Open(filepath.Join(out, filepath.FromSlash(rel)))
 		if err != nil {
-			return fmt.Errorf("sync %s: %w", rel, err)
+			return false, fmt.Errorf("sync %s: %w", rel, err)
 		}
 		err = f.Sync()
 		f.Close()
 		if err != nil {
-			return fmt.Errorf("sync %s: %w", rel, err)
+			return false, fmt.Errorf("sync %s: %w", rel, err)
 		}
 	}
-	return nil
+	return false, nil
 }
+
+// sameFS is not known here: the manifest is synced on its own.
+func sameFS(a, b string) bool { return false }
 
 // syncfs does nothing here: the final per-file fsyncs do it all.
 func syncfs(string) error { return nil }

@@ -28,6 +28,24 @@ func WriteFileAtomic(path string, data []byte, perm os.FileMode) error {
 	})
 }
 
+// WriteFileAtomicUnsynced is WriteFileAtomic without the fsyncs: readers
+// still see the old content or the new, but a power loss may lose either.
+// For output the caller does not need to survive a crash.
+func WriteFileAtomicUnsynced(path string, data []byte, perm os.FileMode) error {
+	if old, err := os.ReadFile(path); err == nil && string(old) == string(data) {
+		return nil
+	}
+	a, err := CreateAtomic(path, perm)
+	if err != nil {
+		return err
+	}
+	defer a.Abort()
+	if _, err := a.Write(data); err != nil {
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	return a.CommitUnsynced()
+}
+
 // WriteAtomic is WriteFileAtomic for content produced by a function; it always writes.
 func WriteAtomic(path string, perm os.FileMode, fill func(w io.Writer) error) error {
 	return writeFileAtomic(path, perm, fill)
@@ -129,6 +147,26 @@ func (a *AtomicFile) Commit() error {
 		return fmt.Errorf("rename into %s: %w", a.path, err)
 	}
 	return SyncDir(filepath.Dir(a.path))
+}
+
+// CommitUnsynced closes and renames the file into place without any fsync:
+// readers still see the old file or the new one, and the caller makes the
+// file (before) and the rename (after) durable its own way, or not at all.
+func (a *AtomicFile) CommitUnsynced() error {
+	if a.done {
+		return errors.New("atomic file already committed or aborted")
+	}
+	a.done = true
+	tmp := a.Name()
+	if err := a.Close(); err != nil {
+		os.Remove(tmp)
+		return fmt.Errorf("close %s: %w", a.path, err)
+	}
+	if err := os.Rename(tmp, a.path); err != nil {
+		os.Remove(tmp)
+		return fmt.Errorf("rename into %s: %w", a.path, err)
+	}
+	return nil
 }
 
 // Abort drops the temp file; it does nothing after Commit.
