@@ -67,6 +67,50 @@ func TestCreateAtomicAbortLeavesNothing(t *testing.T) {
 	}
 }
 
+// TestUnsyncedWrites: without the fsyncs the writes are still atomic and
+// idempotent, and a committed file cannot be committed or aborted again.
+func TestUnsyncedWrites(t *testing.T) {
+	dir := t.TempDir()
+	p := filepath.Join(dir, "m.json")
+	if err := WriteFileAtomicUnsynced(p, []byte("one"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	old := time.Unix(1_000_000, 0)
+	if err := os.Chtimes(p, old, old); err != nil {
+		t.Fatal(err)
+	}
+	if err := WriteFileAtomicUnsynced(p, []byte("one"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if fi, _ := os.Stat(p); !fi.ModTime().Equal(old) {
+		t.Fatalf("unchanged content was rewritten: mtime %v", fi.ModTime())
+	}
+	f, err := CreateAtomic(p, 0o600)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.WriteString("two")
+	if b, _ := os.ReadFile(p); string(b) != "one" {
+		t.Fatalf("before the commit a reader sees %q", b)
+	}
+	if err := f.CommitUnsynced(); err != nil {
+		t.Fatal(err)
+	}
+	if err := f.CommitUnsynced(); err == nil {
+		t.Fatal("a second commit was accepted")
+	}
+	f.Abort() // no-op after commit
+	if b, _ := os.ReadFile(p); string(b) != "two" {
+		t.Fatalf("got %q", b)
+	}
+	if fi, _ := os.Stat(p); fi.Mode().Perm() != 0o600 {
+		t.Fatalf("mode %v", fi.Mode())
+	}
+	if entries, _ := os.ReadDir(dir); len(entries) != 1 {
+		t.Fatalf("temp files left behind: %v", entries)
+	}
+}
+
 func TestReplaceDir(t *testing.T) {
 	dir := t.TempDir()
 	dst := filepath.Join(dir, "vendor", "orders")
