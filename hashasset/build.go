@@ -193,13 +193,12 @@ type builder struct {
 	// side by side (AVX-512; GODEBUG=cpu.avx512f=off turns it off).
 	wide     bool
 	freshOut bool // the output folder did not exist: no file there to check
-	// earlySync, when set, gives the result of a sync started once the
-	// small files were written.
-	earlySync chan error
-	caps      outCaps // what the output file system refused
-	mu        sync.Mutex
-	written   []string // files written (for the final sync)
-	madeDirs  sync.Map // output folders created by this run
+	// bg, when set, syncs the output in the background during the run.
+	bg       *bgSync
+	caps     outCaps // what the output file system refused
+	mu       sync.Mutex
+	written  []string // files written (for the final sync)
+	madeDirs sync.Map // output folders created by this run
 }
 
 func newBuilder(opts Options) (*builder, error) {
@@ -1046,11 +1045,10 @@ func (b *builder) syncWritten() (bool, error) {
 	if b.opts.NoSync {
 		return false, nil
 	}
-	if b.earlySync != nil {
-		// Its error must not be lost: a write-back error is reported once.
-		if err := <-b.earlySync; err != nil {
-			return false, err
-		}
+	// The background sync's error must not be lost: a write-back error is
+	// reported once.
+	if err := b.bg.stop(); err != nil {
+		return false, err
 	}
 	return syncWritten(b.opts.Out, b.written)
 }

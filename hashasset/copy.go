@@ -47,14 +47,16 @@ func (b *builder) hashOpaque(ctx context.Context) error {
 		small++
 	}
 	var smallDone atomic.Int64
-	earlySync := func() {
-		if b.opts.NoSync || b.opts.DryRun || small == len(jobs) || b.earlySync != nil {
-			return
-		}
-		done := make(chan error, 1)
-		b.earlySync = done
-		go func() { done <- syncfs(b.opts.Out) }()
+	// A background sync makes the output durable while the run goes on:
+	// once the small files are written (they and their many inodes), then
+	// after every syncEvery bytes of large files, whose direct writes sit
+	// in the disk's cache until a flush; the final sync then has little
+	// left to wait for.
+	if !b.opts.NoSync && !b.opts.DryRun && small < len(jobs) {
+		b.bg = startBGSync(b.opts.Out)
+		defer b.bg.stop()
 	}
+	earlySync := func() { b.bg.kick() }
 	// Workers take the next job from a shared index: no hand-off through a
 	// feeding goroutine (which would need a core of its own to run). Where
 	// sixteen SHA-256 streams (or eight SHA-512 ones) hash faster than one,
@@ -299,6 +301,7 @@ func (b *builder) streamPass(ctx context.Context, f *file, src *os.File, pool ch
 		}
 		sinks = append(sinks, func(p []byte) error {
 			_, err := out.Write(p)
+			b.bg.wrote(len(p))
 			return err
 		})
 	}
