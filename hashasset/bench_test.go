@@ -155,3 +155,34 @@ func BenchmarkCopyLarge(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkHashManyLarge measures a dry run over sixteen 8 MiB files, with
+// their digests in AVX-512 lanes (where the processor has them) and one
+// stream at a time.
+func BenchmarkHashManyLarge(b *testing.B) {
+	dir := b.TempDir()
+	src := filepath.Join(dir, "src")
+	if err := os.MkdirAll(src, 0o755); err != nil {
+		b.Fatal(err)
+	}
+	const n, size = 16, 8 << 20
+	for i := range n {
+		data := bytes.Repeat([]byte(fmt.Sprintf("dsctl benchmark file %02d ", i)), size/24)
+		if err := os.WriteFile(filepath.Join(src, fmt.Sprintf("f%02d.bin", i)), data, 0o644); err != nil {
+			b.Fatal(err)
+		}
+	}
+	for _, c := range []struct {
+		name   string
+		noWide bool
+	}{{"lanes", false}, {"one-stream", true}} {
+		b.Run(c.name, func(b *testing.B) {
+			b.SetBytes(n * (size / 24) * 24)
+			for b.Loop() {
+				if _, err := Build(context.Background(), Options{Src: src, Out: filepath.Join(dir, "out"), DryRun: true, noWide: c.noWide}); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}
