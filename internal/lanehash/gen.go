@@ -13,8 +13,6 @@ import (
 	"os"
 )
 
-
-
 // params describes one kernel: Q is the instruction suffix of the lanes'
 // word size (Q or D).
 type params struct {
