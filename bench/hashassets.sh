@@ -4,11 +4,11 @@
 # Builds a deterministic corpus in SCRATCH (2,000 files of 10 KB in 20 folders,
 # 20 files of 20 MB, and a 70-file HTML/CSS site that references all 2,020),
 # then times, side by side in one run, with a warm page cache:
-#   - dsctl hash-assets (hash + copy + rewrite + manifest): a first build (durable: one syncfs
-#     before the manifest), the same without AVX-512 (GODEBUG=cpu.avx512f=off: the sha384
-#     and sha256 digests one stream at a time), --dry-run (everything but writing: the same work
-#     as sha256sum's, plus sha384, rewriting and the manifest), the same with --no-sync, with --integrity sha256, an unchanged
-#     rerun, and a first build right after rm -rf of the previous output;
+#   - dsctl hash-assets (hash + copy + rewrite + manifest): a first build (durable: syncs
+#     before the manifest), the same without AVX-512 (GODEBUG=cpu.avx512f=off: the sha256 and
+#     sha384 digests one stream at a time), --dry-run (everything but writing: sha256sum's work
+#     plus sha384, rewriting and the manifest), the same with --no-sync, with --integrity sha256,
+#     an unchanged rerun, and a first build right after rm -rf of the previous output;
 #   - coreutils sha256sum over the same 2,020 + 70 files (hashing only, no copy);
 #   - gulp-rev + gulp-rev-rewrite (npm install into SCRATCH/node when npm is there).
 # Peak memory comes from /usr/bin/time -v. Prints a markdown table.

@@ -7,7 +7,6 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
-	"hash"
 	"io"
 	"io/fs"
 	"os"
@@ -886,10 +885,9 @@ func (b *builder) rewriteOne(f *file) error {
 	// written (pass 2) only when its hashed name is new, so that memory
 	// stays at the input's size and an unchanged rerun writes nothing.
 	h256 := sha256.New()
-	var hInt hash.Hash
 	cw := &countWriter{w: h256}
-	if b.alg.new != nil {
-		hInt = b.alg.new()
+	hInt := b.alg.newHash(false) // pages and style sheets: small, one stream at a time
+	if hInt != nil {
 		cw.w = io.MultiWriter(h256, hInt)
 	}
 	bw1 := bufio.NewWriterSize(cw, 64<<10)

@@ -56,7 +56,6 @@ func (b *builder) hashOpaque(ctx context.Context) error {
 		b.bg = startBGSync(b.opts.Out)
 		defer b.bg.stop()
 	}
-	earlySync := func() { b.bg.kick() }
 	// Workers take the next job from a shared index: no hand-off through a
 	// feeding goroutine (which would need a core of its own to run). Where
 	// sixteen SHA-256 streams (or eight SHA-512 ones) hash faster than one,
@@ -111,7 +110,7 @@ func (b *builder) hashOpaque(ctx context.Context) error {
 					return
 				}
 				if i < int64(small) && smallDone.Add(1) == int64(small) {
-					earlySync()
+					b.bg.kick()
 				}
 			}
 		}()
@@ -286,12 +285,10 @@ func (b *builder) streamPass(ctx context.Context, f *file, src *os.File, pool ch
 	h256 := newSHA256(b.wide)
 	sinks := []sink{hashSink(h256)}
 	var hInt hash.Hash
-	if withInt && b.alg.new != nil {
-		hInt = b.alg.new()
-		if b.wide {
-			hInt = b.alg.newWide()
+	if withInt {
+		if hInt = b.alg.newHash(b.wide); hInt != nil {
+			sinks = append(sinks, hashSink(hInt))
 		}
-		sinks = append(sinks, hashSink(hInt))
 	}
 	var out *outFile
 	if write {

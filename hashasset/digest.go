@@ -85,3 +85,15 @@ func newSHA256(wide bool) hash.Hash {
 	}
 	return sha256.New()
 }
+
+// newHash returns the integrity hash, nil for sha256 (the content hash
+// itself): one computed side by side with other streams when wide.
+func (a sriAlg) newHash(wide bool) hash.Hash {
+	switch {
+	case a.new == nil:
+		return nil
+	case wide && a.newWide != nil:
+		return a.newWide()
+	}
+	return a.new()
+}

@@ -11,8 +11,8 @@ import (
 // chunkSize is the unit of the streaming copy: a multiple of directAlign.
 const chunkSize = 1 << 20
 
-// wideChunkSize is the unit when eight large files stream side by side
-// (their integrity digests hashed together): the same memory in all.
+// wideChunkSize is the unit when sixteen large files stream side by side
+// (their digests hashed together): the same memory in all.
 const wideChunkSize = 256 << 10
 
 // chunksPerWorker bounds the chunks in flight per worker: one being read,

@@ -198,16 +198,13 @@ func fileDigests(p string, buf []byte, alg sriAlg) (int64, string, string, error
 		return 0, "", "", fmt.Errorf("unreadable: %w", err)
 	}
 	defer f.Close()
-	h256 := newSHA256(lanehash.Fast())
+	wide := lanehash.Fast()
+	h256 := newSHA256(wide)
 	var w io.Writer = h256
-	var hInt hash.Hash
-	if alg.new != nil {
-		hInt = alg.new()
-		if alg.newWide != nil && lanehash.Fast() {
-			hInt = alg.newWide()
-		}
+	hInt := alg.newHash(wide)
+	if hInt != nil {
 		w = io.MultiWriter(h256, hInt)
-		if lanehash.Fast() {
+		if wide {
 			w = &bothWriter{a: h256, b: hInt}
 		}
 	}

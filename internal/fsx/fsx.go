@@ -19,70 +19,44 @@ import (
 // created. If the file already holds exactly data, nothing is written and the
 // modification time stays (idempotence).
 func WriteFileAtomic(path string, data []byte, perm os.FileMode) error {
-	if old, err := os.ReadFile(path); err == nil && string(old) == string(data) {
-		return nil
-	}
-	return writeFileAtomic(path, perm, func(w io.Writer) error {
-		_, err := w.Write(data)
-		return err
-	})
+	return writeIfChanged(path, data, perm, true)
 }
 
 // WriteFileAtomicUnsynced is WriteFileAtomic without the fsyncs: readers
 // still see the old content or the new, but a power loss may lose either.
 // For output the caller does not need to survive a crash.
 func WriteFileAtomicUnsynced(path string, data []byte, perm os.FileMode) error {
+	return writeIfChanged(path, data, perm, false)
+}
+
+func writeIfChanged(path string, data []byte, perm os.FileMode, durable bool) error {
 	if old, err := os.ReadFile(path); err == nil && string(old) == string(data) {
 		return nil
 	}
+	return writeFileAtomic(path, perm, func(w io.Writer) error {
+		_, err := w.Write(data)
+		return err
+	}, durable)
+}
+
+// WriteAtomic is WriteFileAtomic for content produced by a function; it always writes.
+func WriteAtomic(path string, perm os.FileMode, fill func(w io.Writer) error) error {
+	return writeFileAtomic(path, perm, fill, true)
+}
+
+func writeFileAtomic(path string, perm os.FileMode, fill func(w io.Writer) error, durable bool) error {
 	a, err := CreateAtomic(path, perm)
 	if err != nil {
 		return err
 	}
 	defer a.Abort()
-	if _, err := a.Write(data); err != nil {
+	if err := fill(a); err != nil {
 		return fmt.Errorf("write %s: %w", path, err)
+	}
+	if durable {
+		return a.Commit()
 	}
 	return a.CommitUnsynced()
-}
-
-// WriteAtomic is WriteFileAtomic for content produced by a function; it always writes.
-func WriteAtomic(path string, perm os.FileMode, fill func(w io.Writer) error) error {
-	return writeFileAtomic(path, perm, fill)
-}
-
-func writeFileAtomic(path string, perm os.FileMode, fill func(w io.Writer) error) (err error) {
-	dir := filepath.Dir(path)
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return fmt.Errorf("create folder %s: %w", dir, err)
-	}
-	f, err := os.CreateTemp(dir, "."+filepath.Base(path)+".tmp-*")
-	if err != nil {
-		return fmt.Errorf("create temp file for %s: %w", path, err)
-	}
-	tmp := f.Name()
-	defer func() {
-		if err != nil {
-			f.Close()
-			os.Remove(tmp)
-		}
-	}()
-	if err = fill(f); err != nil {
-		return fmt.Errorf("write %s: %w", path, err)
-	}
-	if err = f.Chmod(perm); err != nil {
-		return fmt.Errorf("chmod %s: %w", path, err)
-	}
-	if err = f.Sync(); err != nil {
-		return fmt.Errorf("sync %s: %w", path, err)
-	}
-	if err = f.Close(); err != nil {
-		return fmt.Errorf("close %s: %w", path, err)
-	}
-	if err = os.Rename(tmp, path); err != nil {
-		return fmt.Errorf("rename into %s: %w", path, err)
-	}
-	return SyncDir(dir)
 }
 
 // SyncDir fsyncs a folder so that a rename in it is durable. Errors from file
@@ -126,25 +100,17 @@ func CreateAtomic(path string, perm os.FileMode) (*AtomicFile, error) {
 	return &AtomicFile{File: f, path: path}, nil
 }
 
-// Commit fsyncs, closes and renames the file into place.
+// Commit fsyncs, closes and renames the file into place, and fsyncs the
+// folder so that the rename is durable.
 func (a *AtomicFile) Commit() error {
-	if a.done {
-		return errors.New("atomic file already committed or aborted")
+	if !a.done {
+		if err := a.Sync(); err != nil {
+			a.Abort()
+			return fmt.Errorf("sync %s: %w", a.path, err)
+		}
 	}
-	a.done = true
-	tmp := a.Name()
-	if err := a.Sync(); err != nil {
-		a.Close()
-		os.Remove(tmp)
-		return fmt.Errorf("sync %s: %w", a.path, err)
-	}
-	if err := a.Close(); err != nil {
-		os.Remove(tmp)
-		return fmt.Errorf("close %s: %w", a.path, err)
-	}
-	if err := os.Rename(tmp, a.path); err != nil {
-		os.Remove(tmp)
-		return fmt.Errorf("rename into %s: %w", a.path, err)
+	if err := a.CommitUnsynced(); err != nil {
+		return err
 	}
 	return SyncDir(filepath.Dir(a.path))
 }

@@ -54,12 +54,10 @@ func gen(c params) {
 	}
 	p("GLOBL bswap%s<>(SB), RODATA|NOPTR, $64", c.fn)
 	p("")
-	p("DATA bsize%s<>+0(SB)/8, $%d", c.fn, c.blockBytes)
-	p("GLOBL bsize%s<>(SB), RODATA|NOPTR, $8", c.fn)
-	p("")
 	// Registers: Z0-Z7 the working variables (renamed each round), Z8-Z23
-	// the message schedule (a ring of 16), Z24-Z27 temporaries, Z30 and
-	// Z31 the lanes' addresses (eight in each).
+	// the message schedule (a ring of 16), Z24-Z27 temporaries (and, with
+	// Z0-Z7 and Z28-Z31, scratch for the transposes); SI the lanes'
+	// addresses, R10 the offset of the block in every lane.
 	w := func(t int) string { return fmt.Sprintf("Z%d", 8+t%16) }
 	const t0, t1, t2, t3 = "Z24", "Z25", "Z26", "Z27"
 	p("// func %s(s *[8][%d]uint%d, addr *[MaxLanes]unsafe.Pointer, n int)", c.fn, c.lanes, 8*c.wordBytes)

@@ -16,6 +16,7 @@ import (
 	"encoding"
 	"encoding/binary"
 	"hash"
+	"math/bits"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -54,6 +55,20 @@ type lanes interface {
 	get(l int, h *[8]uint64)
 	// run advances the lanes in mask by n blocks read from addr.
 	run(addr *[MaxLanes]unsafe.Pointer, mask uint16, n int)
+}
+
+// fillIdle returns addr with every lane outside mask (which must not be
+// 0) pointing at the first busy lane's blocks: the kernels read every
+// lane, and an idle lane's result is thrown away.
+func fillIdle(addr *[MaxLanes]unsafe.Pointer, mask uint16) [MaxLanes]unsafe.Pointer {
+	a := *addr
+	busy := a[bits.TrailingZeros16(mask)]
+	for l := range a {
+		if mask&(1<<l) == 0 {
+			a[l] = busy
+		}
+	}
+	return a
 }
 
 // algorithm is one hash function of the package.
@@ -192,7 +207,7 @@ func (e *engine) run() {
 				step = min(step, len(r.p)/a.blockSize)
 			}
 		}
-		if active < a.minLanes || !useAVX512 {
+		if active < a.minLanes {
 			// Too few streams for the wide call: each on its own.
 			var h [8]uint64
 			for l, r := range busy[:a.lanes] {

@@ -24,23 +24,10 @@ func (s *state256) get(l int, h *[8]uint64) {
 }
 
 func (s *state256) run(addr *[MaxLanes]unsafe.Pointer, mask uint16, n int) {
-	if n <= 0 || mask == 0 {
-		return
-	}
-	if useAVX512 {
-		// The kernel reads every lane: an idle one reads a busy one's
-		// blocks, and its result is thrown away.
-		a := *addr
-		busy := a[bits.TrailingZeros16(mask)]
-		for l := range a {
-			if mask&(1<<l) == 0 {
-				a[l] = busy
-			}
-		}
+	if n > 0 && mask != 0 {
+		a := fillIdle(addr, mask)
 		block256x16(s, &a, n)
-		return
 	}
-	s.runGeneric(addr, mask, n)
 }
 
 // runGeneric is run one lane after the other, in plain Go.

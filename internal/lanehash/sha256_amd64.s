@@ -14,9 +14,6 @@ DATA bswapblock256x16<>+48(SB)/8, $0x0405060700010203
 DATA bswapblock256x16<>+56(SB)/8, $0x0c0d0e0f08090a0b
 GLOBL bswapblock256x16<>(SB), RODATA|NOPTR, $64
 
-DATA bsizeblock256x16<>+0(SB)/8, $64
-GLOBL bsizeblock256x16<>(SB), RODATA|NOPTR, $8
-
 // func block256x16(s *[8][16]uint32, addr *[MaxLanes]unsafe.Pointer, n int)
 TEXT ·block256x16(SB), NOSPLIT, $0-24
 	MOVQ s+0(FP), DI

@@ -24,23 +24,10 @@ func (s *state512) get(l int, h *[8]uint64) {
 }
 
 func (s *state512) run(addr *[MaxLanes]unsafe.Pointer, mask uint16, n int) {
-	if n <= 0 || mask&0xff == 0 {
-		return
-	}
-	if useAVX512 {
-		// The kernel reads every lane: an idle one reads a busy one's
-		// blocks, and its result is thrown away.
-		a := *addr
-		busy := a[bits.TrailingZeros16(mask&0xff)]
-		for l := range Lanes512 {
-			if mask&(1<<l) == 0 {
-				a[l] = busy
-			}
-		}
+	if n > 0 && mask&0xff != 0 {
+		a := fillIdle(addr, mask&0xff)
 		block512x8(s, &a, n)
-		return
 	}
-	s.runGeneric(addr, mask, n)
 }
 
 // runGeneric is run one lane after the other, in plain Go.

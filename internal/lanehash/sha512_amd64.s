@@ -14,9 +14,6 @@ DATA bswapblock512x8<>+48(SB)/8, $0x0001020304050607
 DATA bswapblock512x8<>+56(SB)/8, $0x08090a0b0c0d0e0f
 GLOBL bswapblock512x8<>(SB), RODATA|NOPTR, $64
 
-DATA bsizeblock512x8<>+0(SB)/8, $128
-GLOBL bsizeblock512x8<>(SB), RODATA|NOPTR, $8
-
 // func block512x8(s *[8][8]uint64, addr *[MaxLanes]unsafe.Pointer, n int)
 TEXT ·block512x8(SB), NOSPLIT, $0-24
 	MOVQ s+0(FP), DI
