@@ -169,6 +169,15 @@ type Change struct {
 	// set by engines that check each direction apart (OpenAPI in the forward
 	// and full modes); empty otherwise.
 	Breaks []Mode `json:"breaks,omitempty"`
+	// Witness is a small example instance that shows a major change can be
+	// verified by a reviewer: OLD accepts it and NEW rejects it (backward), or
+	// NEW accepts it and OLD rejects it (forward). Set by engines that search
+	// for one (the JSON Schema engine); nil otherwise.
+	Witness json.RawMessage `json:"witness,omitempty"`
+	// NoWitness says why a major change carries no witness (for example "no
+	// witness found within the search budget"); empty when Witness is set or
+	// the engine does not search.
+	NoWitness string `json:"noWitness,omitempty"`
 }
 
 // RequiredBump returns the largest impact among the changes that are not waived.
