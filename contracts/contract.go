@@ -25,6 +25,7 @@ import (
 	"github.com/dsctl/dsctl/compat"
 	"github.com/dsctl/dsctl/contracts/registry"
 	"github.com/dsctl/dsctl/internal/errkind"
+	"github.com/dsctl/dsctl/internal/fsx"
 	"github.com/dsctl/dsctl/internal/yamlerr"
 	"go.yaml.in/yaml/v3"
 )
@@ -173,7 +174,11 @@ func Load(dir string) (*Contract, error) {
 	} else if !fi.IsDir() {
 		return nil, errkind.InputAt(dir, 0, 0, errors.New("not a folder (want a contract package folder with contract.yaml)"))
 	}
-	return LoadFS(os.DirFS(dir), dir)
+	fsys, err := fsx.RootFS(dir)
+	if err != nil {
+		return nil, errkind.InputAt(dir, 0, 0, fmt.Errorf("contract package folder: %w", unwrapPath(err)))
+	}
+	return LoadFS(fsys, dir)
 }
 
 // LoadFS reads the package at the root of fsys; display names the folder in messages.

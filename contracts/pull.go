@@ -276,7 +276,10 @@ func verifyDir(name, dir string, e LockEntry) VerifyEntry {
 		ve.Status, ve.Detail = VerifyMissing, fmt.Sprintf("%s is missing; %s", filepath.ToSlash(dir), again)
 		return ve
 	}
-	fsys := os.DirFS(dir)
+	fsys, err := fsx.RootFS(dir)
+	if err != nil {
+		return bad("%v", err)
+	}
 	if len(e.Files) == 0 {
 		if e.Archive == "" {
 			return bad("the lock has no digests to check against")

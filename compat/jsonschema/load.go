@@ -4,16 +4,14 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
 	"io/fs"
-	"net/http"
 	neturl "net/url"
 	"path"
 	"strings"
-	"time"
 
 	"github.com/dsctl/dsctl/compat"
 	"github.com/dsctl/dsctl/internal/errkind"
+	"github.com/dsctl/dsctl/internal/remoteread"
 	jsv "github.com/santhosh-tekuri/jsonschema/v6"
 )
 
@@ -37,6 +35,8 @@ type side struct {
 	opts   compat.Options
 	docs   map[string]*loadedDoc
 	idDirs []idDir
+	// remote reads allowed remote $refs within the one limit (remoteread).
+	remote remoteread.Fetcher
 	root   *jsv.Schema
 	// raw caches the raw object of compiled schemas.
 	raw map[*jsv.Schema]rawNode
@@ -222,26 +222,9 @@ func (s *side) loadFile(url, p string) (any, error) {
 }
 
 func (s *side) loadRemote(url string) (any, error) {
-	ctx, cancel := context.WithTimeout(s.ctx, 30*time.Second)
-	defer cancel()
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, url, nil)
+	data, err := s.remote.Get(s.ctx, url)
 	if err != nil {
-		return nil, errkind.Inputf("%s: $ref %s: %w", s.name(), url, err)
-	}
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		return nil, errkind.Envf("%s: fetch $ref %s: %w", s.name(), url, err)
-	}
-	defer resp.Body.Close()
-	if resp.StatusCode >= 400 && resp.StatusCode < 500 {
-		return nil, errkind.Inputf("%s: fetch $ref %s: %s", s.name(), url, resp.Status)
-	}
-	if resp.StatusCode != http.StatusOK {
-		return nil, errkind.Envf("%s: fetch $ref %s: %s", s.name(), url, resp.Status)
-	}
-	data, err := io.ReadAll(io.LimitReader(resp.Body, 32<<20))
-	if err != nil {
-		return nil, errkind.Envf("%s: fetch $ref %s: %w", s.name(), url, err)
+		return nil, fmt.Errorf("%s: %w", s.name(), err)
 	}
 	d, err := s.addDoc(url, url, data)
 	if err != nil {

@@ -18,6 +18,7 @@ import (
 
 	"github.com/dsctl/dsctl/compat"
 	"github.com/dsctl/dsctl/internal/errkind"
+	"github.com/dsctl/dsctl/internal/fsx"
 )
 
 // Kind is what an argument names.
@@ -173,9 +174,15 @@ func openFile(arg string, opts Options) (compat.Source, error) {
 	// relDir is the file's folder as printed: relative to the working folder,
 	// slash-separated, never absolute.
 	relDir := relativeTo(wd, dir)
+	// The folder as an os.Root: a $ref (or a link) that leads out of it on
+	// the real file system is refused, not only one that does so lexically.
+	fsys, err := fsx.RootFS(dir)
+	if err != nil {
+		return compat.Source{}, errkind.InputAt(arg, 0, 0, fmt.Errorf("read: %w", unwrapPathErr(err)))
+	}
 	return compat.Source{
 		Name: arg,
-		FS:   os.DirFS(dir),
+		FS:   fsys,
 		Path: filepath.Base(abs),
 		Display: func(p string) string {
 			return cleanJoin(relDir, p)

@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
@@ -249,4 +250,18 @@ func Within(root, path string) bool {
 		return false
 	}
 	return rel == "." || (rel != ".." && !strings.HasPrefix(rel, ".."+string(filepath.Separator)) && !filepath.IsAbs(rel))
+}
+
+// RootFS returns a read-only file system of the folder dir in which every
+// path is resolved on the real file system and refused when it leaves dir:
+// "..", absolute paths and symbolic links (at any depth) that point outside
+// dir all fail with an error, while links that stay inside dir work. It is
+// os.Root's file system; use it instead of os.DirFS for folders whose content
+// is not trusted (specs, schemas, contract packages, the vendor folder).
+func RootFS(dir string) (fs.FS, error) {
+	r, err := os.OpenRoot(dir)
+	if err != nil {
+		return nil, err
+	}
+	return r.FS(), nil
 }

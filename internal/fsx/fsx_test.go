@@ -2,8 +2,10 @@ package fsx
 
 import (
 	"errors"
+	"io/fs"
 	"os"
 	"path/filepath"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -243,5 +245,41 @@ func TestLockDirSerialises(t *testing.T) {
 	<-got
 	if entries, _ := os.ReadDir(dir); len(entries) != 0 {
 		t.Fatalf("LockDir created files: %v", entries)
+	}
+}
+
+// TestRootFSRefusesEscapingLinks: a link inside the folder works, a link (or
+// a link to a folder) that leads outside fails, and its target is not read.
+func TestRootFSRefusesEscapingLinks(t *testing.T) {
+	outside := t.TempDir()
+	if err := os.WriteFile(filepath.Join(outside, "secret.json"), []byte(`{"secret": true}`), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, "a.json"), []byte(`{}`), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for name, target := range map[string]string{
+		"inside.json": "a.json",
+		"file.json":   filepath.Join(outside, "secret.json"),
+		"dir":         outside,
+		"rel":         "../" + filepath.Base(outside),
+	} {
+		if err := os.Symlink(target, filepath.Join(dir, name)); err != nil {
+			t.Skip("no symlinks:", err)
+		}
+	}
+	fsys, err := RootFS(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if b, err := fs.ReadFile(fsys, "inside.json"); err != nil || string(b) != `{}` {
+		t.Fatalf("link inside: %q, %v", b, err)
+	}
+	for _, p := range []string{"file.json", "dir/secret.json", "rel/secret.json", "../x", "/etc/passwd"} {
+		b, err := fs.ReadFile(fsys, p)
+		if err == nil || strings.Contains(string(b)+err.Error(), "secret\"") {
+			t.Errorf("%s: read %q, %v; want refused", p, b, err)
+		}
 	}
 }
