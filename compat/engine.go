@@ -34,6 +34,12 @@ type Options struct {
 	Policy Policy
 	// AllowRemoteRefs lets schemas $ref http(s) URLs; refused otherwise.
 	AllowRemoteRefs bool
+	// SpecWarning, when set, receives each problem found by validating a
+	// document that loaded (an input error naming file:line:column), and
+	// the comparison goes on with what loaded; when nil such a problem is
+	// an input error (--strict-spec). Documents that do not parse or whose
+	// $refs do not resolve are errors either way.
+	SpecWarning func(error)
 }
 
 // Engine compares two versions of one kind of contract document.

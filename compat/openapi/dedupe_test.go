@@ -60,11 +60,11 @@ func TestWithoutResponseSchemas(t *testing.T) {
 		"new.yaml": {Data: []byte(syntheticAPI(3, true))},
 	}
 	ctx := context.Background()
-	s1, err := loadSpec(ctx, compat.Source{Name: "old.yaml", FS: fsys, Path: "old.yaml"}, compat.Options{})
+	s1, _, err := loadSpec(ctx, compat.Source{Name: "old.yaml", FS: fsys, Path: "old.yaml"}, compat.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
-	s2, err := loadSpec(ctx, compat.Source{Name: "new.yaml", FS: fsys, Path: "new.yaml"}, compat.Options{})
+	s2, _, err := loadSpec(ctx, compat.Source{Name: "new.yaml", FS: fsys, Path: "new.yaml"}, compat.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}

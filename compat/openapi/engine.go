@@ -149,6 +149,7 @@ func (e Engine) run(ctx context.Context, old, new compat.Source, opts compat.Opt
 	start := time.Now()
 	// Load both sides at once: separate loaders share nothing.
 	var s1 *openapi3.T
+	var w1 []error
 	var err1 error
 	done := make(chan struct{})
 	go func() {
@@ -158,15 +159,24 @@ func (e Engine) run(ctx context.Context, old, new compat.Source, opts compat.Opt
 				err1 = fmt.Errorf("load %s: %v", old.Name, p)
 			}
 		}()
-		s1, err1 = loadSpec(ctx, old, opts)
+		s1, w1, err1 = loadSpec(ctx, old, opts)
 	}()
-	s2, err := loadSpec(ctx, new, opts)
+	s2, w2, err := loadSpec(ctx, new, opts)
 	<-done
 	if err1 != nil {
 		return nil, err1
 	}
 	if err != nil {
 		return nil, err
+	}
+	// Warnings after both loads, OLD's first, each once (the same document
+	// on both sides warns once).
+	seen := map[string]bool{}
+	for _, w := range append(w1, w2...) {
+		if !seen[w.Error()] {
+			seen[w.Error()] = true
+			opts.SpecWarning(w)
+		}
 	}
 	if err := ctx.Err(); err != nil {
 		return nil, fmt.Errorf("compare %s: %w", new.Name, err)

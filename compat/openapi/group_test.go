@@ -38,11 +38,11 @@ func triples(changes []compat.Change) []string {
 func checkLosesNothing(t *testing.T, old, new compat.Source) {
 	t.Helper()
 	ctx := context.Background()
-	s1, err := loadSpec(ctx, old, compat.Options{})
+	s1, _, err := loadSpec(ctx, old, compat.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
-	s2, err := loadSpec(ctx, new, compat.Options{})
+	s2, _, err := loadSpec(ctx, new, compat.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -29,7 +29,11 @@ var errRemoteRef = errors.New("remote $ref refused (pass --allow-remote-refs to 
 // the root included, through src.FS: a $ref that leaves the file system
 // ("../x.yaml", an absolute path) is refused, and so is an http(s) URL
 // unless opts.AllowRemoteRefs.
-func loadSpec(ctx context.Context, src compat.Source, opts compat.Options) (*openapi3.T, error) {
+//
+// With opts.SpecWarning set, a document that loads but does not validate is
+// returned with its problems as warnings: one per position, the innermost
+// message, in the order kin-openapi finds them.
+func loadSpec(ctx context.Context, src compat.Source, opts compat.Options) (*openapi3.T, []error, error) {
 	loader := openapi3.NewLoader()
 	loader.IncludeOrigin = true
 	loader.IsExternalRefsAllowed = true
@@ -39,7 +43,7 @@ func loadSpec(ctx context.Context, src compat.Source, opts compat.Options) (*ope
 	root := &url.URL{Path: path.Clean(src.Path)}
 	data, err := fs.ReadFile(src.FS, root.Path)
 	if err != nil {
-		return nil, errkind.InputAt(src.DisplayPath(src.Path), 0, 0, fmt.Errorf("read: %w", err))
+		return nil, nil, errkind.InputAt(src.DisplayPath(src.Path), 0, 0, fmt.Errorf("read: %w", err))
 	}
 	data = bytes.TrimPrefix(data, []byte("\xef\xbb\xbf"))
 	var doc *openapi3.T
@@ -49,7 +53,7 @@ func loadSpec(ctx context.Context, src compat.Source, opts compat.Options) (*ope
 		doc, err = loader.LoadFromDataWithPath(data, root)
 	}
 	if err != nil {
-		return nil, inputError(src, src.Path, err)
+		return nil, nil, inputError(src, src.Path, err)
 	}
 	if v := doc.OpenAPI; !strings.HasPrefix(v, "3.0.") && !strings.HasPrefix(v, "3.1.") && v != "3.0" && v != "3.1" {
 		line, col := 0, 0
@@ -58,17 +62,63 @@ func loadSpec(ctx context.Context, src compat.Source, opts compat.Options) (*ope
 				line, col = loc.Line, loc.Column
 			}
 		}
-		return nil, errkind.InputAt(src.DisplayPath(src.Path), line, col, fmt.Errorf("unsupported OpenAPI version %q (dsctl reads 3.0.x, 3.1.x and Swagger 2.0)", v))
+		return nil, nil, errkind.InputAt(src.DisplayPath(src.Path), line, col, fmt.Errorf("unsupported OpenAPI version %q (dsctl reads 3.0.x, 3.1.x and Swagger 2.0)", v))
 	}
-	if err := doc.Validate(ctx,
+	vopts := []openapi3.ValidationOption{
 		openapi3.DisableExamplesValidation(),
 		openapi3.DisableSchemaDefaultsValidation(),
 		openapi3.DisableSchemaPatternValidation(),
 		openapi3.AllowExtraSiblingFields("description", "summary", "example", "examples", "title"),
-	); err != nil {
-		return nil, inputError(src, src.Path, fmt.Errorf("invalid OpenAPI document: %w", err))
 	}
-	return doc, nil
+	if opts.SpecWarning != nil {
+		vopts = append(vopts, openapi3.EnableMultiError())
+	}
+	if err := doc.Validate(ctx, vopts...); err != nil {
+		if opts.SpecWarning == nil {
+			return nil, nil, inputError(src, src.Path, fmt.Errorf("invalid OpenAPI document: %w", err))
+		}
+		// The document loaded: each validation problem is a warning with
+		// its position, and the comparison runs on what loaded.
+		var warnings []error
+		seen := map[string]bool{}
+		for _, e := range validationProblems(err) {
+			file, line, col := errorPosition(src.Path, e)
+			w := errkind.InputAt(src.DisplayPath(file), line, col, fmt.Errorf("invalid OpenAPI document, compared anyway (--strict-spec makes this an error): %w", innermost(e)))
+			if !seen[w.Error()] {
+				seen[w.Error()] = true
+				warnings = append(warnings, w)
+			}
+		}
+		return doc, warnings, nil
+	}
+	return doc, nil, nil
+}
+
+// innermost is the last error of err's chain that still carries a message:
+// kin-openapi wraps a problem once per schema and operation that reaches it
+// ("invalid paths: invalid path /x: invalid operation GET: invalid oneOf
+// element: ..."), and the position already says where it is.
+func innermost(err error) error {
+	for {
+		next := errors.Unwrap(err)
+		if next == nil || next.Error() == "" {
+			return err
+		}
+		err = next
+	}
+}
+
+// validationProblems flattens kin-openapi's multi-error into its problems.
+func validationProblems(err error) []error {
+	me, ok := err.(openapi3.MultiError)
+	if !ok {
+		return []error{err}
+	}
+	var out []error
+	for _, e := range me {
+		out = append(out, validationProblems(e)...)
+	}
+	return out
 }
 
 // isSwagger reports whether the document is Swagger 2.0 (a top-level
@@ -138,6 +188,13 @@ var lineColRE = regexp.MustCompile(`line (\d+)(?:,? column (\d+))?`)
 // inputError turns a load or validation error into an input error naming the
 // file and, when the message or an origin tells, the line and column.
 func inputError(src compat.Source, file string, err error) error {
+	file, line, col := errorPosition(file, err)
+	return errkind.InputAt(src.DisplayPath(file), line, col, err)
+}
+
+// errorPosition is the file, line and column an error of kin-openapi is
+// about: its origin, else a position in its message, else file alone.
+func errorPosition(file string, err error) (string, int, int) {
 	line, col := 0, 0
 	if o := originOf(err); o != nil {
 		if o.Key.File != "" {
@@ -150,5 +207,5 @@ func inputError(src compat.Source, file string, err error) error {
 			col, _ = strconv.Atoi(m[2])
 		}
 	}
-	return errkind.InputAt(src.DisplayPath(file), line, col, err)
+	return file, line, col
 }

@@ -57,6 +57,9 @@ type compatOptions struct {
 	Format string
 	// AllowRemoteRefs lets documents $ref http(s) URLs.
 	AllowRemoteRefs bool
+	// SpecWarning receives an OpenAPI document's validation problems
+	// (warnings); nil with --strict-spec, which makes them errors.
+	SpecWarning func(error)
 	// Reg is the store registry:NAME@VERSION arguments are read from.
 	Reg registryFlags
 }
@@ -67,13 +70,14 @@ func (o compatOptions) engineOptions() compat.Options {
 		// Mode none reports what backward would, and never fails.
 		mode = compat.Backward
 	}
-	return compat.Options{Mode: mode, Policy: o.Policy, AllowRemoteRefs: o.AllowRemoteRefs}
+	return compat.Options{Mode: mode, Policy: o.Policy, AllowRemoteRefs: o.AllowRemoteRefs, SpecWarning: o.SpecWarning}
 }
 
 // compatFlags binds the flags shared by check and bump.
 type compatFlags struct {
 	kind, mode, failOn, format string
 	lenient, allowRemote       bool
+	strictSpec                 bool
 	from, to                   string
 	reg                        registryFlags
 }
@@ -84,6 +88,7 @@ func (f *compatFlags) bind(cmd *cobra.Command, withGate bool) {
 	fl.StringVar(&f.mode, "mode", "backward", "compatibility mode: backward, forward, full, backward-transitive, forward-transitive, full-transitive or none")
 	fl.BoolVar(&f.lenient, "lenient", false, "lenient policy: open content models may gain optional properties")
 	fl.BoolVar(&f.allowRemote, "allow-remote-refs", false, "let documents $ref http(s) URLs")
+	fl.BoolVar(&f.strictSpec, "strict-spec", false, "an OpenAPI document that loads but does not validate is an error (default: a warning, compared anyway)")
 	fl.StringVar(&f.from, "from", "", "the version of OLD (default: the version the document declares)")
 	// registry:NAME@VERSION arguments are read from this store.
 	f.reg.bind(cmd)
@@ -105,6 +110,9 @@ func (f *compatFlags) bind(cmd *cobra.Command, withGate bool) {
 // options validates the flags; every error is a usage error (exit 2).
 func (f *compatFlags) options(cmd *cobra.Command, app *App) (compatOptions, error) {
 	o := compatOptions{Kind: f.kind, Policy: compat.Strict, From: f.from, To: f.to, AllowRemoteRefs: f.allowRemote, Reg: f.reg}
+	if !f.strictSpec {
+		o.SpecWarning = func(err error) { app.IO.Warnf("%v", err) }
+	}
 	switch f.kind {
 	case "auto", "jsonschema", "openapi", "contract":
 	default:
