@@ -182,12 +182,26 @@ func (e Engine) run(ctx context.Context, old, new compat.Source, opts compat.Opt
 		return nil, fmt.Errorf("compare %s: %w", new.Name, err)
 	}
 	loaded := time.Since(start)
-	res, err := compareMode(ctx, opts.Mode.Base(), old, new, s1, s2)
+	res, err := compareWarned(ctx, opts.Mode.Base(), old, new, s1, s2, len(w1)+len(w2) > 0)
 	if err != nil {
 		return nil, err
 	}
 	res.stages = append([]stage{{"load+validate", loaded}}, res.stages...)
 	return res, nil
+}
+
+// compareWarned is compareMode; when a document did not validate (warned),
+// a panic of oasdiff on it is an input error rather than a crash: the
+// document is what is wrong, and --strict-spec would have refused it.
+func compareWarned(ctx context.Context, mode compat.Mode, old, new compat.Source, s1, s2 *openapi3.T, warned bool) (res *result, err error) {
+	if warned {
+		defer func() {
+			if p := recover(); p != nil {
+				res, err = nil, errkind.Inputf("compare %s with %s: oasdiff cannot compare these documents as they are (%v); fix the problems warned about above", old.Name, new.Name, p)
+			}
+		}()
+	}
+	return compareMode(ctx, mode, old, new, s1, s2)
 }
 
 // gcPercent is the GOGC value during a run.

@@ -82,6 +82,9 @@ func loadSpec(ctx context.Context, src compat.Source, opts compat.Options) (*ope
 		var warnings []error
 		seen := map[string]bool{}
 		for _, e := range validationProblems(err) {
+			if fatalProblem(e) {
+				return nil, nil, inputError(src, src.Path, fmt.Errorf("invalid OpenAPI document: %w", e))
+			}
 			file, line, col := errorPosition(src.Path, e)
 			w := errkind.InputAt(src.DisplayPath(file), line, col, fmt.Errorf("invalid OpenAPI document, compared anyway (--strict-spec makes this an error): %w", innermost(e)))
 			if !seen[w.Error()] {
@@ -106,6 +109,19 @@ func innermost(err error) error {
 		}
 		err = next
 	}
+}
+
+// fatalProblem reports whether a validation problem leaves nothing to
+// compare: an unresolved $ref (a nil schema for oasdiff), no info, no paths
+// in 3.0, no openapi version. Those stay errors without --strict-spec.
+func fatalProblem(err error) bool {
+	var (
+		unresolved *openapi3.UnresolvedRefError
+		noInfo     *openapi3.InfoRequired
+		noPaths    *openapi3.PathsRequired
+		noVersion  *openapi3.OpenAPIVersionRequired
+	)
+	return errors.As(err, &unresolved) || errors.As(err, &noInfo) || errors.As(err, &noPaths) || errors.As(err, &noVersion)
 }
 
 // validationProblems flattens kin-openapi's multi-error into its problems.
