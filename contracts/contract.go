@@ -47,6 +47,8 @@ type Contract struct {
 	Policy        compat.Policy `yaml:"policy,omitempty" json:"policy"`
 	Events        []Event       `yaml:"events,omitempty" json:"events"`
 	APIs          []API         `yaml:"apis,omitempty" json:"apis,omitempty"`
+	// Consumes declares what this package's service reads of other packages' events.
+	Consumes []Consume `yaml:"consumes,omitempty" json:"consumes,omitempty"`
 
 	// FS holds the package files; paths in the descriptor are relative to its root.
 	FS fs.FS `yaml:"-" json:"-"`
@@ -277,6 +279,12 @@ func annotate(doc *yaml.Node, c *Contract) {
 					c.APIs[j].Line, c.APIs[j].Column = n.Line, n.Column
 				}
 			}
+		case "consumes":
+			for j, n := range v.Content {
+				if j < len(c.Consumes) {
+					c.Consumes[j].Line, c.Consumes[j].Column = n.Line, n.Column
+				}
+			}
 		}
 	}
 }
@@ -349,7 +357,7 @@ func (c *Contract) validate(file string) error {
 			return errkind.InputAt(file, a.Line, a.Column, fmt.Errorf("API %s: %w", a.Name, err))
 		}
 	}
-	return nil
+	return c.validateConsumes(file)
 }
 
 // checkRel refuses paths that leave the package: absolute, "..", backslashes.

@@ -46,6 +46,13 @@ const (
 	RuleEntityVersion  = "entity-version-missing"
 	RuleSchemaID       = "schema-id"
 	RuleAPIInvalid     = "api-invalid"
+	// The consumes rules: a reader schema that accepts nothing, and (checked
+	// against the store by contracts/consumers) a producer the store lacks or
+	// whose pinned version sends events the reader schema rejects.
+	RuleReaderUnsatisfiable = "consumes-unsatisfiable"
+	RuleReaderIncompatible  = "consumes-incompatible"
+	RuleProducerMissing     = "consumes-producer-missing"
+	RuleConsumesUnchecked   = "consumes-unchecked"
 )
 
 // Rules lists every lint rule, in report order.
@@ -61,6 +68,10 @@ var Rules = []Rule{
 	{RuleEntityVersion, SeverityError, "to reconcile out-of-order or repeated events a consumer needs the entity's version or a sequence number (an integer such as orderVersion or sequence) and keeps the highest it has seen, so applying events commutes"},
 	{RuleSchemaID, SeverityError, "a schema's $id names it independently of where the file lies; it should carry the package name and the major version (…/NAME/vMAJOR/…), so two majors can be used side by side"},
 	{RuleAPIInvalid, SeverityError, "every API spec must be a valid OpenAPI document (its $refs inside the package): consumers generate their clients and DTOs from it"},
+	{RuleReaderUnsatisfiable, SeverityError, "a reader schema (consumes:) says what the consumer relies on; one that accepts no instance rejects every event"},
+	{RuleReaderIncompatible, SeverityError, "the producer version a consumes: range pins in the store must send only events the reader schema accepts, or the consumer breaks on the first one"},
+	{RuleProducerMissing, SeverityWarning, "a consumes: entry should name a package, version range and event the store has, or no producer can be checked against it"},
+	{RuleConsumesUnchecked, SeverityWarning, "consumes: entries are checked against the producer in the store; when the store cannot be read they are not"},
 }
 
 // RuleByID returns the rule with the given id.
@@ -200,6 +211,7 @@ func Lint(c *Contract) (*LintReport, error) {
 				Message: fmt.Sprintf("API %s: spec %s: %v", a.Name, a.Spec, unwrapPath(err))})
 		}
 	}
+	lintConsumes(c, schemas, r)
 	r.finish()
 	return r, nil
 }

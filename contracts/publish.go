@@ -37,6 +37,13 @@ type PublishOptions struct {
 	Engines []compat.Engine
 	// DryRun does everything but the push.
 	DryRun bool
+	// Consumers, when set, judges the package against the published packages
+	// that consume it (contracts/consumers); a broken consumer refuses the
+	// publish (ErrConsumersBroken).
+	Consumers func(ctx context.Context, c *Contract) (*ConsumerReport, error)
+	// ConsumerAware lowers to minor the major event changes that break no
+	// registered consumer (see ConsumerAware) before the version gate.
+	ConsumerAware bool
 }
 
 // PublishResult says what Publish did or would do.
@@ -56,6 +63,8 @@ type PublishResult struct {
 	Reports []compat.Report `json:"reports,omitempty"`
 	// Lint is set when the package failed lint.
 	Lint *LintReport `json:"lint,omitempty"`
+	// Consumers is the judgement against the registered consumers (when checked).
+	Consumers *ConsumerReport `json:"consumers,omitempty"`
 	// Error says why the package was not published (set by PublishAll).
 	Error string `json:"error,omitempty"`
 }
@@ -125,9 +134,21 @@ func PublishContract(ctx context.Context, c *Contract, opts PublishOptions) (*Pu
 		return res, ErrLintFailed
 	}
 
-	// The compatibility gate.
+	// The registered consumers, then the compatibility gate (which the
+	// consumer-aware bump reads).
+	if opts.Consumers != nil {
+		cr, err := opts.Consumers(ctx, c)
+		if err != nil {
+			return res, err
+		}
+		res.Consumers = cr
+	}
 	if err := gate(ctx, c, opts, res); err != nil {
 		return res, err
+	}
+	if len(res.Consumers.Broken()) > 0 {
+		res.Status = StatusConsumersBroken
+		return res, ErrConsumersBroken
 	}
 	if opts.DryRun {
 		res.Status = StatusWouldPublish
@@ -214,6 +235,9 @@ func gate(ctx context.Context, c *Contract, opts PublishOptions, res *PublishRes
 		}
 		all = append(all, reports...)
 		res.Against = append(res.Against, b.Version)
+	}
+	if opts.ConsumerAware {
+		ConsumerAware(all, res.Consumers)
 	}
 	res.Reports = all
 	g, err := Combine(all, c.Mode(), c.PolicyOrDefault(), bases[len(bases)-1].Version, c.Version)

@@ -164,7 +164,7 @@ semver bump it needs, and gates the version you declare.`)
 	cmd.Example = `  dsctl compat check git:origin/main:api/openapi.yaml api/openapi.yaml --format github
   dsctl compat check registry:orders@1.4.0 contracts/orders
   dsctl compat bump schemas/v1.json schemas/v2.json --from 1.4.2`
-	cmd.AddCommand(newCompatCheckCmd(app), newCompatBumpCmd(app))
+	cmd.AddCommand(newCompatCheckCmd(app), newCompatBumpCmd(app), newCompatConsumersCmd(app))
 	return cmd
 }
 

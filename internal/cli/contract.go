@@ -141,6 +141,7 @@ Publishing rules:
 		newContractInitCmd(app), newContractLintCmd(app), newContractPackCmd(app),
 		newContractPublishCmd(app), newContractListCmd(app), newContractPullCmd(app),
 		newContractVerifyCmd(app), newContractYankCmd(app), newContractValidateCmd(app),
+		newContractGraphCmd(app),
 	)
 	return cmd
 }
@@ -278,7 +279,8 @@ func (r lintResult) WriteText(w io.Writer, st output.Style) error {
 }
 
 func newContractLintCmd(app *App) *cobra.Command {
-	return &cobra.Command{
+	var reg registryFlags
+	cmd := &cobra.Command{
 		Use:   "lint [DIR]",
 		Short: "Check a package: schemas compile, examples validate, event design rules",
 		Long: `lint decodes contract.yaml strictly, compiles every schema, validates every example
@@ -289,7 +291,11 @@ Silence a rule for one event in contract.yaml:
 
   events:
     - name: LegacyThingHappened
-      lint: {ignore: [id-integer]}`,
+      lint: {ignore: [id-integer]}
+
+A package's consumes: entries are also checked against the producers in the store
+(--registry, else dsctl.yaml's): the version each range pins must have the event and
+send only events the reader schema accepts. An unreadable store is a warning.`,
 		Example: `  dsctl contract lint contracts/orders
   dsctl contract lint contracts/orders -o json | jq '.findings[] | .rule'`,
 		Args: cobra.MaximumNArgs(1),
@@ -302,9 +308,14 @@ Silence a rule for one event in contract.yaml:
 			if err != nil {
 				return err
 			}
+			if err := lintConsumes(cmd.Context(), app, reg, c, r); err != nil {
+				return err
+			}
 			return app.printReport(lintResult{r, app.Quiet}, !r.Failed())
 		},
 	}
+	reg.bind(cmd)
+	return cmd
 }
 
 func rulesHelp() string {
@@ -387,6 +398,8 @@ type contractPublishOptions struct {
 	DryRun bool
 	// Jobs bounds the packages of different names published at a time.
 	Jobs int
+	// NoConsumers skips the check against the registered consumers.
+	NoConsumers bool
 }
 
 type publishResults []*contracts.PublishResult
@@ -410,13 +423,21 @@ func (rs publishResults) WriteText(w io.Writer, st output.Style) error {
 }
 
 func againstText(r *contracts.PublishResult) string {
-	if r.Gate == nil {
+	var parts []string
+	switch {
+	case r.Gate == nil:
+	case r.Gate.RequiredBump == compat.None:
+		parts = append(parts, fmt.Sprintf("compared with %s: no changes to its events or APIs", strings.Join(r.Against, ", ")))
+	default:
+		parts = append(parts, fmt.Sprintf("compared with %s: %s changes", strings.Join(r.Against, ", "), r.Gate.RequiredBump))
+	}
+	if s := consumersText(r.Consumers); s != "" {
+		parts = append(parts, s)
+	}
+	if len(parts) == 0 {
 		return ""
 	}
-	if r.Gate.RequiredBump == compat.None {
-		return fmt.Sprintf(" (compared with %s: no changes to its events or APIs)", strings.Join(r.Against, ", "))
-	}
-	return fmt.Sprintf(" (compared with %s: %s changes)", strings.Join(r.Against, ", "), r.Gate.RequiredBump)
+	return " (" + strings.Join(parts, "; ") + ")"
 }
 
 func newContractPublishCmd(app *App) *cobra.Command {
@@ -449,6 +470,7 @@ more. The exit code is that of the first failure in argument order.`,
 	o.Reg.bind(cmd)
 	cmd.Flags().BoolVar(&o.DryRun, "dry-run", false, "check and report, push nothing")
 	cmd.Flags().IntVarP(&o.Jobs, "jobs", "j", 0, fmt.Sprintf("packages of different names published at a time (0: %d)", contracts.DefaultJobs))
+	cmd.Flags().BoolVar(&o.NoConsumers, "no-consumers", false, "do not judge the package against the registered consumers of its events")
 	return cmd
 }
 
@@ -484,6 +506,11 @@ func contractPublishRun(ctx context.Context, app *App, o *contractPublishOptions
 	if err != nil {
 		return err
 	}
+	cfg, err := app.Config()
+	if err != nil {
+		return err
+	}
+	consumerAware := cfg != nil && cfg.Compat.ConsumerAware
 	// Packages of different names are published concurrently; each is
 	// reported in argument order as soon as it and those before it are done.
 	// Text reports each package then (a refused one with its lint or gate
@@ -530,7 +557,8 @@ func contractPublishRun(ctx context.Context, app *App, o *contractPublishOptions
 		return nil
 	}
 	if err := contracts.PublishAll(ctx, cs, contracts.PublishAllOptions{
-		PublishOptions: contracts.PublishOptions{Store: store, Engines: compatEngines(), DryRun: o.DryRun},
+		PublishOptions: contracts.PublishOptions{Store: store, Engines: compatEngines(), DryRun: o.DryRun,
+			Consumers: consumerCheck(app, store, o.NoConsumers), ConsumerAware: consumerAware},
 		Jobs:           o.Jobs,
 	}, emit); err != nil {
 		return err
@@ -571,10 +599,17 @@ func publishError(app *App, it contracts.PublishItem) error {
 			}
 		}
 		return errkind.Findingf("%s@%s: not published: the package has %s", res.Name, res.Version, plural(res.Lint.Errors, "lint error"))
+	case errors.Is(it.Err, contracts.ErrConsumersBroken):
+		return consumersError(app, res)
 	case errors.Is(it.Err, contracts.ErrVersionTooSmall):
 		if !app.JSON() {
 			if err := printGate(app, res); err != nil {
 				return printErr{err}
+			}
+			if len(res.Consumers.Broken()) > 0 {
+				if err := app.Print(consumerReport{res.Consumers}); err != nil {
+					return printErr{err}
+				}
 			}
 		}
 		return &errkind.Error{Kind: errkind.Finding,

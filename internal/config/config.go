@@ -66,6 +66,9 @@ type Service struct {
 // Compat configures compat check.
 type Compat struct {
 	Ignore []Waiver `yaml:"ignore,omitempty"`
+	// ConsumerAware makes contract publish compute the bump of event changes
+	// against the registered consumers (those no consumer reads need only a minor).
+	ConsumerAware bool `yaml:"consumerAware,omitempty"`
 }
 
 // Waiver silences one change, keyed by rule id and path, never by message text.
