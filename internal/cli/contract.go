@@ -559,7 +559,7 @@ func contractPublishRun(ctx context.Context, app *App, o *contractPublishOptions
 	if err := contracts.PublishAll(ctx, cs, contracts.PublishAllOptions{
 		PublishOptions: contracts.PublishOptions{Store: store, Engines: compatEngines(), DryRun: o.DryRun,
 			Consumers: consumerCheck(app, store, o.NoConsumers), ConsumerAware: consumerAware},
-		Jobs:           o.Jobs,
+		Jobs: o.Jobs,
 	}, emit); err != nil {
 		return err
 	}
