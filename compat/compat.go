@@ -81,6 +81,11 @@ const (
 	FullTransitive Mode = "full-transitive"
 	// NoneMode reports changes but never fails.
 	NoneMode Mode = "none"
+	// Flow judges each message of an AsyncAPI document in the direction it
+	// flows: forward for what the application sends, backward for what it
+	// receives. It is what an AsyncAPI check uses when no mode is given; it
+	// is not a --mode value.
+	Flow Mode = "flow"
 )
 
 // Modes lists every mode in help order.
