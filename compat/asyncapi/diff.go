@@ -207,7 +207,7 @@ func (d *differ) operations() {
 			if !ok {
 				at = no.n
 			}
-			d.add("operation-action-changed", compat.Major, at, "operation %s: the application now %ss these messages (it %sd them: %s → %s)", k, no.action, oo.action, oo.verb, no.verb)
+			d.add("operation-action-changed", compat.Major, at, "operation %s: action changed from %s to %s (%s → %s): the application no longer %ss these messages, it %ss them", k, oo.action, no.action, oo.verb, no.verb, oo.action, no.action)
 		}
 		switch {
 		case oo.channel.key != no.channel.key && oo.channel.address != no.channel.address:

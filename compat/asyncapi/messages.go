@@ -32,7 +32,7 @@ type typed struct {
 	schema node // absent: no schema
 }
 
-// payloadOf returns a message's payload schema and its format: in 3.0 a
+// typedOf returns a message's payload or headers schema and its format: in 3.0 a
 // Multi Format Schema Object ({schemaFormat, schema}) or a schema, in 2.6 the
 // payload with the message's schemaFormat.
 func (m *model) typedOf(s *slot, field string) (typed, error) {
@@ -51,6 +51,9 @@ func (m *model) typedOf(s *slot, field string) (typed, error) {
 		return typed{}, nil
 	}
 	if strings.HasPrefix(m.version, "2.") {
+		if field != "payload" {
+			return typed{schema: p}, nil // 2.6's schemaFormat is the payload's only
+		}
 		return typed{format: s.msg.str("schemaFormat"), schema: p}, nil
 	}
 	if _, isRef := refOf(p); isRef {

@@ -14,9 +14,12 @@ import (
 	"go.yaml.in/yaml/v3"
 )
 
-// maxNodes bounds the values one file may expand to (YAML aliases can make
-// a small file a huge tree).
-const maxNodes = 2_000_000
+// maxNodes bounds the values one file may hold, and maxAliased the values
+// reached through YAML aliases (which can make a small file a huge tree).
+const (
+	maxNodes   = 4_000_000
+	maxAliased = 100_000
+)
 
 // pos is a 1-based line and column.
 type pos struct{ line, col int }
@@ -61,8 +64,8 @@ func parseFile(p, display string, data []byte) (*file, error) {
 	if n.Kind == 0 {
 		return nil, errkind.InputAt(display, 1, 0, errors.New("empty document"))
 	}
-	budget := maxNodes
-	v, err := f.convert(&n, "", &budget, 0)
+	b := budget{nodes: maxNodes, aliased: maxAliased}
+	v, err := f.convert(&n, "", &b, 0)
 	if err != nil {
 		return nil, err
 	}
@@ -70,9 +73,20 @@ func parseFile(p, display string, data []byte) (*file, error) {
 	return f, nil
 }
 
-func (f *file) convert(n *yaml.Node, ptr string, budget *int, depth int) (any, error) {
-	if *budget--; *budget < 0 {
-		return nil, errkind.InputAt(f.display, n.Line, n.Column, fmt.Errorf("document expands to more than %d values (YAML aliases?)", maxNodes))
+// budget counts down the values a file may still expand to.
+type budget struct {
+	nodes, aliased int
+	inAlias        int
+}
+
+func (f *file) convert(n *yaml.Node, ptr string, budget *budget, depth int) (any, error) {
+	if budget.nodes--; budget.nodes < 0 {
+		return nil, errkind.InputAt(f.display, n.Line, n.Column, fmt.Errorf("document holds more than %d values", maxNodes))
+	}
+	if budget.inAlias > 0 {
+		if budget.aliased--; budget.aliased < 0 {
+			return nil, errkind.InputAt(f.display, n.Line, n.Column, fmt.Errorf("document expands to more than %d values through YAML aliases", maxAliased))
+		}
 	}
 	if depth > 512 {
 		return nil, errkind.InputAt(f.display, n.Line, n.Column, errors.New("document nested more than 512 levels deep"))
@@ -87,6 +101,8 @@ func (f *file) convert(n *yaml.Node, ptr string, budget *int, depth int) (any, e
 		}
 		return f.convert(n.Content[0], ptr, budget, depth+1)
 	case yaml.AliasNode:
+		budget.inAlias++
+		defer func() { budget.inAlias-- }()
 		return f.convert(n.Alias, ptr, budget, depth+1)
 	case yaml.MappingNode:
 		m := make(map[string]any, len(n.Content)/2)
