@@ -40,6 +40,12 @@ if has compat check; then
     step "compat check orders/contract/openapi.yaml changes/openapi.v2.yaml --format markdown"
     "$DSCTL" compat check orders/contract/openapi.yaml changes/openapi.v2.yaml --format markdown || echo "(exit $?)"
   fi
+  if [ -f asyncapi/orders.v2.yaml ]; then
+    # The same enum value added: major on the message the service sends, minor on the one it receives.
+    step "compat check asyncapi/orders.v1.yaml asyncapi/orders.v2.yaml"
+    "$DSCTL" compat check asyncapi/orders.v1.yaml asyncapi/orders.v2.yaml \
+      && echo "unexpected: a breaking change passed" || echo "(exit $? — a value added to a sent message breaks consumers on the old schema)"
+  fi
 fi
 
 if has hash-assets; then

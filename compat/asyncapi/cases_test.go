@@ -172,10 +172,18 @@ var dirCases = []dirCase{
 	// The example: the same enum value added is major on a sent
 	// message (FORWARD: old consumers do not know it) and minor on a
 	// received one (BACKWARD: the new code reads more).
-	{name: "enum value added, sent", old: sender, new: sender.msg(func(m *msg) { m.Payload = strings.Replace(orderPayload, "[placed, paid]", "[placed, paid, shipped]", 1) }), fwd: compat.Major, back: compat.Minor, ids: []string{"enum-value-added"}},
-	{name: "enum value added, received", old: receiver, new: receiver.msg(func(m *msg) { m.Payload = strings.Replace(orderPayload, "[placed, paid]", "[placed, paid, shipped]", 1) }), fwd: compat.Minor, back: compat.Major, ids: []string{"enum-value-added"}},
-	{name: "enum value added, sent, --mode backward", mode: compat.Backward, old: sender, new: sender.msg(func(m *msg) { m.Payload = strings.Replace(orderPayload, "[placed, paid]", "[placed, paid, shipped]", 1) }), fwd: compat.Minor, back: compat.Major},
-	{name: "enum value added, received, --mode full", mode: compat.Full, old: receiver, new: receiver.msg(func(m *msg) { m.Payload = strings.Replace(orderPayload, "[placed, paid]", "[placed, paid, shipped]", 1) }), fwd: compat.Major, back: compat.Major},
+	{name: "enum value added, sent", old: sender, new: sender.msg(func(m *msg) {
+		m.Payload = strings.Replace(orderPayload, "[placed, paid]", "[placed, paid, shipped]", 1)
+	}), fwd: compat.Major, back: compat.Minor, ids: []string{"enum-value-added"}},
+	{name: "enum value added, received", old: receiver, new: receiver.msg(func(m *msg) {
+		m.Payload = strings.Replace(orderPayload, "[placed, paid]", "[placed, paid, shipped]", 1)
+	}), fwd: compat.Minor, back: compat.Major, ids: []string{"enum-value-added"}},
+	{name: "enum value added, sent, --mode backward", mode: compat.Backward, old: sender, new: sender.msg(func(m *msg) {
+		m.Payload = strings.Replace(orderPayload, "[placed, paid]", "[placed, paid, shipped]", 1)
+	}), fwd: compat.Minor, back: compat.Major},
+	{name: "enum value added, received, --mode full", mode: compat.Full, old: receiver, new: receiver.msg(func(m *msg) {
+		m.Payload = strings.Replace(orderPayload, "[placed, paid]", "[placed, paid, shipped]", 1)
+	}), fwd: compat.Major, back: compat.Major},
 	{name: "required payload field removed, sent", old: sender, new: sender.msg(func(m *msg) { m.Payload = strings.Replace(orderPayload, "[eventId, status]", "[eventId]", 1) }), fwd: compat.Major, back: compat.Minor},
 	{name: "required payload field removed, received", old: receiver, new: receiver.msg(func(m *msg) { m.Payload = strings.Replace(orderPayload, "[eventId, status]", "[eventId]", 1) }), fwd: compat.Minor, back: compat.Major},
 	{name: "required header added, received", old: receiver, new: receiver.msg(func(m *msg) {
@@ -184,13 +192,22 @@ var dirCases = []dirCase{
 	{name: "required header added, sent", old: sender, new: sender.msg(func(m *msg) {
 		m.Headers = "{type: object, required: [id], properties: {id: {type: string}}}"
 	}), fwd: compat.Minor, back: compat.Major, ids: []string{"headers-required-added"}},
-	{name: "avro payload changed", old: sender.msg(func(m *msg) { m.Format = "application/vnd.apache.avro;version=1.9.0"; m.Payload = "{type: record, name: O, fields: []}" }),
+	{name: "avro payload changed", old: sender.msg(func(m *msg) {
+		m.Format = "application/vnd.apache.avro;version=1.9.0"
+		m.Payload = "{type: record, name: O, fields: []}"
+	}),
 		new: sender.msg(func(m *msg) {
 			m.Format = "application/vnd.apache.avro;version=1.9.0"
 			m.Payload = "{type: record, name: O, fields: [{name: a, type: string}]}"
 		}), fwd: compat.Major, back: compat.Major, ids: []string{"payload-not-judged"}},
-	{name: "avro payload unchanged", old: sender.msg(func(m *msg) { m.Format = "application/vnd.apache.avro;version=1.9.0"; m.Payload = "{type: record, name: O, fields: []}" }),
-		new: sender.msg(func(m *msg) { m.Format = "application/vnd.apache.avro;version=1.9.0"; m.Payload = "{type: record, name: O, fields: []}" }), fwd: compat.None, back: compat.None},
+	{name: "avro payload unchanged", old: sender.msg(func(m *msg) {
+		m.Format = "application/vnd.apache.avro;version=1.9.0"
+		m.Payload = "{type: record, name: O, fields: []}"
+	}),
+		new: sender.msg(func(m *msg) {
+			m.Format = "application/vnd.apache.avro;version=1.9.0"
+			m.Payload = "{type: record, name: O, fields: []}"
+		}), fwd: compat.None, back: compat.None},
 	{name: "payload format changed", old: sender, new: sender.msg(func(m *msg) { m.Format = "application/vnd.google.protobuf;version=3"; m.Payload = "'message O {}'" }), fwd: compat.Major, back: compat.Major, ids: []string{"payload-format-changed"}},
 	{name: "JSON Schema format named", old: sender, new: sender.msg(func(m *msg) { m.Format = "application/schema+json;version=draft-07" }), fwd: compat.None, back: compat.None},
 }

@@ -11,6 +11,7 @@ import (
 
 	"github.com/Masterminds/semver/v3"
 	"github.com/dsctl/dsctl/compat"
+	"github.com/dsctl/dsctl/compat/asyncapi"
 	"github.com/dsctl/dsctl/compat/jsonschema"
 	"github.com/dsctl/dsctl/compat/openapi"
 	"github.com/dsctl/dsctl/compat/report"
@@ -23,12 +24,13 @@ import (
 )
 
 // compatEngines returns the engines --kind auto asks, in order: the first
-// whose Detect accepts NEW compares the pair. OpenAPI comes first (its
-// documents have an openapi: or swagger: key; a JSON Schema engine would
-// accept any object).
+// whose Detect accepts NEW compares the pair. OpenAPI and AsyncAPI come
+// first (their documents have an openapi:, swagger: or asyncapi: key; a JSON
+// Schema engine would accept any object).
 var compatEngines = func() []compat.Engine {
 	return []compat.Engine{
 		openapi.Engine{},
+		asyncapi.Engine{},
 		jsonschema.Engine{},
 	}
 }
@@ -41,7 +43,7 @@ var applyWaivers func(cfg *config.Config, r *compat.Report) error
 
 // compatOptions are the flags of compat check and compat bump.
 type compatOptions struct {
-	// Kind is auto, jsonschema, openapi or contract.
+	// Kind is auto, jsonschema, openapi, asyncapi or contract.
 	Kind string
 	// Mode is the compatibility mode; ModeSet says whether --mode was given
 	// (a contract package's own compatibility applies otherwise).
@@ -84,7 +86,7 @@ type compatFlags struct {
 
 func (f *compatFlags) bind(cmd *cobra.Command, withGate bool) {
 	fl := cmd.Flags()
-	fl.StringVar(&f.kind, "kind", "auto", "document kind: auto, jsonschema, openapi or contract")
+	fl.StringVar(&f.kind, "kind", "auto", "document kind: auto, jsonschema, openapi, asyncapi or contract")
 	fl.StringVar(&f.mode, "mode", "backward", "compatibility mode: backward, forward, full, backward-transitive, forward-transitive, full-transitive or none")
 	fl.BoolVar(&f.lenient, "lenient", false, "lenient policy: open content models may gain optional properties")
 	fl.BoolVar(&f.allowRemote, "allow-remote-refs", false, "let documents $ref http(s) URLs")
@@ -104,7 +106,7 @@ func (f *compatFlags) bind(cmd *cobra.Command, withGate bool) {
 		modes[i] = string(m)
 	}
 	_ = cmd.RegisterFlagCompletionFunc("mode", cobra.FixedCompletions(modes, cobra.ShellCompDirectiveNoFileComp))
-	_ = cmd.RegisterFlagCompletionFunc("kind", cobra.FixedCompletions([]string{"auto", "jsonschema", "openapi", "contract"}, cobra.ShellCompDirectiveNoFileComp))
+	_ = cmd.RegisterFlagCompletionFunc("kind", cobra.FixedCompletions([]string{"auto", "jsonschema", "openapi", "asyncapi", "contract"}, cobra.ShellCompDirectiveNoFileComp))
 }
 
 // options validates the flags; every error is a usage error (exit 2).
@@ -114,9 +116,9 @@ func (f *compatFlags) options(cmd *cobra.Command, app *App) (compatOptions, erro
 		o.SpecWarning = func(err error) { app.IO.Warnf("%v", err) }
 	}
 	switch f.kind {
-	case "auto", "jsonschema", "openapi", "contract":
+	case "auto", "jsonschema", "openapi", "asyncapi", "contract":
 	default:
-		return o, usageErr(fmt.Errorf("invalid value %q for --kind: want auto, jsonschema, openapi or contract", f.kind))
+		return o, usageErr(fmt.Errorf("invalid value %q for --kind: want auto, jsonschema, openapi, asyncapi or contract", f.kind))
 	}
 	m, err := compat.ParseMode(f.mode)
 	if err != nil {
@@ -159,8 +161,8 @@ func (f *compatFlags) options(cmd *cobra.Command, app *App) (compatOptions, erro
 func newCompatCmd(app *App) *cobra.Command {
 	cmd := newGroupCmd("compat", "Check compatibility between contract versions and derive the semver bump",
 		`compat compares two versions of a contract document (a JSON Schema for an event, an
-OpenAPI spec for an API, or a whole contract package), names every change with the
-semver bump it needs, and gates the version you declare.`)
+OpenAPI spec for an API, an AsyncAPI document for a service's messages, or a whole
+contract package), names every change with the semver bump it needs, and gates the version you declare.`)
 	cmd.Example = `  dsctl compat check git:origin/main:api/openapi.yaml api/openapi.yaml --format github
   dsctl compat check registry:orders@1.4.0 contracts/orders
   dsctl compat bump schemas/v1.json schemas/v2.json --from 1.4.2`
@@ -169,7 +171,7 @@ semver bump it needs, and gates the version you declare.`)
 }
 
 const compatInputsHelp = `OLD and NEW are each one of:
-  FILE                 a JSON Schema or OpenAPI document (JSON or YAML)
+  FILE                 a JSON Schema, OpenAPI or AsyncAPI document (JSON or YAML)
   -                    the document on standard input
   git:REF:PATH         PATH as it is at REF, read with git show (PATH from the repository
                        root, or from the working folder when it starts with ./); relative
@@ -355,11 +357,16 @@ func compareDocuments(ctx context.Context, app *App, olds []string, newArg strin
 		app.IO.Infof("mode %s compares with the last OLD only (%s); use --mode %s-transitive to check all %d",
 			opts.Mode, displayName(against[0]), opts.Mode.Base(), len(oldSrcs))
 	}
+	eopts := opts.engineOptions()
 	r := &compat.Report{
 		Kind:   eng.Kind(),
 		Mode:   opts.Mode,
 		Policy: opts.Policy,
 		New:    displayName(newSrc),
+	}
+	if eng.Kind() == "asyncapi" && !opts.ModeSet {
+		// Without --mode, each message is judged in the direction it flows.
+		eopts.Mode, r.Mode = compat.Flow, compat.Flow
 	}
 	var oldNames []string
 	// The same change found against several earlier versions is reported once,
@@ -367,7 +374,7 @@ func compareDocuments(ctx context.Context, app *App, olds []string, newArg strin
 	seen := map[string]int{}
 	for _, o := range against {
 		oldNames = append(oldNames, displayName(o))
-		changes, err := eng.Diff(ctx, o, newSrc, opts.engineOptions())
+		changes, err := eng.Diff(ctx, o, newSrc, eopts)
 		if err != nil {
 			return nil, err
 		}
