@@ -18,6 +18,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"regexp"
 	"sort"
 	"sync"
 
@@ -172,17 +173,29 @@ func (x *Index) Check(ctx context.Context, producer *contracts.Contract) (*contr
 	return r, nil
 }
 
+var versionToken = regexp.MustCompile(`\d+(\.\d+){0,2}`)
+
 // olderMajor reports whether the range of a consumer that leaves v out
-// contains a published version (or the first release) of an older major.
+// contains a version of an older major: a published one, the first release
+// of each older major, or a version the range itself names (its bounds:
+// "^0.3" names 0.3.0, ">=0.1 <1" names 0.1.0).
 func olderMajor(d contracts.Consume, published []registry.Version, v *semver.Version) bool {
+	var probes []*semver.Version
 	for _, p := range published {
-		pv, err := semver.StrictNewVersion(p.Version)
-		if err == nil && pv.Major() < v.Major() && d.Accepts(pv) {
-			return true
+		if pv, err := semver.StrictNewVersion(p.Version); err == nil {
+			probes = append(probes, pv)
 		}
 	}
 	for m := uint64(0); m < v.Major(); m++ {
-		if d.Accepts(semver.New(m, 0, 0, "", "")) {
+		probes = append(probes, semver.New(m, 0, 0, "", ""))
+	}
+	for _, tok := range versionToken.FindAllString(d.Version, -1) {
+		if pv, err := semver.NewVersion(tok); err == nil {
+			probes = append(probes, pv)
+		}
+	}
+	for _, p := range probes {
+		if p.Major() < v.Major() && d.Accepts(p) {
 			return true
 		}
 	}
