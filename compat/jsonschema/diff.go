@@ -113,6 +113,13 @@ type change struct {
 	path string
 	loc  *compat.Location
 	msg  string
+	// o and n are the schemas compared when the change was found, at
+	// instance location ipath: where the witness search starts.
+	o, n  *jsv.Schema
+	ipath []pathTok
+	// oLoc and nLoc are the change's keyword location in each side (schema
+	// location and keyword suffix), to tell which witness shows this change.
+	oLoc, nLoc string
 }
 
 type differ struct {
@@ -125,6 +132,9 @@ type differ struct {
 	// canSplit: the next objects() with many properties may compare them
 	// on two goroutines (set for a top-level differ of two fast-compiled sides).
 	canSplit bool
+	// ipath is the instance location of the schemas being compared (a
+	// property name or array index per step), for witness searches.
+	ipath []pathTok
 }
 
 // budget bounds the work of scratch comparisons (matching members); a
@@ -207,8 +217,27 @@ func (d *differ) emitDir(c cctx, id string, dir Direction, o, n *jsv.Schema, suf
 		s, sch = d.old, o
 	}
 	p, loc := d.where(s, sch, suffix)
-	d.changes = append(d.changes, change{id: id, dir: dir, path: p, loc: loc, msg: fmt.Sprintf(format, args...)})
+	d.changes = append(d.changes, change{id: id, dir: dir, path: p, loc: loc, msg: fmt.Sprintf(format, args...),
+		o: o, n: n, ipath: append([]pathTok(nil), d.ipath...), oLoc: kwLoc(o, suffix), nLoc: kwLoc(n, suffix)})
 }
+
+// at compares o and n at a child instance location t (a property or an
+// array position).
+func (d *differ) at(t pathTok, o, n *jsv.Schema, c cctx) {
+	d.ipath = append(d.ipath, t)
+	d.node(o, n, c)
+	d.ipath = d.ipath[:len(d.ipath)-1]
+}
+
+func kwLoc(s *jsv.Schema, suffix string) string {
+	if s == nil {
+		return ""
+	}
+	return s.Location + suffix
+}
+
+func nameTok(name string) pathTok { return pathTok{name: name, idx: -1} }
+func idxTok(i int) pathTok        { return pathTok{idx: i} }
 
 // impact maps a direction to a bump in a mode and policy.
 func impact(r *Rule, dir Direction, opts compat.Options) compat.Impact {
@@ -242,6 +271,7 @@ func (d *differ) result(opts compat.Options) []compat.Change {
 	}
 	seen := map[string]bool{}
 	out := make([]compat.Change, 0, len(d.changes))
+	wb := diffWitnessBudget
 	for _, ch := range d.changes {
 		key := ch.id + "\x00" + ch.path + "\x00" + ch.msg
 		if seen[key] {
@@ -249,10 +279,14 @@ func (d *differ) result(opts compat.Options) []compat.Change {
 		}
 		seen[key] = true
 		imp := impact(rules[ch.id], ch.dir, opts)
-		out = append(out, compat.Change{
+		cc := compat.Change{
 			ID: ch.id, Path: ch.path, Impact: imp, Breaking: imp == compat.Major,
 			Message: ch.msg, Location: ch.loc,
-		})
+		}
+		if imp == compat.Major {
+			cc.Witness, cc.NoWitness = d.witness(ch, opts, &wb)
+		}
+		out = append(out, cc)
 	}
 	compat.SortChanges(out)
 	return out

@@ -47,7 +47,7 @@ func (d *differ) arrays(o, n *jsv.Schema, c cctx) {
 	for i := 0; i < max; i++ {
 		switch {
 		case i < len(os.prefix) && i < len(ns.prefix):
-			d.node(os.prefix[i], ns.prefix[i], c.child())
+			d.at(idxTok(i), os.prefix[i], ns.prefix[i], c.child())
 		case i < len(ns.prefix):
 			np := ns.prefix[i]
 			suffix := fmt.Sprintf("/%s/%d", ns.prefixKw, i)
@@ -85,7 +85,7 @@ func (d *differ) arrays(o, n *jsv.Schema, c cctx) {
 	// the rest: only comparable beyond the longer tuple; positions covered
 	// by one side's tuple were compared above.
 	if orest.kind == modelPartial && nrest.kind == modelPartial {
-		d.node(orest.schemas[0], nrest.schemas[0], c.child())
+		d.at(idxTok(max), orest.schemas[0], nrest.schemas[0], c.child())
 	} else if nrest.kind > orest.kind {
 		d.emit(c, "items-narrowed", o, n, "/"+ns.restKw, "%s narrowed from %s to %s", ns.restKw, modelNames[orest.kind], modelNames[nrest.kind])
 	} else if nrest.kind < orest.kind {
@@ -101,7 +101,7 @@ func (d *differ) arrays(o, n *jsv.Schema, c cctx) {
 	om, _ := apModel(ou, "unevaluatedItems")
 	nm, _ := apModel(nu, "unevaluatedItems")
 	if om.kind == modelPartial && nm.kind == modelPartial {
-		d.node(om.schemas[0], nm.schemas[0], c.child())
+		d.at(idxTok(max), om.schemas[0], nm.schemas[0], c.child())
 	} else if nm.kind > om.kind {
 		d.emit(c, "unevaluated-items-narrowed", o, n, "/unevaluatedItems", "unevaluatedItems narrowed from %s to %s", modelNames[om.kind], modelNames[nm.kind])
 	} else if nm.kind < om.kind {
@@ -123,7 +123,7 @@ func (d *differ) arrays(o, n *jsv.Schema, c cctx) {
 		if o.MaxContains != nil || n.MaxContains != nil {
 			cc.overlap = true
 		}
-		d.node(o.Contains, n.Contains, cc)
+		d.at(idxTok(0), o.Contains, n.Contains, cc)
 		d.bound(c, "max-contains", "maxContains", o, n, o.MaxContains, n.MaxContains)
 		d.minContains(c, o, n)
 	case n.Contains != nil:

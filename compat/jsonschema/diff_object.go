@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math/big"
 	"sort"
+	"strconv"
 	"strings"
 
 	jsv "github.com/santhosh-tekuri/jsonschema/v6"
@@ -212,7 +213,7 @@ func (d *differ) objects(o, n *jsv.Schema, c cctx) {
 		// raw objects were all recorded when compiling).
 		d.canSplit = false
 		half := len(names) / 2
-		other := &differ{old: d.old, new: d.new, memo: make(map[memoKey]bool, len(d.memo))}
+		other := &differ{old: d.old, new: d.new, memo: make(map[memoKey]bool, len(d.memo)), ipath: append([]pathTok(nil), d.ipath...)}
 		done := make(chan struct{})
 		go func() {
 			defer close(done)
@@ -240,7 +241,7 @@ func (d *differ) objects(o, n *jsv.Schema, c cctx) {
 func (d *differ) property(o, n *jsv.Schema, name string, c cctx) {
 	np := n.Properties[name]
 	if op, ok := o.Properties[name]; ok {
-		d.node(op, np, c.child())
+		d.at(nameTok(name), op, np, c.child())
 		return
 	}
 	suffix := "/properties/" + escapeToken(name)
@@ -330,7 +331,11 @@ func (d *differ) removedProperties(o, n *jsv.Schema, c cctx) {
 		np := npat[re]
 		suffix := "/patternProperties/" + escapeToken(re)
 		if op, ok := opat[re]; ok {
-			d.node(op.s, np.s, c.child())
+			if name, ok := nameFor(np.rx); ok {
+				d.at(nameTok(name), op.s, np.s, c.child())
+			} else {
+				d.node(op.s, np.s, c.child())
+			}
 			continue
 		}
 		dir := d.patternDir(o, np, additionalModel(o), true)
@@ -415,7 +420,7 @@ func (d *differ) openness(c cctx, o, n *jsv.Schema) {
 		id = "unevaluated-properties"
 	}
 	if om.kind == modelPartial && nm.kind == modelPartial {
-		d.node(om.schemas[0], nm.schemas[0], c.child())
+		d.at(nameTok(undeclaredName(o, n)), om.schemas[0], nm.schemas[0], c.child())
 		return
 	}
 	switch {
@@ -424,6 +429,29 @@ func (d *differ) openness(c cctx, o, n *jsv.Schema) {
 	case nm.kind < om.kind:
 		d.emit(c, id+"-extended", o, n, "/"+kw, "%s extended from %s to %s", kw, modelNames[om.kind], modelNames[nm.kind])
 	}
+}
+
+// undeclaredName returns a property name neither schema declares or
+// matches with a pattern: one additionalProperties governs on both sides.
+func undeclaredName(o, n *jsv.Schema) string {
+	taken := func(name string) bool {
+		for _, s := range []*jsv.Schema{o, n} {
+			if _, ok := s.Properties[name]; ok {
+				return true
+			}
+			for re := range s.PatternProperties {
+				if re.MatchString(name) {
+					return true
+				}
+			}
+		}
+		return false
+	}
+	name := "x"
+	for i := 0; taken(name) && i < 100; i++ {
+		name = "x" + strconv.Itoa(i)
+	}
+	return name
 }
 
 type patEntry struct {

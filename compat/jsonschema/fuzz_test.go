@@ -467,6 +467,20 @@ func compileForOracle(t testing.TB, doc map[string]any) *jsv.Schema {
 	return s
 }
 
+// compileDoc compiles a generated schema with jsonschema v6 (never the
+// fast compiler, whose schemas the validator cannot run) for the witness search.
+func compileDoc(t testing.TB, doc map[string]any) *Compiled {
+	saved := fastCompileSize
+	fastCompileSize = 1 << 62
+	defer func() { fastCompileSize = saved }()
+	data, _ := json.MarshalIndent(doc, "", " ")
+	c, err := Compile(context.Background(), compat.Source{Name: "s.json", FS: fstest.MapFS{"s.json": {Data: data}}, Path: "s.json"}, compat.Options{Mode: compat.Backward, Policy: compat.Strict})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c
+}
+
 func toJSONValue(t testing.TB, v any) any {
 	data, err := json.Marshal(v)
 	if err != nil {
@@ -528,6 +542,25 @@ func checkOracle(t testing.TB, seed uint64, rounds uint8) {
 	fwdOK := compat.RequiredBump(fwd) < compat.Major
 	if !backOK && !fwdOK {
 		return
+	}
+	// the standing soundness check: the witness search, which builds its
+	// candidates from both schemas, must find nothing against a verdict
+	// below major
+	ca, cb := compileDoc(t, a), compileDoc(t, b)
+	for _, m := range []struct {
+		ok   bool
+		mode compat.Mode
+		v    []compat.Change
+	}{{backOK, compat.Backward, back}, {fwdOK, compat.Forward, fwd}} {
+		if !m.ok {
+			continue
+		}
+		if w, found := FindWitness(ca, cb, m.mode, Budget{Candidates: 400}); found {
+			ja, _ := json.Marshal(a)
+			jb, _ := json.Marshal(b)
+			t.Fatalf("seed %d rounds %d: engine says %s compatible (%v) but the witness search found a break:\nOLD %s\nNEW %s\nwitness %s",
+				seed, rounds, m.mode, summarize(m.v), ja, jb, w)
+		}
 	}
 	for i := 0; i < 60; i++ {
 		src, other, from, to, ok := a, sb, sa, "OLD", backOK
