@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"sort"
+	"strconv"
 	"strings"
 
 	"github.com/dsctl/dsctl/compat"
@@ -120,6 +121,9 @@ type change struct {
 	// oLoc and nLoc are the change's keyword location in each side (schema
 	// location and keyword suffix), to tell which witness shows this change.
 	oLoc, nLoc string
+	// focus is the property the change names (added, removed, required),
+	// varied first by the witness search.
+	focus string
 }
 
 type differ struct {
@@ -218,7 +222,7 @@ func (d *differ) emitDir(c cctx, id string, dir Direction, o, n *jsv.Schema, suf
 	}
 	p, loc := d.where(s, sch, suffix)
 	d.changes = append(d.changes, change{id: id, dir: dir, path: p, loc: loc, msg: fmt.Sprintf(format, args...),
-		o: o, n: n, ipath: append([]pathTok(nil), d.ipath...), oLoc: kwLoc(o, suffix), nLoc: kwLoc(n, suffix)})
+		o: o, n: n, ipath: append([]pathTok(nil), d.ipath...), oLoc: kwLoc(o, suffix), nLoc: kwLoc(n, suffix), focus: focusName(o, n, suffix)})
 }
 
 // at compares o and n at a child instance location t (a property or an
@@ -227,6 +231,30 @@ func (d *differ) at(t pathTok, o, n *jsv.Schema, c cctx) {
 	d.ipath = append(d.ipath, t)
 	d.node(o, n, c)
 	d.ipath = d.ipath[:len(d.ipath)-1]
+}
+
+// focusName returns the property a change's keyword suffix names:
+// /properties/NAME, /required/I, /dependentRequired/NAME…
+func focusName(o, n *jsv.Schema, suffix string) string {
+	parts := strings.Split(strings.TrimPrefix(suffix, "/"), "/")
+	if len(parts) < 2 {
+		return ""
+	}
+	switch parts[0] {
+	case "properties", "dependentRequired", "dependencies", "dependentSchemas":
+		return unescapeToken(parts[1])
+	case "required":
+		i, err := strconv.Atoi(parts[1])
+		if err != nil {
+			return ""
+		}
+		for _, s := range []*jsv.Schema{n, o} {
+			if s != nil && i < len(s.Required) {
+				return s.Required[i]
+			}
+		}
+	}
+	return ""
 }
 
 func kwLoc(s *jsv.Schema, suffix string) string {

@@ -47,7 +47,7 @@ func FindWitness(old, new *Compiled, mode compat.Mode, b Budget) (json.RawMessag
 			acc, rej = rej, acc
 		}
 		ws := newWitnessSearch(acc, rej, left)
-		w, _ := ws.run(nil, acc, rej, "")
+		w, _ := ws.run(nil, acc, rej, "", "")
 		if w != nil {
 			return w, true
 		}
@@ -117,46 +117,50 @@ func valid(s *jsv.Schema, v any) (err error) {
 // whose value at the end of path comes from the leaf schemas accLeaf and
 // rejLeaf. A witness whose rejection names a keyword under attrib (a schema
 // location) is preferred; the first witness found otherwise.
-func (ws *witnessSearch) run(path []pathTok, accLeaf, rejLeaf *jsv.Schema, attrib string) (json.RawMessage, bool) {
-	var first json.RawMessage
-	leaf := ws.values(hintsOf(accLeaf), hintsOf(rejLeaf), 0)
+func (ws *witnessSearch) run(path []pathTok, accLeaf, rejLeaf *jsv.Schema, attrib, focus string) (json.RawMessage, bool) {
+	var first, found json.RawMessage
 	// the accepting side's schemas at each level of path, for the values around the leaf
 	levels := make([]hints, len(path)+1)
 	levels[0] = hintsOf(ws.acc)
 	for i, t := range path {
 		levels[i+1] = childHints(levels[i], t)
 	}
-	for _, v := range leaf {
+	ws.each(hintsOf(accLeaf), hintsOf(rejLeaf), 0, focus, func(v any) bool {
+		if ws.left <= 0 {
+			return false
+		}
 		inst := v
 		for i := len(path) - 1; i >= 0; i-- {
 			inst = ws.wrap(levels[i], path[i], inst)
 		}
 		data, err := json.Marshal(inst)
 		if err != nil {
-			continue
+			return true
 		}
 		key := string(data)
 		if ws.tried[key] {
-			continue
-		}
-		if ws.left <= 0 {
-			break
+			return true
 		}
 		ws.tried[key] = true
 		ws.left--
 		if valid(ws.acc, inst) != nil {
-			continue
+			return true
 		}
 		err = valid(ws.rej, inst)
 		if err == nil {
-			continue
+			return true
 		}
 		if attrib == "" || blames(err, attrib) {
-			return data, true
+			found = data
+			return false
 		}
 		if first == nil {
 			first = data
 		}
+		return true
+	})
+	if found != nil {
+		return found, true
 	}
 	return first, first != nil
 }
@@ -353,37 +357,56 @@ func sortedPatterns(s *jsv.Schema) []jsv.Regexp {
 
 // perLevel is how many values a level of nesting contributes per property
 // or position; deeper levels contribute fewer.
-func perLevel(depth int) int { return max(2, 10-3*depth) }
+func perLevel(depth int) int { return max(2, 8-3*depth) }
 
 const maxWitnessDepth = 4
 
-// values returns candidate values for a location, small and likely ones
-// first: the const and enum values of either side, scalars at and around
-// every bound, objects and arrays varied one property or position at a
-// time, and a value of every JSON type.
-func (ws *witnessSearch) values(a, r hints, depth int) []any {
-	key := a.key() + "/" + r.key() + "/" + strconv.Itoa(depth)
+// emitter hands candidates to the search one by one; it returns false to
+// stop the generation (a witness was found or the budget is spent).
+type emitter func(v any) bool
+
+// values returns the first n candidates of each, remembered: nested
+// locations need a few values each, generated once per search.
+func (ws *witnessSearch) values(a, r hints, depth, n int) []any {
+	key := a.key() + "/" + r.key() + "/" + strconv.Itoa(depth) + "/" + strconv.Itoa(n)
 	if v, ok := ws.memo[key]; ok {
 		return v
 	}
 	ws.memo[key] = nil // a recursive schema sees no values at the recursion
-	var out []any
+	out := make([]any, 0, n)
+	ws.each(a, r, depth, "", func(v any) bool {
+		out = append(out, v)
+		return len(out) < n
+	})
+	ws.memo[key] = out
+	return out
+}
+
+// each generates candidate values for a location, small and likely ones
+// first: the const and enum values of either side, scalars at and around
+// every bound, objects and arrays varied one property or position at a
+// time (the property focus first), and a value of every JSON type. It
+// returns false when yield stopped it.
+func (ws *witnessSearch) each(a, r hints, depth int, focus string, yield emitter) bool {
 	seen := map[string]bool{}
-	add := func(v any) {
+	scalar := func(v any) bool {
 		k := canonical(v)
-		if !seen[k] {
-			seen[k] = true
-			out = append(out, v)
+		if seen[k] {
+			return true
 		}
+		seen[k] = true
+		return yield(v)
 	}
 	all := append(a.all(), r.all()...)
 	for _, s := range all {
-		if s.Const != nil {
-			add(*s.Const)
+		if s.Const != nil && !scalar(*s.Const) {
+			return false
 		}
 		if s.Enum != nil {
 			for _, v := range s.Enum.Values {
-				add(v)
+				if !scalar(v) {
+					return false
+				}
 			}
 		}
 	}
@@ -396,32 +419,33 @@ func (ws *witnessSearch) values(a, r hints, depth int) []any {
 	}
 	if types&tString != 0 {
 		for _, v := range stringValues(all) {
-			add(v)
+			if !scalar(v) {
+				return false
+			}
 		}
 	}
 	if types&(tInt|tNonInt) != 0 {
 		for _, v := range numberValues(all) {
-			add(v)
+			if !scalar(v) {
+				return false
+			}
 		}
 	}
 	if depth < maxWitnessDepth {
-		if types&tObject != 0 {
-			for _, v := range ws.objectValues(a, r, depth) {
-				add(v)
-			}
+		if types&tObject != 0 && !ws.objectValues(a, r, depth, focus, yield) {
+			return false
 		}
-		if types&tArray != 0 {
-			for _, v := range ws.arrayValues(a, r, depth) {
-				add(v)
-			}
+		if types&tArray != 0 && !ws.arrayValues(a, r, depth, yield) {
+			return false
 		}
 	}
 	// a value of every type
 	for _, v := range []any{nil, true, false, json.Number("0"), json.Number("0.5"), "", map[string]any{}, []any{}} {
-		add(v)
+		if !scalar(v) {
+			return false
+		}
 	}
-	ws.memo[key] = out
-	return out
+	return true
 }
 
 // sample returns a value the schemas of h likely accept (the first candidate
@@ -433,49 +457,47 @@ func (ws *witnessSearch) sample(h hints, depth int) any {
 		return v
 	}
 	ws.samples[key] = map[string]any{} // recursion: an empty object
-	vals := ws.values(h, hints{}, depth)
-	var pick any = map[string]any{}
-	if len(vals) > 0 {
-		pick = vals[0]
-	}
-	alts := append([][]*jsv.Schema{nil}, splitAlts(h)...)
-	for _, v := range vals {
-		if ws.local <= 0 {
-			break
+	var pick, first any
+	n := 0
+	ws.each(h, hints{}, depth, "", func(v any) bool {
+		if n == 0 {
+			first = v
 		}
-		ok := true
+		n++
+		if ws.local <= 0 || n > 64 {
+			return false
+		}
 		for _, s := range h.conj {
 			ws.local--
 			if valid(s, v) != nil {
-				ok = false
-				break
+				return true
 			}
 		}
-		if ok && len(h.alt) > 0 {
+		if len(h.alt) > 0 {
 			// some alternative (anyOf/oneOf member) must accept it too
-			ok = false
-			for _, as := range alts[1:] {
-				if len(as) > 0 && valid(as[0], v) == nil {
+			ok := false
+			for _, s := range h.alt {
+				ws.local--
+				if valid(s, v) == nil {
 					ok = true
 					break
 				}
 			}
+			if !ok {
+				return true
+			}
 		}
-		if ok {
-			pick = v
-			break
-		}
+		pick = v
+		return false
+	})
+	if pick == nil && n > 0 {
+		pick = first
+	}
+	if pick == nil && n == 0 {
+		pick = map[string]any{}
 	}
 	ws.samples[key] = pick
 	return pick
-}
-
-func splitAlts(h hints) [][]*jsv.Schema {
-	var out [][]*jsv.Schema
-	for _, s := range h.alt {
-		out = append(out, []*jsv.Schema{s})
-	}
-	return out
 }
 
 // baseObject is an object with the required properties of the schemas of
@@ -520,23 +542,14 @@ func copyObj(m map[string]any) map[string]any {
 	return out
 }
 
-func (ws *witnessSearch) objectValues(a, r hints, depth int) []any {
-	var out []any
+func (ws *witnessSearch) objectValues(a, r hints, depth int, focus string, yield emitter) bool {
 	k := perLevel(depth)
-	bases := []map[string]any{ws.baseObject(a, depth)}
-	// each anyOf/oneOf member of the accepting side may need other properties
-	for i, s := range a.alt {
-		if i >= 4 {
-			break
-		}
-		bases = append(bases, ws.baseObject(hints{conj: append(append([]*jsv.Schema{}, a.conj...), hintsOf(s).conj...)}, depth))
+	base := ws.baseObject(a, depth)
+	if !yield(base) {
+		return false
 	}
-	for _, b := range bases {
-		out = append(out, b)
-	}
-	base := bases[0]
 	all := append(a.all(), r.all()...)
-	// properties either side declares or requires
+	// properties either side declares or requires; the focus first
 	names := map[string]bool{}
 	for _, s := range all {
 		for n := range s.Properties {
@@ -561,29 +574,55 @@ func (ws *witnessSearch) objectValues(a, r hints, depth int) []any {
 	for i := 0; names[extra]; i++ {
 		extra = "x" + strconv.Itoa(i)
 	}
-	// without each required property
-	for _, n := range sortedKeys(base) {
-		o := copyObj(base)
-		delete(o, n)
-		out = append(out, o)
+	list := sortedKeys(names)
+	if focus != "" && names[focus] {
+		rest := []string{focus}
+		for _, n := range list {
+			if n != focus {
+				rest = append(rest, n)
+			}
+		}
+		list = rest
 	}
-	list := append(sortedKeys(names), extra)
-	for _, n := range list {
+	list = append(list, extra)
+	property := func(n string) bool {
 		t := pathTok{name: n, idx: -1}
+		if _, ok := base[n]; ok {
+			o := copyObj(base)
+			delete(o, n)
+			if !yield(o) {
+				return false
+			}
+		}
 		ca, cr := childHints(a, t), childHints(r, t)
-		vals := ws.values(ca, cr, depth+1)
 		if _, ok := base[n]; !ok {
 			o := copyObj(base)
 			o[n] = ws.sample(ca, depth+1)
-			out = append(out, o)
-		}
-		for i, v := range vals {
-			if i >= k {
-				break
+			if !yield(o) {
+				return false
 			}
+		}
+		for _, v := range ws.values(ca, cr, depth+1, k) {
 			o := copyObj(base)
 			o[n] = v
-			out = append(out, o)
+			if !yield(o) {
+				return false
+			}
+		}
+		return true
+	}
+	for _, n := range list {
+		if !property(n) {
+			return false
+		}
+	}
+	// each anyOf/oneOf member of the accepting side may need other properties
+	for i, s := range a.alt {
+		if i >= 4 {
+			break
+		}
+		if !yield(ws.baseObject(hints{conj: append(append([]*jsv.Schema{}, a.conj...), hintsOf(s).conj...)}, depth)) {
+			return false
 		}
 	}
 	// too many properties
@@ -593,10 +632,12 @@ func (ws *witnessSearch) objectValues(a, r hints, depth int) []any {
 			for i := 0; len(o) <= *s.MaxProperties && i < 64; i++ {
 				o["p"+strconv.Itoa(i)] = ws.sample(childHints(a, pathTok{name: "p" + strconv.Itoa(i), idx: -1}), depth+1)
 			}
-			out = append(out, o)
+			if !yield(o) {
+				return false
+			}
 		}
 	}
-	return out
+	return true
 }
 
 // baseArray is an array with a sample value in every tuple position and as
@@ -624,10 +665,12 @@ func (ws *witnessSearch) baseArray(h hints, depth int) []any {
 	return arr
 }
 
-func (ws *witnessSearch) arrayValues(a, r hints, depth int) []any {
+func (ws *witnessSearch) arrayValues(a, r hints, depth int, yield emitter) bool {
 	k := perLevel(depth)
 	base := ws.baseArray(a, depth)
-	out := []any{base}
+	if !yield(base) {
+		return false
+	}
 	all := append(a.all(), r.all()...)
 	tuple := 0
 	var lengths []int
@@ -641,30 +684,30 @@ func (ws *witnessSearch) arrayValues(a, r hints, depth int) []any {
 		}
 	}
 	// each position up to one beyond the longest tuple
-	for i := 0; i <= tuple && i <= len(base); i++ {
+	for i := 0; i <= tuple; i++ {
 		t := pathTok{idx: i}
-		vals := ws.values(childHints(a, t), childHints(r, t), depth+1)
-		for j, v := range vals {
-			if j >= k {
-				break
-			}
+		for _, v := range ws.values(childHints(a, t), childHints(r, t), depth+1, k) {
 			arr := append([]any{}, base...)
+			for len(arr) < i {
+				arr = append(arr, ws.sample(childHints(a, pathTok{idx: len(arr)}), depth+1))
+			}
 			if i < len(arr) {
 				arr[i] = v
 			} else {
 				arr = append(arr, v)
 			}
-			out = append(out, arr)
+			if !yield(arr) {
+				return false
+			}
 		}
 	}
 	// contains: arrays of one contained candidate
 	for _, s := range all {
 		if s.Contains != nil {
-			for j, v := range ws.values(hintsOf(s.Contains), hints{}, depth+1) {
-				if j >= k {
-					break
+			for _, v := range ws.values(hintsOf(s.Contains), hints{}, depth+1, k) {
+				if !yield(append(append([]any{}, base...), v)) {
+					return false
 				}
-				out = append(out, append(append([]any{}, base...), v))
 			}
 		}
 	}
@@ -680,16 +723,16 @@ func (ws *witnessSearch) arrayValues(a, r hints, depth int) []any {
 		for len(arr) < n {
 			arr = append(arr, ws.sample(childHints(a, pathTok{idx: len(arr)}), depth+1))
 		}
-		out = append(out, arr)
+		if !yield(arr) {
+			return false
+		}
 	}
 	// duplicates, for uniqueItems
 	if len(base) > 0 {
-		out = append(out, append(append([]any{}, base...), base[len(base)-1]))
-	} else {
-		v := ws.sample(childHints(a, pathTok{idx: 0}), depth+1)
-		out = append(out, []any{v, v})
+		return yield(append(append([]any{}, base...), base[len(base)-1]))
 	}
-	return out
+	v := ws.sample(childHints(a, pathTok{idx: 0}), depth+1)
+	return yield([]any{v, v})
 }
 
 // formatSamples are values of common formats.
@@ -754,7 +797,7 @@ func numberValues(all []*jsv.Schema) []any {
 	}
 	for _, s := range all {
 		for _, b := range []*big.Rat{s.Minimum, s.Maximum, s.ExclusiveMinimum, s.ExclusiveMaximum} {
-			if b == nil {
+			if b == nil || hugeRat(b) {
 				continue
 			}
 			addR(b)
@@ -763,7 +806,7 @@ func numberValues(all []*jsv.Schema) []any {
 			addR(new(big.Rat).Sub(b, half))
 			addR(new(big.Rat).Add(b, half))
 		}
-		if m := s.MultipleOf; m != nil {
+		if m := s.MultipleOf; m != nil && !hugeRat(m) {
 			addR(m)
 			addR(new(big.Rat).Mul(m, big.NewRat(2, 1)))
 			addR(new(big.Rat).Mul(m, big.NewRat(3, 1)))
@@ -772,6 +815,10 @@ func numberValues(all []*jsv.Schema) []any {
 	}
 	return out
 }
+
+// hugeRat reports whether a bound is too large (or too fine) to make
+// candidates from: 1e999999 would make a million-digit number.
+func hugeRat(r *big.Rat) bool { return r.Num().BitLen() > 256 || r.Denom().BitLen() > 256 }
 
 // ratNumber writes a rational as a JSON number (exactly when it has a finite
 // decimal expansion of at most 12 digits, else rounded).
@@ -907,15 +954,15 @@ func (d *differ) witness(ch change, opts compat.Options, left *int) (json.RawMes
 		if dir == Widen {
 			attrib = ch.oLoc
 		}
-		w, ok := ws.run(ch.ipath, accLeaf, rejLeaf, attrib)
+		w, ok := ws.run(ch.ipath, accLeaf, rejLeaf, attrib, ch.focus)
 		if ok && ws.left > 0 && len(ch.ipath) > 0 && !blamesWitness(rej, w, attrib) {
 			// try the whole instance as well, with the rest of the budget
-			w2, ok2 := ws.run(nil, acc, rej, attrib)
+			w2, ok2 := ws.run(nil, acc, rej, attrib, "")
 			if ok2 && blamesWitness(rej, w2, attrib) {
 				w = w2
 			}
 		} else if !ok && ws.left > 0 && len(ch.ipath) > 0 {
-			w, ok = ws.run(nil, acc, rej, attrib)
+			w, ok = ws.run(nil, acc, rej, attrib, "")
 		}
 		*left -= budget - ws.left
 		if ok {
