@@ -15,6 +15,7 @@ import (
 
 	"github.com/dsctl/dsctl/contracts"
 	"github.com/dsctl/dsctl/internal/errkind"
+	"github.com/dsctl/dsctl/internal/remoteread"
 )
 
 func mustLoad(t *testing.T, path string) *Spec {
@@ -390,5 +391,29 @@ func TestRefCycleRefused(t *testing.T) {
 		if !errors.As(err, &ke) || ke.Kind != errkind.Input || !strings.Contains(err.Error(), "never reaches a schema") {
 			t.Errorf("raw=%t: %v", spec.raw != nil, err)
 		}
+	}
+}
+
+// TestRemoteRefLimit: a remote $ref that never ends is cut at remoteread's
+// size limit (issue 13 item 4), an input error, not gigabytes in memory.
+func TestRemoteRefLimit(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		chunk := []byte(strings.Repeat("# endless\n", 1<<16))
+		for range remoteread.MaxSize/len(chunk) + 4 {
+			if _, err := w.Write(chunk); err != nil {
+				return
+			}
+		}
+	}))
+	defer srv.Close()
+	spec := "openapi: 3.0.3\ninfo: {title: r, version: '1'}\npaths: {}\ncomponents:\n  schemas:\n    Price:\n      type: object\n      properties:\n        amount: {$ref: '" +
+		srv.URL + "/money.yaml#/components/schemas/Money'}\n"
+	path := filepath.Join(t.TempDir(), "spec.yaml")
+	if err := os.WriteFile(path, []byte(spec), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	_, err := LoadSpec(path, true)
+	if !errors.Is(err, remoteread.ErrLimit) || errkind.Of(err) != errkind.Input {
+		t.Fatalf("endless remote $ref: %v", err)
 	}
 }

@@ -1,6 +1,7 @@
 package codegen
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"go/ast"
@@ -34,6 +35,9 @@ type Options struct {
 	Selection Selection
 	// Rename maps a schema name to the Go type name to use (like x-go-name).
 	Rename map[string]string
+	// AllowImports are import paths the spec may add to the generated code
+	// (x-go-type-import) beyond the generator's own; see checkImports.
+	AllowImports []string
 }
 
 // Result is one generated file.
@@ -99,6 +103,9 @@ func Generate(spec *Spec, opts Options) (*Result, error) {
 	}
 	src, err := finish(code, opts, spec.Digest)
 	if err != nil {
+		return nil, err
+	}
+	if err := checkImports(spec, src, opts.AllowImports); err != nil {
 		return nil, err
 	}
 	if err := typeCheck(src, opts.Package); err != nil {
@@ -335,6 +342,53 @@ func importName(path string) string {
 		name = name[:i]
 	}
 	return strings.ReplaceAll(name, "-", "_")
+}
+
+// generatorImports are the packages the generator itself may import in a
+// models file (oapi-codegen's template, with its runtime packages replaced by
+// the standard library). Anything else comes from the spec.
+var generatorImports = map[string]bool{
+	"bytes": true, "compress/flate": true, "context": true, "encoding/base64": true,
+	"encoding/json": true, "encoding/xml": true, "errors": true, "fmt": true, "io": true,
+	"mime": true, "mime/multipart": true, "net/http": true, "net/url": true, "os": true,
+	"path": true, "strings": true, "time": true,
+}
+
+// checkImports refuses generated code that imports a package the spec chose
+// (x-go-type-import, x-go-type with an import) unless the service allows that
+// path: a spec is not trusted to add code to a service's build, and a blank
+// import (`_ "net/http/pprof"`) runs its package's init. The generator's own
+// imports pass; a blank or dot import never counts as the generator's.
+func checkImports(spec *Spec, src []byte, allow []string) error {
+	f, err := parser.ParseFile(token.NewFileSet(), "gen.go", src, parser.ImportsOnly)
+	if err != nil {
+		return fmt.Errorf("parse generated code: %w", err)
+	}
+	for _, imp := range f.Imports {
+		p, _ := strconv.Unquote(imp.Path.Value)
+		named := imp.Name != nil && (imp.Name.Name == "_" || imp.Name.Name == ".")
+		if (generatorImports[p] && !named) || slices.Contains(allow, p) {
+			continue
+		}
+		how := ""
+		if imp.Name != nil {
+			how = " as " + imp.Name.Name
+		}
+		line, col := 0, 0
+		if i := bytes.Index(spec.data, []byte(p)); i >= 0 && p != "" {
+			line, col = lineCol(spec.data, i)
+		}
+		return &errkind.Error{Kind: errkind.Input, File: spec.Path, Line: line, Column: col,
+			Err:  fmt.Errorf("the spec makes the generated code import %q%s (x-go-type-import); a spec may not add imports to a service's code", p, how),
+			Hint: fmt.Sprintf("if that package is wanted, allow it on the service in dsctl.yaml: allowImports: [%s] (one-off: --allow-import %s)", p, p)}
+	}
+	return nil
+}
+
+// lineCol is the 1-based line and column of byte offset i in data.
+func lineCol(data []byte, i int) (int, int) {
+	before := data[:i]
+	return bytes.Count(before, []byte("\n")) + 1, i - (bytes.LastIndexByte(before, '\n') + 1) + 1
 }
 
 var redeclaredRE = regexp.MustCompile(`(\w+) redeclared in this block|duplicate typename '(\w+)'`)

@@ -38,6 +38,14 @@ type Job struct {
 	Rename map[string]string
 	// AllowRemoteRefs lets the spec $ref http(s) URLs.
 	AllowRemoteRefs bool
+	// Root is the folder the spec's local $refs must stay inside (relative
+	// to Base; the spec's folder when empty). Containment is checked on the
+	// real path.
+	Root string
+	// AllowImports are import paths the generated code may gain from the
+	// spec (x-go-type-import); any other import beyond the generator's own
+	// is refused.
+	AllowImports []string
 	// Config and ConfigLine locate the service in dsctl.yaml, so an error in
 	// a value it sets (a selection, the package, the spec path) names that line.
 	Config     string
@@ -71,16 +79,21 @@ func (c *SpecCache) Run(job Job) (*JobResult, error) {
 	if err != nil {
 		return nil, job.locate(err)
 	}
-	spec, err := c.Load(specPath, job.AllowRemoteRefs)
+	root := ""
+	if job.Root != "" {
+		root = joinBase(job.Base, job.Root)
+	}
+	spec, err := c.LoadWith(specPath, LoadOptions{AllowRemote: job.AllowRemoteRefs, Root: root})
 	if err != nil {
 		return nil, job.locate(err)
 	}
 	res, err := Generate(spec, Options{
-		Package:   job.Package,
-		SpecName:  specName,
-		Tool:      "dsctl gen dtos",
-		Selection: job.Selection,
-		Rename:    job.Rename,
+		Package:      job.Package,
+		SpecName:     specName,
+		Tool:         "dsctl gen dtos",
+		Selection:    job.Selection,
+		Rename:       job.Rename,
+		AllowImports: job.AllowImports,
 	})
 	if err != nil {
 		return nil, job.locate(err)
@@ -248,6 +261,8 @@ func ServiceJob(cfg *config.Config, s config.Service) Job {
 		},
 		Rename:          s.Rename,
 		AllowRemoteRefs: s.AllowRemoteRefs,
+		Root:            s.Root,
+		AllowImports:    s.AllowImports,
 		Config:          cfg.Path,
 		ConfigLine:      s.Line,
 	}

@@ -9,7 +9,6 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
-	"net/http"
 	"net/url"
 	"os"
 	"path"
@@ -22,6 +21,7 @@ import (
 
 	"github.com/dsctl/dsctl/internal/errkind"
 	"github.com/dsctl/dsctl/internal/fsx"
+	"github.com/dsctl/dsctl/internal/remoteread"
 	"github.com/getkin/kin-openapi/openapi3"
 )
 
@@ -40,6 +40,7 @@ type Spec struct {
 	raw rawDoc
 
 	allowRemote bool
+	root        string
 	data        []byte
 	originsOnce sync.Once
 	origins     *openapi3.T
@@ -62,14 +63,29 @@ type specEntry struct {
 // NewSpecCache returns an empty cache.
 func NewSpecCache() *SpecCache { return &SpecCache{specs: map[string]*specEntry{}} }
 
+// LoadOptions say what a spec may $ref besides its own file.
+type LoadOptions struct {
+	// AllowRemote lets the spec $ref http(s) URLs (each read within
+	// internal/remoteread's size and time limits).
+	AllowRemote bool
+	// Root is the folder local $refs must stay inside, on the real path
+	// (symbolic links resolved): the spec's folder when empty.
+	Root string
+}
+
 // Load returns the spec at path, loading it on first use. allowRemote lets
 // the spec $ref http(s) URLs; local $refs must stay inside the spec's folder.
 func (c *SpecCache) Load(path string, allowRemote bool) (*Spec, error) {
+	return c.LoadWith(path, LoadOptions{AllowRemote: allowRemote})
+}
+
+// LoadWith is Load with every option.
+func (c *SpecCache) LoadWith(path string, opts LoadOptions) (*Spec, error) {
 	abs, err := filepath.Abs(path)
 	if err != nil {
 		return nil, errkind.InputAt(path, 0, 0, fmt.Errorf("resolve spec path: %w", err))
 	}
-	key := fmt.Sprintf("%t\x00%s", allowRemote, abs)
+	key := fmt.Sprintf("%t\x00%s\x00%s", opts.AllowRemote, opts.Root, abs)
 	c.mu.Lock()
 	e, ok := c.specs[key]
 	if !ok {
@@ -77,13 +93,18 @@ func (c *SpecCache) Load(path string, allowRemote bool) (*Spec, error) {
 		c.specs[key] = e
 	}
 	c.mu.Unlock()
-	e.once.Do(func() { e.spec, e.err = LoadSpec(path, allowRemote) })
+	e.once.Do(func() { e.spec, e.err = LoadSpecWith(path, opts) })
 	return e.spec, e.err
 }
 
 // LoadSpec reads and parses one OpenAPI document, internalising external
 // $refs found inside the spec's folder so that the result stands alone.
 func LoadSpec(path string, allowRemote bool) (*Spec, error) {
+	return LoadSpecWith(path, LoadOptions{AllowRemote: allowRemote})
+}
+
+// LoadSpecWith is LoadSpec with every option.
+func LoadSpecWith(path string, opts LoadOptions) (*Spec, error) {
 	path = filepath.Clean(path)
 	raw, err := os.ReadFile(path)
 	if err != nil {
@@ -92,7 +113,16 @@ func LoadSpec(path string, allowRemote bool) (*Spec, error) {
 		}
 		return nil, errkind.InputAt(path, 0, 0, fmt.Errorf("read spec: %w", err))
 	}
-	s := &Spec{Path: path, allowRemote: allowRemote, data: raw}
+	root := opts.Root
+	if root == "" {
+		root = filepath.Dir(path)
+	}
+	s := &Spec{Path: path, allowRemote: opts.AllowRemote, root: root, data: raw}
+	if opts.Root != "" {
+		if err := s.checkRoot(); err != nil {
+			return nil, err
+		}
+	}
 	s.Digest = digestOf(raw, nil)
 	if r, ok := decodeRaw(raw); ok {
 		s.raw = r
@@ -110,22 +140,59 @@ func LoadSpec(path string, allowRemote bool) (*Spec, error) {
 	return s, nil
 }
 
+// checkRoot refuses a spec that is not inside its root on the real path.
+func (s *Spec) checkRoot() error {
+	rootReal, err := filepath.EvalSymlinks(s.root)
+	if err != nil {
+		return errkind.InputAt(s.Path, 0, 0, fmt.Errorf("root folder %s: %w", filepath.Base(s.root), unwrapPath(err)))
+	}
+	specReal, err := filepath.EvalSymlinks(s.Path)
+	if err != nil {
+		return errkind.InputAt(s.Path, 0, 0, fmt.Errorf("read spec: %w", unwrapPath(err)))
+	}
+	if !fsx.Within(rootReal, specReal) {
+		return errkind.InputAt(s.Path, 0, 0, fmt.Errorf("the spec is not inside its root folder %s (on the real path)", filepath.Base(s.root)))
+	}
+	return nil
+}
+
+func unwrapPath(err error) error {
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		return pe.Err
+	}
+	return err
+}
+
 // load parses the spec; with origins it records the line of every element
-// (slower, so only done when an error needs a line).
+// (slower, so only done when an error needs a line). Local $refs are read
+// through an os.Root of the spec's root folder: a $ref, or a symbolic link on
+// its way, that leaves the root on the real path is refused before a byte
+// of the file is read. Remote $refs are read within remoteread's limits.
 func (s *Spec) load(origins bool) (*openapi3.T, map[string][]byte, error) {
 	dir, err := filepath.Abs(filepath.Dir(s.Path))
 	if err != nil {
 		return nil, nil, errkind.InputAt(s.Path, 0, 0, err)
 	}
+	rootDir, err := filepath.Abs(s.root)
+	if err != nil {
+		return nil, nil, errkind.InputAt(s.Path, 0, 0, err)
+	}
+	rootFS, err := os.OpenRoot(rootDir)
+	if err != nil {
+		return nil, nil, errkind.InputAt(s.Path, 0, 0, fmt.Errorf("root folder %s: %w", filepath.Base(rootDir), unwrapPath(err)))
+	}
+	defer rootFS.Close()
 	rootAbs, _ := filepath.Abs(s.Path)
 	files := map[string][]byte{}
+	fetcher := &remoteread.Fetcher{}
 	read := func(l *openapi3.Loader, loc *url.URL) ([]byte, error) {
 		switch loc.Scheme {
 		case "http", "https":
 			if !s.allowRemote {
 				return nil, fmt.Errorf("remote $ref %s refused (set allowRemoteRefs: true on the service to allow it)", loc.Redacted())
 			}
-			data, err := openapi3.ReadFromHTTP(http.DefaultClient)(l, loc)
+			data, err := fetcher.Get(loaderContext(), loc.String())
 			if err == nil {
 				files[loc.Redacted()] = data
 			}
@@ -142,18 +209,19 @@ func (s *Spec) load(origins bool) (*openapi3.T, map[string][]byte, error) {
 		if abs == rootAbs {
 			return s.data, nil
 		}
-		if !fsx.Within(dir, abs) {
-			return nil, fmt.Errorf("$ref %s is outside the spec's folder %s", loc.Path, filepath.Base(dir))
-		}
-		rel, _ := filepath.Rel(dir, abs)
-		data, err := os.ReadFile(abs)
-		if err != nil {
-			// Name the file as the spec does, not by its absolute path.
-			var pe *fs.PathError
-			if errors.As(err, &pe) {
-				return nil, fmt.Errorf("$ref file %s: %w", filepath.ToSlash(rel), pe.Err)
+		if !fsx.Within(rootDir, abs) {
+			if s.root == filepath.Dir(s.Path) {
+				return nil, fmt.Errorf("$ref %s is outside the spec's folder %s (a wider root: --root DIR, or root: on the service in dsctl.yaml)", loc.Path, filepath.Base(dir))
 			}
-			return nil, err
+			return nil, fmt.Errorf("$ref %s is outside the root folder %s", loc.Path, filepath.Base(rootDir))
+		}
+		inRoot, _ := filepath.Rel(rootDir, abs)
+		rel, _ := filepath.Rel(dir, abs)
+		data, err := rootFS.ReadFile(inRoot)
+		if err != nil {
+			// Name the file as the spec does, not by its absolute path;
+			// never quote what it holds.
+			return nil, fmt.Errorf("$ref file %s: %w", filepath.ToSlash(rel), unwrapPath(err))
 		}
 		files[filepath.ToSlash(rel)] = data
 		return data, nil
@@ -194,10 +262,7 @@ func loadErrPos(data []byte, err error) (line, col int) {
 	for _, m := range refInErrRe.FindAllStringSubmatch(msg, -1) {
 		ref := m[1] + m[2] + m[3]
 		if i := bytes.Index(data, []byte(ref)); i >= 0 {
-			before := data[:i]
-			line = bytes.Count(before, []byte("\n")) + 1
-			col = i - (bytes.LastIndexByte(before, '\n') + 1) + 1
-			return line, col
+			return lineCol(data, i)
 		}
 	}
 	var se *json.SyntaxError

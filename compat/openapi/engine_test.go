@@ -3,12 +3,15 @@ package openapi
 import (
 	"context"
 	"errors"
+	"net/http"
+	"net/http/httptest"
 	"strings"
 	"testing"
 	"testing/fstest"
 
 	"github.com/dsctl/dsctl/compat"
 	"github.com/dsctl/dsctl/internal/errkind"
+	"github.com/dsctl/dsctl/internal/remoteread"
 )
 
 func TestDetect(t *testing.T) {
@@ -137,5 +140,26 @@ func TestHostileHeaders(t *testing.T) {
 	_, err := (Engine{}).Diff(context.Background(), src("v9.yaml"), src("v9.yaml"), compat.Options{Mode: compat.Backward})
 	if err == nil || !strings.Contains(err.Error(), `v9.yaml:1:1: unsupported OpenAPI version "9.9.9"`) {
 		t.Errorf("openapi 9.9.9: %v", err)
+	}
+}
+
+// TestRemoteRefLimit: with --allow-remote-refs, a remote $ref that never ends
+// is cut at remoteread's size limit (issue 13 item 4) and is an input error.
+func TestRemoteRefLimit(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		chunk := []byte(strings.Repeat("# endless\n", 1<<16))
+		for range remoteread.MaxSize/len(chunk) + 4 {
+			if _, err := w.Write(chunk); err != nil {
+				return
+			}
+		}
+	}))
+	defer srv.Close()
+	doc := "openapi: 3.0.3\ninfo: {title: r, version: '1'}\npaths: {}\ncomponents:\n  schemas:\n    Price:\n      $ref: '" + srv.URL + "/money.yaml'\n"
+	fsys := fstest.MapFS{"api.yaml": {Data: []byte(doc)}}
+	src := compat.Source{Name: "api.yaml", FS: fsys, Path: "api.yaml"}
+	_, err := Engine{}.Diff(context.Background(), src, src, compat.Options{Mode: compat.Backward, AllowRemoteRefs: true})
+	if !errors.Is(err, remoteread.ErrLimit) || errkind.Of(err) != errkind.Input {
+		t.Fatalf("endless remote $ref: %v", err)
 	}
 }

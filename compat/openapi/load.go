@@ -15,6 +15,7 @@ import (
 
 	"github.com/dsctl/dsctl/compat"
 	"github.com/dsctl/dsctl/internal/errkind"
+	"github.com/dsctl/dsctl/internal/remoteread"
 	"github.com/getkin/kin-openapi/openapi2"
 	"github.com/getkin/kin-openapi/openapi2conv"
 	"github.com/getkin/kin-openapi/openapi3"
@@ -38,7 +39,7 @@ func loadSpec(ctx context.Context, src compat.Source, opts compat.Options) (*ope
 	loader.IncludeOrigin = true
 	loader.IsExternalRefsAllowed = true
 	loader.Context = ctx
-	loader.ReadFromURIFunc = fsReader(src.FS, opts.AllowRemoteRefs)
+	loader.ReadFromURIFunc = fsReader(src.FS, opts.AllowRemoteRefs, &remoteread.Fetcher{})
 
 	root := &url.URL{Path: path.Clean(src.Path)}
 	data, err := fs.ReadFile(src.FS, root.Path)
@@ -166,15 +167,17 @@ func loadSwagger(loader *openapi3.Loader, data []byte, location *url.URL) (*open
 	return doc, nil
 }
 
-// fsReader returns a kin-openapi ReadFromURIFunc that reads files from fsys only.
-func fsReader(fsys fs.FS, allowRemote bool) openapi3.ReadFromURIFunc {
+// fsReader returns a kin-openapi ReadFromURIFunc that reads files from fsys
+// only, and http(s) URLs (when allowed) through remote, within its size,
+// time and total limits.
+func fsReader(fsys fs.FS, allowRemote bool, remote *remoteread.Fetcher) openapi3.ReadFromURIFunc {
 	return func(loader *openapi3.Loader, location *url.URL) ([]byte, error) {
 		switch location.Scheme {
 		case "http", "https":
 			if !allowRemote {
 				return nil, fmt.Errorf("%s: %w", location.Redacted(), errRemoteRef)
 			}
-			return openapi3.DefaultReadFromURI(loader, location)
+			return remote.Get(loader.Context, location.String())
 		case "", "file":
 		default:
 			return nil, fmt.Errorf("%s: unsupported $ref scheme %q", location.Redacted(), location.Scheme)

@@ -42,6 +42,8 @@ type genDTOsOptions struct {
 	Schemas               []string
 	ExcludeErrorResponses bool
 	AllowRemoteRefs       bool
+	Root                  string
+	AllowImports          []string
 	Rename                map[string]string
 	VendorDir             string
 }
@@ -88,6 +90,8 @@ compared with disk; a stale or missing file prints a unified diff and exits 1.`,
 	f.StringArrayVar(&opts.Schemas, "schema", nil, "one-off: keep this component schema and what it uses (repeatable)")
 	f.BoolVar(&opts.ExcludeErrorResponses, "exclude-error-responses", false, "one-off: ignore 4xx, 5xx and default responses")
 	f.BoolVar(&opts.AllowRemoteRefs, "allow-remote-refs", false, "one-off: let the spec $ref http(s) URLs")
+	f.StringVar(&opts.Root, "root", "", "one-off: the folder the spec's local $refs must stay inside (default: the spec's folder)")
+	f.StringArrayVar(&opts.AllowImports, "allow-import", nil, "one-off: an import path the spec may add to the generated code with x-go-type-import (repeatable)")
 	f.StringToStringVar(&opts.Rename, "rename", nil, "one-off: SCHEMA=GoName renames a schema's Go type (repeatable)")
 	f.StringVar(&opts.VendorDir, "dir", "", "folder contract: specs were pulled into (default contracts/vendor beside dsctl.lock)")
 	return cmd
@@ -202,6 +206,8 @@ func dtosJobs(app *App, opts *genDTOsOptions) ([]codegen.Job, error) {
 			},
 			Rename:          opts.Rename,
 			AllowRemoteRefs: opts.AllowRemoteRefs,
+			Root:            opts.Root,
+			AllowImports:    opts.AllowImports,
 			VendorDir:       opts.VendorDir,
 		}}, nil
 	}
@@ -237,11 +243,38 @@ func dtosJobs(app *App, opts *genDTOsOptions) ([]codegen.Job, error) {
 		if len(want) > 0 && !want[s.Name] {
 			continue
 		}
+		if s.Root != "" {
+			// dsctl.yaml is repository content: a root it names must stay
+			// inside the config's folder on the real path.
+			if err := rootInside(cfg.Dir, s.Root); err != nil {
+				return nil, errkind.InputAt(cfg.Path, s.Line, 0, fmt.Errorf("service %s: root %s: %w", s.Name, s.Root, err))
+			}
+		}
 		job := codegen.ServiceJob(cfg, s)
 		job.VendorDir = opts.VendorDir
 		jobs = append(jobs, job)
 	}
 	return jobs, nil
+}
+
+// rootInside refuses a root folder that is not inside dir once symbolic
+// links are resolved.
+func rootInside(dir, root string) error {
+	if filepath.IsAbs(root) {
+		return errors.New("must be a folder inside the config's folder, not an absolute path")
+	}
+	dirReal, err := filepath.EvalSymlinks(dir)
+	if err != nil {
+		return err
+	}
+	real, err := filepath.EvalSymlinks(filepath.Join(dir, root))
+	if err != nil {
+		return errors.New("no such folder")
+	}
+	if !fsx.Within(dirReal, real) {
+		return errors.New("must be a folder inside the config's folder (on the real path)")
+	}
+	return nil
 }
 
 // genEventsOptions are the flags of gen events.

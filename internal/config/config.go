@@ -58,6 +58,12 @@ type Service struct {
 	Rename map[string]string `yaml:"rename,omitempty"`
 	// AllowRemoteRefs lets the spec $ref URLs.
 	AllowRemoteRefs bool `yaml:"allowRemoteRefs,omitempty"`
+	// Root is the folder (relative to the config, inside its folder) the
+	// spec's local $refs must stay inside; the spec's folder when empty.
+	Root string `yaml:"root,omitempty"`
+	// AllowImports are the import paths generated code may gain from the
+	// spec (x-go-type-import); no other is allowed.
+	AllowImports []string `yaml:"allowImports,omitempty"`
 
 	// Line is where the service starts in the config file.
 	Line int `yaml:"-"`
