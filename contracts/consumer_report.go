@@ -129,3 +129,16 @@ func ConsumerAware(reports []compat.Report, cr *ConsumerReport) {
 		r.RequiredBump = compat.RequiredBump(r.Changes)
 	}
 }
+
+// consumerAware is ConsumerAware on the reports of a verdict (compat/verdict's
+// Request.Adjust).
+func consumerAware(rs []*compat.Report, cr *ConsumerReport) {
+	vals := make([]compat.Report, len(rs))
+	for i, r := range rs {
+		vals[i] = *r
+	}
+	ConsumerAware(vals, cr)
+	for i := range rs {
+		*rs[i] = vals[i]
+	}
+}

@@ -29,8 +29,6 @@ type DiffOptions struct {
 	// Mode and Policy override the new package's compatibility and policy when set.
 	Mode   compat.Mode
 	Policy compat.Policy
-	// Against is recorded on every change (the earlier version compared with).
-	Against string
 }
 
 func engine(engines []compat.Engine, kind string) compat.Engine {
@@ -115,9 +113,6 @@ func DiffPackages(ctx context.Context, oldC, newC *Contract, opts DiffOptions) (
 	}
 	out := append([]compat.Report{pkgReport}, reports...)
 	for i := range out {
-		for j := range out[i].Changes {
-			out[i].Changes[j].Against = opts.Against
-		}
 		compat.SortChanges(out[i].Changes)
 		out[i].RequiredBump = compat.RequiredBump(out[i].Changes)
 	}
@@ -175,17 +170,4 @@ func unionNames(a, b []string) []string {
 	}
 	sort.Strings(out)
 	return out
-}
-
-// Combine merges reports into one contract report gated from from to to.
-func Combine(reports []compat.Report, mode compat.Mode, policy compat.Policy, from, to string) (*compat.Report, error) {
-	r := &compat.Report{Kind: "contract", Mode: mode, Policy: policy, From: from, To: to, Changes: []compat.Change{}}
-	for _, x := range reports {
-		r.Changes = append(r.Changes, x.Changes...)
-	}
-	compat.SortChanges(r.Changes)
-	if err := compat.Gate(r); err != nil {
-		return nil, err
-	}
-	return r, nil
 }

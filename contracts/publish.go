@@ -4,9 +4,11 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"time"
 
 	"github.com/Masterminds/semver/v3"
 	"github.com/dsctl/dsctl/compat"
+	"github.com/dsctl/dsctl/compat/verdict"
 	"github.com/dsctl/dsctl/contracts/registry"
 	"github.com/dsctl/dsctl/internal/errkind"
 )
@@ -20,6 +22,8 @@ const (
 	StatusLintFailed      = "lint-failed"
 	StatusVersionTooSmall = "version-too-small"
 	StatusImmutable       = "immutable"
+	// StatusWaiverExpired: a compat.ignore waiver has expired and the change it names is still there.
+	StatusWaiverExpired = "waiver-expired"
 )
 
 // Errors of Publish that come with a result to print; both are findings (exit 1).
@@ -44,6 +48,12 @@ type PublishOptions struct {
 	// ConsumerAware lowers to minor the major event changes that break no
 	// registered consumer (see ConsumerAware) before the version gate.
 	ConsumerAware bool
+	// Waivers are dsctl.yaml's compat.ignore entries, applied as compat check
+	// applies them; WaiverFile names dsctl.yaml in messages, Today
+	// (YYYY-MM-DD, default the current UTC date) decides which have expired.
+	Waivers    []compat.Waiver
+	WaiverFile string
+	Today      string
 }
 
 // PublishResult says what Publish did or would do.
@@ -61,6 +71,8 @@ type PublishResult struct {
 	Gate *compat.Report `json:"gate,omitempty"`
 	// Reports are the per-event and per-API reports behind Gate.
 	Reports []compat.Report `json:"reports,omitempty"`
+	// Verdict is the decision behind Gate (nil without earlier versions).
+	Verdict *verdict.Verdict `json:"-"`
 	// Lint is set when the package failed lint.
 	Lint *LintReport `json:"lint,omitempty"`
 	// Consumers is the judgement against the registered consumers (when checked).
@@ -214,6 +226,8 @@ func Baselines(versions []registry.Version, declared *semver.Version, mode compa
 	return same
 }
 
+// gate compares the package with its baselines through compat/verdict, the
+// decision compat check makes: a release always has its version checked.
 func gate(ctx context.Context, c *Contract, opts PublishOptions, res *PublishResult) error {
 	versions, err := opts.Store.List(ctx, c.Name)
 	if err != nil {
@@ -223,29 +237,38 @@ func gate(ctx context.Context, c *Contract, opts PublishOptions, res *PublishRes
 	if len(bases) == 0 {
 		return nil
 	}
-	var all []compat.Report
-	for _, b := range bases {
-		old, err := LoadPublished(ctx, opts.Store, c.Name, b.Version)
-		if err != nil {
+	history := make([]*Contract, len(bases))
+	for i, b := range bases {
+		if history[i], err = LoadPublished(ctx, opts.Store, c.Name, b.Version); err != nil {
 			return err
 		}
-		reports, err := DiffPackages(ctx, old, c, DiffOptions{Engines: opts.Engines, Against: b.Version})
-		if err != nil {
-			return err
-		}
-		all = append(all, reports...)
-		res.Against = append(res.Against, b.Version)
 	}
-	if opts.ConsumerAware {
-		ConsumerAware(all, res.Consumers)
+	today := opts.Today
+	if today == "" {
+		today = time.Now().UTC().Format(time.DateOnly)
 	}
-	res.Reports = all
-	g, err := Combine(all, c.Mode(), c.PolicyOrDefault(), bases[len(bases)-1].Version, c.Version)
+	req := verdict.Request[*Contract]{
+		Comparer: Packages{Engines: opts.Engines}, History: history, New: c,
+		RequireBump: true, Waivers: opts.Waivers, WaiverFile: opts.WaiverFile, Today: today,
+	}
+	if opts.ConsumerAware && res.Consumers != nil {
+		req.Adjust = func(rs []*compat.Report) { consumerAware(rs, res.Consumers) }
+	}
+	v, err := verdict.Decide(ctx, req)
 	if err != nil {
 		return err
 	}
-	res.Gate = g
-	if compat.Failed(g, compat.None) {
+	res.Against = v.Against
+	res.Verdict = v
+	for _, r := range v.Reports {
+		res.Reports = append(res.Reports, *r)
+	}
+	res.Gate = v.Combined("contract")
+	switch {
+	case len(v.Expired) > 0:
+		res.Status = StatusWaiverExpired
+		return compat.ExpiredWaiversError(opts.WaiverFile, v.Expired)
+	case v.Failed:
 		res.Status = StatusVersionTooSmall
 		return ErrVersionTooSmall
 	}

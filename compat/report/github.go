@@ -15,6 +15,8 @@ import (
 type GitHub struct {
 	// RepoPrefix is the working folder's path from the repository root (see Options).
 	RepoPrefix string
+	// OnlyBreaking annotates the major changes alone.
+	OnlyBreaking bool
 }
 
 // maxGitHubOperations is how many affected operations an annotation names.
@@ -24,7 +26,7 @@ const maxGitHubOperations = 10
 func (g GitHub) Print(w io.Writer, reports []*compat.Report) error {
 	ew := newErrWriter(w)
 	for _, r := range reports {
-		for _, c := range r.Changes {
+		for _, c := range listed(r, g.OnlyBreaking) {
 			level := "notice"
 			switch {
 			case c.Waived != "":
@@ -64,6 +66,9 @@ func (g GitHub) Print(w io.Writer, reports []*compat.Report) error {
 			}
 			if c.Waived != "" {
 				msg += " (waived: " + c.Waived + ")"
+			}
+			if wl := witnessLine(r, c); wl != "" {
+				msg += "\n" + wl
 			}
 			ew.printf("%s\n", workflowCommand(level, props, msg))
 		}

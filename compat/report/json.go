@@ -9,7 +9,12 @@ import (
 
 // JSON prints DESIGN.md's report object for one comparison, and for several an
 // object with the overall requiredBump, whether any failed, and the reports.
-type JSON struct{}
+// A major change's witness is the instance itself ("witness"), or
+// "noWitness" says why there is none.
+type JSON struct {
+	// OnlyBreaking lists the major changes alone; requiredBump still covers all.
+	OnlyBreaking bool
+}
 
 // Set is the JSON shape of several reports.
 type Set struct {
@@ -19,7 +24,9 @@ type Set struct {
 }
 
 // Print implements Printer.
-func (JSON) Print(w io.Writer, reports []*compat.Report) error {
+func (j JSON) Print(w io.Writer, reports []*compat.Report) error {
+	failed := AnyFailed(reports)
+	reports = filtered(reports, j.OnlyBreaking)
 	var v any
 	if len(reports) == 1 {
 		v = plain(reports[0])
@@ -32,7 +39,7 @@ func (JSON) Print(w io.Writer, reports []*compat.Report) error {
 			RequiredBump compat.Impact  `json:"requiredBump"`
 			Failed       bool           `json:"failed"`
 			Reports      []*plainReport `json:"reports"`
-		}{MaxBump(reports), AnyFailed(reports), rs}
+		}{MaxBump(reports), failed, rs}
 	}
 	b, err := output.MarshalJSON(v)
 	if err != nil {

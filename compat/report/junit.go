@@ -17,6 +17,8 @@ import (
 type JUnit struct {
 	// RepoPrefix is the working folder's path from the repository root (see Options).
 	RepoPrefix string
+	// OnlyBreaking has a testcase for the major changes alone.
+	OnlyBreaking bool
 }
 
 type junitSuites struct {
@@ -68,7 +70,7 @@ type junitSkipped struct {
 func (j JUnit) Print(w io.Writer, reports []*compat.Report) error {
 	doc := junitSuites{Name: "dsctl compat"}
 	for _, r := range reports {
-		s := junitSuiteFor(r, j.RepoPrefix)
+		s := junitSuiteFor(r, j.RepoPrefix, j.OnlyBreaking)
 		doc.Suites = append(doc.Suites, s)
 		doc.Tests += s.Tests
 		doc.Failures += s.Failures
@@ -89,7 +91,7 @@ func (j JUnit) Print(w io.Writer, reports []*compat.Report) error {
 	return err
 }
 
-func junitSuiteFor(r *compat.Report, prefix string) junitSuite {
+func junitSuiteFor(r *compat.Report, prefix string, onlyBreaking bool) junitSuite {
 	name := "compat"
 	if s := Subject(r); s != "" {
 		name = "compat: " + s
@@ -120,10 +122,15 @@ func junitSuiteFor(r *compat.Report, prefix string) junitSuite {
 		}
 		s.Cases = append(s.Cases, tc)
 	}
-	if len(r.Changes) == 0 {
+	changes := listed(r, onlyBreaking)
+	switch {
+	case len(r.Changes) == 0:
 		s.Cases = append(s.Cases, junitCase{Name: "no changes", Classname: class, File: file, SystemOut: Verdict(r)})
+	case len(changes) == 0:
+		s.Cases = append(s.Cases, junitCase{Name: "no breaking changes", Classname: class, File: file,
+			SystemOut: fmt.Sprintf("%s; %d not listed (--only-breaking)", Verdict(r), len(r.Changes))})
 	}
-	for _, c := range r.Changes {
+	for _, c := range changes {
 		name := c.ID
 		if c.Path != "" {
 			name += " " + c.Path
@@ -144,6 +151,9 @@ func junitSuiteFor(r *compat.Report, prefix string) junitSuite {
 			for _, op := range c.Operations {
 				fmt.Fprintf(&body, "  %s\n", op)
 			}
+		}
+		if wl := witnessLine(r, c); wl != "" {
+			fmt.Fprintf(&body, "%s\n", wl)
 		}
 		switch {
 		case c.Waived != "":

@@ -14,6 +14,8 @@ import (
 // shared-schema change affects.
 type Markdown struct {
 	CollapseAfter int
+	// OnlyBreaking lists the major changes alone.
+	OnlyBreaking bool
 	// MaxRows caps the table (GitHub keeps at most 1 MiB of a step summary);
 	// the rest are counted, not listed. 0 means DefaultMaxRows.
 	MaxRows int
@@ -72,6 +74,7 @@ func (m Markdown) printOne(ew *errWriter, r *compat.Report, level string) {
 		ew.printf("No changes.\n\n")
 		return
 	}
+	changes := ByImpact(listed(r, m.OnlyBreaking))
 	counts := map[compat.Impact]int{}
 	for _, c := range r.Changes {
 		counts[c.Impact]++
@@ -83,7 +86,14 @@ func (m Markdown) printOne(ew *errWriter, r *compat.Report, level string) {
 		}
 	}
 	summary := fmt.Sprintf("%d %s (%s)", len(r.Changes), plural(len(r.Changes), "change", "changes"), strings.Join(parts, ", "))
-	fold := len(r.Changes) > m.CollapseAfter
+	if hidden := len(r.Changes) - len(changes); hidden > 0 {
+		summary += fmt.Sprintf("; %d not listed (--only-breaking)", hidden)
+	}
+	if len(changes) == 0 {
+		ew.printf("%s.\n\n", summary)
+		return
+	}
+	fold := len(changes) > m.CollapseAfter
 	if fold {
 		ew.printf("<details>\n<summary>%s</summary>\n\n", htmlEscape(summary))
 	} else {
@@ -95,9 +105,9 @@ func (m Markdown) printOne(ew *errWriter, r *compat.Report, level string) {
 	if maxRows <= 0 {
 		maxRows = DefaultMaxRows
 	}
-	for i, c := range r.Changes {
+	for i, c := range changes {
 		if i == maxRows {
-			ew.printf("| | | | | … and %d more changes (the json, junit and sarif formats list them all) |\n", len(r.Changes)-maxRows)
+			ew.printf("| | | | | … and %d more changes (the json, junit and sarif formats list them all) |\n", len(changes)-maxRows)
 			break
 		}
 		impact := c.Impact.String()
@@ -115,13 +125,18 @@ func (m Markdown) printOne(ew *errWriter, r *compat.Report, level string) {
 			impact = "~~" + c.Impact.String() + "~~"
 			msg += " — waived: " + mdCell(c.Waived)
 		}
+		if w := WitnessText(c); w != "" && c.Impact == compat.Major {
+			msg += "<br>" + mdCell(WitnessLabel(r, c)) + ": " + mdWitness(w)
+		} else if c.NoWitness != "" && c.Impact == compat.Major {
+			msg += "<br>no witness: " + mdCell(c.NoWitness)
+		}
 		ew.printf("| %s | %s | %s | %s | %s |\n", impact, mdCode(c.ID), mdCode(c.Location.String()), mdCode(c.Path), msg)
 	}
 	ew.printf("\n")
 	if fold {
 		ew.printf("</details>\n\n")
 	}
-	for i, c := range r.Changes {
+	for i, c := range changes {
 		if i == maxRows {
 			break
 		}
@@ -169,6 +184,24 @@ func mdCode(s string) string {
 	s = strings.ReplaceAll(s, "`", "'")
 	s = strings.ReplaceAll(s, "\n", " ")
 	return "`" + strings.ReplaceAll(s, "|", `\|`) + "`"
+}
+
+// mdWitness renders a witness inside a table cell as code that shows it byte
+// for byte: in a <code> element, with every character markdown or HTML would
+// read (backslash escapes, emphasis, code spans, links, pipes, tags) as a
+// numeric entity.
+func mdWitness(s string) string {
+	var b strings.Builder
+	b.WriteString("<code>")
+	for _, r := range s {
+		if strings.ContainsRune("\\`*_[]()<>&|~!#$+=@^", r) {
+			fmt.Fprintf(&b, "&#%d;", r)
+			continue
+		}
+		b.WriteRune(r)
+	}
+	b.WriteString("</code>")
+	return b.String()
 }
 
 var htmlReplacer = strings.NewReplacer("&", "&amp;", "<", "&lt;", ">", "&gt;")

@@ -9,16 +9,20 @@
 // With one report, the json printer writes exactly DESIGN.md's object.
 //
 // Printers only format: they never decide the verdict. The version fields of
-// each report (From, To, Suggested, VersionOK) come from compat.Gate, and
-// Report.FailOn is the --fail-on threshold that compat.Failed uses.
+// each report (From, To, Suggested, VersionOK) and Report.FailOn, the
+// --fail-on threshold compat.Failed uses, come from compat/verdict.
 package report
 
 import (
+	"bytes"
+	"encoding/json"
 	"fmt"
 	"io"
 	"path"
+	"slices"
 	"sort"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/Masterminds/semver/v3"
 	"github.com/dsctl/dsctl/compat"
@@ -44,6 +48,9 @@ type Options struct {
 	// junit and sarif printers name files from the repository root, as
 	// GitHub and code scanning want, when dsctl runs in a sub folder.
 	RepoPrefix string
+	// OnlyBreaking lists the major changes alone (--only-breaking); verdicts,
+	// counts and the required bump still cover every change.
+	OnlyBreaking bool
 }
 
 // DefaultCollapseAfter is the markdown printer's default fold threshold.
@@ -56,21 +63,21 @@ var Formats = []string{"text", "json", "markdown", "github", "junit", "sarif"}
 func New(format string, opts Options) (Printer, error) {
 	switch format {
 	case "text", "":
-		return Text{Style: opts.Style}, nil
+		return Text{Style: opts.Style, OnlyBreaking: opts.OnlyBreaking}, nil
 	case "json":
-		return JSON{}, nil
+		return JSON{OnlyBreaking: opts.OnlyBreaking}, nil
 	case "markdown":
 		n := opts.CollapseAfter
 		if n <= 0 {
 			n = DefaultCollapseAfter
 		}
-		return Markdown{CollapseAfter: n, MaxRows: opts.MaxRows}, nil
+		return Markdown{CollapseAfter: n, MaxRows: opts.MaxRows, OnlyBreaking: opts.OnlyBreaking}, nil
 	case "github":
-		return GitHub{RepoPrefix: opts.RepoPrefix}, nil
+		return GitHub{RepoPrefix: opts.RepoPrefix, OnlyBreaking: opts.OnlyBreaking}, nil
 	case "junit":
-		return JUnit{RepoPrefix: opts.RepoPrefix}, nil
+		return JUnit{RepoPrefix: opts.RepoPrefix, OnlyBreaking: opts.OnlyBreaking}, nil
 	case "sarif":
-		return SARIF{RepoPrefix: opts.RepoPrefix}, nil
+		return SARIF{RepoPrefix: opts.RepoPrefix, OnlyBreaking: opts.OnlyBreaking}, nil
 	}
 	return nil, fmt.Errorf("unknown report format %q (want one of %s)", format, strings.Join(Formats, ", "))
 }
@@ -341,4 +348,189 @@ const VersionRuleID = "version-bump-too-small"
 // versionTooSmall reports whether the report declares a version that is too small.
 func versionTooSmall(r *compat.Report) bool {
 	return r.Mode != compat.NoneMode && r.VersionOK != nil && !*r.VersionOK
+}
+
+// listed returns the changes of r a printer lists: all of them, or with
+// onlyBreaking the major ones alone.
+func listed(r *compat.Report, onlyBreaking bool) []compat.Change {
+	if !onlyBreaking {
+		return r.Changes
+	}
+	var out []compat.Change
+	for _, c := range r.Changes {
+		if c.Impact == compat.Major {
+			out = append(out, c)
+		}
+	}
+	return out
+}
+
+// filtered returns the reports with only the changes listed (copies when
+// onlyBreaking; the reports themselves otherwise).
+func filtered(reports []*compat.Report, onlyBreaking bool) []*compat.Report {
+	if !onlyBreaking {
+		return reports
+	}
+	out := make([]*compat.Report, len(reports))
+	for i, r := range reports {
+		c := *r
+		c.Changes = listed(r, true)
+		out[i] = &c
+	}
+	return out
+}
+
+// ByImpact orders changes for people: major first, then minor, patch and
+// none, each in location order (as compat.SortChanges leaves them). It sorts a copy.
+func ByImpact(cs []compat.Change) []compat.Change {
+	out := slices.Clone(cs)
+	sort.SliceStable(out, func(i, j int) bool { return out[i].Impact > out[j].Impact })
+	return out
+}
+
+// Summary is the last line of a text report, as read at the end of a CI log:
+// "4 changes: 1 major, 3 minor; requires MAJOR (2.0.0)", with the declared
+// version when it was checked, the waived changes, and how many changes
+// --only-breaking left out.
+func Summary(reports []*compat.Report, onlyBreaking bool) string {
+	var counts [compat.Major + 1]int
+	total, waived, hidden := 0, 0, 0
+	agg := &compat.Report{}
+	for i, r := range reports {
+		for _, c := range r.Changes {
+			total++
+			switch {
+			case c.Waived != "":
+				waived++
+			case c.Impact >= compat.None && c.Impact <= compat.Major:
+				counts[c.Impact]++
+			}
+			if onlyBreaking && c.Impact != compat.Major {
+				hidden++
+			}
+		}
+		if i == 0 {
+			agg.Mode, agg.From, agg.To, agg.Suggested, agg.VersionOK = r.Mode, r.From, r.To, r.Suggested, r.VersionOK
+			continue
+		}
+		if r.Mode != agg.Mode {
+			agg.Mode = ""
+		}
+		if r.From != agg.From || r.To != agg.To || (r.VersionOK == nil) != (agg.VersionOK == nil) {
+			agg.From, agg.To, agg.VersionOK = "", "", nil
+		}
+	}
+	bump := MaxBump(reports)
+	var b strings.Builder
+	if total == 0 {
+		b.WriteString("no changes")
+	} else {
+		b.WriteString(pluralN(total, "change", "changes"))
+		if len(reports) > 1 {
+			fmt.Fprintf(&b, " in %d comparisons", len(reports))
+		}
+		var parts []string
+		for _, imp := range []compat.Impact{compat.Major, compat.Minor, compat.Patch, compat.None} {
+			if counts[imp] > 0 {
+				parts = append(parts, fmt.Sprintf("%d %s", counts[imp], imp))
+			}
+		}
+		if waived > 0 {
+			parts = append(parts, fmt.Sprintf("%d waived", waived))
+		}
+		b.WriteString(": " + strings.Join(parts, ", "))
+	}
+	from := parseVersion(agg.From)
+	var next string
+	if from != nil {
+		next = " (" + compat.Next(from, bump).String() + ")"
+	}
+	if eff := compat.EffectiveBump(from, bump); eff == compat.None {
+		b.WriteString("; requires no bump" + next)
+	} else {
+		fmt.Fprintf(&b, "; requires %s%s", strings.ToUpper(eff.String()), next)
+	}
+	if agg.VersionOK != nil {
+		verdict := "ok"
+		if to := parseVersion(agg.To); from == nil || to == nil || !compat.VersionAllows(from, to, bump) {
+			verdict = "too small"
+		}
+		fmt.Fprintf(&b, "; declared %s: %s", agg.To, verdict)
+	}
+	if agg.Mode == compat.NoneMode {
+		b.WriteString("; mode none: never fails")
+	}
+	if hidden > 0 {
+		fmt.Fprintf(&b, "; %d not listed (--only-breaking)", hidden)
+	}
+	return b.String()
+}
+
+func pluralN(n int, one, many string) string {
+	return fmt.Sprintf("%d %s", n, plural(n, one, many))
+}
+
+// maxWitness is how many bytes of a witness the line-oriented formats show
+// (text, markdown, github, junit); json and sarif carry it whole.
+const maxWitness = 1000
+
+// WitnessText is a change's witness as one line of compact JSON ("" without
+// one), cut after maxWitness bytes with a note that -o json has it whole.
+func WitnessText(c compat.Change) string {
+	if len(c.Witness) == 0 {
+		return ""
+	}
+	var buf bytes.Buffer
+	s := string(c.Witness)
+	if err := json.Compact(&buf, c.Witness); err == nil {
+		s = buf.String()
+	}
+	s = strings.Map(func(r rune) rune {
+		if r < 0x20 || (r >= 0x7f && r < 0xa0) {
+			return ' ' // not valid JSON; never a control character in a log
+		}
+		return r
+	}, s)
+	if len(s) > maxWitness {
+		cut := maxWitness
+		for cut > 0 && !utf8.RuneStart(s[cut]) {
+			cut--
+		}
+		s = fmt.Sprintf("%s… (%d bytes; -o json has it whole)", s[:cut], len(s))
+	}
+	return s
+}
+
+// WitnessLabel says what a witness shows in the report's mode: "OLD accepts
+// it, NEW rejects it" (backward) or the reverse (forward). A change that
+// breaks one direction only (Change.Breaks) is labelled by it; a full-mode
+// change without it gets a neutral label.
+func WitnessLabel(r *compat.Report, c compat.Change) string {
+	mode := r.Mode.Base()
+	if len(c.Breaks) == 1 {
+		mode = c.Breaks[0]
+	}
+	switch mode {
+	case compat.Backward, compat.NoneMode:
+		return "witness (OLD accepts it, NEW rejects it)"
+	case compat.Forward:
+		return "witness (NEW accepts it, OLD rejects it)"
+	}
+	return "witness (one side accepts it, the other rejects it)"
+}
+
+// witnessLine is the sentence a printer puts under a major change: the
+// witness with its label, or why there is none; "" for other changes and
+// for engines that do not search.
+func witnessLine(r *compat.Report, c compat.Change) string {
+	if c.Impact != compat.Major {
+		return ""
+	}
+	if w := WitnessText(c); w != "" {
+		return WitnessLabel(r, c) + ": " + w
+	}
+	if c.NoWitness != "" {
+		return "no witness: " + c.NoWitness
+	}
+	return ""
 }

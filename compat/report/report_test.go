@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"unicode/utf8"
 
 	"github.com/dsctl/dsctl/compat"
 	"github.com/dsctl/dsctl/internal/output"
@@ -92,6 +93,23 @@ func fixtures(t *testing.T) map[string][]*compat.Report {
 				Changes: []compat.Change{change("response-required-property-removed", "GET /orders/{id}", compat.Major,
 					"the required response property total was removed", loc("orders/contract/openapi.yaml", 88, 11))}}, compat.Major),
 		},
+		"witness": {gated(t, &compat.Report{Kind: "jsonschema", Mode: compat.Backward, Policy: compat.Strict,
+			Old: "v1.json", New: "v2.json", From: "1.0.0",
+			Changes: []compat.Change{
+				{ID: "max-length-decreased", Path: "#/properties/note/maxLength", Impact: compat.Major, Breaking: true,
+					Message: "maxLength decreased from 5 to 3", Location: loc("v2.json", 4, 30),
+					Witness: json.RawMessage(`{
+  "note": "a|b` + "`" + `<i>\n::x"
+}`)},
+				{ID: "required-added", Path: "#/required", Impact: compat.Major, Breaking: true,
+					Message: "property \"id\" became required", Location: loc("v2.json", 2, 3),
+					NoWitness: "no witness found within the search budget"},
+				{ID: "type-changed", Path: "#/properties/n", Impact: compat.Major, Breaking: true,
+					Message: "type changed from number to integer", Location: loc("v2.json", 6, 20),
+					Witness: json.RawMessage(`{"n":1.5}`), Breaks: []compat.Mode{compat.Forward}},
+				change("property-added-optional", "#/properties/coupon", compat.Minor,
+					`optional property "coupon" added`, loc("v2.json", 3, 5)),
+			}}, compat.Major)},
 		"none-mode": {gated(t, &compat.Report{Kind: "jsonschema", Mode: compat.NoneMode, Policy: compat.Strict,
 			Old: "a.json", New: "b.json",
 			Changes: []compat.Change{change("property-removed", "#/properties/a", compat.Major, "property \"a\" was removed", nil)}}, compat.Major)},
@@ -434,5 +452,91 @@ func TestRepoPath(t *testing.T) {
 		if got := repoPath(tc.file, tc.prefix); got != tc.want {
 			t.Errorf("repoPath(%q, %q) = %q, want %q", tc.file, tc.prefix, got, tc.want)
 		}
+	}
+}
+
+// TestOnlyBreaking: --only-breaking lists the major changes alone in every
+// format, while the verdict still counts every change.
+func TestOnlyBreaking(t *testing.T) {
+	reports := fixtures(t)["breaking"]
+	for _, format := range Formats {
+		t.Run(format, func(t *testing.T) {
+			p, err := New(format, Options{OnlyBreaking: true})
+			if err != nil {
+				t.Fatal(err)
+			}
+			var buf bytes.Buffer
+			if err := p.Print(&buf, reports); err != nil {
+				t.Fatal(err)
+			}
+			out := buf.String()
+			for _, id := range []string{"property-removed", "max-length-decreased"} {
+				if !strings.Contains(out, id) {
+					t.Errorf("major change %s not listed:\n%s", id, out)
+				}
+			}
+			for _, id := range []string{"enum-extended", "description-changed"} {
+				if strings.Contains(out, id) {
+					t.Errorf("%s change %s listed with --only-breaking:\n%s", "non-major", id, out)
+				}
+			}
+			switch format {
+			case "text":
+				if !strings.HasSuffix(out, "\n4 changes: 1 major, 1 minor, 1 patch, 1 waived; requires MAJOR (2.0.0); declared 1.3.0: too small; 2 not listed (--only-breaking)\n") {
+					t.Errorf("summary line:\n%s", out)
+				}
+			case "json":
+				if !strings.Contains(out, `"requiredBump": "major"`) {
+					t.Errorf("requiredBump lost:\n%s", out)
+				}
+			case "markdown":
+				if !strings.Contains(out, "4 changes (2 major, 1 minor, 1 patch); 2 not listed (--only-breaking):") {
+					t.Errorf("markdown summary:\n%s", out)
+				}
+			}
+		})
+	}
+	// The reports themselves are left whole.
+	if len(reports[0].Changes) != 4 {
+		t.Errorf("printing filtered the caller's report: %d changes", len(reports[0].Changes))
+	}
+}
+
+// TestTextOrder: the text report lists major changes first, then by location.
+func TestTextOrder(t *testing.T) {
+	var buf bytes.Buffer
+	if err := (Text{}).Print(&buf, fixtures(t)["unversioned"]); err != nil {
+		t.Fatal(err)
+	}
+	var impacts []string
+	for _, l := range strings.Split(buf.String(), "\n") {
+		if f := strings.Fields(l); len(f) > 1 && strings.HasPrefix(l, "  ") && !strings.HasPrefix(l, "   ") {
+			impacts = append(impacts, f[0])
+		}
+	}
+	want := "major major major minor minor minor minor minor minor patch patch patch"
+	if strings.Join(impacts, " ") != want {
+		t.Errorf("order %v, want %s", impacts, want)
+	}
+}
+
+// TestWitnessText: a witness is one line of compact JSON, cut when long,
+// without control characters even when it is not valid JSON.
+func TestWitnessText(t *testing.T) {
+	c := compat.Change{Impact: compat.Major, Witness: json.RawMessage("{\n  \"a\": [1, 2]\n}")}
+	if got := WitnessText(c); got != `{"a":[1,2]}` {
+		t.Errorf("compact: %q", got)
+	}
+	c.Witness = json.RawMessage("\"\x1b[31mred\"")
+	if got := WitnessText(c); strings.ContainsRune(got, 0x1b) {
+		t.Errorf("control character kept: %q", got)
+	}
+	c.Witness = json.RawMessage(`"` + strings.Repeat("é", 2000) + `"`)
+	got := WitnessText(c)
+	if !strings.HasSuffix(got, "… (4002 bytes; -o json has it whole)") || len(got) > maxWitness+60 || !utf8.ValidString(got) {
+		t.Errorf("long witness: %d bytes, %q", len(got), got[len(got)-60:])
+	}
+	if WitnessText(compat.Change{}) != "" {
+		t.Error("no witness printed as something")
 	}
 }

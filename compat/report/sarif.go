@@ -1,6 +1,7 @@
 package report
 
 import (
+	"encoding/json"
 	"io"
 	"sort"
 
@@ -17,6 +18,8 @@ import (
 type SARIF struct {
 	// RepoPrefix is the working folder's path from the repository root (see Options).
 	RepoPrefix string
+	// OnlyBreaking has a result for the major changes alone.
+	OnlyBreaking bool
 }
 
 // SARIFSchema is the schema URI the log declares.
@@ -71,6 +74,9 @@ type sarifChangeProps struct {
 	Operations []string `json:"operations,omitempty"`
 	Against    string   `json:"against,omitempty"`
 	Waived     string   `json:"waived,omitempty"`
+	// Witness is a major change's example instance, as JSON; NoWitness says why there is none.
+	Witness   json.RawMessage `json:"witness,omitempty"`
+	NoWitness string          `json:"noWitness,omitempty"`
 }
 
 type sarifLocation struct {
@@ -103,6 +109,9 @@ type sarifSuppression struct {
 
 // Print implements Printer.
 func (s SARIF) Print(w io.Writer, reports []*compat.Report) error {
+	failed := AnyFailed(reports)
+	bump := MaxBump(reports)
+	reports = filtered(reports, s.OnlyBreaking)
 	ids := ruleIDs(reports)
 	for _, r := range reports {
 		if versionTooSmall(r) {
@@ -143,11 +152,22 @@ func (s SARIF) Print(w io.Writer, reports []*compat.Report) error {
 					Operations: c.Operations, Against: c.Against, Waived: c.Waived,
 				},
 			}
+			if c.Impact == compat.Major {
+				props := res.Properties.(sarifChangeProps)
+				if json.Valid(c.Witness) {
+					props.Witness = c.Witness
+				}
+				props.NoWitness = c.NoWitness
+				res.Properties = props
+			}
 			if len(c.Operations) > 0 {
 				res.Message.Text += " (" + operationsSummary(c.Operations) + ")"
 			}
 			if at := annotationFor(c.Location, s.RepoPrefix); at.Note != "" {
 				res.Message.Text += " (" + at.Note + ")"
+			}
+			if wl := witnessLine(r, c); wl != "" {
+				res.Message.Text += "\n" + wl
 			}
 			if loc := sarifLocationFor(c, s.RepoPrefix); loc != nil {
 				res.Locations = []sarifLocation{*loc}
@@ -174,8 +194,8 @@ func (s SARIF) Print(w io.Writer, reports []*compat.Report) error {
 		}
 	}
 	run.Properties = map[string]any{
-		"requiredBump": MaxBump(reports).String(),
-		"failed":       AnyFailed(reports),
+		"requiredBump": bump.String(),
+		"failed":       failed,
 		"verdicts":     verdicts,
 	}
 	b, err := output.MarshalJSON(sarifLog{Schema: SARIFSchema, Version: "2.1.0", Runs: []sarifRun{run}})

@@ -10,10 +10,14 @@ import (
 	"github.com/dsctl/dsctl/internal/output"
 )
 
-// Text prints reports for people: a verdict line, the comparison, then each
-// change with its impact, id, location, path and message. Style colours it.
+// Text prints reports for people, as read at the end of a CI log: per
+// report a verdict line, the comparison, then each change, major first, with
+// its impact, id, location, path, message and (for a major change) the
+// witness; at the end one summary line over every report. Style colours it.
 type Text struct {
 	Style output.Style
+	// OnlyBreaking lists the major changes alone.
+	OnlyBreaking bool
 }
 
 // maxListedOperations is how many affected operations the text printer names.
@@ -28,14 +32,15 @@ func (t Text) Print(w io.Writer, reports []*compat.Report) error {
 		}
 		t.printOne(ew, r)
 	}
-	if len(reports) > 1 {
-		st := t.Style
-		line := SetVerdict(reports)
-		if AnyFailed(reports) {
-			line = st.Red(line)
-		}
-		ew.printf("\n%s\n", st.Bold(line))
+	st := t.Style
+	line := Summary(reports, t.OnlyBreaking)
+	switch {
+	case AnyFailed(reports):
+		line = st.Red(line)
+	case MaxBump(reports) == compat.None:
+		line = st.Green(line)
 	}
+	ew.printf("\n%s\n", st.Bold(line))
 	return ew.done()
 }
 
@@ -52,16 +57,17 @@ func (t Text) printOne(ew *errWriter, r *compat.Report) {
 	if s := Subject(r); s != "" {
 		ew.printf("%s\n", st.Gray(s))
 	}
-	if len(r.Changes) == 0 {
+	changes := ByImpact(listed(r, t.OnlyBreaking))
+	if len(changes) == 0 {
 		return
 	}
 	ew.printf("\n")
 	idWidth := 0
-	for _, c := range r.Changes {
+	for _, c := range changes {
 		idWidth = max(idWidth, len(c.ID))
 	}
 	indent := strings.Repeat(" ", 2+5+2)
-	for _, c := range r.Changes {
+	for _, c := range changes {
 		impact := fmt.Sprintf("%-5s", c.Impact)
 		switch {
 		case c.Waived != "":
@@ -98,6 +104,9 @@ func (t Text) printOne(ew *errWriter, r *compat.Report) {
 		}
 		if c.Waived != "" {
 			ew.printf("%s%s\n", indent, st.Gray("waived: "+c.Waived))
+		}
+		if w := witnessLine(r, c); w != "" {
+			ew.printf("%s%s\n", indent, w)
 		}
 	}
 }

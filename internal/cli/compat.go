@@ -8,6 +8,7 @@ import (
 	"path"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/Masterminds/semver/v3"
 	"github.com/dsctl/dsctl/compat"
@@ -16,8 +17,8 @@ import (
 	"github.com/dsctl/dsctl/compat/openapi"
 	"github.com/dsctl/dsctl/compat/report"
 	"github.com/dsctl/dsctl/compat/source"
+	"github.com/dsctl/dsctl/compat/verdict"
 	"github.com/dsctl/dsctl/contracts"
-	"github.com/dsctl/dsctl/internal/config"
 	"github.com/dsctl/dsctl/internal/errkind"
 	"github.com/dsctl/dsctl/internal/output"
 	"github.com/spf13/cobra"
@@ -35,12 +36,6 @@ var compatEngines = func() []compat.Engine {
 	}
 }
 
-// applyWaivers applies dsctl.yaml's compat.ignore entries to a report (marks
-// matching changes Waived; an expired waiver is an error). It is set by the
-// waiver implementation (compat_waivers.go, over compat.ApplyWaivers); nil means no waivers are applied.
-// It runs before the version gate, so waived changes do not count.
-var applyWaivers func(cfg *config.Config, r *compat.Report) error
-
 // compatOptions are the flags of compat check and compat bump.
 type compatOptions struct {
 	// Kind is auto, jsonschema, openapi, asyncapi or contract.
@@ -53,8 +48,12 @@ type compatOptions struct {
 	Policy compat.Policy
 	// From and To override the versions read from the documents.
 	From, To string
-	// FailOn is the impact that fails the check when no version is declared.
+	// FailOn is the impact that fails the check when the version is not checked.
 	FailOn compat.Impact
+	// RequireBump checks the version even when OLD and NEW declare the same one.
+	RequireBump bool
+	// OnlyBreaking lists the major changes alone.
+	OnlyBreaking bool
 	// Format is the report printer's name.
 	Format string
 	// AllowRemoteRefs lets documents $ref http(s) URLs.
@@ -66,20 +65,12 @@ type compatOptions struct {
 	Reg registryFlags
 }
 
-func (o compatOptions) engineOptions() compat.Options {
-	mode := o.Mode.Base()
-	if mode == compat.NoneMode {
-		// Mode none reports what backward would, and never fails.
-		mode = compat.Backward
-	}
-	return compat.Options{Mode: mode, Policy: o.Policy, AllowRemoteRefs: o.AllowRemoteRefs, SpecWarning: o.SpecWarning}
-}
-
 // compatFlags binds the flags shared by check and bump.
 type compatFlags struct {
 	kind, mode, failOn, format string
 	lenient, allowRemote       bool
 	strictSpec                 bool
+	requireBump, onlyBreaking  bool
 	from, to                   string
 	reg                        registryFlags
 }
@@ -96,7 +87,9 @@ func (f *compatFlags) bind(cmd *cobra.Command, withGate bool) {
 	f.reg.bind(cmd)
 	if withGate {
 		fl.StringVar(&f.to, "to", "", "the version NEW is to be released as (default: the version the document declares)")
-		fl.StringVar(&f.failOn, "fail-on", "major", "without versions, the smallest change that fails: major, minor, patch or none")
+		fl.StringVar(&f.failOn, "fail-on", "major", "when the version is not checked, the smallest change that fails: major, minor, patch or none")
+		fl.BoolVar(&f.requireBump, "require-bump", false, "check the version even when OLD and NEW declare the same one")
+		fl.BoolVar(&f.onlyBreaking, "only-breaking", false, "list the major changes alone (the summary still counts all)")
 		fl.StringVar(&f.format, "format", "text", "report format: "+strings.Join(report.Formats, ", "))
 		_ = cmd.RegisterFlagCompletionFunc("format", cobra.FixedCompletions(report.Formats, cobra.ShellCompDirectiveNoFileComp))
 		_ = cmd.RegisterFlagCompletionFunc("fail-on", cobra.FixedCompletions([]string{"major", "minor", "patch", "none"}, cobra.ShellCompDirectiveNoFileComp))
@@ -111,7 +104,8 @@ func (f *compatFlags) bind(cmd *cobra.Command, withGate bool) {
 
 // options validates the flags; every error is a usage error (exit 2).
 func (f *compatFlags) options(cmd *cobra.Command, app *App) (compatOptions, error) {
-	o := compatOptions{Kind: f.kind, Policy: compat.Strict, From: f.from, To: f.to, AllowRemoteRefs: f.allowRemote, Reg: f.reg}
+	o := compatOptions{Kind: f.kind, Policy: compat.Strict, From: f.from, To: f.to, AllowRemoteRefs: f.allowRemote, Reg: f.reg,
+		RequireBump: f.requireBump, OnlyBreaking: f.onlyBreaking}
 	if !f.strictSpec {
 		o.SpecWarning = func(err error) { app.IO.Warnf("%v", err) }
 	}
@@ -241,20 +235,51 @@ changed. Below 1.0.0 every bump shifts down one level (0.3.1 + breaking = 0.4.0)
 	return cmd
 }
 
-// compareAll runs the comparison and returns its reports with the waivers,
-// version overrides and gate applied.
-func compareAll(ctx context.Context, app *App, olds []string, newArg string, opts compatOptions) ([]*compat.Report, error) {
+// decide runs the comparison through compat/verdict, the decision every
+// compatibility command shares, and prints its warnings and notes on stderr.
+func decide(ctx context.Context, app *App, olds []string, newArg string, opts compatOptions) (*verdict.Verdict, error) {
 	packages := 0
 	for _, a := range append(slices.Clone(olds), newArg) {
 		if isContractArg(ctx, a) {
 			packages++
 		}
 	}
-	var reports []*compat.Report
-	var err error
+	waivers, waiverFile, err := compatWaivers(app)
+	if err != nil {
+		return nil, err
+	}
+	var mode compat.Mode
+	if opts.ModeSet {
+		mode = opts.Mode
+	}
+	var policy compat.Policy
+	if opts.Policy == compat.Lenient {
+		policy = compat.Lenient
+	}
+	today := time.Now().UTC().Format(time.DateOnly)
+	var v *verdict.Verdict
 	switch {
 	case opts.Kind == "contract" || packages == len(olds)+1:
-		reports, err = compatContract(ctx, app, olds, newArg, opts)
+		newC, err := loadContractArg(ctx, app, newArg, opts.Reg)
+		if err != nil {
+			return nil, err
+		}
+		var history []*contracts.Contract
+		for _, a := range olds {
+			c, err := loadContractArg(ctx, app, a, opts.Reg)
+			if err != nil {
+				return nil, err
+			}
+			history = append(history, c)
+		}
+		v, err = verdict.Decide(ctx, verdict.Request[*contracts.Contract]{
+			Comparer: contracts.Packages{Engines: compatEngines()}, History: history, New: newC,
+			Mode: mode, Policy: policy, From: opts.From, To: opts.To, FailOn: opts.FailOn, RequireBump: opts.RequireBump,
+			Waivers: waivers, WaiverFile: waiverFile, Today: today,
+		})
+		if err != nil {
+			return nil, err
+		}
 	case packages > 0:
 		// A git:REF:PATH that git cannot read is not a package; say why.
 		for _, a := range append(slices.Clone(olds), newArg) {
@@ -266,64 +291,48 @@ func compareAll(ctx context.Context, app *App, olds []string, newArg string, opt
 		}
 		return nil, usageErr(errors.New("cannot compare a contract package (a folder, git:REF:FOLDER or registry:NAME@VERSION) with a single document; give two packages or two documents"))
 	default:
-		var r *compat.Report
-		r, err = compareDocuments(ctx, app, olds, newArg, opts)
-		reports = []*compat.Report{r}
-	}
-	if err != nil {
-		return nil, err
-	}
-	cfg, err := app.Config()
-	if err != nil {
-		return nil, err
-	}
-	for _, r := range reports {
-		if opts.From != "" {
-			r.From = opts.From
+		newSrc, history, err := openDocuments(ctx, app, olds, newArg)
+		if err != nil {
+			return nil, err
 		}
-		if opts.To != "" {
-			r.To = opts.To
+		eng, err := pickEngine(opts.Kind, newSrc)
+		if err != nil {
+			return nil, err
 		}
-		if opts.ModeSet || r.Mode == "" {
-			r.Mode = opts.Mode
-		}
-		if r.Policy == "" {
-			r.Policy = opts.Policy
-		}
-		r.FailOn = opts.FailOn
-		// A version a document declares that is not semver (info.version "latest",
-		// a date) cannot gate anything: say so and judge by --fail-on instead.
-		if r.From != "" && opts.From == "" && !isSemver(r.From) {
-			app.IO.Warnf("%s: version %q is not a semantic version; judging by --fail-on %s (pass --from/--to to gate)", r.Old, r.From, opts.FailOn)
-			r.From, r.To = "", ""
-		}
-		if r.To != "" && opts.To == "" && !isSemver(r.To) {
-			app.IO.Warnf("%s: version %q is not a semantic version; judging by --fail-on %s (pass --to to gate)", r.New, r.To, opts.FailOn)
-			r.To = ""
-		}
-		// The gate needs both versions: a --to without a version of OLD would
-		// be silently ignored.
-		if opts.To != "" && r.From == "" {
-			app.IO.Warnf("%s declares no version: --to %s is not checked; judging by --fail-on %s (pass --from to gate)", r.Old, opts.To, opts.FailOn)
-		}
-		if applyWaivers != nil && cfg != nil {
-			if err := applyWaivers(cfg, r); err != nil {
-				return nil, err
-			}
-		}
-		compat.SortChanges(r.Changes)
-		for i := range r.Changes {
-			r.Changes[i].Breaking = r.Changes[i].Impact == compat.Major
-		}
-		if err := compat.Gate(r); err != nil {
-			return nil, errkind.Inputf("version gate: %w", err)
+		v, err = verdict.Decide(ctx, verdict.Request[compat.Source]{
+			Comparer: verdict.Documents{Engine: eng, AllowRemoteRefs: opts.AllowRemoteRefs, SpecWarning: opts.SpecWarning}, History: history, New: newSrc,
+			Mode: mode, Policy: policy, From: opts.From, To: opts.To, FailOn: opts.FailOn, RequireBump: opts.RequireBump,
+			Waivers: waivers, WaiverFile: waiverFile, Today: today,
+		})
+		if err != nil {
+			return nil, err
 		}
 	}
-	return reports, nil
+	for _, w := range v.Warnings {
+		app.IO.Warnf("%s", w)
+	}
+	for _, n := range v.Notes {
+		app.IO.Infof("%s", n)
+	}
+	return v, nil
 }
 
-// compareDocuments compares single documents with one engine.
-func compareDocuments(ctx context.Context, app *App, olds []string, newArg string, opts compatOptions) (*compat.Report, error) {
+// compatWaivers returns dsctl.yaml's compat.ignore entries and the file's name.
+func compatWaivers(app *App) ([]compat.Waiver, string, error) {
+	cfg, err := app.Config()
+	if err != nil || cfg == nil {
+		return nil, "", err
+	}
+	waivers := make([]compat.Waiver, len(cfg.Compat.Ignore))
+	for i, w := range cfg.Compat.Ignore {
+		waivers[i] = compat.Waiver{ID: w.ID, Path: w.Path, Reason: w.Reason, Expires: w.Expires, Line: w.Line}
+	}
+	return waivers, cfg.Path, nil
+}
+
+// openDocuments opens NEW and the OLDs as documents; standard input can be
+// read once.
+func openDocuments(ctx context.Context, app *App, olds []string, newArg string) (compat.Source, []compat.Source, error) {
 	stdinUsed := false
 	open := func(arg string) (compat.Source, error) {
 		if arg == source.StdinName {
@@ -336,83 +345,17 @@ func compareDocuments(ctx context.Context, app *App, olds []string, newArg strin
 	}
 	newSrc, err := open(newArg)
 	if err != nil {
-		return nil, err
+		return compat.Source{}, nil, err
 	}
-	var oldSrcs []compat.Source
+	var history []compat.Source
 	for _, a := range olds {
 		s, err := open(a)
 		if err != nil {
-			return nil, err
+			return compat.Source{}, nil, err
 		}
-		oldSrcs = append(oldSrcs, s)
+		history = append(history, s)
 	}
-	eng, err := pickEngine(opts.Kind, newSrc)
-	if err != nil {
-		return nil, err
-	}
-	// Non-transitive modes compare with the latest earlier version only.
-	against := oldSrcs
-	if !opts.Mode.Transitive() && len(oldSrcs) > 1 {
-		against = oldSrcs[len(oldSrcs)-1:]
-		app.IO.Infof("mode %s compares with the last OLD only (%s); use --mode %s-transitive to check all %d",
-			opts.Mode, displayName(against[0]), opts.Mode.Base(), len(oldSrcs))
-	}
-	eopts := opts.engineOptions()
-	r := &compat.Report{
-		Kind:   eng.Kind(),
-		Mode:   opts.Mode,
-		Policy: opts.Policy,
-		New:    displayName(newSrc),
-	}
-	if eng.Kind() == "asyncapi" && !opts.ModeSet {
-		// Without --mode, each message is judged in the direction it flows.
-		eopts.Mode, r.Mode = compat.Flow, compat.Flow
-	}
-	var oldNames []string
-	// The same change found against several earlier versions is reported once,
-	// naming them all in Against.
-	seen := map[string]int{}
-	for _, o := range against {
-		oldNames = append(oldNames, displayName(o))
-		changes, err := eng.Diff(ctx, o, newSrc, eopts)
-		if err != nil {
-			return nil, err
-		}
-		if len(against) == 1 {
-			r.Changes = changes
-			break
-		}
-		for _, c := range changes {
-			key := fmt.Sprintf("%s\x00%s\x00%d\x00%s\x00%s", c.ID, c.Path, c.Impact, c.Message, c.Location.String())
-			if i, ok := seen[key]; ok {
-				r.Changes[i].Against += ", " + displayName(o)
-				continue
-			}
-			c.Against = displayName(o)
-			seen[key] = len(r.Changes)
-			r.Changes = append(r.Changes, c)
-		}
-	}
-	r.Old = strings.Join(oldNames, ", ")
-	if opts.From == "" {
-		if r.From, err = eng.Version(against[len(against)-1]); err != nil {
-			return nil, err
-		}
-	}
-	if opts.To == "" {
-		if r.To, err = eng.Version(newSrc); err != nil {
-			return nil, err
-		}
-	}
-	return r, nil
-}
-
-// isSemver reports whether a version a document declares is semver proper
-// (MAJOR.MINOR.PATCH, an optional leading v): a date such as Stripe's
-// "2022-11-15" would otherwise be read as 2022.0.0-11-15.
-func isSemver(v string) bool {
-	_, err := semver.StrictNewVersion(strings.TrimPrefix(v, "v"))
-	return err == nil
+	return newSrc, history, nil
 }
 
 func displayName(s compat.Source) string { return s.DisplayPath(s.Path) }
@@ -458,11 +401,11 @@ func pickEngine(kind string, src compat.Source) (compat.Engine, error) {
 }
 
 func runCompatCheck(ctx context.Context, app *App, olds []string, newArg string, opts compatOptions) error {
-	reports, err := compareAll(ctx, app, olds, newArg, opts)
+	v, err := decide(ctx, app, olds, newArg, opts)
 	if err != nil {
 		return err
 	}
-	ropts := report.Options{Style: app.IO.Style()}
+	ropts := report.Options{Style: app.IO.Style(), OnlyBreaking: opts.OnlyBreaking}
 	switch opts.Format {
 	case "github", "junit", "sarif":
 		// These name files from the repository root, also when dsctl runs in a sub folder.
@@ -472,20 +415,12 @@ func runCompatCheck(ctx context.Context, app *App, olds []string, newArg string,
 	if err != nil {
 		return usageErr(err)
 	}
-	if err := p.Print(app.IO.Out, reports); err != nil {
+	if err := p.Print(app.IO.Out, v.Reports); err != nil {
 		return errkind.Envf("write report: %w", err)
 	}
-	if opts.Format != "text" {
-		// The text verdict names the suggested version; other formats go to
-		// machines, so people get it on stderr.
-		for _, r := range reports {
-			if r.Suggested != "" && r.VersionOK != nil && !*r.VersionOK {
-				app.IO.Infof("%s: %s; suggested version %s", r.New, report.Verdict(r), r.Suggested)
-			}
-		}
-	}
-	if report.AnyFailed(reports) {
-		return errkind.SilentFinding()
+	if v.Failed {
+		// The report is on stdout; stderr says why the exit status is 1.
+		return errkind.Findingf("%s", strings.Join(v.Reasons, "\n"))
 	}
 	return nil
 }
@@ -507,34 +442,29 @@ func (b bumpResult) WriteText(w io.Writer, _ output.Style) error {
 }
 
 func runCompatBump(ctx context.Context, app *App, oldArg, newArg string, opts compatOptions) error {
-	opts.To = ""
-	opts.FailOn = compat.None
-	reports, err := compareAll(ctx, app, []string{oldArg}, newArg, opts)
+	// bump never fails on the changes: it says which version they need.
+	opts.To, opts.FailOn, opts.RequireBump = "", compat.None, false
+	v, err := decide(ctx, app, []string{oldArg}, newArg, opts)
 	if err != nil {
 		return err
 	}
-	res := bumpResult{RequiredBump: report.MaxBump(reports)}
-	for _, r := range reports {
+	if len(v.Expired) > 0 {
+		return errkind.Findingf("%s", strings.Join(v.Reasons, "\n"))
+	}
+	if v.From == "" {
+		return usageErr(errors.New("compat bump needs --from VERSION: OLD declares no version"))
+	}
+	res := bumpResult{Mode: v.Mode, From: v.From, RequiredBump: v.RequiredBump, Next: v.Suggested}
+	for _, r := range v.Reports {
 		res.Changes += len(r.Changes)
-		if res.From == "" {
-			res.From = r.From
-		}
 		if res.Kind == "" {
-			res.Kind, res.Mode = r.Kind, r.Mode
+			res.Kind = r.Kind
 		}
 	}
 	if opts.Kind == "contract" || isContractArg(ctx, newArg) {
 		// A package: one report per event and API, and the bump is the package's.
 		res.Kind = "contract"
 	}
-	if res.From == "" {
-		return usageErr(errors.New("compat bump needs --from VERSION: OLD declares no version"))
-	}
-	from, err := semver.NewVersion(res.From)
-	if err != nil {
-		return errkind.Inputf("version %q of OLD: %w", res.From, err)
-	}
-	res.Next = compat.Next(from, res.RequiredBump).String()
 	return app.Print(res)
 }
 

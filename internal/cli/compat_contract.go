@@ -4,64 +4,10 @@ import (
 	"context"
 	"strings"
 
-	"github.com/dsctl/dsctl/compat"
 	"github.com/dsctl/dsctl/compat/source"
 	"github.com/dsctl/dsctl/contracts"
 	"github.com/dsctl/dsctl/internal/errkind"
 )
-
-// compatContract compares contract packages: olds and newArg are package
-// folders or registry:NAME@VERSION references (several olds: an ordered
-// history, oldest first, for the *-transitive modes). It returns one report per
-// compared document (each event schema, each API) and one "contract" report for
-// events and APIs added or removed, with Kind, Mode, Policy, Old, New, Changes
-// and the package versions in From and To filled in. opts.ModeSet says whether
-// --mode was given; otherwise the package's own compatibility (contract.yaml)
-// applies. The caller then applies --from/--to, the waivers and the version
-// gate, prints the reports and sets the exit code.
-var compatContract = func(ctx context.Context, app *App, olds []string, newArg string, opts compatOptions) ([]*compat.Report, error) {
-	newC, err := loadContractArg(ctx, app, newArg, opts.Reg)
-	if err != nil {
-		return nil, err
-	}
-	mode := newC.Mode()
-	if opts.ModeSet {
-		mode = opts.Mode
-	}
-	policy := newC.PolicyOrDefault()
-	if opts.Policy == compat.Lenient {
-		policy = compat.Lenient
-	}
-	var out []*compat.Report
-	for _, oldArg := range olds {
-		oldC, err := loadContractArg(ctx, app, oldArg, opts.Reg)
-		if err != nil {
-			return nil, err
-		}
-		if oldC.Name != newC.Name {
-			app.IO.Warnf("comparing different packages: %s and %s", oldC.Name, newC.Name)
-		}
-		against := ""
-		if len(olds) > 1 {
-			against = oldC.Version
-		}
-		reports, err := contracts.DiffPackages(ctx, oldC, newC, contracts.DiffOptions{
-			Engines: compatEngines(), Mode: mode, Policy: policy, Against: against})
-		if err != nil {
-			return nil, err
-		}
-		for i := range reports {
-			r := reports[i]
-			if r.Kind == "contract" && len(r.Changes) == 0 {
-				continue // no event or API added or removed
-			}
-			r.From, r.To = oldC.Version, newC.Version
-			r.Mode, r.Policy = mode, policy
-			out = append(out, &r)
-		}
-	}
-	return out, nil
-}
 
 // isContractArg reports whether arg names a contract package: a folder,
 // registry:NAME@VERSION, or git:REF:PATH whose PATH is a folder at REF. A git

@@ -556,9 +556,15 @@ func contractPublishRun(ctx context.Context, app *App, o *contractPublishOptions
 		}
 		return nil
 	}
+	// The gate is compat check's decision, with the same compat.ignore waivers.
+	waivers, waiverFile, err := compatWaivers(app)
+	if err != nil {
+		return err
+	}
 	if err := contracts.PublishAll(ctx, cs, contracts.PublishAllOptions{
 		PublishOptions: contracts.PublishOptions{Store: store, Engines: compatEngines(), DryRun: o.DryRun,
-			Consumers: consumerCheck(app, store, o.NoConsumers), ConsumerAware: consumerAware},
+			Consumers: consumerCheck(app, store, o.NoConsumers), ConsumerAware: consumerAware,
+			Waivers: waivers, WaiverFile: waiverFile},
 		Jobs: o.Jobs,
 	}, emit); err != nil {
 		return err
@@ -621,16 +627,10 @@ func publishError(app *App, it contracts.PublishItem) error {
 
 func printGate(app *App, res *contracts.PublishResult) error {
 	var rs []*compat.Report
-	for i := range res.Reports {
-		r := res.Reports[i]
-		if len(r.Changes) == 0 {
-			continue
+	for _, r := range res.Verdict.Reports {
+		if len(r.Changes) > 0 {
+			rs = append(rs, r)
 		}
-		r.From, r.To = res.Gate.From, res.Gate.To
-		if err := compat.Gate(&r); err != nil {
-			return errkind.Inputf("version gate: %w", err)
-		}
-		rs = append(rs, &r)
 	}
 	p, err := report.New("text", report.Options{Style: app.IO.Style()})
 	if err != nil {
