@@ -17,13 +17,11 @@ import (
 	"sort"
 	"strings"
 	"sync"
-	"sync/atomic"
 	"syscall"
 	"time"
 
 	"github.com/dsctl/dsctl/internal/errkind"
 	"github.com/dsctl/dsctl/internal/fsx"
-	"github.com/dsctl/dsctl/internal/lanehash"
 )
 
 // DefaultHashLength is the number of hex digits of the digest in a name.
@@ -72,8 +70,7 @@ type Options struct {
 	// must be safe for concurrent use.
 	Progress func(n int64)
 	// Workers bounds the files processed (and open) at once (default
-	// GOMAXPROCS), except that large files stream sixteen at a time where
-	// their digests are hashed side by side.
+	// GOMAXPROCS).
 	Workers int
 	// Integrity is the algorithm of the manifest's SRI values: sha384 (the
 	// default), sha512, or sha256 (the content hash itself: no second digest).
@@ -81,12 +78,9 @@ type Options struct {
 
 	// afterWalk is a test hook run after the source folder was listed.
 	afterWalk func()
-	// noUnnamed and noDirect make the run take the fallbacks of a file
-	// system without unnamed files (O_TMPFILE) or direct I/O (tests).
-	noUnnamed, noDirect bool
-	// noWide hashes one stream at a time, as where there is no AVX-512
-	// (tests).
-	noWide bool
+	// beforeCommit is a test hook run after the assets were written, before
+	// the manifest is.
+	beforeCommit func()
 }
 
 // Retention is the rule that prunes older builds (see Prune).
@@ -187,16 +181,15 @@ type builder struct {
 	files    map[string]*file
 	order    []string // sorted logical paths
 
-	alg sriAlg // the integrity algorithm
-	// wide: large files stream sixteen at a time, their digests hashed
-	// side by side (AVX-512; GODEBUG=cpu.avx512f=off turns it off).
-	wide     bool
-	freshOut bool // the output folder did not exist: no file there to check
-	// bg, when set, syncs the output in the background during the run.
-	bg       *bgSync
-	caps     outCaps // what the output file system refused
+	alg      sriAlg // the integrity algorithm
+	freshOut bool   // the output folder did not exist: no file there to check
+	// src and out are the source and output folders: every file is opened
+	// through them, so that no symlink leads a read or a write outside
+	// (out is nil in a dry run into a folder that does not exist).
+	src, out *os.Root
 	mu       sync.Mutex
 	written  []string // files written (for the final sync)
+	pending  []string // files that keep their name, waiting for the manifest
 	madeDirs sync.Map // output folders created by this run
 }
 
@@ -220,13 +213,10 @@ func newBuilder(opts Options) (*builder, error) {
 		opts.Workers = runtime.GOMAXPROCS(0)
 	}
 	b := &builder{opts: opts, res: &Result{Skipped: []string{}, Warnings: []string{}, Pruned: []string{}, DryRun: opts.DryRun}, files: map[string]*file{}}
-	b.caps.noUnnamed.Store(opts.noUnnamed)
-	b.caps.noDirect.Store(opts.noDirect)
 	var err error
 	if b.alg, err = parseSRIAlg(opts.Integrity); err != nil {
 		return nil, errkind.Inputf("%w", err)
 	}
-	b.wide = lanehash.Fast() && !opts.noWide
 	fi, err := os.Stat(opts.Src)
 	if err != nil {
 		return nil, errkind.InputAt(opts.Src, 0, 0, fmt.Errorf("source folder: %w", err))
@@ -329,6 +319,11 @@ func (b *builder) run(ctx context.Context) (*Result, error) {
 		b.freshOut = true
 	}
 	t0 := time.Now()
+	if b.src, err = os.OpenRoot(b.opts.Src); err != nil {
+		return nil, errkind.InputAt(b.opts.Src, 0, 0, fmt.Errorf("source folder: %w", err))
+	}
+	defer b.src.Close()
+
 	phase := func(name string, since time.Time) {
 		b.res.Phases = append(b.res.Phases, Phase{Name: name, Duration: time.Since(since)})
 	}
@@ -355,6 +350,14 @@ func (b *builder) run(ctx context.Context) (*Result, error) {
 		return nil, err
 	}
 	scanTime := time.Since(t1)
+	// The output folder is made (or readied) only now that the input is
+	// known to be good.
+	if err := b.openOut(); err != nil {
+		return nil, err
+	}
+	if b.out != nil {
+		defer b.out.Close()
+	}
 	t2 := time.Now()
 	if err := b.hashOpaque(ctx); err != nil {
 		return nil, err
@@ -388,11 +391,18 @@ func (b *builder) run(ctx context.Context) (*Result, error) {
 		return nil, fmt.Errorf("encode manifest: %w", err)
 	}
 	if !b.opts.DryRun {
+		if b.opts.beforeCommit != nil {
+			b.opts.beforeCommit()
+		}
 		if err := b.writeManifest(data); err != nil {
 			return nil, err
 		}
+		// Pages take their new content only once the manifest names it.
+		if err := b.commitPending(); err != nil {
+			return nil, err
+		}
 		// Old files go only after the manifest no longer names them.
-		if err := removeFiles(b.opts.Out, pruned); err != nil {
+		if err := removeFiles(b.out, pruned); err != nil {
 			return nil, errkind.Wrap(errkind.Env, err)
 		}
 	} else {
@@ -457,19 +467,16 @@ func (b *builder) walk(ctx context.Context) error {
 			b.res.Skipped = append(b.res.Skipped, rel)
 			return nil
 		}
-		readPath := p
-		if d.Type()&fs.ModeSymlink != 0 {
-			target, err := filepath.EvalSymlinks(p)
-			if err != nil {
-				return errkind.InputAt(p, 0, 0, fmt.Errorf("broken symlink: %w", err))
-			}
-			if !fsx.Within(b.srcReal, target) {
+		// Through the source folder's os.Root: a symlink is followed only
+		// while it stays inside the source folder (on its real path).
+		fi, err := b.src.Stat(filepath.FromSlash(rel))
+		if err != nil {
+			switch {
+			case d.Type()&fs.ModeSymlink != 0 && errors.Is(err, fs.ErrNotExist):
+				return errkind.InputAt(p, 0, 0, errors.New("broken symlink"))
+			case d.Type()&fs.ModeSymlink != 0 || strings.Contains(err.Error(), "escapes from parent"):
 				return errkind.InputAt(p, 0, 0, errors.New("symlink points outside the source folder; refused"))
 			}
-			readPath = target
-		}
-		fi, err := os.Stat(readPath)
-		if err != nil {
 			return errkind.InputAt(p, 0, 0, fmt.Errorf("stat: %w", err))
 		}
 		if fi.IsDir() {
@@ -480,7 +487,7 @@ func (b *builder) walk(ctx context.Context) error {
 		if !fi.Mode().IsRegular() {
 			return errkind.InputAt(p, 0, 0, fmt.Errorf("not a regular file (%s); refused", fi.Mode().Type()))
 		}
-		f := &file{rel: rel, abs: readPath, size: fi.Size(), mtime: fi.ModTime(), kind: KindOf(rel)}
+		f := &file{rel: rel, abs: p, size: fi.Size(), mtime: fi.ModTime(), kind: KindOf(rel)}
 		f.digested = b.isDigested(rel)
 		f.unhashed = f.kind == KindHTML && !f.digested
 		f.rewritable = f.kind != KindOpaque && !f.digested
@@ -494,11 +501,12 @@ func (b *builder) walk(ctx context.Context) error {
 	return err
 }
 
-// openSource opens a source file, telling a vanished file from an unreadable one.
-func openSource(f *file) (*os.File, error) {
+// openSource opens a source file (inside the source folder, symlinks
+// included), telling a vanished file from an unreadable one.
+func (b *builder) openSource(f *file) (*os.File, error) {
 	// Non-blocking: a FIFO put in the file's place since the listing must
 	// not hang the run; it is refused below.
-	h, err := os.OpenFile(f.abs, os.O_RDONLY|syscall.O_NONBLOCK, 0)
+	h, err := b.src.OpenFile(filepath.FromSlash(f.rel), os.O_RDONLY|syscall.O_NONBLOCK, 0)
 	if err != nil {
 		if errors.Is(err, fs.ErrNotExist) {
 			return nil, errkind.InputAt(f.abs, 0, 0, errors.New("file disappeared during the run"))
@@ -525,35 +533,18 @@ func (b *builder) readRewritable(ctx context.Context) error {
 	// megabytes); warnings and errors are then taken in file order, so the
 	// result does not depend on which worker was faster.
 	missing := make([][]string, len(files))
-	errs := make([]error, len(files))
-	var next atomic.Int64
-	var failed atomic.Bool
-	var wg sync.WaitGroup
-	for range min(b.opts.Workers, max(len(files), 1)) {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for !failed.Load() {
-				i := next.Add(1) - 1
-				if i >= int64(len(files)) {
-					return
-				}
-				if err := ctx.Err(); err != nil {
-					errs[i] = err
-				} else {
-					missing[i], errs[i] = b.scanRewritable(files[i])
-				}
-				if errs[i] != nil || b.opts.Strict && len(missing[i]) > 0 {
-					failed.Store(true)
-				}
-			}
-		}()
-	}
-	wg.Wait()
-	for i := range files {
-		if errs[i] != nil {
-			return errs[i]
+	err := each(ctx, len(files), b.opts.Workers, func(ctx context.Context, i int) error {
+		var err error
+		missing[i], err = b.scanRewritable(files[i])
+		if err == nil && b.opts.Strict && len(missing[i]) > 0 {
+			return errkind.Inputf("%s (--strict)", missing[i][0])
 		}
+		return err
+	})
+	if err != nil {
+		return err
+	}
+	for i := range files {
 		for _, m := range missing[i] {
 			if b.opts.Strict {
 				return errkind.Inputf("%s (--strict)", m)
@@ -568,7 +559,7 @@ func (b *builder) readRewritable(ctx context.Context) error {
 // dependencies and its source map's file, and returns the warnings about
 // references to missing files.
 func (b *builder) scanRewritable(f *file) ([]string, error) {
-	h, err := openSource(f)
+	h, err := b.openSource(f)
 	if err != nil {
 		return nil, err
 	}
@@ -801,52 +792,16 @@ func (b *builder) topoLevels() ([][]string, error) {
 
 // rewriteLevel rewrites the files of one level, side by side.
 func (b *builder) rewriteLevel(ctx context.Context, level []string) error {
-	workers := min(b.opts.Workers, len(level))
-	if workers <= 1 {
-		for _, rel := range level {
-			if err := ctx.Err(); err != nil {
-				return err
-			}
-			if err := b.rewriteOne(b.files[rel]); err != nil {
-				return err
-			}
-		}
-		return nil
-	}
-	var next atomic.Int64
-	errs := make([]error, len(level))
-	var wg sync.WaitGroup
-	var failed atomic.Bool
-	for range workers {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for !failed.Load() && ctx.Err() == nil {
-				i := next.Add(1) - 1
-				if i >= int64(len(level)) {
-					return
-				}
-				if errs[i] = b.rewriteOne(b.files[level[i]]); errs[i] != nil {
-					failed.Store(true)
-				}
-			}
-		}()
-	}
-	wg.Wait()
-	// The first error in sorted order, whichever worker met it first.
-	for _, err := range errs {
-		if err != nil {
-			return err
-		}
-	}
-	return ctx.Err()
+	return each(ctx, len(level), b.opts.Workers, func(ctx context.Context, i int) error {
+		return b.rewriteOne(b.files[level[i]])
+	})
 }
 
 // rewriteOne rewrites the references of a rewritable file against the files
 // processed so far, hashes the result and writes it. Files of one level run
 // side by side: shared counters are updated under b.mu.
 func (b *builder) rewriteOne(f *file) error {
-	h, err := openSource(f)
+	h, err := b.openSource(f)
 	if err != nil {
 		return err
 	}
@@ -886,7 +841,7 @@ func (b *builder) rewriteOne(f *file) error {
 	// stays at the input's size and an unchanged rerun writes nothing.
 	h256 := sha256.New()
 	cw := &countWriter{w: h256}
-	hInt := b.alg.newHash(false) // pages and style sheets: small, one stream at a time
+	hInt := b.alg.newHash()
 	if hInt != nil {
 		cw.w = io.MultiWriter(h256, hInt)
 	}
@@ -918,12 +873,11 @@ func (b *builder) rewriteOne(f *file) error {
 	if b.opts.Progress != nil {
 		b.opts.Progress(f.size)
 	}
-	dst := filepath.Join(b.opts.Out, filepath.FromSlash(f.asset.Path))
-	if fi, err := os.Stat(dst); err == nil && fi.Size() == cw.n {
+	if fi, err := b.statOut(f.asset.Path); err == nil && fi.Size() == cw.n {
 		if !f.unhashed {
 			return nil
 		}
-		if _, old, _, err := fileDigests(dst, make([]byte, 64<<10), sriAlgs["sha256"]); err == nil && old == sum {
+		if _, old, _, err := fileDigests(b.out, f.asset.Path, make([]byte, 64<<10), sriAlgs["sha256"]); err == nil && old == sum {
 			return nil
 		}
 	}
@@ -931,7 +885,11 @@ func (b *builder) rewriteOne(f *file) error {
 		b.noteWritten(f.asset.Path)
 		return nil
 	}
-	if err := b.writeTemp(dst, func(w io.Writer) error {
+	write := b.writeOut
+	if f.unhashed {
+		write = b.writeKept
+	}
+	if err := write(f.asset.Path, func(w io.Writer) error {
 		check := sha256.New()
 		bw := bufio.NewWriterSize(io.MultiWriter(w, check), 256<<10)
 		if _, err := rewriteTo(bw, f.kind, data, repl); err != nil {
@@ -947,7 +905,9 @@ func (b *builder) rewriteOne(f *file) error {
 	}); err != nil {
 		return err
 	}
-	b.noteWritten(f.asset.Path)
+	if !f.unhashed {
+		b.noteWritten(f.asset.Path)
+	}
 	return nil
 }
 
@@ -993,10 +953,9 @@ func (c *countWriter) Write(p []byte) (int, error) {
 
 // writeManifest writes the manifest after the assets are durable, and
 // atomically. Its bytes go to a temp file first, so that the one sync of
-// the output file system that makes the assets durable carries them too
-// (on this build machine every flush of the disk costs 50 to 80 ms); then
-// the rename, made durable by a sync of its folder. With NoSync there is
-// no sync at all: readers still never see a partial manifest.
+// the output file system that makes the assets durable carries them too;
+// then the rename, made durable by a sync of its folder. With NoSync there
+// is no sync at all: readers still never see a partial manifest.
 func (b *builder) writeManifest(data []byte) error {
 	old, _ := os.ReadFile(b.manifest)
 	changed := string(old) != string(data)
@@ -1043,12 +1002,7 @@ func (b *builder) syncWritten() (bool, error) {
 	if b.opts.NoSync {
 		return false, nil
 	}
-	// The background sync's error must not be lost: a write-back error is
-	// reported once.
-	if err := b.bg.stop(); err != nil {
-		return false, err
-	}
-	return syncWritten(b.opts.Out, b.written)
+	return syncWritten(b.out, b.opts.Out, b.written)
 }
 
 func (b *builder) noteWritten(rel string) {
@@ -1058,7 +1012,27 @@ func (b *builder) noteWritten(rel string) {
 	b.mu.Unlock()
 }
 
-// readerOnly hides WriterTo/ReaderFrom so io.CopyBuffer uses the buffer.
+// readerOnly hides WriterTo so io.CopyBuffer uses the buffer.
 type readerOnly struct{ r io.Reader }
 
 func (r readerOnly) Read(p []byte) (int, error) { return r.r.Read(p) }
+
+// openOut opens the output folder (creating it, unless this is a dry run).
+func (b *builder) openOut() error {
+	if !b.opts.DryRun {
+		if err := os.MkdirAll(b.opts.Out, 0o755); err != nil {
+			return envErr(fmt.Errorf("create folder %s: %w", b.opts.Out, err))
+		}
+	} else if b.freshOut {
+		return nil
+	}
+	r, err := os.OpenRoot(b.opts.Out)
+	if err != nil {
+		return errkind.InputAt(b.opts.Out, 0, 0, fmt.Errorf("output folder: %w", err))
+	}
+	b.out = r
+	if !b.opts.DryRun && !b.freshOut {
+		return b.cleanOutput()
+	}
+	return nil
+}

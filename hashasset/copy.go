@@ -2,34 +2,26 @@ package hashasset
 
 import (
 	"context"
+	"crypto/sha256"
 	"encoding/hex"
 	"errors"
 	"fmt"
 	"hash"
 	"io"
-	"io/fs"
-	"os"
-	"path"
-	"path/filepath"
 	"sort"
 	"sync"
-	"sync/atomic"
 
 	"github.com/dsctl/dsctl/internal/errkind"
-	"github.com/dsctl/dsctl/internal/lanehash"
 )
 
-// smallMax is the size below which a file is read whole into memory: one
-// read, both digests, one write.
-const smallMax = 256 << 10
-
-// directMin is the size from which a copy is written with direct I/O.
-const directMin = 1 << 20
+// copyBufSize is the buffer of one copy: a small file is read whole in one
+// read, a large one streamed through it.
+const copyBufSize = 1 << 20
 
 // hashOpaque hashes and copies the files that are not rewritten (images,
-// fonts, digested bundles) in parallel, streaming: large files first,
-// largest first, so that the workers finish together; each worker holds at
-// most one file open for reading and one for writing.
+// fonts, digested bundles), one file per worker, largest first so that the
+// workers finish together. Each file is read once: every buffer goes to
+// sha256, the integrity digest and the copy in turn.
 func (b *builder) hashOpaque(ctx context.Context) error {
 	var jobs []*file
 	for _, rel := range b.order {
@@ -38,89 +30,14 @@ func (b *builder) hashOpaque(ctx context.Context) error {
 			jobs = append(jobs, f)
 		}
 	}
-	orderJobs(jobs)
-	// The small files go first; once they are all written, one background
-	// sync makes them (and their many inodes) durable while the large files
-	// are hashed, so that the final sync has little left to wait for.
-	small := 0
-	for small < len(jobs) && jobs[small].size < smallMax {
-		small++
-	}
-	var smallDone atomic.Int64
-	// A background sync makes the output durable while the run goes on:
-	// once the small files are written (they and their many inodes), then
-	// after every syncEvery bytes of large files, whose direct writes sit
-	// in the disk's cache until a flush; the final sync then has little
-	// left to wait for.
-	if !b.opts.NoSync && !b.opts.DryRun && small < len(jobs) {
-		b.bg = startBGSync(b.opts.Out)
-		defer b.bg.stop()
-	}
-	// Workers take the next job from a shared index: no hand-off through a
-	// feeding goroutine (which would need a core of its own to run). Where
-	// sixteen SHA-256 streams (or eight SHA-512 ones) hash faster than one,
-	// sixteen large files stream at a time, their digests hashed together,
-	// in smaller chunks; the workers beyond opts.Workers start with the
-	// large files.
-	workers, chunk := b.opts.Workers, chunkSize
-	if b.wide {
-		workers, chunk = max(workers, lanehash.MaxLanes), wideChunkSize
-	}
-	// The chunks of all workers, in one arena (see allocArena).
-	var arena []byte
-	if small < len(jobs) {
-		var free func()
-		if arena, free = allocArena(workers * chunksPerWorker * chunk); free != nil {
-			defer free() // after the workers are done (wg.Wait below)
-		}
-	}
-	largeStart := make(chan struct{})
-	var startOnce sync.Once
-	var next atomic.Int64
-	errs := make(chan error, workers)
-	var wg sync.WaitGroup
-	ctx, cancel := context.WithCancel(ctx)
-	defer cancel()
-	for w := 0; w < workers; w++ {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			if w >= b.opts.Workers {
-				select {
-				case <-largeStart:
-				case <-ctx.Done():
-					return
-				}
-			}
-			wk := &worker{chunkSize: chunk}
-			if arena != nil {
-				wk.mem = arena[w*chunksPerWorker*chunk : (w+1)*chunksPerWorker*chunk]
-			}
-			for ctx.Err() == nil {
-				i := next.Add(1) - 1
-				if i >= int64(small) {
-					startOnce.Do(func() { close(largeStart) })
-				}
-				if i >= int64(len(jobs)) {
-					return
-				}
-				if err := b.copyOpaque(ctx, jobs[i], wk); err != nil {
-					errs <- err
-					cancel()
-					return
-				}
-				if i < int64(small) && smallDone.Add(1) == int64(small) {
-					b.bg.kick()
-				}
-			}
-		}()
-	}
-	wg.Wait()
-	close(errs)
-	if err := <-errs; err != nil {
-		return err
-	}
-	if err := ctx.Err(); err != nil {
+	sort.SliceStable(jobs, func(i, j int) bool { return jobs[i].size > jobs[j].size })
+	bufs := sync.Pool{New: func() any { b := make([]byte, copyBufSize); return &b }}
+	err := each(ctx, len(jobs), b.opts.Workers, func(ctx context.Context, i int) error {
+		buf := bufs.Get().(*[]byte)
+		defer bufs.Put(buf)
+		return b.copyOpaque(ctx, jobs[i], *buf)
+	})
+	if err != nil {
 		return err
 	}
 	for _, f := range jobs {
@@ -133,93 +50,44 @@ func (b *builder) hashOpaque(ctx context.Context) error {
 	return nil
 }
 
-// orderJobs orders the copies: small files first, interleaved across
-// folders (the first file of every folder, then the second, …), so that the
-// workers name files in different folders and do not wait for each other on
-// a folder's lock; then the large ones, largest first, so that the workers
-// finish together (and a large file's digests run side by side anyway).
-func orderJobs(jobs []*file) {
-	pos := make(map[*file]int, len(jobs))
-	seen := map[string]int{}
-	for _, f := range jobs {
-		d := path.Dir(f.rel)
-		pos[f] = seen[d]
-		seen[d]++
+// existsWithSize reports whether the output file rel is a file of n bytes: a
+// hashed name never changes content, so a file of the right size is the
+// file. In an output folder this run created, nothing is there but what it
+// wrote.
+func (b *builder) existsWithSize(rel string, n int64) bool {
+	if b.freshOut && !b.opts.DryRun {
+		return false
 	}
-	sort.SliceStable(jobs, func(i, j int) bool {
-		a, c := jobs[i], jobs[j]
-		al, cl := a.size >= smallMax, c.size >= smallMax
-		switch {
-		case al != cl:
-			return cl
-		case al:
-			return a.size > c.size
-		case pos[a] != pos[c]:
-			return pos[a] < pos[c]
-		}
-		return a.rel < c.rel
-	})
+	fi, err := b.statOut(rel)
+	return err == nil && fi.Mode().IsRegular() && fi.Size() == n
 }
 
-// worker holds the buffers of one copy worker, made on first use.
-type worker struct {
-	buf       []byte      // a whole small file
-	pool      chan *chunk // chunks for streaming large files
-	chunkSize int
-	mem       []byte // where to make the chunks (nil: the heap)
-}
-
-func (b *builder) copyOpaque(ctx context.Context, f *file, wk *worker) error {
-	if f.size < smallMax {
-		if wk.buf == nil {
-			wk.buf = make([]byte, smallMax+1)
-		}
-		return b.copySmall(ctx, f, wk.buf)
-	}
-	src, err := openSource(f)
+// copyOpaque reads a file through its digests and, when its copy is probably
+// new, into the output in the same pass; a second pass is made only when the
+// first one could not know everything (a changed file whose previous version
+// had the same size).
+func (b *builder) copyOpaque(ctx context.Context, f *file, buf []byte) error {
+	src, err := b.openSource(f)
 	if err != nil {
 		return err
 	}
 	defer src.Close()
-	if wk.pool == nil {
-		wk.pool = newChunkPool(chunksPerWorker, wk.chunkSize, wk.mem)
-	}
-	return b.copyLarge(ctx, f, src, wk.pool)
-}
-
-// existsWithSize reports whether p is a file of n bytes: a hashed name
-// never changes content, so a file of the right size is the file. In an
-// output folder this run created, nothing is there but what it wrote.
-func (b *builder) existsWithSize(p string, n int64) bool {
-	if b.freshOut && !b.opts.DryRun {
-		return false
-	}
-	fi, err := os.Stat(p)
-	return err == nil && fi.Mode().IsRegular() && fi.Size() == n
-}
-
-// copyLarge streams a large file through its digests and, when its copy is
-// probably new, into the output in the same pass; a second pass is made
-// only when the first one could not know everything (a changed file whose
-// previous version had the same size).
-func (b *builder) copyLarge(ctx context.Context, f *file, src *os.File, pool chan *chunk) error {
 	prev, havePrev := b.prevAsset(f.rel)
 	sameSize := havePrev && prev.Size == f.size
-	provisional := filepath.Join(b.opts.Out, filepath.FromSlash(f.rel))
 	// The copy is written in the first pass unless the previous build
 	// probably has this file already (same size, its file still there).
 	writeNow := !b.opts.DryRun
 	switch {
 	case f.digested:
-		writeNow = writeNow && !b.existsWithSize(provisional, f.size)
+		writeNow = writeNow && !b.existsWithSize(f.rel, f.size)
 	case sameSize:
-		writeNow = writeNow && !b.existsWithSize(filepath.Join(b.opts.Out, filepath.FromSlash(prev.Path)), f.size)
+		writeNow = writeNow && !b.existsWithSize(prev.Path, f.size)
 	}
 	// The integrity digest of a file whose previous version had the same
 	// size waits until its sha256 says whether it changed.
 	needInt := b.alg.new != nil && !sameSize
 
-	sum, integrity, out, err := b.streamPass(ctx, f, src, pool, needInt, writeNow, provisional, b.opts.Progress)
+	sum, integrity, out, err := b.copyPass(ctx, f, src, buf, needInt, writeNow, b.opts.Progress)
 	if err != nil {
 		return err
 	}
@@ -232,15 +100,13 @@ func (b *builder) copyLarge(ctx context.Context, f *file, src *os.File, pool cha
 		integrity = b.knownIntegrity(f.rel, hexSum, sum)
 	}
 	f.asset = Asset{Path: name, Size: f.size, SHA256: hexSum, Integrity: integrity}
-	dst := filepath.Join(b.opts.Out, filepath.FromSlash(name))
-	exists := b.existsWithSize(dst, f.size)
+	exists := b.existsWithSize(name, f.size)
 	if out != nil {
 		if exists {
 			out.abort()
 			out = nil
 		} else {
-			out.dst = dst
-			if err := out.commit(!b.opts.NoSync); err != nil {
+			if err := out.commit(name); err != nil {
 				return err
 			}
 			b.noteWritten(name)
@@ -252,7 +118,7 @@ func (b *builder) copyLarge(ctx context.Context, f *file, src *os.File, pool cha
 		if _, err := src.Seek(0, io.SeekStart); err != nil {
 			return errkind.InputAt(f.abs, 0, 0, fmt.Errorf("seek: %w", err))
 		}
-		sum2, integrity2, out2, err := b.streamPass(ctx, f, src, pool, integrity == "", needWrite, dst, nil)
+		sum2, integrity2, out2, err := b.copyPass(ctx, f, src, buf, integrity == "", needWrite, nil)
 		if err != nil {
 			return err
 		}
@@ -266,7 +132,7 @@ func (b *builder) copyLarge(ctx context.Context, f *file, src *os.File, pool cha
 			f.asset.Integrity = integrity2
 		}
 		if out2 != nil {
-			if err := out2.commit(!b.opts.NoSync); err != nil {
+			if err := out2.commit(name); err != nil {
 				return err
 			}
 			b.noteWritten(name)
@@ -278,55 +144,56 @@ func (b *builder) copyLarge(ctx context.Context, f *file, src *os.File, pool cha
 	return ctx.Err()
 }
 
-// streamPass reads src once: its sha256, its integrity digest when asked
-// (otherwise "" unless the algorithm is sha256), and its copy into an
-// output file when asked (returned uncommitted).
-func (b *builder) streamPass(ctx context.Context, f *file, src *os.File, pool chan *chunk, withInt, write bool, dst string, progress func(int64)) ([]byte, string, *outFile, error) {
-	h256 := newSHA256(b.wide)
-	sinks := []sink{hashSink(h256)}
+// copyPass reads src once: its sha256, its integrity digest when asked
+// (otherwise "" unless the algorithm is sha256), and its copy into an output
+// file when asked (returned uncommitted).
+func (b *builder) copyPass(ctx context.Context, f *file, src io.Reader, buf []byte, withInt, write bool, progress func(int64)) ([]byte, string, *outFile, error) {
+	h256 := sha256.New()
 	var hInt hash.Hash
 	if withInt {
-		if hInt = b.alg.newHash(b.wide); hInt != nil {
-			sinks = append(sinks, hashSink(hInt))
-		}
+		hInt = b.alg.newHash()
 	}
 	var out *outFile
 	if write {
 		var err error
-		if out, err = b.createOut(dst, f.size >= directMin); err != nil {
+		if out, err = b.createOut(f.rel); err != nil {
 			return nil, "", nil, err
 		}
-		sinks = append(sinks, func(p []byte) error {
-			_, err := out.Write(p)
-			b.bg.wrote(len(p))
-			return err
-		})
 	}
-	n, serrs, rerr := stream(ctx, readerOnly{src}, pool, progress, sinks...)
 	fail := func(err error) ([]byte, string, *outFile, error) {
 		if out != nil {
 			out.abort()
 		}
-		h256.Reset() // a shared digest engine stops waiting for them
-		if hInt != nil {
-			hInt.Reset()
-		}
 		return nil, "", nil, err
 	}
-	if rerr != nil {
-		if ctx.Err() != nil {
-			return fail(ctx.Err())
+	var n int64
+	for {
+		m, rerr := io.ReadFull(src, buf)
+		if m > 0 {
+			p := buf[:m]
+			h256.Write(p)
+			if hInt != nil {
+				hInt.Write(p)
+			}
+			if out != nil {
+				if _, err := out.Write(p); err != nil {
+					return fail(envErr(fmt.Errorf("write %s: %w", f.rel, err)))
+				}
+			}
+			n += int64(m)
+			if progress != nil {
+				progress(int64(m))
+			}
 		}
-		return fail(errkind.InputAt(f.abs, 0, 0, fmt.Errorf("read: %w", rerr)))
-	}
-	for i, err := range serrs {
-		if err == nil {
-			continue
+		if rerr == io.EOF || rerr == io.ErrUnexpectedEOF {
+			break
 		}
-		if out != nil && i == len(sinks)-1 {
-			return fail(envErr(fmt.Errorf("write %s: %w", f.rel, err)))
+		if rerr != nil {
+			return fail(errkind.InputAt(f.abs, 0, 0, fmt.Errorf("read: %w", rerr)))
 		}
-		return fail(fmt.Errorf("hash %s: %w", f.rel, err))
+		if err := ctx.Err(); err != nil {
+			return fail(err)
+		}
 	}
 	if n != f.size {
 		return fail(errkind.InputAt(f.abs, 0, 0, errors.New("file changed during the run")))
@@ -340,71 +207,6 @@ func (b *builder) streamPass(ctx context.Context, f *file, src *os.File, pool ch
 		integrity = b.alg.value(sum)
 	}
 	return sum, integrity, out, nil
-}
-
-// copySmall handles a file that fits in buf: one read, both digests, and
-// one write from memory when the hashed name is new.
-func (b *builder) copySmall(ctx context.Context, f *file, buf []byte) error {
-	// One byte more than the listed size tells a file that grew.
-	n, err := readSmall(f.abs, buf[:f.size+1])
-	if err != nil {
-		if errors.Is(err, fs.ErrNotExist) {
-			return errkind.InputAt(f.abs, 0, 0, errors.New("file disappeared during the run"))
-		}
-		return errkind.InputAt(f.abs, 0, 0, fmt.Errorf("unreadable: %w", err))
-	}
-	if int64(n) != f.size {
-		return errkind.InputAt(f.abs, 0, 0, errors.New("file changed during the run"))
-	}
-	data := buf[:n]
-	if b.opts.Progress != nil {
-		b.opts.Progress(int64(n))
-	}
-	s256 := sha256Of(data)
-	sum := hex.EncodeToString(s256)
-	name := f.rel
-	if !f.digested {
-		name = HashedPath(f.rel, sum[:b.opts.HashLength])
-	}
-	f.asset = Asset{Path: name, Size: int64(n), SHA256: sum, Integrity: b.knownIntegrity(f.rel, sum, s256)}
-	if f.asset.Integrity == "" {
-		f.asset.Integrity = b.alg.of(data, s256)
-	}
-	dst := filepath.Join(b.opts.Out, filepath.FromSlash(name))
-	if b.existsWithSize(dst, int64(n)) {
-		return nil
-	}
-	if b.opts.DryRun {
-		b.noteWritten(name)
-		return nil
-	}
-	if err := b.writeSmall(dst, data); err != nil {
-		return err
-	}
-	b.noteWritten(name)
-	return ctx.Err()
-}
-
-// writeSmall writes a small file from memory: with plain system calls where
-// unnamed files work, through writeTemp otherwise.
-func (b *builder) writeSmall(dst string, data []byte) error {
-	if !b.caps.noUnnamed.Load() {
-		if err := b.mkdirOnce(filepath.Dir(dst)); err != nil {
-			return err
-		}
-		err := writeSmall(dst, data)
-		if err == nil {
-			return nil
-		}
-		if !errors.Is(err, errNoUnnamed) {
-			return envErr(err)
-		}
-		b.caps.noUnnamed.Store(true)
-	}
-	return b.writeTemp(dst, func(w io.Writer) error {
-		_, err := w.Write(data)
-		return err
-	})
 }
 
 func (b *builder) prevAsset(rel string) (Asset, bool) {

@@ -15,14 +15,12 @@ import (
 	"testing"
 )
 
-// sizes around every boundary of the copy paths: in memory below smallMax,
-// streamed above, direct I/O from directMin, chunks of chunkSize, blocks of
-// directAlign.
+// sizes around the boundaries of the copy: one buffer (copyBufSize) or
+// several, blocks of the digests.
 var copySizes = []int{
-	0, 1, directAlign - 1, directAlign, directAlign + 1,
-	smallMax - 1, smallMax, smallMax + 1,
-	directMin - 1, directMin, directMin + 1,
-	chunkSize*3 + 123, chunkSize * 4,
+	0, 1, 63, 64, 65, 127, 128, 129, 4096,
+	copyBufSize - 1, copyBufSize, copyBufSize + 1,
+	copyBufSize*3 + 123, copyBufSize * 4,
 }
 
 func writeSized(t *testing.T, src string, seed uint64) map[string][]byte {
@@ -37,7 +35,7 @@ func writeSized(t *testing.T, src string, seed uint64) map[string][]byte {
 		rel := filepath.ToSlash(filepath.Join("d"+string(rune('a'+i%3)), "f"+strings.Repeat("x", i)+".bin"))
 		files[rel] = b
 	}
-	files["bundle-0123456789abcdef.digested.js.map"] = bytes.Repeat([]byte("{}"), directMin)
+	files["bundle-0123456789abcdef.digested.js.map"] = bytes.Repeat([]byte("{}"), copyBufSize)
 	for rel, b := range files {
 		p := filepath.Join(src, filepath.FromSlash(rel))
 		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
@@ -100,32 +98,27 @@ func checkOut(t *testing.T, out string, files map[string][]byte, alg string) {
 	}
 }
 
-// TestCopyPaths runs every copy path (unnamed files or temp files, direct
-// I/O or the page cache, each integrity algorithm) over files of every
-// boundary size, then a rerun (nothing written) and a same-size change (the
-// second pass).
+// TestCopyPaths runs the copy with each integrity algorithm and one or
+// several workers over files of every boundary size, then a rerun (nothing
+// written) and a same-size change (the second pass).
 func TestCopyPaths(t *testing.T) {
 	type mode struct {
-		name                        string
-		noUnnamed, noDirect, noWide bool
-		alg                         string
+		name    string
+		workers int
+		alg     string
 	}
 	modes := []mode{
-		{name: "default"},
-		{name: "no-direct", noDirect: true},
-		{name: "temp-files", noUnnamed: true},
-		{name: "temp-files-no-direct", noUnnamed: true, noDirect: true},
-		{name: "sha256", alg: "sha256"},
-		{name: "sha512", alg: "sha512"},
-		{name: "one-stream", noWide: true},
-		{name: "one-stream-sha512", noWide: true, alg: "sha512"},
+		{name: "default", workers: 2},
+		{name: "one-worker", workers: 1},
+		{name: "sha256", workers: 2, alg: "sha256"},
+		{name: "sha512", workers: 3, alg: "sha512"},
 	}
 	for _, md := range modes {
 		t.Run(md.name, func(t *testing.T) {
 			dir := t.TempDir()
 			src, out := filepath.Join(dir, "src"), filepath.Join(dir, "out")
 			files := writeSized(t, src, 1)
-			opts := Options{Src: src, Out: out, noUnnamed: md.noUnnamed, noDirect: md.noDirect, noWide: md.noWide, Integrity: md.alg, Workers: 2}
+			opts := Options{Src: src, Out: out, Integrity: md.alg, Workers: md.workers}
 			alg := md.alg
 			if alg == "" {
 				alg = "sha384"
@@ -165,8 +158,7 @@ func TestCopyPaths(t *testing.T) {
 	}
 }
 
-// TestCopyToTmpfs writes where direct I/O is refused (tmpfs), when there is
-// a tmpfs to write to.
+// TestCopyToTmpfs writes to another file system (tmpfs), when there is one.
 func TestCopyToTmpfs(t *testing.T) {
 	if fi, err := os.Stat("/dev/shm"); err != nil || !fi.IsDir() {
 		t.Skip("no /dev/shm")

@@ -7,8 +7,6 @@ import (
 	"fmt"
 	"hash"
 	"strings"
-
-	"github.com/dsctl/dsctl/internal/lanehash"
 )
 
 // DefaultIntegrity is the default algorithm of the manifest's SRI values.
@@ -20,15 +18,12 @@ type sriAlg struct {
 	// new returns the hash; nil for sha256, whose value is the content
 	// hash the name is made of (no second pass over the bytes).
 	new func() hash.Hash
-	// newWide returns the same hash computed side by side with other
-	// streams (see package lanehash); nil where that is not faster.
-	newWide func() hash.Hash
 }
 
 var sriAlgs = map[string]sriAlg{
 	"sha256": {name: "sha256"},
-	"sha384": {name: "sha384", new: sha512.New384, newWide: lanehash.New384},
-	"sha512": {name: "sha512", new: sha512.New, newWide: lanehash.New512},
+	"sha384": {name: "sha384", new: sha512.New384},
+	"sha512": {name: "sha512", new: sha512.New},
 }
 
 // parseSRIAlg returns the algorithm named s ("" is the default).
@@ -77,23 +72,11 @@ func sha256Of(data []byte) []byte {
 	return s[:]
 }
 
-// newSHA256 returns a sha256 hash: one computed side by side with other
-// streams when wide (see package lanehash).
-func newSHA256(wide bool) hash.Hash {
-	if wide {
-		return lanehash.New256()
-	}
-	return sha256.New()
-}
-
 // newHash returns the integrity hash, nil for sha256 (the content hash
-// itself): one computed side by side with other streams when wide.
-func (a sriAlg) newHash(wide bool) hash.Hash {
-	switch {
-	case a.new == nil:
+// itself).
+func (a sriAlg) newHash() hash.Hash {
+	if a.new == nil {
 		return nil
-	case wide && a.newWide != nil:
-		return a.newWide()
 	}
 	return a.new()
 }

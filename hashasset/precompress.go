@@ -6,7 +6,6 @@ import (
 	"context"
 	"fmt"
 	"io"
-	"os"
 	"path/filepath"
 	"sort"
 )
@@ -30,13 +29,18 @@ func gzipBytes(r io.Reader) ([]byte, error) {
 
 // precompress writes PATH.gz beside every text asset of the current build
 // that lacks one (hashed names never change content, so an existing .gz is
-// right); an unhashed file's .gz is rewritten when it differs.
+// right); a page's .gz is rewritten when it differs, under its pending name
+// like the page (see commit.go).
 func (b *builder) precompress(ctx context.Context, m *Manifest) error {
 	keys := make([]string, 0, len(m.Assets))
 	for k := range m.Assets {
 		keys = append(keys, k)
 	}
 	sort.Strings(keys)
+	pending := map[string]bool{}
+	for _, p := range b.pending {
+		pending[p] = true
+	}
 	for _, k := range keys {
 		a := m.Assets[k]
 		if !isText(a.Path) {
@@ -46,35 +50,44 @@ func (b *builder) precompress(ctx context.Context, m *Manifest) error {
 			return err
 		}
 		f := b.files[k]
-		dst := filepath.Join(b.opts.Out, filepath.FromSlash(a.Path)) + ".gz"
+		dst := a.Path + ".gz"
 		if !f.unhashed {
-			if _, err := os.Stat(dst); err == nil {
+			if _, err := b.statOut(dst); err == nil {
 				continue
 			}
 		}
 		if b.opts.DryRun {
-			b.noteWritten(a.Path + ".gz")
+			b.noteWritten(dst)
 			continue
 		}
-		in, err := os.Open(filepath.Join(b.opts.Out, filepath.FromSlash(a.Path)))
+		src := a.Path
+		if pending[src] {
+			src = pendingName(src)
+		}
+		in, err := b.out.Open(filepath.FromSlash(src))
 		if err != nil {
-			return envErr(fmt.Errorf("precompress %s: %w", a.Path, err))
+			return b.outErr(src, "precompress", err)
 		}
 		gz, err := gzipBytes(in)
 		in.Close()
 		if err != nil {
 			return envErr(fmt.Errorf("precompress %s: %w", a.Path, err))
 		}
-		if old, err := os.ReadFile(dst); err == nil && bytes.Equal(old, gz) {
+		if old, err := b.out.ReadFile(filepath.FromSlash(dst)); err == nil && bytes.Equal(old, gz) {
 			continue
 		}
-		if err := b.writeTemp(dst, func(w io.Writer) error {
+		fill := func(w io.Writer) error {
 			_, err := w.Write(gz)
 			return err
-		}); err != nil {
+		}
+		if f.unhashed {
+			err = b.writeKept(dst, fill)
+		} else if err = b.writeOut(dst, fill); err == nil {
+			b.noteWritten(dst)
+		}
+		if err != nil {
 			return err
 		}
-		b.noteWritten(a.Path + ".gz")
 	}
 	return nil
 }

@@ -85,13 +85,14 @@ func Prune(m *Manifest, out string, keep int, keepAge time.Duration, now time.Ti
 	return removed
 }
 
-// removeFiles deletes files (relative to out); a file already gone is fine.
-func removeFiles(out string, rels []string) error {
+// removeFiles deletes files (relative to the output folder root, never
+// through a symlink that leads out of it); a file already gone is fine.
+func removeFiles(root *os.Root, rels []string) error {
 	for _, rel := range rels {
 		if !safeRel(rel) {
-			return fmt.Errorf("refusing to delete %q: not a path inside %s", rel, out)
+			return fmt.Errorf("refusing to delete %q: not a path inside %s", rel, root.Name())
 		}
-		if err := os.Remove(filepath.Join(out, filepath.FromSlash(rel))); err != nil && !errors.Is(err, fs.ErrNotExist) {
+		if err := root.Remove(filepath.FromSlash(rel)); err != nil && !errors.Is(err, fs.ErrNotExist) {
 			return fmt.Errorf("delete old asset: %w", err)
 		}
 	}
@@ -137,10 +138,15 @@ func Clean(opts CleanOptions) ([]string, error) {
 	if err != nil {
 		return nil, err
 	}
+	root, err := os.OpenRoot(opts.Dir)
+	if err != nil {
+		return nil, inputAt(opts.Dir, fmt.Sprintf("output folder: %v", err))
+	}
+	defer root.Close()
 	if err := writeManifest(file, data); err != nil {
 		return nil, err
 	}
-	if err := removeFiles(opts.Dir, removed); err != nil {
+	if err := removeFiles(root, removed); err != nil {
 		return nil, envErr(err)
 	}
 	return removed, nil

@@ -9,23 +9,10 @@ import (
 	"golang.org/x/sys/unix"
 )
 
-// startWriteback asks the kernel to start writing a file's pages now, so
-// that the final sync overlaps with the hashing of the next files.
-func startWriteback(f *os.File) {
-	// SyscallConn, not Fd: Fd would switch the file to blocking mode.
-	rc, err := f.SyscallConn()
-	if err != nil {
-		return
-	}
-	_ = rc.Control(func(fd uintptr) {
-		_ = unix.SyncFileRange(int(fd), 0, 0, unix.SYNC_FILE_RANGE_WRITE)
-	})
-}
-
 // syncWritten makes the written files durable before the manifest names
 // them: one syncfs of the output file system instead of one fsync per file.
 // It reports whether it synced the file system.
-func syncWritten(out string, written []string) (bool, error) {
+func syncWritten(_ *os.Root, out string, written []string) (bool, error) {
 	if len(written) == 0 {
 		return false, nil
 	}

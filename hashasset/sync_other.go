@@ -8,13 +8,11 @@ import (
 	"path/filepath"
 )
 
-func startWriteback(*os.File) {}
-
 // syncWritten fsyncs every written file before the manifest names them
 // (the file system as a whole is not synced: false).
-func syncWritten(out string, written []string) (bool, error) {
+func syncWritten(root *os.Root, _ string, written []string) (bool, error) {
 	for _, rel := range written {
-		f, err := os.Open(filepath.Join(out, filepath.FromSlash(rel)))
+		f, err := root.Open(filepath.FromSlash(rel))
 		if err != nil {
 			return false, fmt.Errorf("sync %s: %w", rel, err)
 		}
@@ -29,6 +27,3 @@ func syncWritten(out string, written []string) (bool, error) {
 
 // sameFS is not known here: the manifest is synced on its own.
 func sameFS(a, b string) bool { return false }
-
-// syncfs does nothing here: the final per-file fsyncs do it all.
-func syncfs(string) error { return nil }

@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"runtime"
 	"runtime/debug"
 	"strconv"
 	"strings"
@@ -196,14 +195,6 @@ func hashAssetsRun(cmd *cobra.Command, o *hashAssetsOptions) error {
 	// bundle's references from inflating the heap (GOMEMLIMIT overrides).
 	if os.Getenv("GOMEMLIMIT") == "" {
 		debug.SetMemoryLimit(128 << 20)
-	}
-	// One worker per core; twice as many Go processors, so that a core is not
-	// left idle while a worker's write waits for the disk (direct I/O blocks
-	// in the kernel, and Go hands a blocked processor on only after a delay).
-	// GOMAXPROCS overrides.
-	opts.Workers = runtime.GOMAXPROCS(0)
-	if os.Getenv("GOMAXPROCS") == "" {
-		defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(2 * opts.Workers))
 	}
 	res, err := hashasset.Build(cmd.Context(), opts)
 	bar.Finish()
