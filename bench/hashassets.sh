@@ -5,10 +5,11 @@
 # 20 files of 20 MB, and a 70-file HTML/CSS site that references all 2,020),
 # then times, side by side in one run, with a warm page cache:
 #   - dsctl hash-assets (hash + copy + rewrite + manifest): a first build (durable: syncs
-#     before the manifest), the same without AVX-512 (GODEBUG=cpu.avx512f=off: the sha256 and
-#     sha384 digests one stream at a time), --dry-run (everything but writing: sha256sum's work
-#     plus sha384, rewriting and the manifest), the same with --no-sync, with --integrity sha256,
-#     an unchanged rerun, and a first build right after rm -rf of the previous output;
+#     before the manifest), --dry-run (everything but writing: sha256sum's work plus sha384,
+#     rewriting and the manifest), the same with --no-sync, with --integrity sha256, an
+#     unchanged rerun, and a first build right after rm -rf of the previous output;
+#   - with BENCH_BASELINE=OTHER_DSCTL, the same first builds by another binary (an A/B:
+#     its durable build, with GODEBUG=cpu.avx512f=off, and with --integrity sha256);
 #   - coreutils sha256sum over the same 2,020 + 70 files (hashing only, no copy);
 #   - gulp-rev + gulp-rev-rewrite (npm install into SCRATCH/node when npm is there).
 # Peak memory comes from /usr/bin/time -v. Prints a markdown table.
@@ -117,12 +118,18 @@ DSCTL_TIMINGS=1 "$BIN" hash-assets "$C/" --out "$W/out-timing" --dry-run -q 2> "
 REWRITE=$(awk '/^timing rewrite /{print $3}' "$W/timings.txt")
 ( cd "$C" && find . -type f -not -name .done | sort > "$W/files.txt" )
 "$BIN" hash-assets "$C" --out "$W/out-dsctl" -q # the rerun's previous build
-TOOLS="dsctl dsctl-one-stream dsctl-dry-run dsctl-no-sync dsctl-sha256-sri dsctl-rerun dsctl-after-rm sha256sum"
+TOOLS="dsctl dsctl-dry-run dsctl-no-sync dsctl-sha256-sri dsctl-rerun dsctl-after-rm sha256sum"
+BASE="${BENCH_BASELINE:-}"
+[ -n "$BASE" ] && TOOLS="$TOOLS baseline baseline-no-avx512 baseline-sha256-sri"
 for _ in $(seq "$RUNS"); do
   once dsctl-rerun ':' "$BIN" hash-assets "$C" --out "$W/out-dsctl" -q
   once dsctl 'aside "$W/out-dsctl"' "$BIN" hash-assets "$C" --out "$W/out-dsctl" -q
   once sha256sum ':' sh -c "cd '$C' && xargs -d '\n' sha256sum < '$W/files.txt' > /dev/null"
-  once dsctl-one-stream 'aside "$W/out-dsctl"' env GODEBUG=cpu.avx512f=off "$BIN" hash-assets "$C" --out "$W/out-dsctl" -q
+  if [ -n "$BASE" ]; then
+    once baseline 'aside "$W/out-dsctl"' "$BASE" hash-assets "$C" --out "$W/out-dsctl" -q
+    once baseline-no-avx512 'aside "$W/out-dsctl"' env GODEBUG=cpu.avx512f=off "$BASE" hash-assets "$C" --out "$W/out-dsctl" -q
+    once baseline-sha256-sri 'aside "$W/out-dsctl"' "$BASE" hash-assets "$C" --out "$W/out-dsctl" -q --integrity sha256
+  fi
   once dsctl-dry-run ':' "$BIN" hash-assets "$C" --out "$W/out-dry" -q --dry-run
   once dsctl-no-sync 'aside "$W/out-dsctl"' "$BIN" hash-assets "$C" --out "$W/out-dsctl" -q --no-sync
   once dsctl-sha256-sri 'aside "$W/out-dsctl"' "$BIN" hash-assets "$C" --out "$W/out-dsctl" -q --integrity sha256

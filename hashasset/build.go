@@ -474,7 +474,7 @@ func (b *builder) walk(ctx context.Context) error {
 			switch {
 			case d.Type()&fs.ModeSymlink != 0 && errors.Is(err, fs.ErrNotExist):
 				return errkind.InputAt(p, 0, 0, errors.New("broken symlink"))
-			case d.Type()&fs.ModeSymlink != 0 || strings.Contains(err.Error(), "escapes from parent"):
+			case d.Type()&fs.ModeSymlink != 0 || escapes(err):
 				return errkind.InputAt(p, 0, 0, errors.New("symlink points outside the source folder; refused"))
 			}
 			return errkind.InputAt(p, 0, 0, fmt.Errorf("stat: %w", err))
@@ -510,6 +510,9 @@ func (b *builder) openSource(f *file) (*os.File, error) {
 	if err != nil {
 		if errors.Is(err, fs.ErrNotExist) {
 			return nil, errkind.InputAt(f.abs, 0, 0, errors.New("file disappeared during the run"))
+		}
+		if escapes(err) {
+			return nil, errkind.InputAt(f.abs, 0, 0, errors.New("symlink points outside the source folder; refused"))
 		}
 		return nil, errkind.InputAt(f.abs, 0, 0, fmt.Errorf("unreadable: %w", err))
 	}

@@ -102,7 +102,7 @@ func (b *builder) mkdirOnce(dir string) error {
 // the environment's fault.
 func (b *builder) outErr(rel, op string, err error) error {
 	p := filepath.Join(b.opts.Out, filepath.FromSlash(rel))
-	if strings.Contains(err.Error(), "escapes from parent") {
+	if escapes(err) {
 		return errkind.InputAt(p, 0, 0, errors.New("leads outside the output folder through a symlink; refused"))
 	}
 	return envErr(fmt.Errorf("%s %s: %w", op, p, err))
@@ -136,4 +136,10 @@ var staleTemp = regexp.MustCompile(`^\..+\.tmp-[0-9]+(-[0-9]+)?$`)
 // in place; see builder.commitPending.
 func pendingName(rel string) string {
 	return path.Join(path.Dir(rel), "."+path.Base(rel)+".pending")
+}
+
+// escapes reports whether os.Root refused a path because it leads out of the
+// root (through "..", or a symlink). os.Root has no exported error for it.
+func escapes(err error) bool {
+	return err != nil && strings.Contains(err.Error(), "path escapes from parent")
 }

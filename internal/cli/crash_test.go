@@ -150,15 +150,36 @@ func TestCrashConsistency(t *testing.T) {
 		for i := 0; i < 300; i++ {
 			os.WriteFile(filepath.Join(w, "src", "gen", fmt.Sprintf("f%03d.css", i)), []byte(strings.Repeat(fmt.Sprintf("a%d{color:red}\n", i), 200)), 0o644)
 		}
-		d := timeRun(t, w, "hash-assets", "src", "--out", "out")
+		// A page that changes with every run: it keeps its name, so its new
+		// content must not be in place before the manifest that names it.
+		page := func(i int) {
+			os.WriteFile(filepath.Join(w, "src", "gen.html"), []byte(fmt.Sprintf("<link rel=stylesheet href=\"gen/f000.css\"><p>run %d</p>\n", i)), 0o644)
+		}
+		page(-1)
+		args := []string{"hash-assets", "src", "--out", "out", "--precompress", "gzip"}
+		d := timeRun(t, w, args...)
 		for i := 0; i < n; i++ {
 			os.WriteFile(filepath.Join(w, "src", "gen", "f000.css"), []byte(fmt.Sprintf("b{width:%dpx}", i)), 0o644)
-			if !killDuring(t, rng, d, w, "hash-assets", "src", "--out", "out") {
+			page(i)
+			if !killDuring(t, rng, d, w, args...) {
 				kills++
 			}
 			if code, out := dsctlIn(t, w, "hash-assets", "verify", "out"); code != 0 {
 				t.Fatalf("after kill %d: verify exit %d\n%s", i, code, out)
 			}
+		}
+		// The next complete run leaves no temp or pending file of the killed ones.
+		if code, out := dsctlIn(t, w, args...); code != 0 {
+			t.Fatalf("final run: exit %d\n%s", code, out)
+		}
+		filepath.WalkDir(filepath.Join(w, "out"), func(p string, d os.DirEntry, err error) error {
+			if err == nil && (strings.Contains(d.Name(), ".tmp-") || strings.HasSuffix(d.Name(), ".pending")) {
+				t.Errorf("left behind: %s", p)
+			}
+			return nil
+		})
+		if code, out := dsctlIn(t, w, "hash-assets", "verify", "out"); code != 0 {
+			t.Fatalf("final verify: exit %d\n%s", code, out)
 		}
 	})
 
