@@ -498,7 +498,18 @@ func (b *builder) walk(ctx context.Context) error {
 		return nil
 	})
 	sort.Strings(b.order)
-	return err
+	if err != nil {
+		return err
+	}
+	// The source map of a file that keeps its bundler's name keeps its name
+	// too: the bundle names it as it is (app-4F8A2B9C.js -> app-4F8A2B9C.js.map).
+	for _, rel := range b.order {
+		f := b.files[rel]
+		if owner, ok := b.files[strings.TrimSuffix(rel, ".map")]; ok && f.kind == KindSourceMap && owner != f && owner.digested {
+			f.digested, f.rewritable = true, false
+		}
+	}
+	return nil
 }
 
 // openSource opens a source file (inside the source folder, symlinks
@@ -582,6 +593,11 @@ func (b *builder) scanRewritable(f *file) ([]string, error) {
 	pos := newLineCounter(data)
 	scanEach(f.kind, data, func(r Ref) {
 		target, ok := b.target(f, r)
+		if !ok && b.missingMap(f, r) {
+			line, col := pos.at(r.Start)
+			b.warnf("%s:%d:%d: sourceMappingURL %q: no such file in the source folder; the comment is removed", b.display(f.rel), line, col, r.URL)
+			return
+		}
 		if !ok {
 			if b.reportMissing(f, r) {
 				nMissing++
@@ -648,14 +664,34 @@ func (b *builder) target(f *file, r Ref) (string, bool) {
 	if r.Context == CtxImport && f.kind == KindJS && !isModuleSpecifier(r.URL) {
 		return "", false
 	}
-	t, ok := resolveRef(f.rel, r.URL)
-	if !ok {
-		return "", false
+	if t, ok := resolveRef(f.rel, r.URL); ok {
+		if _, exists := b.files[t]; exists {
+			return t, true
+		}
 	}
-	if _, exists := b.files[t]; !exists {
-		return "", false
+	// A reference already written with the prefix (/assets/x.js.map with
+	// --prefix /assets) names the file below it.
+	if p := b.opts.Prefix; p != "" {
+		if rest, ok := strings.CutPrefix(r.URL, strings.TrimSuffix(p, "/")+"/"); ok {
+			if t, ok := resolveRef(f.rel, "/"+rest); ok {
+				if _, exists := b.files[t]; exists {
+					return t, true
+				}
+			}
+		}
 	}
-	return t, true
+	return "", false
+}
+
+// missingMap reports whether r is a sourceMappingURL comment whose map is
+// not in the source folder (a local URL that names no file): the comment is
+// removed, so that browsers do not ask for a file that is not there.
+func (b *builder) missingMap(f *file, r Ref) bool {
+	if r.Context != CtxSourceMap || isExternal(r.URL) {
+		return false
+	}
+	_, ok := b.target(f, r)
+	return !ok
 }
 
 // reportMissing reports whether a reference that names no source file is
@@ -919,6 +955,9 @@ func (b *builder) rewriteOne(f *file) error {
 func (b *builder) replacement(f *file, r Ref, raw string) (string, bool) {
 	t, ok := b.target(f, r)
 	if !ok {
+		if b.missingMap(f, r) {
+			return removeRef, true
+		}
 		return "", false
 	}
 	tf := b.files[t]

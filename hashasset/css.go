@@ -27,8 +27,9 @@ func scanCSS(src []byte, base int, emit func(Ref)) {
 				bodyEnd = i + 2 + end
 				next = bodyEnd + 2
 			}
-			if s, e, ok := sourceMapComment(src, i+2, bodyEnd); ok {
-				add(s, e, CtxSourceMap)
+			// Only a trailing comment counts: one in the middle is content.
+			if s, e, ok := sourceMapComment(src, i+2, bodyEnd); ok && isBlank(src[next:]) && bytes.IndexByte(src[s:e], '\\') < 0 {
+				emit(Ref{Start: base + s, End: base + e, URL: string(src[s:e]), Context: CtxSourceMap, CommentStart: base + i, CommentEnd: base + next})
 			}
 			i = next
 		case c == '"' || c == '\'':

@@ -39,7 +39,16 @@ func scanJS(src []byte, base int, emit func(Ref)) {
 	for {
 		t, ok := s.next(func(cs, ce int) {
 			if a, b, ok := sourceMapComment(src, cs, ce); ok {
-				add(a, b, CtxSourceMap)
+				// The comment's end: a line comment ends before its newline.
+				end := ce
+				if src[cs-1] == '*' {
+					end = min(ce+2, len(src))
+				}
+				// Only a trailing comment counts (as in browsers' tools):
+				// one in the middle of a file is content.
+				if isBlank(src[end:]) && b > a && bytes.IndexByte(src[a:b], '\\') < 0 {
+					emit(Ref{Start: base + a, End: base + b, URL: string(src[a:b]), Context: CtxSourceMap, CommentStart: base + cs - 2, CommentEnd: base + end})
+				}
 			}
 		})
 		if !ok {
@@ -94,6 +103,11 @@ func (s *jsScanner) push(t jsTok) {
 	if s.nprev < len(s.prev) {
 		s.nprev++
 	}
+}
+
+// isBlank reports whether p holds only white space.
+func isBlank(p []byte) bool {
+	return len(bytes.TrimSpace(p)) == 0
 }
 
 // back returns the n-th previous significant token (1 = the last one).

@@ -10,8 +10,9 @@ import (
 )
 
 // DefaultDigestedPattern matches files a bundler already named by content,
-// as Propshaft does: name-<7..128 of [0-9a-zA-Z_-]>.digested.ext.
-const DefaultDigestedPattern = `-[0-9a-zA-Z_-]{7,128}\.digested\.[^/.]+$`
+// as Propshaft does: name-<7..128 of [0-9a-zA-Z_-]>.digested, then any
+// extensions (app-4f8a2b9.digested.js, its .js.map, x-….digested.debug.css).
+const DefaultDigestedPattern = `-[0-9a-zA-Z_-]{7,128}\.digested(\.[^/]*)?$`
 
 var defaultDigested = regexp.MustCompile(DefaultDigestedPattern)
 

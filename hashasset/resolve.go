@@ -65,6 +65,10 @@ func resolveRef(from, ref string) (string, bool) {
 func looksLikeFile(ref string) bool {
 	p, _ := splitRef(ref)
 	base := path.Base(p)
+	// "." and ".." (and "/.", "../..") are folders, as MkDocs links them.
+	if base == "." || base == ".." {
+		return false
+	}
 	return strings.Contains(base, ".") && !strings.HasSuffix(p, "/")
 }
 

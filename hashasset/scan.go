@@ -81,7 +81,14 @@ type Ref struct {
 	URL string
 	// Context is where the reference was found.
 	Context RefContext
+	// CommentStart and CommentEnd bound the whole comment of a
+	// sourceMappingURL (CtxSourceMap), which is removed when its map is
+	// missing.
+	CommentStart, CommentEnd int
 }
+
+// removeRef, returned as a replacement, removes a sourceMappingURL comment.
+const removeRef = "\x00remove"
 
 // Raw returns the reference text as written in src.
 func (r Ref) Raw(src []byte) string { return string(src[r.Start:r.End]) }
@@ -128,6 +135,15 @@ func rewriteTo(w io.Writer, kind Kind, src []byte, repl func(Ref) (string, bool)
 		}
 		s, ok := repl(r)
 		if !ok || s == string(src[r.Start:r.End]) {
+			return
+		}
+		if s == removeRef {
+			if r.Context != CtxSourceMap || r.CommentStart < last || r.CommentEnd > len(src) {
+				return
+			}
+			write(src[last:r.CommentStart])
+			last = r.CommentEnd
+			n++
 			return
 		}
 		write(src[last:r.Start])
