@@ -1,7 +1,7 @@
 package hashasset
 
 import (
-	"bufio"
+	"bytes"
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
@@ -49,6 +49,9 @@ type Options struct {
 	Plan string
 	// Exclude are glob patterns of source paths to leave out.
 	Exclude []string
+	// KeepOriginal are glob patterns of source paths whose files are also
+	// written under their original names (for URLs built at run time).
+	KeepOriginal []string
 	// DigestedPattern is an extra regular expression for files a bundler
 	// already named by content (DefaultDigestedPattern always applies).
 	DigestedPattern string
@@ -175,6 +178,8 @@ type builder struct {
 	outAbs   string
 	manifest string
 	excludes []*Glob
+	// keepOriginal: files also written under their original names.
+	keepOriginal []*Glob
 	digested []*regexp.Regexp
 	prev     *Manifest
 	res      *Result
@@ -236,6 +241,13 @@ func newBuilder(opts Options) (*builder, error) {
 			return nil, errkind.Inputf("--exclude: %w", err)
 		}
 		b.excludes = append(b.excludes, g)
+	}
+	for _, p := range opts.KeepOriginal {
+		g, err := CompileGlob(p)
+		if err != nil {
+			return nil, errkind.Inputf("--keep-original: %w", err)
+		}
+		b.keepOriginal = append(b.keepOriginal, g)
 	}
 	b.digested = []*regexp.Regexp{defaultDigested}
 	if opts.DigestedPattern != "" {
@@ -368,6 +380,9 @@ func (b *builder) run(ctx context.Context) (*Result, error) {
 		if err := b.rewriteLevel(ctx, level); err != nil {
 			return nil, err
 		}
+	}
+	if err := b.writeOriginals(ctx); err != nil {
+		return nil, err
 	}
 	b.res.Phases = append(b.res.Phases, Phase{Name: "rewrite", Duration: scanTime + time.Since(t3)})
 	t4 := time.Now()
@@ -875,33 +890,22 @@ func (b *builder) rewriteOne(f *file) error {
 		memo[k] = result{s, ok}
 		return s, ok
 	}
-	// Pass 1 streams the output through the digests only; the output is
-	// written (pass 2) only when its hashed name is new, so that memory
-	// stays at the input's size and an unchanged rerun writes nothing.
-	h256 := sha256.New()
-	cw := &countWriter{w: h256}
-	hInt := b.alg.newHash()
-	if hInt != nil {
-		cw.w = io.MultiWriter(h256, hInt)
-	}
-	bw1 := bufio.NewWriterSize(cw, 64<<10)
-	n, err := rewriteTo(bw1, f.kind, data, repl)
-	if err == nil {
-		err = bw1.Flush()
-	}
+	// The output is made in memory (a page, a style sheet, a bundle: the
+	// size of its source), hashed, and written only when its name is new.
+	var buf bytes.Buffer
+	buf.Grow(len(data))
+	n, err := rewriteTo(&buf, f.kind, data, repl)
 	if err != nil {
 		return fmt.Errorf("rewrite %s: %w", f.rel, err)
 	}
+	outData := buf.Bytes()
+	s256 := sha256Of(outData)
+	sum := hex.EncodeToString(s256)
+	f.asset = Asset{Path: f.rel, Size: int64(len(outData)), SHA256: sum, Integrity: b.alg.of(outData, s256)}
+	warnings := b.oldNames(f, outData)
 	b.mu.Lock()
 	b.res.Rewritten += n
-	b.mu.Unlock()
-	s256 := h256.Sum(nil)
-	sum := hex.EncodeToString(s256)
-	f.asset = Asset{Path: f.rel, Size: cw.n, SHA256: sum, Integrity: b.alg.value(s256)}
-	if hInt != nil {
-		f.asset.Integrity = b.alg.value(hInt.Sum(nil))
-	}
-	b.mu.Lock()
+	b.res.Warnings = append(b.res.Warnings, warnings...)
 	if f.unhashed {
 		b.res.Unhashed++
 	} else {
@@ -912,7 +916,7 @@ func (b *builder) rewriteOne(f *file) error {
 	if b.opts.Progress != nil {
 		b.opts.Progress(f.size)
 	}
-	if fi, err := b.statOut(f.asset.Path); err == nil && fi.Size() == cw.n {
+	if fi, err := b.statOut(f.asset.Path); err == nil && fi.Size() == f.asset.Size {
 		if !f.unhashed {
 			return nil
 		}
@@ -924,29 +928,19 @@ func (b *builder) rewriteOne(f *file) error {
 		b.noteWritten(f.asset.Path)
 		return nil
 	}
-	write := b.writeOut
-	if f.unhashed {
-		write = b.writeKept
-	}
-	if err := write(f.asset.Path, func(w io.Writer) error {
-		check := sha256.New()
-		bw := bufio.NewWriterSize(io.MultiWriter(w, check), 256<<10)
-		if _, err := rewriteTo(bw, f.kind, data, repl); err != nil {
+	fill := func(w io.Writer) error {
+		if _, err := w.Write(outData); err != nil {
 			return envErr(fmt.Errorf("write %s: %w", f.asset.Path, err))
-		}
-		if err := bw.Flush(); err != nil {
-			return envErr(fmt.Errorf("write %s: %w", f.asset.Path, err))
-		}
-		if hex.EncodeToString(check.Sum(nil)) != sum {
-			return fmt.Errorf("rewrite %s: output differs between passes", f.rel)
 		}
 		return nil
-	}); err != nil {
+	}
+	if f.unhashed {
+		return b.writeKept(f.asset.Path, fill)
+	}
+	if err := b.writeOut(f.asset.Path, fill); err != nil {
 		return err
 	}
-	if !f.unhashed {
-		b.noteWritten(f.asset.Path)
-	}
+	b.noteWritten(f.asset.Path)
 	return nil
 }
 
@@ -979,18 +973,6 @@ func (b *builder) replacement(f *file, r Ref, raw string) (string, bool) {
 		return "", false
 	}
 	return rewriteRaw(raw, t, tf.asset.Path, b.opts.Prefix), true
-}
-
-// countWriter counts the bytes written through it.
-type countWriter struct {
-	w io.Writer
-	n int64
-}
-
-func (c *countWriter) Write(p []byte) (int, error) {
-	n, err := c.w.Write(p)
-	c.n += int64(n)
-	return n, err
 }
 
 // writeManifest writes the manifest after the assets are durable, and

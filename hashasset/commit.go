@@ -62,6 +62,9 @@ func (b *builder) commitPending() error {
 func (b *builder) cleanOutput() error {
 	current := map[string]Asset{}
 	if b.prev != nil {
+		for rel, a := range b.prev.Assets {
+			current[rel] = a // a copy under the original name (--keep-original)
+		}
 		for _, a := range b.prev.Assets {
 			current[a.Path] = a
 		}

@@ -136,3 +136,48 @@ func TestFolderLinksAreNotMissing(t *testing.T) {
 		t.Errorf("warnings = %q", res.Warnings)
 	}
 }
+
+// Renamed files still named by their old names where no rewriter looks (a
+// JSON config in a page, new URL(x, base), importScripts templates) are
+// warnings with file:line; --keep-original writes them under their old
+// names too, and then says nothing.
+func TestOldNamesWarnedAndKeptOriginal(t *testing.T) {
+	files := map[string]string{
+		"index.html": "<html>\n<script id=\"__config\" type=\"application/json\">{\"base\": \".\", \"search\": \"assets/workers/search.js\"}</script>\n" +
+			"<img src=\"img/logo.png\">\n<p>logo.png in prose and console.log are not file names here</p>\n",
+		"sub/page.html":            "<script>\nconst u = new URL(\"search/search_index.json\", base)\n</script>\n",
+		"assets/workers/search.js": "importScripts(`${base}/../lunr.js`)\n",
+		"lunr.js":                  "x()\n",
+		"search/search_index.json": "{}",
+		"img/logo.png":             "png",
+	}
+	_, res, _ := buildCase(t, files, Options{})
+	want := []string{
+		`index.html:2: "assets/workers/search.js" names assets/workers/search.js by its old name`,
+		`sub/page.html:2: "search/search_index.json" names search/search_index.json by its old name`,
+	}
+	for _, w := range want {
+		if !hasWarning(res, w) {
+			t.Errorf("no warning %q in %q", w, res.Warnings)
+		}
+	}
+	if len(res.Warnings) != len(want) {
+		t.Errorf("warnings = %q", res.Warnings)
+	}
+
+	out, res, m := buildCase(t, files, Options{KeepOriginal: []string{"search/**", "assets/workers/*.js"}})
+	if len(res.Warnings) != 0 {
+		t.Errorf("warnings with --keep-original = %q", res.Warnings)
+	}
+	for _, rel := range []string{"search/search_index.json", "assets/workers/search.js"} {
+		if m.Assets[rel].Path == rel {
+			t.Fatalf("%s not renamed", rel)
+		}
+		if readOut(t, out, rel) != readOut(t, out, m.Assets[rel].Path) {
+			t.Errorf("%s: the copy under the original name differs", rel)
+		}
+	}
+	if _, err := os.Stat(filepath.Join(out, "img/logo.png")); err == nil {
+		t.Error("img/logo.png written under its original name without --keep-original")
+	}
+}

@@ -28,6 +28,7 @@ type hashAssetsOptions struct {
 	precompress     string
 	plan            string
 	exclude         []string
+	keepOriginal    []string
 	dryRun          bool
 	noSync          bool
 	digestedPattern string
@@ -74,6 +75,7 @@ unchanged SRC writes nothing.`,
 	f.StringVar(&opts.precompress, "precompress", "", "write a compressed copy beside text assets: gzip")
 	f.StringVar(&opts.plan, "plan", "", "write an upload plan (JSON) to this file")
 	f.StringArrayVar(&opts.exclude, "exclude", nil, "glob of source paths to leave out (repeatable; ** spans folders)")
+	f.StringArrayVar(&opts.keepOriginal, "keep-original", nil, "glob of source paths also written under their original names, for URLs built at run time (repeatable)")
 	f.BoolVar(&opts.dryRun, "dry-run", false, "compute and report, write nothing")
 	f.BoolVar(&opts.noSync, "no-sync", false, "do not wait for the assets to reach the disk before writing the manifest (throwaway CI output)")
 	f.StringVar(&opts.digestedPattern, "digested-pattern", "", "regular expression for files already digested by a bundler (added to the default)")
@@ -163,7 +165,7 @@ func hashAssetsRun(cmd *cobra.Command, o *hashAssetsOptions) error {
 	opts := hashasset.Options{
 		Src: o.src, Out: o.out, HashLength: o.hashLength, Manifest: o.manifest, Prefix: o.prefix,
 		Strict: o.strict, Precompress: o.precompress, Plan: o.plan,
-		Exclude: o.exclude, DigestedPattern: o.digestedPattern, DryRun: o.dryRun, NoSync: o.noSync,
+		Exclude: o.exclude, KeepOriginal: o.keepOriginal, DigestedPattern: o.digestedPattern, DryRun: o.dryRun, NoSync: o.noSync,
 		Integrity: o.integrity,
 	}
 	if o.keep >= 0 || age > 0 {

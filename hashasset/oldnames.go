@@ -1,0 +1,125 @@
+package hashasset
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"io"
+	"path/filepath"
+)
+
+// Renamed files can still be named by their old names in forms no rewriter
+// sees: a URL built at run time from a string (MkDocs' search worker path in
+// its JSON config, new URL("search/search_index.json", base), importScripts
+// templates). Those break at run time with no word; oldNames finds them:
+// every path-like word of a rewritten page, style sheet or script that names
+// a renamed file, relative to the file or to the site's root, is a warning
+// with its line. --keep-original writes such files under their old names too
+// (as Phoenix's digest does).
+
+// isPathByte reports whether c can be part of a file path in text.
+func isPathByte(c byte) bool {
+	return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' ||
+		c == '.' || c == '/' || c == '_' || c == '-' || c == '~' || c == '@' || c == '+' || c == '%'
+}
+
+// oldNames returns warnings for the old names of renamed files spelled in
+// data, the output of f (at most maxMissingPerFile, then a count).
+func (b *builder) oldNames(f *file, data []byte) []string {
+	if f.kind == KindSourceMap {
+		return nil // "sources" name the original files, on purpose
+	}
+	var warnings []string
+	seen := map[string]bool{}
+	more := 0
+	pos := newLineCounter(data)
+	for i := 0; i < len(data); {
+		if !isPathByte(data[i]) {
+			i++
+			continue
+		}
+		j := i
+		for j < len(data) && isPathByte(data[j]) {
+			j++
+		}
+		word := bytes.TrimRight(data[i:j], ".")
+		start := i
+		i = j
+		if len(word) > 512 || bytes.IndexByte(word, '.') < 0 {
+			continue
+		}
+		w := string(word)
+		for _, from := range []string{f.rel, "index"} { // next to f, or from the root
+			t, ok := resolveRef(from, w)
+			if !ok || seen[t] {
+				continue
+			}
+			g := b.files[t]
+			if g == nil || g == f || g.unhashed || g.digested || b.keptOriginal(t) {
+				continue
+			}
+			seen[t] = true
+			if len(warnings) >= maxMissingPerFile {
+				more++
+				break
+			}
+			line, _ := pos.at(start)
+			warnings = append(warnings, fmt.Sprintf("%s:%d: %q names %s by its old name, but it is renamed: a URL built from it at run time will not find it (--keep-original '%s' also writes it under that name)", b.display(f.rel), line, w, t, t))
+			break
+		}
+	}
+	if more > 0 {
+		warnings = append(warnings, fmt.Sprintf("%s: %d more old names of renamed files", b.display(f.rel), more))
+	}
+	return warnings
+}
+
+// keptOriginal reports whether --keep-original covers the file rel.
+func (b *builder) keptOriginal(rel string) bool {
+	for _, g := range b.keepOriginal {
+		if g.Match(rel) {
+			return true
+		}
+	}
+	return false
+}
+
+// writeOriginals writes each renamed file that --keep-original covers under
+// its old name too, once the build's files are written; like a page it keeps
+// its name, so it takes its new content only after the manifest (see
+// commit.go).
+func (b *builder) writeOriginals(ctx context.Context) error {
+	for _, rel := range b.order {
+		f := b.files[rel]
+		if f.unhashed || f.digested || f.asset.Path == rel || !b.keptOriginal(rel) {
+			continue
+		}
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		if fi, err := b.statOut(rel); err == nil && fi.Size() == f.asset.Size {
+			if _, old, _, err := fileDigests(b.out, rel, make([]byte, 64<<10), sriAlgs["sha256"]); err == nil && old == f.asset.SHA256 {
+				continue
+			}
+		}
+		if b.opts.DryRun {
+			b.noteWritten(rel)
+			continue
+		}
+		err := b.writeKept(rel, func(w io.Writer) error {
+			in, err := b.out.Open(filepath.FromSlash(f.asset.Path))
+			if err != nil {
+				return b.outErr(f.asset.Path, "copy", err)
+			}
+			defer in.Close()
+			if _, err := io.Copy(w, in); err != nil {
+				return envErr(fmt.Errorf("copy %s to %s: %w", f.asset.Path, rel, err))
+			}
+			return nil
+		})
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
