@@ -17,6 +17,7 @@ import (
 	"sort"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"syscall"
 	"time"
 
@@ -180,11 +181,11 @@ type builder struct {
 	excludes []*Glob
 	// keepOriginal: files also written under their original names.
 	keepOriginal []*Glob
-	digested []*regexp.Regexp
-	prev     *Manifest
-	res      *Result
-	files    map[string]*file
-	order    []string // sorted logical paths
+	digested     []*regexp.Regexp
+	prev         *Manifest
+	res          *Result
+	files        map[string]*file
+	order        []string // sorted logical paths
 
 	alg      sriAlg // the integrity algorithm
 	freshOut bool   // the output folder did not exist: no file there to check
@@ -193,9 +194,10 @@ type builder struct {
 	// (out is nil in a dry run into a folder that does not exist).
 	src, out *os.Root
 	mu       sync.Mutex
-	written  []string // files written (for the final sync)
-	pending  []string // files that keep their name, waiting for the manifest
-	madeDirs sync.Map // output folders created by this run
+	written  []string    // files written (for the final sync)
+	pending  []string    // files that keep their name, waiting for the manifest
+	noDirect atomic.Bool // the output file system refused direct I/O
+	madeDirs sync.Map    // output folders created by this run
 }
 
 func newBuilder(opts Options) (*builder, error) {

@@ -31,7 +31,7 @@ func (b *builder) hashOpaque(ctx context.Context) error {
 		}
 	}
 	sort.SliceStable(jobs, func(i, j int) bool { return jobs[i].size > jobs[j].size })
-	bufs := sync.Pool{New: func() any { b := make([]byte, copyBufSize); return &b }}
+	bufs := sync.Pool{New: func() any { return newCopyBuf() }}
 	err := each(ctx, len(jobs), b.opts.Workers, func(ctx context.Context, i int) error {
 		buf := bufs.Get().(*[]byte)
 		defer bufs.Put(buf)
@@ -156,7 +156,7 @@ func (b *builder) copyPass(ctx context.Context, f *file, src io.Reader, buf []by
 	var out *outFile
 	if write {
 		var err error
-		if out, err = b.createOut(f.rel); err != nil {
+		if out, err = b.createOut(f.rel, f.size >= copyBufSize); err != nil {
 			return nil, "", nil, err
 		}
 	}
