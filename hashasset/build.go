@@ -44,7 +44,9 @@ type Options struct {
 	// Retain, when set, prunes the files of older builds by its rule; nil
 	// keeps every older build.
 	Retain *Retention
-	// Precompress "gzip" writes a .gz beside every text asset.
+	// Precompress is a comma-separated list of gzip, br and zstd: a
+	// compressed copy (PATH.gz, .br, .zst) beside every text asset where
+	// it is smaller, listed in the manifest.
 	Precompress string
 	// Plan, when set, is where the upload plan is written.
 	Plan string
@@ -187,8 +189,9 @@ type builder struct {
 	files        map[string]*file
 	order        []string // sorted logical paths
 
-	alg      sriAlg // the integrity algorithm
-	freshOut bool   // the output folder did not exist: no file there to check
+	alg       sriAlg     // the integrity algorithm
+	encodings []encoding // --precompress
+	freshOut  bool       // the output folder did not exist: no file there to check
 	// src and out are the source and output folders: every file is opened
 	// through them, so that no symlink leads a read or a write outside
 	// (out is nil in a dry run into a folder that does not exist).
@@ -210,9 +213,6 @@ func newBuilder(opts Options) (*builder, error) {
 	if opts.HashLength < 7 || opts.HashLength > 64 {
 		return nil, errkind.Inputf("--hash-length %d: want 7 to 64", opts.HashLength)
 	}
-	if opts.Precompress != "" && opts.Precompress != "gzip" {
-		return nil, errkind.Inputf("--precompress %q: only gzip is supported", opts.Precompress)
-	}
 	if opts.Now == nil {
 		opts.Now = time.Now
 	}
@@ -221,6 +221,9 @@ func newBuilder(opts Options) (*builder, error) {
 	}
 	b := &builder{opts: opts, res: &Result{Skipped: []string{}, Warnings: []string{}, Pruned: []string{}, DryRun: opts.DryRun}, files: map[string]*file{}}
 	var err error
+	if b.encodings, err = parsePrecompress(opts.Precompress); err != nil {
+		return nil, errkind.Inputf("%w", err)
+	}
 	if b.alg, err = parseSRIAlg(opts.Integrity); err != nil {
 		return nil, errkind.Inputf("%w", err)
 	}
@@ -388,6 +391,9 @@ func (b *builder) run(ctx context.Context) (*Result, error) {
 	}
 	b.res.Phases = append(b.res.Phases, Phase{Name: "rewrite", Duration: scanTime + time.Since(t3)})
 	t4 := time.Now()
+	if err := b.precompress(ctx); err != nil {
+		return nil, err
+	}
 	assets := make(map[string]Asset, len(b.files))
 	for rel, f := range b.files {
 		assets[rel] = f.asset
@@ -397,11 +403,6 @@ func (b *builder) run(ctx context.Context) (*Result, error) {
 	var pruned []string
 	if r := b.opts.Retain; r != nil {
 		pruned = Prune(m, b.opts.Out, r.Keep, r.KeepAge, b.opts.Now())
-	}
-	if b.opts.Precompress == "gzip" {
-		if err := b.precompress(ctx, m); err != nil {
-			return nil, err
-		}
 	}
 	data, err := m.Marshal()
 	if err != nil {
@@ -428,7 +429,7 @@ func (b *builder) run(ctx context.Context) (*Result, error) {
 	}
 	b.res.Pruned = append(b.res.Pruned, pruned...)
 	if b.opts.Plan != "" {
-		plan := NewPlan(m, b.opts.Out, b.manifest, b.opts.Precompress == "gzip")
+		plan := NewPlan(m, b.opts.Out, b.manifest)
 		pd, err := plan.Marshal()
 		if err != nil {
 			return nil, err

@@ -130,7 +130,7 @@ func (b *builder) cleanOutput() error {
 
 // keptMatches reports whether the file at rel holds the content the manifest
 // (current: its current assets by output path) names for the output path
-// final: the asset itself, or its gzip copy.
+// final: the asset itself, or a compressed copy.
 func keptMatches(root *os.Root, rel, final string, current map[string]Asset, buf []byte) bool {
 	if a, ok := current[final]; ok {
 		alg, ok := sriAlgOf(a.Integrity)
@@ -140,10 +140,12 @@ func keptMatches(root *os.Root, rel, final string, current map[string]Asset, buf
 		n, s256, integrity, err := fileDigests(root, rel, buf, alg)
 		return err == nil && n == a.Size && s256 == a.SHA256 && integrity == a.Integrity
 	}
-	if base, ok := strings.CutSuffix(final, ".gz"); ok {
-		if a, ok := current[base]; ok {
-			sum, err := gunzipSHA256(root, rel, buf)
-			return err == nil && sum == a.SHA256
+	for _, e := range encodings {
+		if base, ok := strings.CutSuffix(final, e.suffix); ok {
+			if a, ok := current[base]; ok {
+				sum, err := decompressedSHA256(root, rel, e, buf)
+				return err == nil && sum == a.SHA256
+			}
 		}
 	}
 	return false

@@ -9,6 +9,7 @@ import (
 	"io/fs"
 	"os"
 	"path"
+	"slices"
 	"sort"
 	"strings"
 
@@ -42,6 +43,14 @@ type Asset struct {
 	SHA256 string `json:"sha256"`
 	// Integrity is the subresource-integrity value (sha384, base64).
 	Integrity string `json:"integrity"`
+	// Encodings lists the precompressed copies beside the file (br: PATH.br,
+	// gzip: PATH.gz, zstd: PATH.zst).
+	Encodings []string `json:"encodings,omitempty"`
+}
+
+// sameAsset reports whether two assets are the same.
+func sameAsset(a, b Asset) bool {
+	return a.Path == b.Path && a.Size == b.Size && a.SHA256 == b.SHA256 && a.Integrity == b.Integrity && slices.Equal(a.Encodings, b.Encodings)
 }
 
 // PreviousAsset is an older version of an asset, kept for rolling deploys.
@@ -126,6 +135,11 @@ func ParseManifest(file string, data []byte) (*Manifest, error) {
 		if !safeRel(k) || !safeRel(a.Path) {
 			return nil, errkind.InputAt(file, 0, 0, fmt.Errorf("malformed manifest: asset %q has an unsafe path %q", k, a.Path))
 		}
+		for _, e := range a.Encodings {
+			if _, ok := encodingNamed(e); !ok {
+				return nil, errkind.InputAt(file, 0, 0, fmt.Errorf("malformed manifest: asset %q has an unknown encoding %q", k, e))
+			}
+		}
 		if len(a.SHA256) != 64 || strings.Trim(a.SHA256, "0123456789abcdef") != "" {
 			return nil, errkind.InputAt(file, 0, 0, fmt.Errorf("malformed manifest: asset %q has a bad sha256 %q", k, a.SHA256))
 		}
@@ -174,7 +188,7 @@ func assetsEqual(a, b map[string]Asset) bool {
 		return false
 	}
 	for k, v := range a {
-		if w, ok := b[k]; !ok || w != v {
+		if w, ok := b[k]; !ok || !sameAsset(v, w) {
 			return false
 		}
 	}

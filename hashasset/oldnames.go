@@ -12,10 +12,12 @@ import (
 // sees: a URL built at run time from a string (MkDocs' search worker path in
 // its JSON config, new URL("search/search_index.json", base), importScripts
 // templates). Those break at run time with no word; oldNames finds them:
-// every path-like word of a rewritten page, style sheet or script that names
-// a renamed file, relative to the file or to the site's root, is a warning
-// with its line. --keep-original writes such files under their old names too
-// (as Phoenix's digest does).
+// every path-like word of a script (a JavaScript file, or a <script> element
+// of a page), outside its comments, that names a renamed file, relative to
+// the file or to the site's root, is a warning with its line. Style sheets
+// build no URLs at run time, and a page's text and comments are prose.
+// --keep-original writes such files under their old names too (as Phoenix's
+// digest does).
 
 // isPathByte reports whether c can be part of a file path in text.
 func isPathByte(c byte) bool {
@@ -26,20 +28,85 @@ func isPathByte(c byte) bool {
 // oldNames returns warnings for the old names of renamed files spelled in
 // data, the output of f (at most maxMissingPerFile, then a count).
 func (b *builder) oldNames(f *file, data []byte) []string {
-	if f.kind == KindSourceMap {
-		return nil // "sources" name the original files, on purpose
+	var spans [][2]int // the script text to look at
+	switch f.kind {
+	case KindJS:
+		spans = jsCode(data, 0, len(data))
+	case KindHTML:
+		for _, s := range htmlScripts(data) {
+			spans = append(spans, jsCode(data, s[0], s[1])...)
+		}
+	default:
+		return nil
 	}
 	var warnings []string
 	seen := map[string]bool{}
 	more := 0
 	pos := newLineCounter(data)
-	for i := 0; i < len(data); {
+	for _, sp := range spans {
+		warnings, more = b.oldNamesIn(f, data, sp[0], sp[1], seen, pos, warnings, more)
+	}
+	if more > 0 {
+		warnings = append(warnings, fmt.Sprintf("%s: %d more old names of renamed files", b.display(f.rel), more))
+	}
+	return warnings
+}
+
+// jsCode returns the parts of data[start:end], a script, outside its
+// comments.
+func jsCode(data []byte, start, end int) [][2]int {
+	s := &jsScanner{src: data[start:end]}
+	var spans [][2]int
+	last := 0
+	for {
+		_, ok := s.next(func(cs, ce int) {
+			spans = append(spans, [2]int{start + last, start + cs - 2})
+			last = ce
+			if ce+2 <= len(s.src) && s.src[cs-1] == '*' {
+				last = ce + 2
+			}
+		})
+		if !ok {
+			break
+		}
+	}
+	return append(spans, [2]int{start + last, end})
+}
+
+// htmlScripts returns the bounds of the bodies of a page's <script>
+// elements.
+func htmlScripts(data []byte) [][2]int {
+	lower := bytes.ToLower(data)
+	var spans [][2]int
+	for i := 0; ; {
+		j := bytes.Index(lower[i:], []byte("<script"))
+		if j < 0 {
+			return spans
+		}
+		open := i + j
+		gt := bytes.IndexByte(lower[open:], '>')
+		if gt < 0 {
+			return spans
+		}
+		bodyStart := open + gt + 1
+		k := bytes.Index(lower[bodyStart:], []byte("</script"))
+		if k < 0 {
+			return append(spans, [2]int{bodyStart, len(data)})
+		}
+		spans = append(spans, [2]int{bodyStart, bodyStart + k})
+		i = bodyStart + k
+	}
+}
+
+// oldNamesIn adds the warnings of data[start:end] (see oldNames).
+func (b *builder) oldNamesIn(f *file, data []byte, start, end int, seen map[string]bool, pos *lineCounter, warnings []string, more int) ([]string, int) {
+	for i := start; i < end; {
 		if !isPathByte(data[i]) {
 			i++
 			continue
 		}
 		j := i
-		for j < len(data) && isPathByte(data[j]) {
+		for j < end && isPathByte(data[j]) {
 			j++
 		}
 		word := bytes.TrimRight(data[i:j], ".")
@@ -68,10 +135,7 @@ func (b *builder) oldNames(f *file, data []byte) []string {
 			break
 		}
 	}
-	if more > 0 {
-		warnings = append(warnings, fmt.Sprintf("%s: %d more old names of renamed files", b.display(f.rel), more))
-	}
-	return warnings
+	return warnings, more
 }
 
 // keptOriginal reports whether --keep-original covers the file rel.

@@ -1,7 +1,6 @@
 package hashasset
 
 import (
-	"os"
 	"path/filepath"
 	"sort"
 
@@ -39,7 +38,7 @@ type Upload struct {
 }
 
 // NewPlan returns the upload plan of manifest m in folder out.
-func NewPlan(m *Manifest, out, manifestFile string, gz bool) *Plan {
+func NewPlan(m *Manifest, out, manifestFile string) *Plan {
 	p := &Plan{Version: PlanVersion, Build: m.Build, Uploads: []Upload{}, Delete: []string{}}
 	var hashed, unhashed []Upload
 	for logical, a := range m.Assets {
@@ -50,11 +49,11 @@ func NewPlan(m *Manifest, out, manifestFile string, gz bool) *Plan {
 			list = &unhashed
 		}
 		*list = append(*list, u)
-		if gz && isText(a.Path) {
-			if _, err := os.Stat(filepath.Join(out, filepath.FromSlash(a.Path)) + ".gz"); err == nil {
+		for _, name := range a.Encodings {
+			if e, ok := encodingNamed(name); ok {
 				g := u
-				g.Path += ".gz"
-				g.ContentEncoding = "gzip"
+				g.Path += e.suffix
+				g.ContentEncoding = e.contentEncoding
 				*list = append(*list, g)
 			}
 		}

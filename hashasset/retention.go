@@ -71,8 +71,10 @@ func Prune(m *Manifest, out string, keep int, keepAge time.Duration, now time.Ti
 				}
 			}
 			removed = append(removed, p.Path)
-			if _, ok := mtime(p.Path + ".gz"); ok {
-				removed = append(removed, p.Path+".gz")
+			for _, e := range encodings {
+				if _, ok := mtime(p.Path + e.suffix); ok {
+					removed = append(removed, p.Path+e.suffix)
+				}
 			}
 		}
 		if len(kept) == 0 {

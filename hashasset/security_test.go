@@ -112,10 +112,11 @@ func TestSourceSymlinkSwappedAfterListing(t *testing.T) {
 func TestKilledRunLeavesOldOrNew(t *testing.T) {
 	dir := t.TempDir()
 	src, out := filepath.Join(dir, "src"), filepath.Join(dir, "out")
-	writeTree(t, src, map[string]string{"index.html": `<link href="a.css">v1`, "a.css": "a{}"})
+	filler := strings.Repeat("<p>compressible</p>\n", 50) // so that its .gz is smaller
+	writeTree(t, src, map[string]string{"index.html": `<link href="a.css">v1` + filler, "a.css": "a{}"})
 	build(t, Options{Src: src, Out: out, Precompress: "gzip"})
 	oldPage := readOut(t, out, "index.html")
-	writeTree(t, src, map[string]string{"index.html": `<link href="a.css">v2`, "a.css": "a{color:red}"})
+	writeTree(t, src, map[string]string{"index.html": `<link href="a.css">v2` + filler, "a.css": "a{color:red}"})
 
 	// A kill after the commit point, before the pages were renamed.
 	_, err := Build(context.Background(), Options{Src: src, Out: out, Precompress: "gzip", beforeCommit: func() {}})

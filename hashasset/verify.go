@@ -1,7 +1,6 @@
 package hashasset
 
 import (
-	"compress/gzip"
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
@@ -145,16 +144,27 @@ func Verify(ctx context.Context, dir, manifestFile string) (*VerifyReport, error
 		if h := hashInName(c.asset, a.Path); h != "" && !strings.HasPrefix(s256, h) {
 			add(a.Path, fmt.Sprintf("content hash %s does not match the name", s256[:len(h)]))
 		}
-		// A precompressed copy must decompress to the same bytes.
-		gz := a.Path + ".gz"
-		if _, err := root.Lstat(filepath.FromSlash(gz)); err == nil {
-			c.checked++
-			if sum, err := gunzipSHA256(root, gz, buf); err != nil {
-				if !pendingOK(gz) {
-					add(gz, err.Error())
+		// Each precompressed copy the manifest lists (and a .gz written
+		// before encodings were listed) must decompress to the same bytes.
+		for _, e := range encodings {
+			z := a.Path + e.suffix
+			listed := slices.Contains(a.Encodings, e.name)
+			if _, err := root.Lstat(filepath.FromSlash(z)); err != nil {
+				if listed && !pendingOK(z) {
+					add(z, "missing")
 				}
-			} else if sum != a.SHA256 && !pendingOK(gz) {
-				add(gz, "does not decompress to the asset's bytes")
+				continue
+			}
+			if !listed && e.name != "gzip" {
+				continue
+			}
+			c.checked++
+			if sum, err := decompressedSHA256(root, z, e, buf); err != nil {
+				if !pendingOK(z) {
+					add(z, err.Error())
+				}
+			} else if sum != a.SHA256 && !pendingOK(z) {
+				add(z, "does not decompress to the asset's bytes")
 			}
 		}
 	}
@@ -173,23 +183,6 @@ func Verify(ctx context.Context, dir, manifestFile string) (*VerifyReport, error
 		r.Mismatches = append(r.Mismatches, c.problems...)
 	}
 	return r, nil
-}
-
-func gunzipSHA256(root *os.Root, rel string, buf []byte) (string, error) {
-	f, err := root.Open(filepath.FromSlash(rel))
-	if err != nil {
-		return "", fmt.Errorf("unreadable: %w", err)
-	}
-	defer f.Close()
-	zr, err := gzip.NewReader(f)
-	if err != nil {
-		return "", fmt.Errorf("not gzip: %w", err)
-	}
-	h := sha256.New()
-	if _, err := io.CopyBuffer(h, readerOnly{zr}, buf); err != nil {
-		return "", fmt.Errorf("corrupt gzip: %w", err)
-	}
-	return hex.EncodeToString(h.Sum(nil)), nil
 }
 
 // fileDigests returns the size, the sha256 (hex) and the SRI value by alg of

@@ -52,7 +52,7 @@ A second run into the same DIR keeps the files of earlier builds (listed under
 --keep and --keep-age, or "hash-assets clean", prune them. Running again on an
 unchanged SRC writes nothing.`,
 		Example: `  dsctl hash-assets web --out dist
-  dsctl hash-assets web --out dist --prefix https://cdn.example.com/assets --plan plan.json --precompress gzip
+  dsctl hash-assets web --out dist --prefix https://cdn.example.com/assets --plan plan.json --precompress gzip,br,zstd
   dsctl hash-assets verify dist
   dsctl hash-assets clean dist --keep 3 --keep-age 168h`,
 		Args: cobra.ExactArgs(1),
@@ -72,7 +72,7 @@ unchanged SRC writes nothing.`,
 	f.BoolVar(&opts.strict, "strict", false, "a reference to a missing file is an error, not a warning")
 	f.IntVar(&opts.keep, "keep", 0, "prune older versions beyond the newest N of each asset")
 	f.StringVar(&opts.keepAge, "keep-age", "", "keep older versions younger than this (e.g. 72h, 7d) even beyond --keep")
-	f.StringVar(&opts.precompress, "precompress", "", "write a compressed copy beside text assets: gzip")
+	f.StringVar(&opts.precompress, "precompress", "", "write compressed copies beside text assets where smaller: a comma-separated list of gzip, br and zstd")
 	f.StringVar(&opts.plan, "plan", "", "write an upload plan (JSON) to this file")
 	f.StringArrayVar(&opts.exclude, "exclude", nil, "glob of source paths to leave out (repeatable; ** spans folders)")
 	f.StringArrayVar(&opts.keepOriginal, "keep-original", nil, "glob of source paths also written under their original names, for URLs built at run time (repeatable)")
@@ -228,7 +228,8 @@ func newHashAssetsVerifyCmd(app *App) *cobra.Command {
 		Long: `verify reads DIR/assets-manifest.json and checks every file it lists: current
 files must have the size, sha256 and sha384 integrity of the manifest, and every
 hashed file, current or previous, must have content whose sha256 starts with the
-hash in its name, and a precompressed PATH.gz must decompress to the file's bytes.
+hash in its name, and each precompressed copy (PATH.gz, .br, .zst) must
+decompress to the file's bytes.
 It exits 1 and lists the mismatches otherwise.`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
