@@ -1,11 +1,15 @@
 package cli_test
 
 import (
+	"bytes"
+	"encoding/json"
 	"os"
 	"path/filepath"
 	"strings"
 
+	"github.com/dsctl/dsctl/compat"
 	"github.com/rogpeppe/go-internal/testscript"
+	"github.com/santhosh-tekuri/jsonschema/v6"
 )
 
 // scriptCmds are extra testscript commands shared by all scripts.
@@ -56,6 +60,43 @@ func scriptCmds() map[string]func(ts *testscript.TestScript, neg bool, args []st
 			_, err = f.WriteString(strings.Join(args[1:], " ") + "\n")
 			ts.Check(err)
 			ts.Check(f.Close())
+		},
+		// witness-holds REPORT OLD NEW checks every witness of a compat check -o
+		// json report (backward) with the validator: OLD accepts it, NEW rejects it.
+		"witness-holds": func(ts *testscript.TestScript, neg bool, args []string) {
+			if len(args) != 3 {
+				ts.Fatalf("usage: witness-holds REPORT OLD NEW")
+			}
+			var r compat.Report
+			ts.Check(json.Unmarshal([]byte(ts.ReadFile(args[0])), &r))
+			compile := func(name string) *jsonschema.Schema {
+				doc, err := jsonschema.UnmarshalJSON(strings.NewReader(ts.ReadFile(name)))
+				ts.Check(err)
+				c := jsonschema.NewCompiler()
+				ts.Check(c.AddResource(name, doc))
+				sch, err := c.Compile(name)
+				ts.Check(err)
+				return sch
+			}
+			oldS, newS := compile(args[1]), compile(args[2])
+			n := 0
+			for _, c := range r.Changes {
+				if len(c.Witness) == 0 {
+					continue
+				}
+				n++
+				inst, err := jsonschema.UnmarshalJSON(bytes.NewReader(c.Witness))
+				ts.Check(err)
+				if err := oldS.Validate(inst); err != nil {
+					ts.Fatalf("%s: OLD rejects the witness %s: %v", c.ID, c.Witness, err)
+				}
+				if newS.Validate(inst) == nil {
+					ts.Fatalf("%s: NEW accepts the witness %s", c.ID, c.Witness)
+				}
+			}
+			if n == 0 {
+				ts.Fatalf("no witness in %s", args[0])
+			}
 		},
 		// replace FILE OLD NEW replaces text in a file (OLD must occur).
 		"replace": func(ts *testscript.TestScript, neg bool, args []string) {
