@@ -7,6 +7,7 @@ import (
 	"io/fs"
 	"path"
 	"reflect"
+	"slices"
 	"sort"
 	"strings"
 
@@ -23,6 +24,11 @@ type EventsOptions struct {
 	Package string
 	// Source names the package in the header, as NAME@VERSION.
 	Source string
+	// Operations and Channels, when set, keep only the events read from the
+	// package's AsyncAPI document that one of these operations sends or
+	// receives, or one of these channels carries.
+	Operations []string
+	Channels   []string
 }
 
 // GenerateEvents renders Go types for every event schema of a contract
@@ -32,6 +38,15 @@ type EventsOptions struct {
 func GenerateEvents(c *contracts.Contract, opts EventsOptions) (*JobResult, error) {
 	if len(c.Events) == 0 {
 		return nil, errkind.InputAt(c.File(contracts.FileName), 0, 0, fmt.Errorf("contract %s declares no events", c.Name))
+	}
+	if len(opts.Operations) > 0 || len(opts.Channels) > 0 {
+		sel, err := selectMessages(c, opts.Operations, opts.Channels)
+		if err != nil {
+			return nil, err
+		}
+		cc := *c
+		cc.Events = sel
+		c = &cc
 	}
 	w := &eventWrapper{comps: map[string]any{}, raw: map[string]string{}, events: map[string]bool{}}
 	for _, ev := range c.Events {
@@ -253,4 +268,42 @@ func refTarget(ref, event string, names map[string]string) (string, error) {
 		return "", fmt.Errorf("$ref %s: no such definition", ref)
 	}
 	return "", fmt.Errorf("$ref %s: only #, #/$defs/NAME and #/definitions/NAME are supported in event schemas", ref)
+}
+
+// selectMessages returns the events of c's AsyncAPI document that one of ops
+// sends or receives or one of chans carries; a name no message has is an
+// input error listing the ones there are.
+func selectMessages(c *contracts.Contract, ops, chans []string) ([]contracts.Event, error) {
+	if c.AsyncAPI == "" {
+		return nil, errkind.InputAt(c.File(contracts.FileName), 0, 0, fmt.Errorf("contract %s has no AsyncAPI document: --operation and --channel select its messages", c.Name))
+	}
+	known := map[string]map[string]bool{"operation": {}, "channel": {}}
+	var out []contracts.Event
+	for _, e := range c.Events {
+		hit := false
+		for _, o := range e.Operations {
+			known["operation"][o] = true
+			hit = hit || slices.Contains(ops, o)
+		}
+		for _, ch := range e.Channels {
+			known["channel"][ch] = true
+			hit = hit || slices.Contains(chans, ch)
+		}
+		if hit {
+			out = append(out, e)
+		}
+	}
+	for kind, names := range map[string][]string{"operation": ops, "channel": chans} {
+		for _, n := range names {
+			if !known[kind][n] {
+				have := make([]string, 0, len(known[kind]))
+				for k := range known[kind] {
+					have = append(have, k)
+				}
+				sort.Strings(have)
+				return nil, errkind.InputAt(c.File(c.AsyncAPI), 0, 0, fmt.Errorf("no %s %q carries a message with a JSON Schema payload (there are: %s)", kind, n, strings.Join(have, ", ")))
+			}
+		}
+	}
+	return out, nil
 }

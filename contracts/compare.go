@@ -25,8 +25,14 @@ func (Packages) Name(c *Contract) string { return c.Version }
 // Version is the package's version.
 func (Packages) Version(c *Contract) (string, error) { return c.Version, nil }
 
-// Defaults are the package's own compatibility mode and policy (contract.yaml).
+// Defaults are the package's own compatibility mode and policy
+// (contract.yaml). A package with an AsyncAPI document and no compatibility
+// of its own is judged per message in its flow direction (compat.Flow; its
+// event schemas and APIs in backward).
 func (Packages) Defaults(c *Contract) (compat.Mode, compat.Policy) {
+	if c.Compatibility == "" && c.AsyncAPI != "" {
+		return compat.Flow, c.PolicyOrDefault()
+	}
 	return c.Mode(), c.PolicyOrDefault()
 }
 

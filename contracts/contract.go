@@ -20,9 +20,11 @@ import (
 	"path/filepath"
 	"regexp"
 	"strings"
+	"time"
 
 	"github.com/Masterminds/semver/v3"
 	"github.com/dsctl/dsctl/compat"
+	"github.com/dsctl/dsctl/compat/asyncapi"
 	"github.com/dsctl/dsctl/contracts/registry"
 	"github.com/dsctl/dsctl/internal/errkind"
 	"github.com/dsctl/dsctl/internal/fsx"
@@ -47,6 +49,9 @@ type Contract struct {
 	Policy        compat.Policy `yaml:"policy,omitempty" json:"policy"`
 	Events        []Event       `yaml:"events,omitempty" json:"events"`
 	APIs          []API         `yaml:"apis,omitempty" json:"apis,omitempty"`
+	// AsyncAPI is an AsyncAPI 2.6 or 3.0 document of the package: its
+	// messages become events of the package (see LoadFS).
+	AsyncAPI string `yaml:"asyncapi,omitempty" json:"asyncapi,omitempty"`
 	// Consumes declares what this package's service reads of other packages' events.
 	Consumes []Consume `yaml:"consumes,omitempty" json:"consumes,omitempty"`
 
@@ -56,6 +61,8 @@ type Contract struct {
 	Dir string `yaml:"-" json:"-"`
 	// pos is where the value of each top-level key is, for messages.
 	pos map[string]yamlPos
+	// asyncMessages names the messages of the AsyncAPI document.
+	asyncMessages map[string]bool
 }
 
 // yamlPos is a 1-based line and column in contract.yaml.
@@ -72,6 +79,13 @@ type Event struct {
 	// Line and Column are where the event starts in contract.yaml.
 	Line   int `yaml:"-" json:"-"`
 	Column int `yaml:"-" json:"-"`
+	// FromAsyncAPI marks an event read from the package's AsyncAPI document
+	// (a message with a JSON Schema payload). Operations and Channels name
+	// the operations that send or receive it and the channels that carry it,
+	// for every event that is a message of that document.
+	FromAsyncAPI bool     `yaml:"-" json:"-"`
+	Operations   []string `yaml:"-" json:"-"`
+	Channels     []string `yaml:"-" json:"-"`
 }
 
 // EventLint silences lint rules for one event.
@@ -202,8 +216,77 @@ func LoadFS(fsys fs.FS, display string) (*Contract, error) {
 	}
 	c.FS = fsys
 	c.Dir = display
+	if err := c.loadAsyncAPI(); err != nil {
+		return nil, err
+	}
 	return c, nil
 }
+
+// loadAsyncAPI reads the package's AsyncAPI document, if it has one, and adds
+// its messages to the events (an event declared under events: with the same
+// name wins). Payload schemas written inline in the document, and example
+// payloads, are served beside it from memory: the package's file system then
+// holds them, for lint, validate, compat and gen events alike.
+func (c *Contract) loadAsyncAPI() error {
+	if c.AsyncAPI == "" {
+		return nil
+	}
+	ev, err := asyncapi.ReadEvents(compat.Source{Name: c.File(c.AsyncAPI), FS: c.FS, Path: c.AsyncAPI, Display: c.File})
+	if err != nil {
+		return err
+	}
+	if len(ev.Files) > 0 {
+		c.FS = overlayFS{FS: c.FS, files: ev.Files}
+	}
+	p := c.pos["asyncapi"]
+	c.asyncMessages = map[string]bool{}
+	for _, m := range ev.Messages {
+		c.asyncMessages[m.Name] = true
+		ops := append(append([]string{}, m.Sends...), m.Receives...)
+		if e, declared := c.Event(m.Name); declared {
+			e.Operations, e.Channels = ops, m.Channels
+			continue
+		}
+		c.Events = append(c.Events, Event{Name: m.Name, Schema: m.Schema, Examples: m.Examples, Line: p.line, Column: p.col,
+			FromAsyncAPI: true, Operations: ops, Channels: m.Channels})
+	}
+	return nil
+}
+
+// overlayFS serves a few files from memory over a package's files. Listing a
+// folder shows the files on disk only, so they are never packed.
+type overlayFS struct {
+	fs.FS
+	files map[string][]byte
+}
+
+func (o overlayFS) Open(name string) (fs.File, error) {
+	if b, ok := o.files[name]; ok {
+		return &memFile{Reader: bytes.NewReader(b), name: path.Base(name), size: int64(len(b))}, nil
+	}
+	return o.FS.Open(name)
+}
+
+type memFile struct {
+	*bytes.Reader
+	name string
+	size int64
+}
+
+func (f *memFile) Stat() (fs.FileInfo, error) { return memInfo{f.name, f.size}, nil }
+func (f *memFile) Close() error               { return nil }
+
+type memInfo struct {
+	name string
+	size int64
+}
+
+func (i memInfo) Name() string       { return i.name }
+func (i memInfo) Size() int64        { return i.size }
+func (i memInfo) Mode() fs.FileMode  { return 0o444 }
+func (i memInfo) ModTime() time.Time { return time.Time{} }
+func (i memInfo) IsDir() bool        { return false }
+func (i memInfo) Sys() any           { return nil }
 
 func unwrapPath(err error) error {
 	var pe *fs.PathError
@@ -339,6 +422,11 @@ func (c *Contract) validate(file string) error {
 			if err := checkRel(p); err != nil {
 				return errkind.InputAt(file, e.Line, e.Column, fmt.Errorf("event %s: %w", e.Name, err))
 			}
+		}
+	}
+	if c.AsyncAPI != "" {
+		if err := checkRel(c.AsyncAPI); err != nil {
+			return at("asyncapi", "asyncapi: %v", err)
 		}
 	}
 	seenAPI := map[string]int{}

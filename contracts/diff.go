@@ -16,6 +16,10 @@ const (
 	ChangeEventRemoved = "event-removed"
 	ChangeAPIAdded     = "api-added"
 	ChangeAPIRemoved   = "api-removed"
+	// ChangeAsyncAPIAdded and ChangeAsyncAPIRemoved: the package gained or
+	// lost its AsyncAPI document.
+	ChangeAsyncAPIAdded   = "asyncapi-added"
+	ChangeAsyncAPIRemoved = "asyncapi-removed"
 	// ChangeUnjudged is reported when no engine of the needed kind is available
 	// and the files differ: it is judged major, to be safe.
 	ChangeUnjudged = "changed-unjudged"
@@ -24,9 +28,12 @@ const (
 // DiffOptions configure DiffPackages.
 type DiffOptions struct {
 	// Engines compare documents; the first with Kind "jsonschema" judges event
-	// schemas and the first with Kind "openapi" judges APIs.
+	// schemas, the first with Kind "openapi" APIs and the first with Kind
+	// "asyncapi" the AsyncAPI documents.
 	Engines []compat.Engine
-	// Mode and Policy override the new package's compatibility and policy when set.
+	// Mode and Policy override the new package's compatibility and policy when
+	// set. With neither a Mode nor a compatibility in contract.yaml, the
+	// AsyncAPI document is judged per message in its flow direction.
 	Mode   compat.Mode
 	Policy compat.Policy
 }
@@ -41,7 +48,9 @@ func engine(engines []compat.Engine, kind string) compat.Engine {
 }
 
 // DiffPackages compares two versions of a package, one report per event
-// (matched by name, Kind "jsonschema") and per API (by name, Kind "openapi"),
+// (matched by name, Kind "jsonschema"), per API (by name, Kind "openapi") and
+// for the AsyncAPI document (Kind "asyncapi"; the events read from it are
+// judged there, each in the direction its message flows),
 // plus a Kind "contract" report for events and APIs that were added or
 // removed. Reports are in a stable order: the contract report, then events,
 // then APIs, each sorted by name.
@@ -53,6 +62,15 @@ func DiffPackages(ctx context.Context, oldC, newC *Contract, opts DiffOptions) (
 	policy := opts.Policy
 	if policy == "" {
 		policy = newC.PolicyOrDefault()
+	}
+	// Flow (an AsyncAPI document judged per message) applies to the AsyncAPI
+	// document only; event schemas and APIs are judged in backward.
+	asyncMode := mode
+	if opts.Mode == "" && newC.Compatibility == "" && newC.AsyncAPI != "" {
+		asyncMode = compat.Flow
+	}
+	if mode == compat.Flow {
+		mode = compat.Backward
 	}
 	copts := compat.Options{Mode: mode.Base(), Policy: policy}
 	if mode == compat.NoneMode {
@@ -66,6 +84,9 @@ func DiffPackages(ctx context.Context, oldC, newC *Contract, opts DiffOptions) (
 	for _, n := range names {
 		oe, inOld := oldC.Event(n)
 		ne, inNew := newC.Event(n)
+		if (!inOld || oldC.asyncMessages[n]) && (!inNew || newC.asyncMessages[n]) && oldC.AsyncAPI != "" && newC.AsyncAPI != "" {
+			continue // the AsyncAPI documents' report has it, judged in its direction
+		}
 		switch {
 		case inOld && !inNew:
 			pkgReport.Changes = append(pkgReport.Changes, compat.Change{ID: ChangeEventRemoved, Path: "#/events/" + n, Impact: compat.Major, Breaking: true,
@@ -110,6 +131,31 @@ func DiffPackages(ctx context.Context, oldC, newC *Contract, opts DiffOptions) (
 			r.New = label(newC) + "#" + n
 			reports = append(reports, r)
 		}
+	}
+	// The AsyncAPI documents.
+	switch {
+	case oldC.AsyncAPI != "" && newC.AsyncAPI == "":
+		pkgReport.Changes = append(pkgReport.Changes, compat.Change{ID: ChangeAsyncAPIRemoved, Path: "#/asyncapi", Impact: compat.Major, Breaking: true,
+			Message:  fmt.Sprintf("the AsyncAPI document %s was removed", oldC.AsyncAPI),
+			Location: &compat.Location{File: oldC.File(FileName), Line: oldC.pos["asyncapi"].line}})
+	case oldC.AsyncAPI == "" && newC.AsyncAPI != "":
+		pkgReport.Changes = append(pkgReport.Changes, compat.Change{ID: ChangeAsyncAPIAdded, Path: "#/asyncapi", Impact: compat.Minor,
+			Message:  fmt.Sprintf("the AsyncAPI document %s was added", newC.AsyncAPI),
+			Location: &compat.Location{File: newC.File(FileName), Line: newC.pos["asyncapi"].line}})
+	case oldC.AsyncAPI != "":
+		aopts := copts
+		amode := asyncMode
+		if amode == compat.Flow {
+			aopts.Mode = compat.Flow
+		}
+		r, err := diffDoc(ctx, engine(opts.Engines, "asyncapi"), "asyncapi", oldC, oldC.AsyncAPI, newC, newC.AsyncAPI, aopts)
+		if err != nil {
+			return nil, err
+		}
+		r.Mode = amode
+		r.Old = label(oldC) + "#asyncapi"
+		r.New = label(newC) + "#asyncapi"
+		reports = append(reports, r)
 	}
 	out := append([]compat.Report{pkgReport}, reports...)
 	for i := range out {

@@ -217,7 +217,12 @@ func compare[S any](ctx context.Context, v *Verdict, req Request[S], history []S
 		}
 	}
 	for _, r := range v.Reports {
-		r.Mode, r.Policy = v.Mode, v.Policy
+		// Under flow (an AsyncAPI document judged per message), a report
+		// keeps the mode its documents were judged in.
+		if v.Mode != compat.Flow || r.Mode == "" {
+			r.Mode = v.Mode
+		}
+		r.Policy = v.Policy
 		compat.SortChanges(r.Changes)
 		for i := range r.Changes {
 			r.Changes[i].Breaking = r.Changes[i].Impact == compat.Major

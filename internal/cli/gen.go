@@ -284,6 +284,10 @@ type genEventsOptions struct {
 	Out       string
 	Check     bool
 	VendorDir string
+	// Operations and Channels select the messages of the package's AsyncAPI
+	// document that an operation sends or receives, or a channel carries.
+	Operations []string
+	Channels   []string
 }
 
 func newGenEventsCmd(app *App, runF func(*genEventsOptions) error) *cobra.Command {
@@ -294,11 +298,14 @@ func newGenEventsCmd(app *App, runF func(*genEventsOptions) error) *cobra.Comman
 		Long: `Generate Go types for the event schemas of a contract package: a folder with
 contract.yaml (default: the current folder), or NAME@VERSION of a package pulled
 into contracts/vendor (as pinned in dsctl.lock). Each event also gets a constant
-with its name and one with its schema's $id.
+with its name and one with its schema's $id. The messages of the package's
+AsyncAPI document are events too; --operation and --channel generate only the
+messages an operation sends or receives, or a channel carries.
 
 With --check nothing is written; a stale file prints a unified diff and exits 1.`,
 		Example: `  dsctl gen events orders/contract --package orderevents --out billing/orderevents/events.gen.go
-  dsctl gen events orders@1.0.0 --package orderevents --out orderevents/events.gen.go --check`,
+  dsctl gen events orders@1.0.0 --package orderevents --out orderevents/events.gen.go --check
+  dsctl gen events orders/contract --operation consumeCancelRequests --package cancels --out cancels/events.gen.go`,
 		Args: cobra.MaximumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if len(args) == 1 {
@@ -318,6 +325,8 @@ With --check nothing is written; a stale file prints a unified diff and exits 1.
 	f.StringVar(&opts.Out, "out", "", "output file")
 	f.BoolVar(&opts.Check, "check", false, "write nothing; exit 1 with a diff when the file is stale")
 	f.StringVar(&opts.VendorDir, "dir", "", "folder NAME@VERSION was pulled into (default contracts/vendor beside dsctl.lock)")
+	f.StringSliceVar(&opts.Operations, "operation", nil, "only the messages this AsyncAPI operation sends or receives (repeatable)")
+	f.StringSliceVar(&opts.Channels, "channel", nil, "only the messages this AsyncAPI channel carries (repeatable)")
 	return cmd
 }
 
@@ -334,7 +343,7 @@ func genEventsRun(app *App, opts *genEventsOptions) error {
 	if err != nil {
 		return err
 	}
-	res, err := codegen.GenerateEvents(pkg, codegen.EventsOptions{Package: opts.Package, Source: source})
+	res, err := codegen.GenerateEvents(pkg, codegen.EventsOptions{Package: opts.Package, Source: source, Operations: opts.Operations, Channels: opts.Channels})
 	if err != nil {
 		return err
 	}
