@@ -191,3 +191,36 @@ func TestCombined(t *testing.T) {
 		t.Errorf("combined %+v", g)
 	}
 }
+
+// flowFake returns two reports: one judged in backward (an event schema of
+// a package) and one per message direction (its AsyncAPI document).
+type flowFake struct{ fake }
+
+func (f flowFake) Compare(ctx context.Context, old, new side, mode compat.Mode, policy compat.Policy) (Comparison, error) {
+	c, err := f.fake.Compare(ctx, old, new, mode, policy)
+	c.Reports[0].Mode = compat.Backward
+	c.Reports = append(c.Reports, compat.Report{Kind: "asyncapi", Mode: compat.Flow})
+	return c, err
+}
+
+// TestFlowKeepsReportModes: under flow (a package's AsyncAPI document judged
+// per message), each report keeps the mode it was judged in; any other mode
+// is set on every report.
+func TestFlowKeepsReportModes(t *testing.T) {
+	n := v11
+	n.mode = compat.Flow
+	v, err := Decide(context.Background(), Request[side]{Comparer: flowFake{fake{&[]string{}}}, History: []side{v1}, New: n, Today: "2026-01-01"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if v.Mode != compat.Flow || v.Reports[0].Mode != compat.Backward || v.Reports[1].Mode != compat.Flow {
+		t.Errorf("flow: verdict %s, reports %s and %s", v.Mode, v.Reports[0].Mode, v.Reports[1].Mode)
+	}
+	v, err = Decide(context.Background(), Request[side]{Comparer: flowFake{fake{&[]string{}}}, History: []side{v1}, New: n, Mode: compat.Full, Today: "2026-01-01"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if v.Reports[0].Mode != compat.Full || v.Reports[1].Mode != compat.Full {
+		t.Errorf("full: reports %s and %s", v.Reports[0].Mode, v.Reports[1].Mode)
+	}
+}
