@@ -36,10 +36,23 @@ func shapeOf(s *jsv.Schema) arrayShape {
 	return arrayShape{restKw: "items"}
 }
 
+// restModel is the model for the items after the tuple: items /
+// additionalItems, or, without them, unevaluatedItems (which then judges
+// every position the schema itself does not evaluate), or open.
+func restModel(s *jsv.Schema, sh arrayShape) model {
+	if m, ok := apModel(sh.rest, sh.restKw); ok {
+		return m
+	}
+	if s.UnevaluatedItems != nil {
+		m, _ := apModel(s.UnevaluatedItems, "unevaluatedItems")
+		return m
+	}
+	return model{kind: modelOpen}
+}
+
 func (d *differ) arrays(o, n *jsv.Schema, c cctx) {
 	os, ns := shapeOf(o), shapeOf(n)
-	orest, _ := apModel(os.rest, os.restKw)
-	nrest, _ := apModel(ns.rest, ns.restKw)
+	orest, nrest := restModel(o, os), restModel(n, ns)
 	max := len(os.prefix)
 	if len(ns.prefix) > max {
 		max = len(ns.prefix)
@@ -62,7 +75,7 @@ func (d *differ) arrays(o, n *jsv.Schema, c cctx) {
 				d.emit(c, "tuple-item-added-to-closed-model", o, n, suffix, "tuple position %d added where no more items were allowed", i)
 			default:
 				dir, chs := d.probe([2]*jsv.Schema{orest.schemas[0], np})
-				d.emitDir(c, "tuple-item-added-to-partially-open-model", dir, o, n, suffix, "tuple position %d added; %s covered it (compared: %s)", i, os.restKw, idsOf(chs))
+				d.emitDir(c, "tuple-item-added-to-partially-open-model", dir, o, n, suffix, "tuple position %d added; %s covered it (compared: %s)", i, orest.kw, idsOf(chs))
 			}
 		default:
 			op := os.prefix[i]
@@ -78,34 +91,45 @@ func (d *differ) arrays(o, n *jsv.Schema, c cctx) {
 				d.emitDir(c, "tuple-item-removed-from-closed-model", dir, o, n, suffix, "tuple position %d removed and no more items are allowed", i)
 			default:
 				dir, chs := d.probe([2]*jsv.Schema{op, nrest.schemas[0]})
-				d.emitDir(c, "tuple-item-removed-from-partially-open-model", dir, o, n, suffix, "tuple position %d removed; %s covers it now (compared: %s)", i, ns.restKw, idsOf(chs))
+				d.emitDir(c, "tuple-item-removed-from-partially-open-model", dir, o, n, suffix, "tuple position %d removed; %s covers it now (compared: %s)", i, nrest.kw, idsOf(chs))
 			}
 		}
 	}
 	// the rest: only comparable beyond the longer tuple; positions covered
-	// by one side's tuple were compared above.
+	// by one side's tuple were compared above. unevaluatedItems stands in
+	// for a missing items/additionalItems (restModel), as
+	// unevaluatedProperties does for additionalProperties.
+	kw, id := ns.restKw, "items"
+	if nrest.kw == "unevaluatedItems" || nrest.kw == "" && orest.kw == "unevaluatedItems" {
+		kw, id = "unevaluatedItems", "unevaluated-items"
+	}
 	if orest.kind == modelPartial && nrest.kind == modelPartial {
 		d.at(idxTok(max), orest.schemas[0], nrest.schemas[0], c.child())
 	} else if nrest.kind > orest.kind {
-		d.emit(c, "items-narrowed", o, n, "/"+ns.restKw, "%s narrowed from %s to %s", ns.restKw, modelNames[orest.kind], modelNames[nrest.kind])
+		d.emit(c, id+"-narrowed", o, n, "/"+kw, "%s narrowed from %s to %s", kw, modelNames[orest.kind], modelNames[nrest.kind])
 	} else if nrest.kind < orest.kind {
-		d.emit(c, "items-extended", o, n, "/"+ns.restKw, "%s extended from %s to %s", ns.restKw, modelNames[orest.kind], modelNames[nrest.kind])
+		d.emit(c, id+"-extended", o, n, "/"+kw, "%s extended from %s to %s", kw, modelNames[orest.kind], modelNames[nrest.kind])
 	}
-	var ou, nu any
-	if o.UnevaluatedItems != nil {
-		ou = o.UnevaluatedItems
-	}
-	if n.UnevaluatedItems != nil {
-		nu = n.UnevaluatedItems
-	}
-	om, _ := apModel(ou, "unevaluatedItems")
-	nm, _ := apModel(nu, "unevaluatedItems")
-	if om.kind == modelPartial && nm.kind == modelPartial {
-		d.at(idxTok(max), om.schemas[0], nm.schemas[0], c.child())
-	} else if nm.kind > om.kind {
-		d.emit(c, "unevaluated-items-narrowed", o, n, "/unevaluatedItems", "unevaluatedItems narrowed from %s to %s", modelNames[om.kind], modelNames[nm.kind])
-	} else if nm.kind < om.kind {
-		d.emit(c, "unevaluated-items-extended", o, n, "/unevaluatedItems", "unevaluatedItems extended from %s to %s", modelNames[om.kind], modelNames[nm.kind])
+	// unevaluatedItems beside items/additionalItems on both sides evaluates
+	// nothing the schema itself declares; compared as a keyword (what
+	// in-place members evaluate is judged by the unevalItems context)
+	if orest.kw != "unevaluatedItems" && nrest.kw != "unevaluatedItems" {
+		var ou, nu any
+		if o.UnevaluatedItems != nil {
+			ou = o.UnevaluatedItems
+		}
+		if n.UnevaluatedItems != nil {
+			nu = n.UnevaluatedItems
+		}
+		om, _ := apModel(ou, "unevaluatedItems")
+		nm, _ := apModel(nu, "unevaluatedItems")
+		if om.kind == modelPartial && nm.kind == modelPartial {
+			d.at(idxTok(max), om.schemas[0], nm.schemas[0], c.child())
+		} else if nm.kind > om.kind {
+			d.emit(c, "unevaluated-items-narrowed", o, n, "/unevaluatedItems", "unevaluatedItems narrowed from %s to %s", modelNames[om.kind], modelNames[nm.kind])
+		} else if nm.kind < om.kind {
+			d.emit(c, "unevaluated-items-extended", o, n, "/unevaluatedItems", "unevaluatedItems extended from %s to %s", modelNames[om.kind], modelNames[nm.kind])
+		}
 	}
 
 	d.bound(c, "max-items", "maxItems", o, n, o.MaxItems, n.MaxItems)

@@ -338,7 +338,7 @@ func (d *differ) removedProperties(o, n *jsv.Schema, c cctx) {
 			}
 			continue
 		}
-		dir := d.patternDir(o, np, additionalModel(o), true)
+		dir := d.patternDir(o, n, np, additionalModel(o), true)
 		d.emitDir(c, "pattern-property-added", dir, o, n, suffix, "patternProperties %q added", re)
 	}
 	for _, re := range sortedKeys(opat) {
@@ -346,7 +346,7 @@ func (d *differ) removedProperties(o, n *jsv.Schema, c cctx) {
 			continue
 		}
 		op := opat[re]
-		dir := d.patternDir(n, op, additionalModel(n), false)
+		dir := d.patternDir(n, o, op, additionalModel(n), false)
 		d.emitDir(c, "pattern-property-removed", dir, o, n, "/patternProperties/"+escapeToken(re), "patternProperties %q removed", re)
 	}
 
@@ -471,13 +471,15 @@ func patternMap(s *jsv.Schema) map[string]patEntry {
 	return m
 }
 
-// patternDir works out the direction of adding (added=true, other is OLD) or
-// removing (other is NEW) a pattern property.
-func (d *differ) patternDir(other *jsv.Schema, p patEntry, m model, added bool) Direction {
-	// declared properties of the other side that the pattern also covers
+// patternDir works out the direction of adding (added=true, other is OLD,
+// same is NEW) or removing (other is NEW, same is OLD) a pattern property.
+func (d *differ) patternDir(other, same *jsv.Schema, p patEntry, m model, added bool) Direction {
+	// properties both sides declare that the pattern also covers gain (or
+	// lose) its constraint; a name only one side declares is judged once,
+	// as a property added or removed, against the model that governs it
 	named := false
 	for name := range other.Properties {
-		if p.rx.MatchString(name) {
+		if _, both := same.Properties[name]; both && p.rx.MatchString(name) {
 			named = true
 			break
 		}

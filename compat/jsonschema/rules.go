@@ -146,8 +146,8 @@ func init() {
 		Rule{ID: "additional-properties-extended", Description: "additionalProperties extended (false → schema → open)", Direction: Widen, Confluent: "ADDITIONAL_PROPERTIES_EXTENDED / ADDITIONAL_PROPERTIES_ADDED"})
 	pair(Rule{ID: "unevaluated-properties-narrowed", Description: "unevaluatedProperties narrowed (open → schema → false)", Direction: Narrow, Lenient: true},
 		Rule{ID: "unevaluated-properties-extended", Description: "unevaluatedProperties extended (false → schema → open)", Direction: Widen})
-	pair(Rule{ID: "pattern-property-added", Description: "a patternProperties entry was added; direction from the model it replaces for matching names and from declared properties it now also constrains", Direction: Contextual},
-		Rule{ID: "pattern-property-removed", Description: "a patternProperties entry was removed; direction from the model that now governs matching names", Direction: Contextual, OnOld: true})
+	pair(Rule{ID: "pattern-property-added", Description: "a patternProperties entry was added; direction from the model it replaces for matching names and from properties both sides declare that it now also constrains (a property only one side declares is judged once, as added or removed)", Direction: Contextual},
+		Rule{ID: "pattern-property-removed", Description: "a patternProperties entry was removed; direction from the model that now governs matching names and from properties both sides declare that it no longer constrains", Direction: Contextual, OnOld: true})
 	pair(Rule{ID: "dependent-required-added", Description: "a dependentRequired (draft-07 dependencies array) entry was added", Direction: Narrow, Confluent: "DEPENDENCY_ARRAY_ADDED / DEPENDENCY_ARRAY_EXTENDED"},
 		Rule{ID: "dependent-required-removed", Description: "a dependentRequired (draft-07 dependencies array) entry was removed", Direction: Widen, OnOld: true, Confluent: "DEPENDENCY_ARRAY_REMOVED / DEPENDENCY_ARRAY_NARROWED"})
 	pair(Rule{ID: "dependent-schema-added", Description: "a dependentSchemas (draft-07 dependencies schema) entry was added", Direction: Narrow, Confluent: "DEPENDENCY_SCHEMA_ADDED"},
@@ -160,14 +160,14 @@ func init() {
 	// arrays
 	pair(Rule{ID: "tuple-item-added-to-open-model", Description: "a tuple position (prefixItems / items array) was declared where any item was allowed (neutral when {} or true)", Direction: Contextual, Confluent: "ITEM_ADDED_TO_OPEN_CONTENT_MODEL"},
 		Rule{ID: "tuple-item-removed-from-open-model", Description: "a tuple position was removed; any item is allowed there now", Direction: Widen, OnOld: true, Confluent: "ITEM_REMOVED_FROM_OPEN_CONTENT_MODEL"})
-	pair(Rule{ID: "tuple-item-added-to-closed-model", Description: "a tuple position was added where no further items were allowed", Direction: Widen, Confluent: "ITEM_ADDED_TO_CLOSED_CONTENT_MODEL"},
+	pair(Rule{ID: "tuple-item-added-to-closed-model", Description: "a tuple position was added where no further items were allowed (items, additionalItems or, without them, unevaluatedItems false)", Direction: Widen, Confluent: "ITEM_ADDED_TO_CLOSED_CONTENT_MODEL"},
 		Rule{ID: "tuple-item-removed-from-closed-model", Description: "a tuple position was removed and no further items are allowed (neutral when it was false)", Direction: Contextual, OnOld: true, Confluent: "ITEM_REMOVED_FROM_CLOSED_CONTENT_MODEL"})
-	pair(Rule{ID: "tuple-item-added-to-partially-open-model", Description: "a tuple position was added where items/additionalItems gave a schema; direction from comparing them", Direction: Contextual, Confluent: "ITEM_ADDED_IS_COVERED_BY_PARTIALLY_OPEN_CONTENT_MODEL / _NOT_COVERED_"},
-		Rule{ID: "tuple-item-removed-from-partially-open-model", Description: "a tuple position was removed and items/additionalItems now govern it; direction from comparing them", Direction: Contextual, OnOld: true, Confluent: "ITEM_REMOVED_IS_COVERED_BY_PARTIALLY_OPEN_CONTENT_MODEL / _NOT_COVERED_"})
+	pair(Rule{ID: "tuple-item-added-to-partially-open-model", Description: "a tuple position was added where items/additionalItems (or, without them, unevaluatedItems) gave a schema; direction from comparing them", Direction: Contextual, Confluent: "ITEM_ADDED_IS_COVERED_BY_PARTIALLY_OPEN_CONTENT_MODEL / _NOT_COVERED_"},
+		Rule{ID: "tuple-item-removed-from-partially-open-model", Description: "a tuple position was removed and items/additionalItems (or, without them, unevaluatedItems) now govern it; direction from comparing them", Direction: Contextual, OnOld: true, Confluent: "ITEM_REMOVED_IS_COVERED_BY_PARTIALLY_OPEN_CONTENT_MODEL / _NOT_COVERED_"})
 	pair(Rule{ID: "items-narrowed", Description: "items (after any tuple: additionalItems / items) narrowed (open → schema → false)", Direction: Narrow, Confluent: "ADDITIONAL_ITEMS_NARROWED / ADDITIONAL_ITEMS_REMOVED"},
 		Rule{ID: "items-extended", Description: "items (after any tuple) extended (false → schema → open)", Direction: Widen, Confluent: "ADDITIONAL_ITEMS_EXTENDED / ADDITIONAL_ITEMS_ADDED"})
-	pair(Rule{ID: "unevaluated-items-narrowed", Description: "unevaluatedItems narrowed", Direction: Narrow},
-		Rule{ID: "unevaluated-items-extended", Description: "unevaluatedItems extended", Direction: Widen})
+	pair(Rule{ID: "unevaluated-items-narrowed", Description: "unevaluatedItems narrowed (open → schema → false); without items/additionalItems it is the model for positions after the tuple", Direction: Narrow},
+		Rule{ID: "unevaluated-items-extended", Description: "unevaluatedItems extended (false → schema → open)", Direction: Widen})
 	bounds("max-items", "maxItems", true, "MAX_ITEMS")
 	bounds("min-items", "minItems", false, "MIN_ITEMS")
 	pair(Rule{ID: "unique-items-added", Description: "uniqueItems became true", Direction: Narrow, Confluent: "UNIQUE_ITEMS_ADDED"},
