@@ -233,18 +233,28 @@ func locKey(l *Location) Location {
 
 // Report is the result of one compatibility check; its JSON shape is the one in DESIGN.md.
 type Report struct {
-	Kind         string   `json:"kind"`
-	Mode         Mode     `json:"mode"`
-	Policy       Policy   `json:"policy"`
-	Old          string   `json:"old,omitempty"`
-	New          string   `json:"new,omitempty"`
-	RequiredBump Impact   `json:"requiredBump"`
-	From         string   `json:"from,omitempty"`
-	To           string   `json:"to,omitempty"`
-	Suggested    string   `json:"suggested,omitempty"`
-	VersionOK    *bool    `json:"versionOk,omitempty"`
-	FailOn       Impact   `json:"-"`
-	Changes      []Change `json:"changes"`
+	Kind         string `json:"kind"`
+	Mode         Mode   `json:"mode"`
+	Policy       Policy `json:"policy"`
+	Old          string `json:"old,omitempty"`
+	New          string `json:"new,omitempty"`
+	RequiredBump Impact `json:"requiredBump"`
+	From         string `json:"from,omitempty"`
+	To           string `json:"to,omitempty"`
+	Suggested    string `json:"suggested,omitempty"`
+	VersionOK    *bool  `json:"versionOk,omitempty"`
+	FailOn       Impact `json:"-"`
+	// Dialects names the JSON Schema draft each side was read as (JSON
+	// Schema reports only).
+	Dialects *Dialects `json:"dialects,omitempty"`
+	Changes  []Change  `json:"changes"`
+}
+
+// Dialects names the draft OLD and NEW were read as: "draft-07", or
+// "2020-12 (no $schema: default)" for a schema without "$schema".
+type Dialects struct {
+	Old string `json:"old"`
+	New string `json:"new"`
 }
 
 // MarshalJSON keeps "changes" an array even when empty.

@@ -34,6 +34,10 @@ type Options struct {
 	Policy Policy
 	// AllowRemoteRefs lets schemas $ref http(s) URLs; refused otherwise.
 	AllowRemoteRefs bool
+	// DefaultDraft is the JSON Schema draft a schema without "$schema" is
+	// read as ("7", "2020-12"…; see jsonschema.ParseDraft); "" is the
+	// engine's default.
+	DefaultDraft string
 	// SpecWarning, when set, receives each problem found by validating a
 	// document that loaded (an input error naming file:line:column), and
 	// the comparison goes on with what loaded; when nil such a problem is

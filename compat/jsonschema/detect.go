@@ -55,19 +55,32 @@ func detect(data []byte) bool {
 // VersionKey is the root annotation a schema may carry its version in.
 const VersionKey = "x-version"
 
-func version(src compat.Source) (string, error) {
+// readRoot reads and parses the root document of a source.
+func readRoot(src compat.Source) (*parsed, error) {
 	p := strings.TrimPrefix(path.Clean("/"+src.Path), "/")
+	if src.FS == nil || p == "" || !fs.ValidPath(p) {
+		return nil, errkind.Inputf("%s: not a file path", src.Name)
+	}
 	data, err := fs.ReadFile(src.FS, p)
 	if err != nil {
-		return "", errkind.InputAt(src.DisplayPath(p), 0, 0, fmt.Errorf("read schema: %w", err))
+		return nil, errkind.InputAt(src.DisplayPath(p), 0, 0, fmt.Errorf("read schema: %w", err))
 	}
 	pd, err := parseDocument(data)
 	if err != nil {
 		if se, ok := err.(*syntaxError); ok {
-			return "", errkind.InputAt(src.DisplayPath(p), se.line, se.col, fmt.Errorf("parse schema: %s", se.msg))
+			return nil, errkind.InputAt(src.DisplayPath(p), se.line, se.col, fmt.Errorf("parse schema: %s", se.msg))
 		}
-		return "", errkind.InputAt(src.DisplayPath(p), 0, 0, fmt.Errorf("parse schema: %w", err))
+		return nil, errkind.InputAt(src.DisplayPath(p), 0, 0, fmt.Errorf("parse schema: %w", err))
 	}
+	return pd, nil
+}
+
+func version(src compat.Source) (string, error) {
+	pd, err := readRoot(src)
+	if err != nil {
+		return "", err
+	}
+	p := strings.TrimPrefix(path.Clean("/"+src.Path), "/")
 	obj, _ := pd.value.(map[string]any)
 	switch v := obj[VersionKey].(type) {
 	case string:

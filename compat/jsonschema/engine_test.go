@@ -273,3 +273,36 @@ func TestCompiledReuse(t *testing.T) {
 		t.Errorf("diff(v3, v3) has %d changes", n)
 	}
 }
+
+func TestDefaultDraft(t *testing.T) {
+	for in, want := range map[string]string{"": "2020-12", "7": "draft-07", "draft-07": "draft-07", "2019-09": "2019-09", "4": "draft-04", "Draft6": "draft-06"} {
+		got, err := ParseDraft(in)
+		if err != nil || got != want {
+			t.Errorf("ParseDraft(%q) = %q, %v; want %q", in, got, err, want)
+		}
+	}
+	if _, err := ParseDraft("8"); err == nil {
+		t.Error("ParseDraft(8) accepted")
+	}
+	old := fstest.MapFS{"s.json": {Data: []byte(`{"type": "array", "items": [{"type": "string"}], "additionalItems": false}`)}}
+	new := fstest.MapFS{"s.json": {Data: []byte(`{"type": "array", "items": [{"type": "string"}]}`)}}
+	ctx := context.Background()
+	if _, err := DiffFS(ctx, old, "s.json", new, "s.json", compat.Options{Mode: compat.Backward}); err == nil {
+		t.Fatal("array-form items compiled as 2020-12")
+	}
+	for _, d := range []string{"7", "6", "4"} {
+		opts := compat.Options{Mode: compat.Backward, DefaultDraft: d}
+		changes, err := DiffFS(ctx, old, "s.json", new, "s.json", opts)
+		if err != nil {
+			t.Fatalf("draft %s: %v", d, err)
+		}
+		if len(changes) != 1 || changes[0].ID != "items-extended" || changes[0].Path != "#/additionalItems" {
+			t.Errorf("draft %s: %v", d, summarize(changes))
+		}
+		name, err := Engine{}.Dialect(compat.Source{Name: "s.json", FS: old, Path: "s.json"}, opts)
+		want, _ := ParseDraft(d)
+		if err != nil || name != want+" (no $schema: default)" {
+			t.Errorf("Dialect = %q, %v", name, err)
+		}
+	}
+}

@@ -53,7 +53,12 @@ var metaURLs = map[int]string{
 // fastEligible reports whether fastCompile can compile the document: one
 // resource (no $id below the root), no anchors or dynamic references, and only
 // local JSON-pointer $refs.
-func fastEligible(v any) (int, bool) {
+func fastEligible(v any) (int, bool) { return fastEligibleDefault(v, 2020) }
+
+// fastEligibleDefault is fastEligible with the draft (7, 2019 or 2020; 0
+// when the fast compiler does not handle the default draft) that a document
+// without "$schema" is read as.
+func fastEligibleDefault(v any, def int) (int, bool) {
 	root, ok := v.(map[string]any)
 	if !ok {
 		return 0, false
@@ -65,6 +70,12 @@ func fastEligible(v any) (int, bool) {
 	draft, ok := fastDrafts[ds]
 	if !ok {
 		return 0, false
+	}
+	if ds == "" {
+		if def == 0 {
+			return 0, false
+		}
+		draft = def
 	}
 	okAll := true
 	var walk func(v any, depth int)

@@ -80,7 +80,7 @@ func loadSide(ctx context.Context, src compat.Source, opts compat.Options) (*sid
 		}
 	}
 	if len(data) >= fastCompileSize {
-		if draft, ok := fastEligible(d.value); ok {
+		if draft, ok := fastEligibleDefault(d.value, drafts[draftIndex(opts)].fast); ok {
 			meta, err := metaschema(metaURLs[draft])
 			if err != nil {
 				return nil, fmt.Errorf("compile the draft %d metaschema: %w", draft, err)
@@ -115,6 +115,7 @@ func loadSide(ctx context.Context, src compat.Source, opts compat.Options) (*sid
 		}
 	}
 	c := jsv.NewCompiler()
+	c.DefaultDraft(drafts[draftIndex(opts)].d)
 	c.UseLoader(loaderFunc(s.load))
 	if err := c.AddResource(rootURL, d.value); err != nil {
 		return nil, errkind.InputAt(d.display, 0, 0, fmt.Errorf("schema does not compile: %w", err))
@@ -256,6 +257,11 @@ func (s *side) compileError(err error) error {
 		}
 	}
 	msg := s.cleanMessage(err.Error())
+	if obj, ok := rootDoc.value.(map[string]any); ok && sve != nil {
+		if _, has := obj["$schema"]; !has {
+			msg += fmt.Sprintf(" (no $schema: read as %s; --default-draft or compat.defaultDraft picks another draft)", drafts[draftIndex(s.opts)].name)
+		}
+	}
 	return errkind.InputAt(file, line, col, fmt.Errorf("schema does not compile: %s", msg))
 }
 

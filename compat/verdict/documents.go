@@ -15,6 +15,14 @@ type Documents struct {
 	// SpecWarning receives an OpenAPI document's validation problems
 	// (warnings); nil makes them errors (see compat.Options).
 	SpecWarning func(error)
+	// DefaultDraft is the JSON Schema draft of schemas without $schema
+	// (see compat.Options).
+	DefaultDraft string
+}
+
+// dialecter is an engine that names the draft a document is read as.
+type dialecter interface {
+	Dialect(compat.Source, compat.Options) (string, error)
 }
 
 // Name is the document's name as the user gave it.
@@ -37,14 +45,25 @@ func (d Documents) Defaults(compat.Source) (compat.Mode, compat.Policy) {
 func (d Documents) Compare(ctx context.Context, old, new compat.Source, mode compat.Mode, policy compat.Policy) (Comparison, error) {
 	opts := EngineOptions(mode, policy, d.AllowRemoteRefs)
 	opts.SpecWarning = d.SpecWarning
+	opts.DefaultDraft = d.DefaultDraft
 	changes, err := d.Engine.Diff(ctx, old, new, opts)
 	if err != nil {
 		return Comparison{}, err
 	}
-	return Comparison{Reports: []compat.Report{{
+	r := compat.Report{
 		Kind: d.Engine.Kind(), Mode: mode, Policy: policy,
 		Old: d.Name(old), New: d.Name(new), Changes: changes,
-	}}}, nil
+	}
+	if de, ok := d.Engine.(dialecter); ok {
+		r.Dialects = &compat.Dialects{}
+		if r.Dialects.Old, err = de.Dialect(old, opts); err != nil {
+			return Comparison{}, err
+		}
+		if r.Dialects.New, err = de.Dialect(new, opts); err != nil {
+			return Comparison{}, err
+		}
+	}
+	return Comparison{Reports: []compat.Report{r}}, nil
 }
 
 // EngineOptions are the options an engine judges a check's mode in: the

@@ -19,6 +19,7 @@ import (
 	"github.com/dsctl/dsctl/compat/source"
 	"github.com/dsctl/dsctl/compat/verdict"
 	"github.com/dsctl/dsctl/contracts"
+	"github.com/dsctl/dsctl/internal/config"
 	"github.com/dsctl/dsctl/internal/errkind"
 	"github.com/dsctl/dsctl/internal/output"
 	"github.com/spf13/cobra"
@@ -58,6 +59,9 @@ type compatOptions struct {
 	Format string
 	// AllowRemoteRefs lets documents $ref http(s) URLs.
 	AllowRemoteRefs bool
+	// DefaultDraft is the JSON Schema draft of schemas without $schema
+	// (--default-draft, else compat.defaultDraft in dsctl.yaml).
+	DefaultDraft string
 	// SpecWarning receives an OpenAPI document's validation problems
 	// (warnings); nil with --strict-spec, which makes them errors.
 	SpecWarning func(error)
@@ -71,6 +75,7 @@ type compatFlags struct {
 	lenient, allowRemote       bool
 	strictSpec                 bool
 	requireBump, onlyBreaking  bool
+	defaultDraft               string
 	from, to                   string
 	reg                        registryFlags
 }
@@ -81,6 +86,7 @@ func (f *compatFlags) bind(cmd *cobra.Command, withGate bool) {
 	fl.StringVar(&f.mode, "mode", "backward", "compatibility mode: backward, forward, full, backward-transitive, forward-transitive, full-transitive or none")
 	fl.BoolVar(&f.lenient, "lenient", false, "lenient policy: open content models may gain optional properties")
 	fl.BoolVar(&f.allowRemote, "allow-remote-refs", false, "let documents $ref http(s) URLs")
+	fl.StringVar(&f.defaultDraft, "default-draft", "", "JSON Schema draft of schemas without $schema: 4, 6, 7, 2019-09 or 2020-12 (default 2020-12, or compat.defaultDraft in dsctl.yaml; Confluent reads them as 7)")
 	fl.BoolVar(&f.strictSpec, "strict-spec", false, "an OpenAPI document that loads but does not validate is an error (default: a warning, compared anyway)")
 	fl.StringVar(&f.from, "from", "", "the version of OLD (default: the version the document declares)")
 	// registry:NAME@VERSION arguments are read from this store.
@@ -121,6 +127,21 @@ func (f *compatFlags) options(cmd *cobra.Command, app *App) (compatOptions, erro
 	o.Mode, o.ModeSet = m, cmd.Flags().Changed("mode")
 	if f.lenient {
 		o.Policy = compat.Lenient
+	}
+	if cmd.Flags().Changed("default-draft") {
+		if o.DefaultDraft, err = jsonschema.ParseDraft(f.defaultDraft); err != nil {
+			return o, usageErr(fmt.Errorf("--default-draft: %w", err))
+		}
+	} else {
+		cfg, err := app.Config()
+		if err != nil {
+			return o, err
+		}
+		if cfg != nil && cfg.Compat.DefaultDraft != "" {
+			if o.DefaultDraft, err = jsonschema.ParseDraft(cfg.Compat.DefaultDraft); err != nil {
+				return o, errkind.InputAt(config.Find(app.ConfigPath), 0, 0, fmt.Errorf("compat.defaultDraft: %w", err))
+			}
+		}
 	}
 	for name, v := range map[string]string{"--from": f.from, "--to": f.to} {
 		if v == "" {
@@ -300,7 +321,7 @@ func decide(ctx context.Context, app *App, olds []string, newArg string, opts co
 			return nil, err
 		}
 		v, err = verdict.Decide(ctx, verdict.Request[compat.Source]{
-			Comparer: verdict.Documents{Engine: eng, AllowRemoteRefs: opts.AllowRemoteRefs, SpecWarning: opts.SpecWarning}, History: history, New: newSrc,
+			Comparer: verdict.Documents{Engine: eng, AllowRemoteRefs: opts.AllowRemoteRefs, SpecWarning: opts.SpecWarning, DefaultDraft: opts.DefaultDraft}, History: history, New: newSrc,
 			Mode: mode, Policy: policy, From: opts.From, To: opts.To, FailOn: opts.FailOn, RequireBump: opts.RequireBump,
 			Waivers: waivers, WaiverFile: waiverFile, Today: today,
 		})

@@ -75,6 +75,9 @@ type Compat struct {
 	// ConsumerAware makes contract publish compute the bump of event changes
 	// against the registered consumers (those no consumer reads need only a minor).
 	ConsumerAware bool `yaml:"consumerAware,omitempty"`
+	// DefaultDraft is the JSON Schema draft schemas without $schema are read
+	// as (4, 6, 7, 2019-09, 2020-12); --default-draft overrides it.
+	DefaultDraft string `yaml:"defaultDraft,omitempty"`
 }
 
 // Waiver silences one change, keyed by rule id and path, never by message text.
