@@ -90,6 +90,7 @@ var evaluationRules = map[string]string{
 	"one-of-member-added": "b", "one-of-member-removed": "b", "any-of-added": "b", "any-of-removed": "b",
 	"one-of-added": "b", "one-of-removed": "b", "not-added": "b", "not-removed": "b", "ref-added": "b", "ref-removed": "b",
 	"dependent-schema-added": "b", "dependent-schema-removed": "b", "composition-method-changed": "b",
+	"schema-wrapped-in-combinator": "b", "schema-unwrapped-from-combinator": "b",
 }
 
 func (c cctx) eff(d Direction) Direction {
@@ -124,6 +125,13 @@ type change struct {
 	// focus is the property the change names (added, removed, required),
 	// varied first by the witness search.
 	focus string
+	// lenient is the direction under the lenient policy when it is not
+	// simply "compatible": a property added to or removed from a partially
+	// open model is judged, as Confluent's LENIENT does, by what the
+	// comparison with the model found besides lenient rules (a type
+	// conflict still breaks). hasLenient says it is set.
+	lenient    Direction
+	hasLenient bool
 }
 
 type differ struct {
@@ -195,6 +203,28 @@ func (d *differ) emit(c cctx, id string, o, n *jsv.Schema, suffix, format string
 		panic("unknown rule " + id)
 	}
 	d.emitDir(c, id, r.Direction, o, n, suffix, format, args...)
+}
+
+// emitLenient records a change whose direction under the lenient policy
+// comes from sub-changes: the lenient rules among them are left out.
+func (d *differ) emitLenient(c cctx, id string, dir Direction, chs []change, o, n *jsv.Schema, suffix, format string, args ...any) {
+	var strict []change
+	for _, ch := range chs {
+		if r := rules[ch.id]; r == nil || !r.Lenient {
+			strict = append(strict, ch)
+		}
+	}
+	d.emitDir(c, id, dir, o, n, suffix, format, args...)
+	if d.scratch || len(d.changes) == 0 {
+		return
+	}
+	last := &d.changes[len(d.changes)-1]
+	ld := c.eff(combine(strict))
+	if ld == Neutral && last.dir == Both && dir != Both {
+		// the unevaluated* context made it both: keep that
+		ld = Both
+	}
+	last.lenient, last.hasLenient = ld, true
 }
 
 // emitDir records a change with an explicit direction (Contextual rules).
@@ -269,8 +299,15 @@ func idxTok(i int) pathTok        { return pathTok{idx: i} }
 
 // impact maps a direction to a bump in a mode and policy.
 func impact(r *Rule, dir Direction, opts compat.Options) compat.Impact {
+	return impactOf(r, dir, opts, Neutral, false)
+}
+
+func impactOf(r *Rule, dir Direction, opts compat.Options, lenDir Direction, hasLen bool) compat.Impact {
 	if opts.Policy == compat.Lenient && r.Lenient && dir != Annotation {
-		return compat.Minor
+		if !hasLen {
+			return compat.Minor
+		}
+		dir = lenDir
 	}
 	mode := opts.Mode.Base()
 	switch dir {
@@ -306,7 +343,7 @@ func (d *differ) result(opts compat.Options) []compat.Change {
 			continue
 		}
 		seen[key] = true
-		imp := impact(rules[ch.id], ch.dir, opts)
+		imp := impactOf(rules[ch.id], ch.dir, opts, ch.lenient, ch.hasLenient)
 		cc := compat.Change{
 			ID: ch.id, Path: ch.path, Impact: imp, Breaking: imp == compat.Major,
 			Message: ch.msg, Location: ch.loc,
@@ -405,6 +442,9 @@ func (d *differ) assertions(o, n *jsv.Schema, c cctx) {
 		return
 	case nf:
 		d.emit(c, "false-schema-added", o, n, "", "schema became false: nothing validates")
+		return
+	}
+	if d.wrapping(o, n, c) {
 		return
 	}
 	d.types(o, n, c)

@@ -58,13 +58,45 @@ func (d *differ) members(c cctx, o, n *jsv.Schema, kw string, om, nm []*jsv.Sche
 	id := combIDs[kw]
 	if kw != "allOf" {
 		if len(om) == 0 {
-			d.emit(c, id+"-added", o, n, "/"+kw, "%s added with %d members", kw, len(nm))
+			// a new conjunct never widens; it changes nothing when the old
+			// schema as a whole fits one member (of provably disjoint
+			// members, for oneOf)
+			dir := Narrow
+			if kw == "anyOf" || len(nm) == 1 || disjoint(nm) {
+				for _, m := range nm {
+					if subDir(d.probeDir(o, m)) {
+						dir = Neutral
+						break
+					}
+				}
+			}
+			d.emitDir(c, id+"-added", dir, o, n, "/"+kw, "%s added with %d members", kw, len(nm))
 			return
 		}
 		if len(nm) == 0 {
-			d.emit(c, id+"-removed", o, n, "/"+kw, "%s with %d members removed", kw, len(om))
+			// a conjunct removed never narrows; it changes nothing when
+			// the new schema as a whole fits one old member
+			dir := Widen
+			if kw == "anyOf" || len(om) == 1 || disjoint(om) {
+				for _, m := range om {
+					if superDir(d.probeDir(m, n)) {
+						dir = Neutral
+						break
+					}
+				}
+			}
+			d.emitDir(c, id+"-removed", dir, o, n, "/"+kw, "%s with %d members removed", kw, len(om))
 			return
 		}
+	}
+	var omIdx, nmIdx []int
+	if kw != "oneOf" {
+		// a repeated allOf/anyOf member changes nothing: compare the
+		// first of each
+		om, omIdx = d.dedupe(d.old, om)
+		nm, nmIdx = d.dedupe(d.new, nm)
+	} else {
+		omIdx, nmIdx = identity(len(om)), identity(len(nm))
 	}
 	mc := c
 	overlap := kw == "oneOf" && !(disjoint(om) && disjoint(nm))
@@ -76,33 +108,219 @@ func (d *differ) members(c cctx, o, n *jsv.Schema, kw string, om, nm []*jsv.Sche
 		d.node(om[p[0]], nm[p[1]], mc)
 	}
 	for _, j := range onlyNew {
-		suffix := fmt.Sprintf("/%s/%d", kw, j)
+		jj := nmIdx[j]
+		suffix := fmt.Sprintf("/%s/%d", kw, jj)
 		switch kw {
 		case "allOf":
+			// neutral when the old schema as a whole implies the member
 			dir := Narrow
-			if isTrue(nm[j]) {
+			if isTrue(nm[j]) || subDir(d.probeDir(o, nm[j])) {
 				dir = Neutral
 			}
-			d.emitDir(c, "all-of-member-added", dir, o, n, suffix, "allOf member %d added", j)
+			d.emitDir(c, "all-of-member-added", dir, o, n, suffix, "allOf member %d added", jj)
 		case "anyOf":
-			d.emit(mc, "any-of-member-added", o, n, suffix, "anyOf member %d added", j)
+			d.emit(mc, "any-of-member-added", o, n, suffix, "anyOf member %d added", jj)
 		default:
-			d.emitDir(mc, "one-of-member-added", Widen, o, n, suffix, "oneOf member %d added%s", j, overlapNote(overlap))
+			d.emitDir(mc, "one-of-member-added", Widen, o, n, suffix, "oneOf member %d added%s", jj, overlapNote(overlap))
 		}
 	}
 	for _, i := range onlyOld {
-		suffix := fmt.Sprintf("/%s/%d", kw, i)
+		ii := omIdx[i]
+		suffix := fmt.Sprintf("/%s/%d", kw, ii)
 		switch kw {
 		case "allOf":
-			if !isTrue(om[i]) {
-				d.emit(c, "all-of-member-removed", o, n, suffix, "allOf member %d removed", i)
+			// neutral when the new schema as a whole implies the member
+			if isTrue(om[i]) {
+				continue
 			}
+			dir := Widen
+			if superDir(d.probeDir(om[i], n)) {
+				dir = Neutral
+			}
+			d.emitDir(c, "all-of-member-removed", dir, o, n, suffix, "allOf member %d removed", ii)
 		case "anyOf":
-			d.emit(mc, "any-of-member-removed", o, n, suffix, "anyOf member %d removed", i)
+			// neutral when a new member covers it
+			dir := Narrow
+			for _, m := range nm {
+				if subDir(d.probeDir(om[i], m)) {
+					dir = Neutral
+					break
+				}
+			}
+			d.emitDir(mc, "any-of-member-removed", dir, o, n, suffix, "anyOf member %d removed", ii)
 		default:
-			d.emitDir(mc, "one-of-member-removed", Narrow, o, n, suffix, "oneOf member %d removed%s", i, overlapNote(overlap))
+			d.emitDir(mc, "one-of-member-removed", Narrow, o, n, suffix, "oneOf member %d removed%s", ii, overlapNote(overlap))
 		}
 	}
+}
+
+// dedupe drops members whose source text repeats an earlier one's and
+// returns the rest with their indexes in the original list.
+func (d *differ) dedupe(s *side, ms []*jsv.Schema) ([]*jsv.Schema, []int) {
+	seen := map[string]bool{}
+	var out []*jsv.Schema
+	var idx []int
+	for i, m := range ms {
+		k := canonical(s.rawValue(m))
+		if r := s.rawOf(m); r.doc == nil {
+			k = fmt.Sprintf("%p", m)
+		}
+		if seen[k] {
+			continue
+		}
+		seen[k] = true
+		out = append(out, m)
+		idx = append(idx, i)
+	}
+	return out, idx
+}
+
+func identity(n int) []int {
+	out := make([]int, n)
+	for i := range out {
+		out[i] = i
+	}
+	return out
+}
+
+// probeDir compares two schemas as wholes in a scratch differ.
+func (d *differ) probeDir(o, n *jsv.Schema) Direction {
+	dir, _ := d.probe([2]*jsv.Schema{o, n})
+	return dir
+}
+
+// subDir: the probe found OLD ⊆ NEW (nothing narrowed).
+func subDir(d Direction) bool { return d == Neutral || d == Widen || d == Annotation }
+
+// superDir: the probe found NEW ⊆ OLD (nothing widened).
+func superDir(d Direction) bool { return d == Neutral || d == Narrow || d == Annotation }
+
+// onlyCombinator returns the one allOf/anyOf/oneOf of a schema that has no
+// other assertion beside it.
+func onlyCombinator(s *jsv.Schema) (combinator, bool) {
+	cs := combinators(s)
+	if len(cs) != 1 {
+		return combinator{}, false
+	}
+	cp := *s
+	cp.AllOf, cp.AnyOf, cp.OneOf = nil, nil, nil
+	if hasAssertions(&cp, false) {
+		return combinator{}, false
+	}
+	return cs[0], true
+}
+
+// wrapping compares a schema with a combinator (and nothing else) that
+// replaced it, or the reverse, as wholes: the old schema against each new
+// member, by inclusion. It reports whether it judged the pair.
+func (d *differ) wrapping(o, n *jsv.Schema, c cctx) bool {
+	nc, nOnly := onlyCombinator(n)
+	oc, oOnly := onlyCombinator(o)
+	switch {
+	case nOnly && len(combinators(o)) == 0:
+		c = c.inplace(o, n)
+		dir, note := d.inclusion(combinator{"allOf", []*jsv.Schema{o}}, nc)
+		d.emitDir(c, "schema-wrapped-in-combinator", dir, o, n, "/"+nc.kw, "the schema became %s with %d members%s", nc.kw, len(nc.members), note)
+		return true
+	case oOnly && len(combinators(n)) == 0:
+		c = c.inplace(o, n)
+		dir, note := d.inclusion(oc, combinator{"allOf", []*jsv.Schema{n}})
+		d.emitDir(c, "schema-unwrapped-from-combinator", dir, o, n, "/"+oc.kw, "%s with %d members became a schema%s", oc.kw, len(oc.members), note)
+		return true
+	}
+	return false
+}
+
+// inclusion judges combinator x (OLD) against y (NEW) as wholes from the
+// directions of every member pair: OLD ⊆ NEW and NEW ⊆ OLD each hold when
+// a sufficient member-wise condition does (an anyOf is included in another
+// when each of its members is in one of the other's; an allOf when one of
+// its members is in each of the other's…). A oneOf is an anyOf when its
+// members are provably disjoint or one; otherwise it is only known to be
+// included in the anyOf of its members.
+func (d *differ) inclusion(x, y combinator) (Direction, string) {
+	if len(x.members)*len(y.members) > maxMatchPairs {
+		return Both, " (too many members to compare)"
+	}
+	m := make([][]Direction, len(x.members))
+	for i, xm := range x.members {
+		m[i] = make([]Direction, len(y.members))
+		for j, ym := range y.members {
+			m[i][j] = d.probeDir(xm, ym)
+		}
+	}
+	kindOf := func(cb combinator, asSuper bool) string {
+		switch {
+		case cb.kw == "allOf" || len(cb.members) == 1:
+			return "all"
+		case cb.kw == "anyOf" || disjoint(cb.members):
+			return "any"
+		case !asSuper:
+			return "any" // oneOf ⊆ anyOf of the same members
+		}
+		return "" // an overlapping oneOf: inclusion in it is not provable
+	}
+	// in reports whether A ⊆ B given sub(i, j) = "A_i ⊆ B_j"
+	in := func(ak, bk string, na, nb int, sub func(i, j int) bool) bool {
+		if ak == "" || bk == "" {
+			return false
+		}
+		exists := func(i int) bool {
+			for j := 0; j < nb; j++ {
+				if sub(i, j) {
+					return true
+				}
+			}
+			return false
+		}
+		switch ak + bk {
+		case "anyany":
+			for i := 0; i < na; i++ {
+				if !exists(i) {
+					return false
+				}
+			}
+			return true
+		case "anyall":
+			for i := 0; i < na; i++ {
+				for j := 0; j < nb; j++ {
+					if !sub(i, j) {
+						return false
+					}
+				}
+			}
+			return true
+		case "allany":
+			for i := 0; i < na; i++ {
+				if exists(i) {
+					return true
+				}
+			}
+			return false
+		default: // allall: each B member is implied by some A member
+			for j := 0; j < nb; j++ {
+				ok := false
+				for i := 0; i < na && !ok; i++ {
+					ok = sub(i, j)
+				}
+				if !ok {
+					return false
+				}
+			}
+			return true
+		}
+	}
+	back := in(kindOf(x, false), kindOf(y, true), len(x.members), len(y.members), func(i, j int) bool { return subDir(m[i][j]) })
+	fwd := in(kindOf(y, false), kindOf(x, true), len(y.members), len(x.members), func(j, i int) bool { return superDir(m[i][j]) })
+	switch {
+	case back && fwd:
+		return Neutral, ": it accepts the same instances"
+	case back:
+		return Widen, ": it accepts every instance it accepted, and more"
+	case fwd:
+		return Narrow, ": it accepts only instances it accepted"
+	}
+	return Both, ": the engine cannot show either includes the other"
 }
 
 func overlapNote(overlap bool) string {
@@ -112,50 +330,11 @@ func overlapNote(overlap bool) string {
 	return ""
 }
 
-// methodChanged compares allOf/anyOf/oneOf that became another one.
+// methodChanged compares allOf/anyOf/oneOf that became another one, as
+// wholes: by inclusion, member against member.
 func (d *differ) methodChanged(c cctx, o, n *jsv.Schema, oc, nc combinator) {
-	od, nd := disjoint(oc.members), disjoint(nc.members)
-	var dir Direction
-	switch oc.kw + ">" + nc.kw {
-	case "anyOf>oneOf":
-		dir = Narrow
-		if nd {
-			dir = Neutral
-		}
-	case "oneOf>anyOf":
-		dir = Widen
-		if od {
-			dir = Neutral
-		}
-	case "allOf>anyOf":
-		dir = Widen
-	case "anyOf>allOf":
-		dir = Narrow
-	default: // allOf <-> oneOf
-		dir = Both
-	}
-	if len(oc.members) == 1 && len(nc.members) == 1 {
-		dir = Neutral
-	}
-	d.emitDir(c, "composition-method-changed", dir, o, n, "/"+nc.kw, "%s changed to %s", oc.kw, nc.kw)
-	mc := c
-	if oc.kw == "oneOf" && !od || nc.kw == "oneOf" && !nd {
-		mc.overlap = true
-	}
-	pairs, onlyOld, onlyNew := d.match(oc.members, nc.members)
-	for _, p := range pairs {
-		d.node(oc.members[p[0]], nc.members[p[1]], mc)
-	}
-	// A member without a counterpart changes a different combinator: the
-	// engine does not judge that one way (fail closed).
-	for _, j := range onlyNew {
-		d.emitDir(c, combIDs[nc.kw]+"-member-added", Both, o, n, fmt.Sprintf("/%s/%d", nc.kw, j),
-			"%s member %d added while %s became %s", nc.kw, j, oc.kw, nc.kw)
-	}
-	for _, i := range onlyOld {
-		d.emitDir(c, combIDs[oc.kw]+"-member-removed", Both, o, n, fmt.Sprintf("/%s/%d", oc.kw, i),
-			"%s member %d removed while %s became %s", oc.kw, i, oc.kw, nc.kw)
-	}
+	dir, note := d.inclusion(oc, nc)
+	d.emitDir(c, "composition-method-changed", dir, o, n, "/"+nc.kw, "%s changed to %s%s", oc.kw, nc.kw, note)
 }
 
 // maxMatchPairs bounds best-fit matching of composition members.

@@ -261,7 +261,7 @@ func (d *differ) property(o, n *jsv.Schema, name string, c cctx) {
 			pairs = append(pairs, [2]*jsv.Schema{ms, np})
 		}
 		dir, chs := d.probe(pairs...)
-		d.emitDir(c, "property-added-to-partially-open-model", dir, o, n, suffix,
+		d.emitLenient(c, "property-added-to-partially-open-model", dir, chs, o, n, suffix,
 			"property %q added; it was covered by %s (compared: %s)", name, m.kw, idsOf(chs))
 	}
 }
@@ -291,7 +291,7 @@ func (d *differ) removedProperties(o, n *jsv.Schema, c cctx) {
 				pairs = append(pairs, [2]*jsv.Schema{op, ms})
 			}
 			dir, chs := d.probe(pairs...)
-			d.emitDir(c, "property-removed-from-partially-open-model", dir, o, n, suffix,
+			d.emitLenient(c, "property-removed-from-partially-open-model", dir, chs, o, n, suffix,
 				"property %q removed; %s covers it now (compared: %s)", name, m.kw, idsOf(chs))
 		}
 	}

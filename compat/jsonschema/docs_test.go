@@ -26,6 +26,9 @@ func rulesTable() string {
 		if r.Lenient {
 			len = "minor"
 		}
+		if r.LenientDepends {
+			len = "depends"
+		}
 		fmt.Fprintf(&b, "| `%s` | %s | %s | %s | %s | %s | %s |\n", r.ID, r.Description,
 			imp(compat.Backward), imp(compat.Forward), imp(compat.Full), len, strings.ReplaceAll(r.Confluent, "_", "\\_"))
 	}

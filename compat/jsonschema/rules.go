@@ -57,6 +57,9 @@ type Rule struct {
 	Partner string
 	// Lenient rules count as compatible (minor) under the lenient policy.
 	Lenient bool
+	// LenientDepends: under the lenient policy the rule is judged by what
+	// its comparison found besides lenient rules (Lenient is set too).
+	LenientDepends bool
 	// OnOld rules point their location at OLD (the thing is gone from NEW).
 	OnOld bool
 	// Confluent names the closest Confluent Schema Registry difference types.
@@ -137,8 +140,8 @@ func init() {
 		Rule{ID: "property-removed-from-open-model", Description: "a property declaration was removed; the open model now allows any value", Direction: Widen, Lenient: true, OnOld: true, Confluent: "PROPERTY_REMOVED_FROM_OPEN_CONTENT_MODEL"})
 	pair(Rule{ID: "property-added-to-closed-model", Description: "a property was added where additional properties are not allowed", Direction: Widen, Confluent: "PROPERTY_ADDED_TO_CLOSED_CONTENT_MODEL"},
 		Rule{ID: "property-removed-from-closed-model", Description: "a property was removed and additional properties are not allowed (neutral when its schema was false)", Direction: Contextual, OnOld: true, Confluent: "PROPERTY_REMOVED_FROM_CLOSED_CONTENT_MODEL"})
-	pair(Rule{ID: "property-added-to-partially-open-model", Description: "a property was added where additionalProperties/patternProperties/unevaluatedProperties gave a schema; direction from comparing that schema with the property's", Direction: Contextual, Lenient: true, Confluent: "PROPERTY_ADDED_IS_COVERED_BY_PARTIALLY_OPEN_CONTENT_MODEL / _NOT_COVERED_"},
-		Rule{ID: "property-removed-from-partially-open-model", Description: "a property was removed and the partially open model now governs it; direction from comparing the property's schema with the model's", Direction: Contextual, Lenient: true, OnOld: true, Confluent: "PROPERTY_REMOVED_IS_COVERED_BY_PARTIALLY_OPEN_CONTENT_MODEL / _NOT_COVERED_"})
+	pair(Rule{ID: "property-added-to-partially-open-model", Description: "a property was added where additionalProperties/patternProperties/unevaluatedProperties gave a schema; direction from comparing that schema with the property's (under lenient: from what that comparison found besides lenient rules)", Direction: Contextual, Lenient: true, LenientDepends: true, Confluent: "PROPERTY_ADDED_IS_COVERED_BY_PARTIALLY_OPEN_CONTENT_MODEL / _NOT_COVERED_"},
+		Rule{ID: "property-removed-from-partially-open-model", Description: "a property was removed and the partially open model now governs it; direction from comparing the property's schema with the model's (under lenient: from what that comparison found besides lenient rules)", Direction: Contextual, Lenient: true, LenientDepends: true, OnOld: true, Confluent: "PROPERTY_REMOVED_IS_COVERED_BY_PARTIALLY_OPEN_CONTENT_MODEL / _NOT_COVERED_"})
 	pair(Rule{ID: "required-added", Description: "a property became required", Direction: Narrow, Confluent: "REQUIRED_ATTRIBUTE_ADDED / REQUIRED_PROPERTY_ADDED_TO_UNOPEN_CONTENT_MODEL"},
 		Rule{ID: "required-removed", Description: "a property is no longer required", Direction: Widen, OnOld: true, Confluent: "REQUIRED_ATTRIBUTE_REMOVED"})
 	addRule(Rule{ID: "required-with-default-added", Description: "a property with a default became required (validators do not fill defaults: narrow; compatible under lenient)", Direction: Narrow, Lenient: true, Partner: "required-removed", Confluent: "REQUIRED_ATTRIBUTE_WITH_DEFAULT_ADDED"})
@@ -183,17 +186,19 @@ func init() {
 	rules["min-contains-removed"].Description = "minContains removed (widen above 1, narrow at 0: the default is 1)"
 
 	// composition
-	pair(Rule{ID: "all-of-member-added", Description: "an allOf member was added (neutral when {} or true)", Direction: Contextual, Confluent: "PRODUCT_TYPE_EXTENDED"},
-		Rule{ID: "all-of-member-removed", Description: "an allOf member was removed", Direction: Widen, OnOld: true, Confluent: "PRODUCT_TYPE_NARROWED"})
-	pair(Rule{ID: "any-of-added", Description: "anyOf added", Direction: Narrow, Confluent: "COMBINED_TYPE_CHANGED"},
-		Rule{ID: "any-of-removed", Description: "anyOf removed", Direction: Widen, OnOld: true, Confluent: "COMBINED_TYPE_CHANGED"})
+	pair(Rule{ID: "all-of-member-added", Description: "an allOf member was added (neutral when the old schema as a whole implies it, narrow otherwise)", Direction: Contextual, Confluent: "PRODUCT_TYPE_EXTENDED"},
+		Rule{ID: "all-of-member-removed", Description: "an allOf member was removed (neutral when the new schema as a whole implies it, widen otherwise)", Direction: Contextual, OnOld: true, Confluent: "PRODUCT_TYPE_NARROWED"})
+	pair(Rule{ID: "any-of-added", Description: "anyOf added beside other keywords (neutral when the old schema as a whole fits one member, narrow otherwise)", Direction: Contextual, Confluent: "COMBINED_TYPE_CHANGED"},
+		Rule{ID: "any-of-removed", Description: "anyOf removed from beside other keywords (neutral when the new schema as a whole fits one old member, widen otherwise)", Direction: Contextual, OnOld: true, Confluent: "COMBINED_TYPE_CHANGED"})
 	pair(Rule{ID: "any-of-member-added", Description: "an anyOf member was added", Direction: Widen, Confluent: "SUM_TYPE_EXTENDED"},
-		Rule{ID: "any-of-member-removed", Description: "an anyOf member was removed", Direction: Narrow, OnOld: true, Confluent: "SUM_TYPE_NARROWED"})
-	pair(Rule{ID: "one-of-added", Description: "oneOf added", Direction: Narrow, Confluent: "COMBINED_TYPE_CHANGED"},
-		Rule{ID: "one-of-removed", Description: "oneOf removed", Direction: Widen, OnOld: true, Confluent: "COMBINED_TYPE_CHANGED"})
+		Rule{ID: "any-of-member-removed", Description: "an anyOf member was removed (neutral when a remaining new member covers it, narrow otherwise)", Direction: Contextual, OnOld: true, Confluent: "SUM_TYPE_NARROWED"})
+	pair(Rule{ID: "one-of-added", Description: "oneOf added beside other keywords (neutral when its members are provably disjoint, or one, and the old schema fits one, narrow otherwise)", Direction: Contextual, Confluent: "COMBINED_TYPE_CHANGED"},
+		Rule{ID: "one-of-removed", Description: "oneOf removed from beside other keywords (neutral when its members were provably disjoint, or one, and the new schema fits one, widen otherwise)", Direction: Contextual, OnOld: true, Confluent: "COMBINED_TYPE_CHANGED"})
 	pair(Rule{ID: "one-of-member-added", Description: "a oneOf member was added (widen when members are provably disjoint, both otherwise)", Direction: Contextual, Confluent: "SUM_TYPE_EXTENDED"},
 		Rule{ID: "one-of-member-removed", Description: "a oneOf member was removed (narrow when members are provably disjoint, both otherwise)", Direction: Contextual, OnOld: true, Confluent: "SUM_TYPE_NARROWED"})
-	self(Rule{ID: "composition-method-changed", Description: "allOf/anyOf/oneOf became another of them (anyOf→oneOf narrow, oneOf→anyOf widen, allOf→anyOf widen, anyOf→allOf narrow, others both; neutral when provably equivalent)", Direction: Contextual, Confluent: "COMPOSITION_METHOD_CHANGED"})
+	pair(Rule{ID: "schema-wrapped-in-combinator", Description: "a schema became an allOf/anyOf/oneOf (with nothing beside it); judged by inclusion, comparing the old schema with the members as wholes", Direction: Contextual},
+		Rule{ID: "schema-unwrapped-from-combinator", Description: "an allOf/anyOf/oneOf (with nothing beside it) became a schema; judged by inclusion, comparing the old members with the new schema as wholes", Direction: Contextual, OnOld: true})
+	self(Rule{ID: "composition-method-changed", Description: "allOf/anyOf/oneOf became another of them; judged by inclusion of the combinators as wholes (member against member), neutral when included both ways", Direction: Contextual, Confluent: "COMPOSITION_METHOD_CHANGED"})
 	pair(Rule{ID: "not-added", Description: "not added", Direction: Narrow, Confluent: "NOT_TYPE_EXTENDED"},
 		Rule{ID: "not-removed", Description: "not removed", Direction: Widen, OnOld: true, Confluent: "NOT_TYPE_NARROWED"})
 	pair(Rule{ID: "ref-added", Description: "a $ref was added beside other keywords", Direction: Narrow},
