@@ -337,6 +337,19 @@ func (g *gen) mutate(v any, depth int) any {
 	if g.chance(0.03) {
 		out["additionalProperties"] = false
 	}
+	if depth > 0 && g.chance(0.04) {
+		// wrap the schema in a combinator (with a repeated member or a new
+		// alternative): the engine compares such schemas as wholes
+		kw := []string{"allOf", "anyOf", "oneOf"}[g.pick(3)]
+		ms := []any{out}
+		switch g.pick(3) {
+		case 0:
+			ms = append(ms, out)
+		case 1:
+			ms = append(ms, g.schema(1))
+		}
+		return map[string]any{kw: ms}
+	}
 	return out
 }
 
