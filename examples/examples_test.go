@@ -261,7 +261,7 @@ func TestConfig(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !slices.Equal(cfg.Contracts, []string{contractDir}) || cfg.Registry != ".dsctl/registry" {
+	if !slices.Equal(cfg.Contracts, []string{contractDir, "billing/contract", "shipping/contract"}) || cfg.Registry != ".dsctl/registry" {
 		t.Errorf("contracts %v registry %q", cfg.Contracts, cfg.Registry)
 	}
 	ids := operationIDs(loadSpec(t, "orders/contract/openapi.yaml"))
@@ -372,5 +372,48 @@ func TestWebAssets(t *testing.T) {
 	}
 	if !bytes.HasPrefix(ico, []byte{0, 0, 1, 0, 1, 0}) {
 		t.Errorf("favicon.ico has no ICO header")
+	}
+}
+
+// TestReaderSchemasAcceptOrdersExamples checks billing's and shipping's
+// reader schemas (consumes:) against the events orders documents: each
+// reader accepts every example of the event it reads.
+func TestReaderSchemasAcceptOrdersExamples(t *testing.T) {
+	c := readContract(t)
+	examples := map[string][]string{}
+	for _, e := range c.Events {
+		examples[e.Name] = e.Examples
+	}
+	for _, svc := range []string{"billing", "shipping"} {
+		data, err := os.ReadFile(filepath.Join(svc, "contract", "contract.yaml"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		var pkg struct {
+			Name     string `yaml:"name"`
+			Consumes []struct {
+				Package string `yaml:"package"`
+				Event   string `yaml:"event"`
+				Version string `yaml:"version"`
+				Schema  string `yaml:"schema"`
+			} `yaml:"consumes"`
+		}
+		if err := yaml.Unmarshal(data, &pkg); err != nil {
+			t.Fatal(err)
+		}
+		if pkg.Name != svc || len(pkg.Consumes) != 2 {
+			t.Fatalf("%s: name %q, %d consumes entries", svc, pkg.Name, len(pkg.Consumes))
+		}
+		for _, d := range pkg.Consumes {
+			if d.Package != "orders" || d.Version != "^1" || len(examples[d.Event]) == 0 {
+				t.Fatalf("%s: %+v", svc, d)
+			}
+			sch := compileSchema(t, filepath.Join(svc, "contract", d.Schema))
+			for _, ex := range examples[d.Event] {
+				if err := sch.Validate(readInstance(t, filepath.Join(contractDir, ex))); err != nil {
+					t.Errorf("%s's reader schema of %s rejects %s: %v", svc, d.Event, ex, err)
+				}
+			}
+		}
 	}
 }

@@ -21,6 +21,33 @@ if has contract lint; then
   run contract validate orders OrderPlaced orders/contract/examples/order-placed.json
 fi
 
+if has compat consumers; then
+  # Consumer-driven contracts: billing and shipping publish what they read of
+  # orders' events (consumes:); orders asks which of its changes break them.
+  run contract publish billing/contract shipping/contract
+  run contract graph
+  run contract graph --format html --out .dsctl/contracts.html
+  variant() { # variant NAME SCHEMA: orders 1.1.0 with OrderPlaced's schema replaced
+    rm -rf ".dsctl/cdc/$1" && mkdir -p .dsctl/cdc && cp -R orders/contract ".dsctl/cdc/$1"
+    cp "$2" ".dsctl/cdc/$1/events/order-placed.schema.json"
+    sed 's/^version: 1\.0\.0$/version: 1.1.0/' orders/contract/contract.yaml >".dsctl/cdc/$1/contract.yaml"
+  }
+  # 1. Removing notes, which nobody reads: breaking in general (OrderPlaced is
+  #    a closed object), safe for every registered consumer.
+  variant no-notes changes/order-placed.no-notes.schema.json
+  step "compat check orders/contract .dsctl/cdc/no-notes"
+  "$DSCTL" compat check orders/contract .dsctl/cdc/no-notes \
+    && echo "unexpected: passed" || echo "(exit $? — breaking in general: it needs 2.0.0)"
+  run compat consumers .dsctl/cdc/no-notes
+  # 2. A new channel, kiosk: compatible in general (backward), but shipping
+  #    routes by channel and breaks.
+  variant kiosk changes/order-placed.kiosk.schema.json
+  run compat check orders/contract .dsctl/cdc/kiosk
+  step "compat consumers .dsctl/cdc/kiosk"
+  "$DSCTL" compat consumers .dsctl/cdc/kiosk \
+    && echo "unexpected: no consumer broke" || echo "(exit $? — it breaks shipping only)"
+fi
+
 if has gen dtos; then
   run gen dtos
   run gen dtos --check
