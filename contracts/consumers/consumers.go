@@ -244,6 +244,7 @@ func Judge(ctx context.Context, producer, consumer *contracts.Contract, d contra
 			out = append(out, ch)
 		}
 	}
+	seeded(producer, consumer, ev, d, out)
 	compat.SortChanges(out)
 	return out, nil
 }

@@ -216,3 +216,23 @@ func TestGraph(t *testing.T) {
 		t.Error("svg accepted")
 	}
 }
+
+func TestInstancePointer(t *testing.T) {
+	for path, want := range map[string]string{
+		"#/properties/channel/enum/4":             "channel",
+		"#/properties/customer/required/1":        "customer",
+		"#/properties/lines/items/properties/sku": "lines/0/sku",
+		"#/properties/a~1b/type":                  "a/b",
+		"#/$defs/Customer/properties/email":       "<nil>",
+		"#/properties/x/anyOf/0":                  "<nil>",
+		"#":                                       "<nil>",
+	} {
+		got := "<nil>"
+		if p := instancePointer(path); p != nil {
+			got = strings.Join(p, "/")
+		}
+		if got != want {
+			t.Errorf("instancePointer(%q) = %s, want %s", path, got, want)
+		}
+	}
+}
