@@ -30,13 +30,20 @@ import (
 	"github.com/dsctl/dsctl/internal/errkind"
 )
 
-// Index reads the packages of a store, each name@version once. It is safe
-// for concurrent use.
+// Index reads the packages of a store, each name@version once. The
+// consumer scan (every package's highest version) is done once per Index:
+// publishing many packages in one run judges each against the consumers
+// registered when the first was judged. It is safe for concurrent use.
 type Index struct {
 	Store registry.Store
 	mu    sync.Mutex
 	pkgs  map[string]*contracts.Contract
 	errs  map[string]error
+
+	scanMu      sync.Mutex
+	scanned     bool
+	latest      []*contracts.Contract
+	scanSkipped []contracts.SkippedPackage
 }
 
 // NewIndex returns an index over store.
@@ -89,16 +96,44 @@ type Declaration struct {
 // highest non-yanked version of every other package of the store, sorted by
 // consumer name and event; packages that cannot be read are listed apart.
 func (x *Index) Declarations(ctx context.Context, producer string) ([]Declaration, []contracts.SkippedPackage, error) {
+	latest, skipped, err := x.scan(ctx)
+	if err != nil {
+		return nil, nil, err
+	}
+	var out []Declaration
+	for _, c := range latest {
+		if c.Name == producer {
+			continue
+		}
+		for _, d := range c.Consumed(producer) {
+			out = append(out, Declaration{Consumer: c, Consume: d})
+		}
+	}
+	sort.SliceStable(out, func(i, j int) bool {
+		if out[i].Consumer.Name != out[j].Consumer.Name {
+			return out[i].Consumer.Name < out[j].Consumer.Name
+		}
+		return out[i].Event < out[j].Event
+	})
+	return out, skipped, nil
+}
+
+// scan reads the highest non-yanked version of every package of the store,
+// once; packages that cannot be read are listed apart. An error is not
+// remembered: the next call scans again.
+func (x *Index) scan(ctx context.Context) ([]*contracts.Contract, []contracts.SkippedPackage, error) {
+	x.scanMu.Lock()
+	defer x.scanMu.Unlock()
+	if x.scanned {
+		return x.latest, x.scanSkipped, nil
+	}
 	names, err := x.Store.Names(ctx)
 	if err != nil {
 		return nil, nil, fmt.Errorf("%w: %w", ErrNoCatalog, err)
 	}
-	var out []Declaration
+	var latest []*contracts.Contract
 	var skipped []contracts.SkippedPackage
 	for _, n := range names {
-		if n == producer {
-			continue
-		}
 		vs, err := x.Store.List(ctx, n)
 		if err != nil {
 			return nil, nil, err
@@ -115,17 +150,10 @@ func (x *Index) Declarations(ctx context.Context, producer string) ([]Declaratio
 			}
 			return nil, nil, err
 		}
-		for _, d := range c.Consumed(producer) {
-			out = append(out, Declaration{Consumer: c, Consume: d})
-		}
+		latest = append(latest, c)
 	}
-	sort.SliceStable(out, func(i, j int) bool {
-		if out[i].Consumer.Name != out[j].Consumer.Name {
-			return out[i].Consumer.Name < out[j].Consumer.Name
-		}
-		return out[i].Event < out[j].Event
-	})
-	return out, skipped, nil
+	x.latest, x.scanSkipped, x.scanned = latest, skipped, true
+	return latest, skipped, nil
 }
 
 // Check judges the producer package (as it stands on disk) against every
