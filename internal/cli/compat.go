@@ -203,10 +203,18 @@ func newCompatCheckCmd(app *App) *cobra.Command {
 		Long: `check compares OLD with NEW, prints every change with its rule id, impact (major,
 minor, patch), location and message, and the version bump the changes require.
 
-With versions (--from/--to, else the versions the documents declare, such as an
-OpenAPI info.version) it fails when the declared version is too small and prints the
-smallest version that is large enough. Without versions it fails when a change is at
-least --fail-on (major by default). Mode none reports and never fails.
+The version is checked when --from or --to is given, when OLD and NEW declare
+different versions (an OpenAPI info.version, a JSON Schema's x-version, a package's
+version), or with --require-bump: the check then fails when NEW's version is too small
+and prints the smallest version that is large enough. Otherwise (a change that leaves
+the version alone) it fails when a change is at least --fail-on (major by default), and
+only suggests the next version. Mode none reports and never fails. On exit 1, stderr
+says why in one line.
+
+The text report lists major changes first and ends with one summary line;
+--only-breaking lists the major changes alone (in every format). A major change of a
+JSON Schema carries a witness: an instance OLD accepts and NEW rejects (or the reverse,
+forward).
 
 Several OLDs are an ordered history, oldest first: *-transitive modes check NEW
 against each of them; the other modes against the last.
