@@ -30,6 +30,8 @@ func TestInvalidDocumentsNameFileAndLine(t *testing.T) {
 		{"ref leaves the folder", "asyncapi: 3.0.0\ninfo: {title: t, version: 1.0.0}\nchannels:\n  c:\n    $ref: '../secret.yaml#/c'\n", "asyncapi.yaml:4:3: $ref \"../secret.yaml#/c\" leaves the folder"},
 		{"remote ref", "asyncapi: 3.0.0\ninfo: {title: t, version: 1.0.0}\nchannels:\n  c:\n    $ref: 'https://example.com/c.yaml'\n", "only references to files beside the document"},
 		{"ref cycle", "asyncapi: 3.0.0\ninfo: {title: t, version: 1.0.0}\nchannels:\n  a: {$ref: '#/channels/b'}\n  b: {$ref: '#/channels/a'}\n", "(a cycle?)"},
+		// jsv's exact arithmetic panics on 1e-9999999 and crawls on 1e-99999999.
+		{"huge exponent", "asyncapi: 3.0.0\ninfo: {title: t, version: 1.0.0}\ncomponents:\n  schemas:\n    a: {multipleOf: 1e-9999999}\n", "asyncapi.yaml:5:21: number 1e-9999999 is out of range"},
 		{"alias bomb", "asyncapi: 3.0.0\ninfo: {title: t, version: 1.0.0}\nx-a: &a [1,1,1,1,1,1,1,1,1,1]\nx-b: &b [*a,*a,*a,*a,*a,*a,*a,*a,*a,*a]\nx-c: &c [*b,*b,*b,*b,*b,*b,*b,*b,*b,*b]\nx-d: &d [*c,*c,*c,*c,*c,*c,*c,*c,*c,*c]\nx-e: &e [*d,*d,*d,*d,*d,*d,*d,*d,*d,*d]\nx-f: &f [*e,*e,*e,*e,*e,*e,*e,*e,*e,*e]\nx-g: [*f,*f,*f,*f,*f,*f,*f,*f,*f,*f]\n", "through YAML aliases"},
 	}
 	for _, c := range cases {
