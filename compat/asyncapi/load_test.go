@@ -102,3 +102,14 @@ func TestJSONDocumentsAndDetect(t *testing.T) {
 		t.Errorf("invalid NEW: %v", err)
 	}
 }
+
+// TestDraft07Payloads: the document's schemas are read as draft-07 (an
+// array items is a tuple there, and invalid in 2020-12).
+func TestDraft07Payloads(t *testing.T) {
+	old := sender.msg(func(m *msg) { m.Payload = "{type: array, items: [{type: string}, {type: integer}]}" })
+	new := sender.msg(func(m *msg) { m.Payload = "{type: array, items: [{type: string}, {type: string}]}" })
+	cs := diffStrings(t, old.v3(), new.v3(), "")
+	if compat.RequiredBump(cs) != compat.Major {
+		t.Fatalf("got\n%s", describe(cs))
+	}
+}

@@ -77,7 +77,13 @@ func schemaDiff(ctx context.Context, od, nd *document, o, n node, mode compat.Mo
 	if !o.ok() && !n.ok() {
 		return nil, nil
 	}
-	jo := compat.Options{Mode: mode, Policy: opts.Policy, AllowRemoteRefs: opts.AllowRemoteRefs}
+	jo := opts
+	jo.Mode = mode
+	if jo.DefaultDraft == "" {
+		// AsyncAPI's schema format is a superset of JSON Schema draft-07: the
+		// document's schemas (which have no $schema of their own) are read so.
+		jo.DefaultDraft = "7"
+	}
 	cs, err := jsonschema.Diff(ctx, schemaSide(od, o), schemaSide(nd, n), jo)
 	if err != nil {
 		return nil, err
