@@ -82,7 +82,7 @@ unchanged SRC writes nothing.`,
 	f.StringVar(&opts.integrity, "integrity", "", "algorithm of the manifest's SRI integrity values: sha384 (default), sha512, or sha256 (the content hash itself: one digest per file, about twice as fast)")
 	_ = cmd.MarkFlagRequired("out")
 
-	cmd.AddCommand(newHashAssetsVerifyCmd(app), newHashAssetsCleanCmd(app))
+	cmd.AddCommand(newHashAssetsVerifyCmd(app), newHashAssetsCleanCmd(app), newHashAssetsUploadCmd(app))
 	return cmd
 }
 
@@ -218,6 +218,7 @@ type hashAssetsVerifyOptions struct {
 	app      *App
 	dir      string
 	manifest string
+	remote   string
 }
 
 func newHashAssetsVerifyCmd(app *App) *cobra.Command {
@@ -234,7 +235,13 @@ It exits 1 and lists the mismatches otherwise.`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			o.dir = args[0]
-			rep, err := hashasset.Verify(cmd.Context(), o.dir, o.manifest)
+			verify := func() (*hashasset.VerifyReport, error) {
+				if o.remote != "" {
+					return hashasset.VerifyRemote(cmd.Context(), o.dir, o.manifest, o.remote, nil)
+				}
+				return hashasset.Verify(cmd.Context(), o.dir, o.manifest)
+			}
+			rep, err := verify()
 			if err != nil {
 				return err
 			}
@@ -248,6 +255,92 @@ It exits 1 and lists the mismatches otherwise.`,
 		},
 	}
 	cmd.Flags().StringVar(&o.manifest, "manifest", "", "manifest file (default DIR/assets-manifest.json)")
+	cmd.Flags().StringVar(&o.remote, "remote", "", "check the uploaded objects at s3://BUCKET/PREFIX instead: each must hold the local file's bytes")
+	return cmd
+}
+
+// uploadSummary is what hash-assets upload prints.
+type uploadSummary struct{ *hashasset.UploadResult }
+
+func (s uploadSummary) WriteText(w io.Writer, st output.Style) error {
+	verb := "uploaded"
+	if s.DryRun {
+		verb = "would upload"
+	}
+	_, err := fmt.Fprintf(w, "%s %d files (%s) to %s, %d already there; build %d\n", st.Green(verb), s.Uploaded, humanBytes(s.Bytes), s.To, s.Skipped, s.Build)
+	if err == nil && len(s.Deleted) > 0 {
+		verb = "deleted"
+		if s.DryRun {
+			verb = "would delete"
+		}
+		_, err = fmt.Fprintf(w, "%s %d files of older builds\n", verb, len(s.Deleted))
+	}
+	return err
+}
+
+func newHashAssetsUploadCmd(app *App) *cobra.Command {
+	var (
+		to, manifest, keepAge string
+		keep                  int
+		dryRun, prune         bool
+	)
+	cmd := &cobra.Command{
+		Use:   "upload DIR --to s3://BUCKET/PREFIX",
+		Short: "Upload a build to S3-compatible object storage in a safe order",
+		Long: `upload carries out the upload plan of DIR against S3-compatible object storage
+(AWS S3, Cloudflare R2, GCS interoperability, MinIO, Ceph RGW, SeaweedFS, Versity):
+hashed files first with "Cache-Control: public, max-age=31536000, immutable", the
+right Content-Type and Content-Encoding on precompressed copies, then the pages
+and the manifest last with a short cache. An object already there with the same
+sha256 is not sent again. Configuration is the standard AWS one: AWS_ACCESS_KEY_ID,
+AWS_SECRET_ACCESS_KEY, AWS_SESSION_TOKEN, AWS_REGION, AWS_PROFILE, AWS_ENDPOINT_URL_S3
+or AWS_ENDPOINT_URL. --prune then deletes from the store what "hash-assets clean"
+with the same --keep/--keep-age would delete locally, and nothing else.`,
+		Example: `  dsctl hash-assets upload dist --to s3://my-bucket/assets
+  AWS_ENDPOINT_URL=https://ACCOUNT.r2.cloudflarestorage.com dsctl hash-assets upload dist --to s3://site/ --prune --keep 3`,
+		Args: cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if to == "" {
+				return usageErr(fmt.Errorf("hash-assets upload needs --to s3://BUCKET/PREFIX"))
+			}
+			opts := hashasset.UploadOptions{Dir: args[0], Manifest: manifest, To: to, DryRun: dryRun}
+			if prune {
+				if !cmd.Flags().Changed("keep") && keepAge == "" {
+					return usageErr(fmt.Errorf("--prune needs --keep N or --keep-age DUR"))
+				}
+				if !cmd.Flags().Changed("keep") {
+					keep = -1
+				} else if keep < 0 {
+					return usageErr(fmt.Errorf("--keep %d: want 0 or more", keep))
+				}
+				age, err := parseAge(keepAge)
+				if err != nil {
+					return usageErr(fmt.Errorf("--keep-age: %w", err))
+				}
+				opts.Prune = &hashasset.Retention{Keep: keep, KeepAge: age}
+			}
+			var bar *output.Progress
+			opts.Started = func(files int, bytes int64) {
+				if bytes > 0 {
+					bar = app.IO.NewProgress(bytes, "uploading", true)
+				}
+			}
+			opts.Progress = func(n int64) { bar.Add(n) }
+			res, err := hashasset.UploadBuild(cmd.Context(), opts)
+			bar.Finish()
+			if err != nil {
+				return err
+			}
+			return app.Print(uploadSummary{res})
+		},
+	}
+	f := cmd.Flags()
+	f.StringVar(&to, "to", "", "destination s3://BUCKET/PREFIX (required)")
+	f.StringVar(&manifest, "manifest", "", "manifest file (default DIR/assets-manifest.json)")
+	f.BoolVar(&dryRun, "dry-run", false, "compare with the store and report, send and delete nothing")
+	f.BoolVar(&prune, "prune", false, "delete from the store what hash-assets clean --keep/--keep-age would delete")
+	f.IntVar(&keep, "keep", 0, "with --prune: keep the newest N older versions of each asset")
+	f.StringVar(&keepAge, "keep-age", "", "with --prune: also keep older versions younger than this (e.g. 72h, 7d)")
 	return cmd
 }
 
