@@ -278,6 +278,9 @@ func UploadBuild(ctx context.Context, opts UploadOptions) (*UploadResult, error)
 			_, err = client.PutObject(ctx, tgt.bucket, tgt.key(it.up.Path), r, it.size, minio.PutObjectOptions{
 				ContentType: it.up.ContentType, CacheControl: it.up.CacheControl, ContentEncoding: it.up.ContentEncoding,
 				UserMetadata: map[string]string{"dsctl-sha256": it.sha256}, SendContentMd5: true, DisableMultipart: it.size < 64<<20,
+				// A signed but not chunked body: some stores (Versity) keep
+				// "aws-chunked" in the object's Content-Encoding otherwise.
+				DisableContentSha256: true,
 			})
 			if err != nil {
 				return storeErr("upload", tgt.key(it.up.Path), err)
