@@ -361,6 +361,10 @@ func perLevel(depth int) int { return max(2, 8-3*depth) }
 
 const maxWitnessDepth = 4
 
+// maxSampleDepth bounds the nesting of the values built around the value
+// being varied (required properties of required properties…).
+const maxSampleDepth = 16
+
 // emitter hands candidates to the search one by one; it returns false to
 // stop the generation (a witness was found or the budget is spent).
 type emitter func(v any) bool
@@ -458,8 +462,9 @@ func (ws *witnessSearch) sample(h hints, depth int) any {
 	}
 	ws.samples[key] = map[string]any{} // recursion: an empty object
 	var pick, first any
+	found := false
 	n := 0
-	ws.each(h, hints{}, depth, "", func(v any) bool {
+	accept := func(v any) bool {
 		if n == 0 {
 			first = v
 		}
@@ -487,13 +492,32 @@ func (ws *witnessSearch) sample(h hints, depth int) any {
 				return true
 			}
 		}
-		pick = v
+		pick, found = v, true
 		return false
-	})
-	if pick == nil && n > 0 {
-		pick = first
 	}
-	if pick == nil && n == 0 {
+	// a sample is one value, not a set of variants: objects and arrays
+	// are built whatever the depth (the variants stop at maxWitnessDepth)
+	types := 0
+	for _, s := range h.all() {
+		types |= typeMask(s)
+	}
+	more := true
+	if depth >= maxWitnessDepth && depth < maxSampleDepth {
+		if types&tObject != 0 {
+			more = accept(ws.baseObject(h, depth))
+		}
+		if more && types&tArray != 0 {
+			more = accept(ws.baseArray(h, depth))
+		}
+	}
+	if more {
+		ws.each(h, hints{}, depth, "", func(v any) bool { return accept(v) })
+	}
+	switch {
+	case found:
+	case n > 0:
+		pick = first
+	default:
 		pick = map[string]any{}
 	}
 	ws.samples[key] = pick

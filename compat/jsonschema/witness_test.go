@@ -177,3 +177,30 @@ func TestWitnessExamples(t *testing.T) {
 		})
 	}
 }
+
+// TestWitnessesOnEventSchemas: on realistic event schemas (the benchmark
+// pairs: a required envelope with formats, a pattern, $refs to objects
+// nested four deep) every major change gets a witness, and each is one.
+func TestWitnessesOnEventSchemas(t *testing.T) {
+	opts := compat.Options{Mode: compat.Backward, Policy: compat.Strict}
+	majors := 0
+	for i, p := range benchPairs(120) {
+		oc := compileCase(t, json.RawMessage(p[0]), nil, opts)
+		nc := compileCase(t, json.RawMessage(p[1]), nil, opts)
+		for _, c := range DiffCompiled(oc, nc, opts) {
+			if c.Impact != compat.Major {
+				continue
+			}
+			majors++
+			if c.Witness == nil {
+				t.Fatalf("pair %d: %s %s has no witness: %s", i, c.ID, c.Path, c.NoWitness)
+			}
+			if !validJSON(t, oc.s.root, c.Witness) || validJSON(t, nc.s.root, c.Witness) {
+				t.Fatalf("pair %d: %s: %s is not a witness", i, c.ID, c.Witness)
+			}
+		}
+	}
+	if majors < 30 {
+		t.Fatalf("only %d major changes", majors)
+	}
+}
