@@ -10,4 +10,10 @@
 // callers that hold two file systems (a contract package folder before and
 // after a change), and Compile with DiffCompiled compile a schema once to diff
 // it against several earlier versions. Rules lists every change id.
+//
+// Every major change carries a witness (compat.Change.Witness): an instance
+// one side accepts and the other rejects, found by generating candidates from
+// both schemas and checking them with the validator. FindWitness is that
+// search on its own, over two compiled schemas, with a count budget; it is
+// deterministic.
 package jsonschema
