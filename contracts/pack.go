@@ -14,6 +14,8 @@ import (
 	"sort"
 	"strings"
 	"time"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/dsctl/dsctl/internal/errkind"
 )
@@ -56,6 +58,9 @@ func Files(fsys fs.FS, display string) ([]string, error) {
 		}
 		if !d.Type().IsRegular() {
 			return errkind.InputAt(joinDisplay(display, p), 0, 0, errors.New("not a regular file (links and special files cannot be packed)"))
+		}
+		if err := checkEntryName(p); err != nil {
+			return errkind.InputAt(joinDisplay(display, p), 0, 0, fmt.Errorf("cannot be packed: %w", err))
 		}
 		fi, err := d.Info()
 		if err != nil {
@@ -148,58 +153,71 @@ func Digest(data []byte) string {
 	return "sha256:" + hex.EncodeToString(s[:])
 }
 
-// ErrUnsafeArchive is wrapped by ReadArchive errors for entries that would
-// escape the package or are not plain files.
+// ErrUnsafeArchive is wrapped by ReadArchive errors for archives that Pack
+// could not have written: entries that would escape the package, are not
+// plain files, are hidden, carry control characters, come out of order, or a
+// package without contract.yaml.
 var ErrUnsafeArchive = errors.New("unsafe archive")
 
-// ReadArchive decodes a package archive into its files (path → content),
-// refusing anything Pack would not write: absolute paths, "..", backslashes,
-// links and special files, duplicates, paths that clash with a folder, and
-// content beyond the size limits.
+// ReadArchive decodes a package archive into its files (path → content). It
+// accepts only what Pack could have written, and says which entry is not:
+//   - every entry a regular file (no folders, links or special files);
+//   - names relative, clean, slash-separated, valid UTF-8, without control
+//     characters, backslashes or a trailing slash, and without hidden parts
+//     (a name part starting with '.', such as .git/config);
+//   - names in strictly increasing byte order (so no duplicates), no name
+//     both a file and a folder;
+//   - contract.yaml present; sizes within MaxFileSize, MaxPackageSize and
+//     MaxFiles.
+//
+// Errors are input errors (exit 2) wrapping ErrUnsafeArchive; nothing is
+// written by anyone before ReadArchive has accepted the whole archive.
 func ReadArchive(data []byte) (map[string][]byte, error) {
 	zr, err := gzip.NewReader(bytes.NewReader(data))
 	if err != nil {
-		return nil, fmt.Errorf("read archive: %w: %w", err, ErrUnsafeArchive)
+		return nil, errkind.Inputf("read archive: %w: %w", err, ErrUnsafeArchive)
 	}
 	zr.Multistream(false)
 	tr := tar.NewReader(zr)
 	files := map[string][]byte{}
 	dirs := map[string]bool{}
 	var total int64
+	prev := ""
 	for {
 		hdr, err := tr.Next()
 		if err == io.EOF {
 			break
 		}
 		if err != nil {
-			return nil, fmt.Errorf("read archive: %w: %w", err, ErrUnsafeArchive)
+			return nil, errkind.Inputf("read archive: %w: %w", err, ErrUnsafeArchive)
 		}
 		name := hdr.Name
+		refuse := func(format string, args ...any) error {
+			return errkind.Inputf("archive entry %q: %s: %w", name, fmt.Sprintf(format, args...), ErrUnsafeArchive)
+		}
 		if err := checkEntryName(name); err != nil {
-			return nil, fmt.Errorf("archive entry %q: %w: %w", name, err, ErrUnsafeArchive)
+			return nil, refuse("%v", err)
 		}
-		switch hdr.Typeflag {
-		case tar.TypeReg:
-		case tar.TypeDir:
-			// Pack writes no folders, but a folder entry is harmless when inside.
-			dirs[strings.TrimSuffix(name, "/")] = true
-			continue
-		default:
-			return nil, fmt.Errorf("archive entry %q: type %q is not a regular file: %w", name, hdr.Typeflag, ErrUnsafeArchive)
+		if hdr.Typeflag != tar.TypeReg {
+			return nil, refuse("type %q is not a regular file (a package holds plain files only)", hdr.Typeflag)
 		}
-		if _, dup := files[name]; dup {
-			return nil, fmt.Errorf("archive entry %q: duplicate: %w", name, ErrUnsafeArchive)
+		if prev != "" && name <= prev {
+			if name == prev {
+				return nil, refuse("duplicate")
+			}
+			return nil, refuse("out of order after %q (Pack writes names in byte order)", prev)
 		}
+		prev = name
 		if hdr.Size < 0 || hdr.Size > MaxFileSize {
-			return nil, fmt.Errorf("archive entry %q: size %d out of bounds: %w", name, hdr.Size, ErrUnsafeArchive)
+			return nil, refuse("size %d out of bounds", hdr.Size)
 		}
 		total += hdr.Size
 		if total > MaxPackageSize || len(files) >= MaxFiles {
-			return nil, fmt.Errorf("archive: more than %d bytes or %d files: %w", MaxPackageSize, MaxFiles, ErrUnsafeArchive)
+			return nil, errkind.Inputf("archive: more than %d bytes or %d files: %w", MaxPackageSize, MaxFiles, ErrUnsafeArchive)
 		}
 		b, err := io.ReadAll(io.LimitReader(tr, hdr.Size))
 		if err != nil || int64(len(b)) != hdr.Size {
-			return nil, fmt.Errorf("archive entry %q: truncated: %w", name, ErrUnsafeArchive)
+			return nil, refuse("truncated")
 		}
 		files[name] = b
 		for d := path.Dir(name); d != "."; d = path.Dir(d) {
@@ -208,19 +226,24 @@ func ReadArchive(data []byte) (map[string][]byte, error) {
 	}
 	for d := range dirs {
 		if _, clash := files[d]; clash {
-			return nil, fmt.Errorf("archive entry %q is both a file and a folder: %w", d, ErrUnsafeArchive)
+			return nil, errkind.Inputf("archive entry %q is both a file and a folder: %w", d, ErrUnsafeArchive)
 		}
+	}
+	if _, ok := files[FileName]; !ok {
+		return nil, errkind.Inputf("archive has no %s at its root, so it is not a contract package: %w", FileName, ErrUnsafeArchive)
 	}
 	return files, nil
 }
 
-func checkEntryName(name string) error {
-	n := strings.TrimSuffix(name, "/")
+// checkEntryName refuses a name Files would never list.
+func checkEntryName(n string) error {
 	switch {
 	case n == "" || n == ".":
 		return errors.New("empty name")
-	case strings.ContainsRune(n, 0):
-		return errors.New("NUL in name")
+	case !utf8.ValidString(n):
+		return errors.New("name is not valid UTF-8")
+	case strings.HasSuffix(n, "/"):
+		return errors.New("name ends in '/' (a folder; a package holds files only)")
 	case strings.Contains(n, `\`):
 		return errors.New("backslash in name")
 	case strings.HasPrefix(n, "/") || (len(n) > 1 && n[1] == ':'):
@@ -230,9 +253,17 @@ func checkEntryName(name string) error {
 	case n == ".." || strings.HasPrefix(n, "../"):
 		return errors.New("path leaves the package")
 	}
+	for _, r := range n {
+		if unicode.IsControl(r) || r == utf8.RuneError {
+			return errors.New("control character in name")
+		}
+	}
 	for _, part := range strings.Split(n, "/") {
-		if part == ".." || part == "." || part == "" {
+		switch {
+		case part == ".." || part == "." || part == "":
 			return errors.New("path leaves the package")
+		case strings.HasPrefix(part, "."):
+			return fmt.Errorf("hidden name %q (Pack never writes hidden files or folders)", part)
 		}
 	}
 	return nil

@@ -288,7 +288,7 @@ func LoadPublished(ctx context.Context, s registry.Store, name, version string) 
 	}
 	fsys, err := ArchiveFS(data)
 	if err != nil {
-		return nil, errkind.Findingf("%s@%s in %s: %w", name, version, s.Ref(), err)
+		return nil, fmt.Errorf("%s@%s in %s: %w", name, version, s.Ref(), err)
 	}
 	c, err := LoadFS(fsys, name+"@"+version)
 	if err != nil {

@@ -165,7 +165,8 @@ func Pull(ctx context.Context, name, constraint string, opts PullOptions) (*Pull
 	res.Archive = Digest(data)
 	files, err := ReadArchive(data)
 	if err != nil {
-		return res, errkind.Findingf("%s@%s: %w", name, chosen.Version, err)
+		// An input error (exit 2) naming the entry, before anything is written.
+		return res, fmt.Errorf("%s@%s from %s: %w", name, chosen.Version, opts.Store.Ref(), err)
 	}
 	if err := os.MkdirAll(opts.VendorDir, 0o755); err != nil {
 		return res, errkind.Envf("create %s: %w", opts.VendorDir, err)

@@ -17,7 +17,7 @@ import (
 func Unpack(data []byte, dst string) error {
 	files, err := ReadArchive(data)
 	if err != nil {
-		return errkind.Findingf("unpack into %s: %w", dst, err)
+		return fmt.Errorf("unpack into %s: %w", dst, err)
 	}
 	return WriteFiles(files, dst)
 }

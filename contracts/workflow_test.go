@@ -6,6 +6,7 @@ import (
 	"compress/gzip"
 	"context"
 	"errors"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
@@ -147,11 +148,25 @@ func TestReadArchiveRefusesUnsafe(t *testing.T) {
 		"too big":       tarGz(t, &tar.Header{Name: "big", Typeflag: tar.TypeReg, Size: MaxFileSize + 1}),
 		"not gzip":      []byte("plain"),
 		"dot":           tarGz(t, reg("./a")),
+		// Issue 13 items 1 and 12: what Pack never writes, beside a valid contract.yaml.
+		"git folder":   tarGz(t, reg(".git/config"), reg(FileName)),
+		"hidden part":  tarGz(t, reg(FileName), reg("events/.x/y.json")),
+		"folder entry": tarGz(t, reg(FileName), &tar.Header{Name: "events/", Typeflag: tar.TypeDir}),
+		"escape char":  tarGz(t, reg(FileName), reg("a\x1b[2J.json")),
+		"C1 control":   tarGz(t, reg(FileName), reg("a\u009b2J.json")),
+		"newline":      tarGz(t, reg(FileName), reg("a\nb.json")),
+		"bad UTF-8":    tarGz(t, reg(FileName), reg("a\xff.json")),
+		"out of order": tarGz(t, reg(FileName), reg("z.json"), reg("b.json")),
+		"no contract":  tarGz(t, reg("events/a.json")),
 	}
 	for name, data := range cases {
-		if _, err := ReadArchive(data); !errors.Is(err, ErrUnsafeArchive) {
-			t.Errorf("%s: err = %v, want ErrUnsafeArchive", name, err)
+		_, err := ReadArchive(data)
+		if !errors.Is(err, ErrUnsafeArchive) || errkind.Of(err) != errkind.Input {
+			t.Errorf("%s: err = %v, want an input error wrapping ErrUnsafeArchive", name, err)
 		}
+	}
+	if _, err := ReadArchive(tarGz(t, reg(FileName), reg("events/a.json"))); err != nil {
+		t.Errorf("an archive Pack could write is refused: %v", err)
 	}
 	// Unpack refuses before writing anything.
 	dst := filepath.Join(t.TempDir(), "vendor", "x")
@@ -189,6 +204,19 @@ func FuzzReadArchive(f *testing.F) {
 			}
 			m[name] = &fstest.MapFile{Data: b, Mode: 0o644}
 		}
+		if _, ok := files[FileName]; !ok {
+			t.Fatalf("accepted a package without %s", FileName)
+		}
+		// Pack could have written it: Files lists exactly these names (none
+		// hidden or refused), and their archive reads back to the same files.
+		names, err := Files(m, "")
+		if err != nil || len(names) != len(files) {
+			t.Fatalf("accepted names Pack would not write: %v (%d of %d listed)", err, len(names), len(files))
+		}
+		again, err := ReadArchive(mustPack(t, m, names))
+		if err != nil || len(again) != len(files) {
+			t.Fatalf("re-packed archive: %v", err)
+		}
 		dst := filepath.Join(t.TempDir(), "out")
 		if err := WriteFiles(files, dst); err != nil {
 			t.Fatalf("write accepted archive: %v", err)
@@ -200,6 +228,15 @@ func FuzzReadArchive(f *testing.F) {
 			}
 		}
 	})
+}
+
+func mustPack(t *testing.T, fsys fs.FS, names []string) []byte {
+	t.Helper()
+	b, err := PackFiles(fsys, "", names)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
 }
 
 func BenchmarkPack(b *testing.B) {
