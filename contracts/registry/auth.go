@@ -2,7 +2,9 @@ package registry
 
 import (
 	"context"
+	"fmt"
 	"path/filepath"
+	"strings"
 
 	"github.com/dsctl/dsctl/internal/errkind"
 	"oras.land/oras-go/v2/registry/remote/auth"
@@ -14,6 +16,9 @@ import (
 const (
 	EnvRegistryUsername = "DSCTL_REGISTRY_USERNAME"
 	EnvRegistryPassword = "DSCTL_REGISTRY_PASSWORD"
+	// EnvRegistryHost binds the two to one registry host (HOST or
+	// HOST:PORT): they are sent to that host only.
+	EnvRegistryHost = "DSCTL_REGISTRY_HOST"
 )
 
 // Credential sources, as reported by ping and in authentication errors.
@@ -26,9 +31,13 @@ const (
 
 // credentialFunc returns how credentials for ref are found, and a description
 // of where they come from (never the secret):
-//  1. DSCTL_REGISTRY_USERNAME and DSCTL_REGISTRY_PASSWORD, for ref's host only;
+//  1. DSCTL_REGISTRY_USERNAME and DSCTL_REGISTRY_PASSWORD, for ref's host only,
+//     and only for a host the environment or the command line names: the one
+//     DSCTL_REGISTRY_HOST names when it is set, else ref's host unless ref was
+//     read from the repository (opts.FromRepository: dsctl.yaml, which a pull
+//     request can edit to collect the secrets);
 //  2. the Docker config ($DOCKER_CONFIG/config.json, else ~/.docker/config.json),
-//     with its credential helpers and credsStore;
+//     with its credential helpers and credsStore (per host, by the user's choice);
 //  3. none (anonymous).
 func credentialFunc(ref RemoteRef, opts RemoteOptions) (auth.CredentialFunc, string, error) {
 	if opts.Credential != nil {
@@ -36,12 +45,30 @@ func credentialFunc(ref RemoteRef, opts RemoteOptions) (auth.CredentialFunc, str
 	}
 	getenv := opts.Getenv
 	user, pass := getenv(EnvRegistryUsername), getenv(EnvRegistryPassword)
+	withheld := ""
 	switch {
 	case user != "" && pass != "":
-		return auth.StaticCredential(ref.Host, auth.Credential{Username: user, Password: pass}), CredsEnvironment, nil
+		bound := strings.ToLower(strings.TrimSpace(getenv(EnvRegistryHost)))
+		switch {
+		case bound != "" && bound != strings.ToLower(ref.Host):
+			withheld = fmt.Sprintf("%s names %s, not %s", EnvRegistryHost, bound, ref.Host)
+		case bound == "" && opts.FromRepository:
+			withheld = fmt.Sprintf("%s is named only by the repository's dsctl.yaml; set %s=%s or pass --registry to send them there", ref.Host, EnvRegistryHost, ref.Host)
+		default:
+			return auth.StaticCredential(ref.Host, auth.Credential{Username: user, Password: pass}), CredsEnvironment, nil
+		}
 	case user != "" || pass != "":
 		return nil, "", errkind.Inputf("set both %s and %s, or neither", EnvRegistryUsername, EnvRegistryPassword)
 	}
+	if withheld != "" {
+		withheld = fmt.Sprintf(" (%s not sent: %s)", CredsEnvironment, withheld)
+	}
+	cf, src, err := dockerCredentials(getenv)
+	return cf, src + withheld, err
+}
+
+// dockerCredentials reads the Docker config's credentials, else none.
+func dockerCredentials(getenv func(string) string) (auth.CredentialFunc, string, error) {
 	path := dockerConfigPath(getenv)
 	if path == "" {
 		return anonymous, CredsNone, nil

@@ -2,9 +2,12 @@ package registry
 
 import (
 	"context"
+	"net/http"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 )
 
@@ -43,5 +46,65 @@ func TestLogoutReportsWhetherLoggedIn(t *testing.T) {
 	had, err = Logout(context.Background(), ref, getenv)
 	if err != nil || had {
 		t.Fatalf("second logout = %v, %v; want false, nil", had, err)
+	}
+}
+
+// TestEnvCredentialsBoundToNamedHost: issue 13 item 5. The environment's
+// credentials go only to a host the environment or the command line names;
+// a registry read from dsctl.yaml alone (a pull request can edit it) gets
+// none of them, unless DSCTL_REGISTRY_HOST names that host.
+func TestEnvCredentialsBoundToNamedHost(t *testing.T) {
+	var mu sync.Mutex
+	var seen []string
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		mu.Lock()
+		if a := r.Header.Get("Authorization"); a != "" {
+			seen = append(seen, a)
+		}
+		mu.Unlock()
+		w.Header().Set("WWW-Authenticate", `Basic realm="collector"`)
+		w.WriteHeader(http.StatusUnauthorized)
+	}))
+	defer srv.Close()
+	host := strings.TrimPrefix(srv.URL, "http://")
+	ref, err := ParseRemoteRef("oci://" + host + "/contracts")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct {
+		name      string
+		fromRepo  bool
+		boundHost string
+		wantSent  bool
+	}{
+		{"dsctl.yaml names the host", true, "", false},
+		{"dsctl.yaml names it, the environment too", true, host, true},
+		{"the environment names another host", false, "registry.example.com", false},
+		{"the command line names the host", false, "", true},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			mu.Lock()
+			seen = nil
+			mu.Unlock()
+			env := map[string]string{EnvRegistryUsername: "ci-bot", EnvRegistryPassword: "ci-secret", EnvRegistryHost: c.boundHost}
+			r, err := NewRemote(ref, RemoteOptions{PlainHTTP: true, FromRepository: c.fromRepo,
+				Retry: RetryPolicy{Retries: -1}, Getenv: func(k string) string { return env[k] }})
+			if err != nil {
+				t.Fatal(err)
+			}
+			_, err = r.Ping(context.Background())
+			if err == nil {
+				t.Fatal("ping of a registry that refuses everyone succeeded")
+			}
+			mu.Lock()
+			sent := len(seen) > 0
+			mu.Unlock()
+			if sent != c.wantSent {
+				t.Fatalf("credentials sent: %v, want %v (error: %v)", sent, c.wantSent, err)
+			}
+			if !c.wantSent && c.boundHost == "" && !strings.Contains(err.Error(), EnvRegistryHost) {
+				t.Errorf("the error does not say how to send them: %v", err)
+			}
+		})
 	}
 }

@@ -162,6 +162,11 @@ type RemoteOptions struct {
 	// Credential overrides the credential lookup (tests); nil means
 	// DSCTL_REGISTRY_USERNAME/PASSWORD, else the Docker config.
 	Credential auth.CredentialFunc
+	// FromRepository says the reference was read from the repository
+	// (dsctl.yaml), not from the command line or the environment: the
+	// environment's credentials are then sent only to the host that
+	// DSCTL_REGISTRY_HOST names.
+	FromRepository bool
 	// Transport is the base HTTP transport (tests); nil means a tuned clone of
 	// http.DefaultTransport.
 	Transport http.RoundTripper
@@ -265,9 +270,10 @@ func openRemote(ref string, opts Options) (Store, error) {
 		return nil, err
 	}
 	r, err := NewRemote(rr, RemoteOptions{
-		PlainHTTP: opts.PlainHTTP,
-		Retry:     RetryPolicy{Retries: opts.Retries, Timeout: opts.Timeout},
-		Log:       opts.Log,
+		PlainHTTP:      opts.PlainHTTP,
+		Retry:          RetryPolicy{Retries: opts.Retries, Timeout: opts.Timeout},
+		Log:            opts.Log,
+		FromRepository: opts.FromRepository,
 	})
 	if err != nil {
 		return nil, err

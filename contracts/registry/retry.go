@@ -510,8 +510,14 @@ func (r *Remote) classify(what string, st *callStats, err error) error {
 		retried = fmt.Sprintf(" (gave up after %d attempts)", attempts)
 	}
 	if errors.Is(err, auth.ErrBasicCredentialNotFound) {
-		return env(&authError{err}, fmt.Sprintf("%sauthentication required: no credentials for %s", prefix, host),
-			fmt.Sprintf("set %s and %s, or run 'docker login %s'", EnvRegistryUsername, EnvRegistryPassword, host))
+		hint := fmt.Sprintf("set %s and %s, or run 'docker login %s'", EnvRegistryUsername, EnvRegistryPassword, host)
+		withheld := ""
+		if i := strings.Index(r.credSource, " ("+CredsEnvironment+" not sent"); i >= 0 {
+			// The environment has credentials, bound to another host or to none.
+			withheld = r.credSource[i:]
+			hint = fmt.Sprintf("set %s=%s to send the environment's credentials to it", EnvRegistryHost, host)
+		}
+		return env(&authError{err}, fmt.Sprintf("%sauthentication required: no credentials for %s%s", prefix, host, withheld), hint)
 	}
 	var er *errorResponse
 	if errors.As(err, &er) {

@@ -150,6 +150,8 @@ type Options struct {
 	Timeout time.Duration
 	// Log receives warnings (retries); nil discards them.
 	Log io.Writer
+	// FromRepository says ref was read from dsctl.yaml (see RemoteOptions).
+	FromRepository bool
 }
 
 // OpenRemote opens an oci://HOST[:PORT]/PREFIX reference. The remote-registry

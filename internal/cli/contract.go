@@ -62,10 +62,11 @@ func (a *App) openStore(f registryFlags) (registry.Store, string, error) {
 		return nil, "", usageErr(fmt.Errorf("--retries must be -1 or more, got %d", f.net.Retries))
 	}
 	ref, lockRef := f.ref, f.ref
+	fromRepo := false
 	switch {
 	case ref != "":
 	case cfg != nil && cfg.Registry != "":
-		ref, lockRef = cfg.Resolve(cfg.Registry), cfg.Registry
+		ref, lockRef, fromRepo = cfg.Resolve(cfg.Registry), cfg.Registry, true
 	case cfg != nil:
 		ref, lockRef = registry.DefaultRef(cfg.Dir), filepath.ToSlash(filepath.Join(".dsctl", "registry"))
 	default:
@@ -75,7 +76,7 @@ func (a *App) openStore(f registryFlags) (registry.Store, string, error) {
 		display, dir := registry.UserDefault()
 		return userDefaultStore{registry.OpenLayout(display, dir)}, defaultStoreLockRef, nil
 	}
-	opts := registry.Options{PlainHTTP: f.net.PlainHTTP, Retries: f.net.Retries, Timeout: f.net.Timeout}
+	opts := registry.Options{PlainHTTP: f.net.PlainHTTP, Retries: f.net.Retries, Timeout: f.net.Timeout, FromRepository: fromRepo}
 	if !a.Quiet {
 		opts.Log = a.IO.Err
 	}

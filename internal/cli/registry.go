@@ -74,7 +74,9 @@ func remoteRefArg(app *App, args []string) (registry.RemoteRef, error) {
 func newRegistryCmd(app *App) *cobra.Command {
 	cmd := newGroupCmd("registry", "Check and log in to remote OCI registries", `Remote registries are named oci://HOST[:PORT]/PREFIX; contract NAME lives in
 the repository PREFIX/NAME and each version is a tag. Credentials come from
-DSCTL_REGISTRY_USERNAME and DSCTL_REGISTRY_PASSWORD, else from the Docker
+DSCTL_REGISTRY_USERNAME and DSCTL_REGISTRY_PASSWORD (sent only to the host
+DSCTL_REGISTRY_HOST names or, without it, to a registry named on the command
+line, never to one named only by dsctl.yaml), else from the Docker
 config ($DOCKER_CONFIG/config.json or ~/.docker/config.json, with its credential
 helpers). dsctl never prints them and never writes them into dsctl.yaml or
 dsctl.lock.`)
@@ -163,6 +165,8 @@ func registryPing(cmd *cobra.Command, app *App, opts *registryPingOptions, args 
 	if err != nil {
 		return res, err
 	}
+	// Without an argument the registry is dsctl.yaml's: a repository file.
+	ropts.FromRepository = len(args) == 0
 	r, err := registry.NewRemote(ref, ropts)
 	if err != nil {
 		return res, err
