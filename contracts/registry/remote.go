@@ -15,6 +15,8 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"syscall"
+	"time"
 
 	"github.com/dsctl/dsctl/internal/errkind"
 	"oras.land/oras-go/v2/errdef"
@@ -123,14 +125,49 @@ func (r RemoteRef) Hostname() string {
 	return strings.Trim(h, "[]")
 }
 
-// IsLoopback reports whether the host is localhost or a loopback address.
+// lookupIPAddr resolves host names (a variable for tests).
+var lookupIPAddr = net.DefaultResolver.LookupIPAddr
+
+// IsLoopback reports whether the host is a loopback address, or the name
+// localhost or NAME.localhost that resolves to loopback addresses only. A
+// name is resolved, never trusted for its spelling: "evil.localhost" may
+// resolve anywhere. A Remote on such a name also refuses to connect to any
+// address that is not loopback (see loopbackOnlyControl), so the answer
+// cannot change between this check and the connection.
 func (r RemoteRef) IsLoopback() bool {
-	h := r.Hostname()
-	if h == "localhost" || strings.HasSuffix(h, ".localhost") {
-		return true
+	h := strings.ToLower(r.Hostname())
+	if ip := net.ParseIP(h); ip != nil {
+		return ip.IsLoopback()
 	}
-	ip := net.ParseIP(h)
-	return ip != nil && ip.IsLoopback()
+	if h != "localhost" && !strings.HasSuffix(h, ".localhost") {
+		return false
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	addrs, err := lookupIPAddr(ctx, h)
+	if err != nil || len(addrs) == 0 {
+		return false
+	}
+	for _, a := range addrs {
+		if !a.IP.IsLoopback() {
+			return false
+		}
+	}
+	return true
+}
+
+// loopbackOnlyControl is a net.Dialer Control that refuses to connect to an
+// address that is not loopback: the dialer of a registry that was granted
+// loopback's allowances (plain HTTP, loopback token realms) by name.
+func loopbackOnlyControl(network, address string, _ syscall.RawConn) error {
+	host, _, err := net.SplitHostPort(address)
+	if err != nil {
+		host = address
+	}
+	if ip := net.ParseIP(host); ip == nil || !ip.IsLoopback() {
+		return fmt.Errorf("refusing to connect to %s: the registry's name is a loopback name but resolved to another address", address)
+	}
+	return nil
 }
 
 // AllowPlainHTTP reports whether plain HTTP may be used for this host: loopback
@@ -207,7 +244,9 @@ func NewRemote(ref RemoteRef, opts RemoteOptions) (*Remote, error) {
 	}
 	base := opts.Transport
 	if base == nil {
-		base = defaultTransport(policy)
+		// A loopback name (localhost, NAME.localhost) connects to loopback only.
+		byName := net.ParseIP(ref.Hostname()) == nil && ref.IsLoopback()
+		base = defaultTransport(policy, byName)
 	}
 	ua := opts.UserAgent
 	if ua == "" {

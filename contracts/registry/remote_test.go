@@ -1,7 +1,9 @@
 package registry
 
 import (
+	"context"
 	"errors"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -258,5 +260,55 @@ func TestPingWebPage(t *testing.T) {
 			t.Errorf("%q: ping = %+v, %v; want reachable", tc.contentType, res, err)
 		}
 		srv.Close()
+	}
+}
+
+// TestLocalhostNamesAreResolved: issue 13 item 13. NAME.localhost is loopback
+// only when it resolves to loopback addresses only; the spelling alone grants
+// neither plain HTTP nor loopback token realms, and a Remote on such a name
+// connects to loopback addresses only.
+func TestLocalhostNamesAreResolved(t *testing.T) {
+	answers := map[string][]string{
+		"evil.localhost":  {"203.0.113.7"},
+		"mixed.localhost": {"127.0.0.1", "203.0.113.7"},
+		"dev.localhost":   {"127.0.0.1", "::1"},
+	}
+	old := lookupIPAddr
+	defer func() { lookupIPAddr = old }()
+	lookupIPAddr = func(_ context.Context, host string) ([]net.IPAddr, error) {
+		var out []net.IPAddr
+		for _, a := range answers[host] {
+			out = append(out, net.IPAddr{IP: net.ParseIP(a)})
+		}
+		if len(out) == 0 {
+			return nil, &net.DNSError{Err: "no such host", Name: host, IsNotFound: true}
+		}
+		return out, nil
+	}
+	for host, want := range map[string]bool{"evil.localhost": false, "mixed.localhost": false, "unresolved.localhost": false, "dev.localhost": true, "127.0.0.1": true} {
+		ref, err := ParseRemoteRef("oci://" + host + ":5000/x")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := ref.IsLoopback(); got != want {
+			t.Errorf("%s: IsLoopback = %v, want %v", host, got, want)
+		}
+		_, err = NewRemote(ref, RemoteOptions{PlainHTTP: true, Getenv: func(string) string { return "" }})
+		if (err == nil) != want {
+			t.Errorf("%s: plain HTTP allowed = %v, want %v", host, err == nil, want)
+		}
+		hasLoopbackRealm := false
+		for _, p := range realmDenylist(ref) {
+			hasLoopbackRealm = hasLoopbackRealm || p.Addr().IsLoopback()
+		}
+		if hasLoopbackRealm == want {
+			t.Errorf("%s: loopback token realms blocked = %v, want %v", host, hasLoopbackRealm, !want)
+		}
+	}
+	if err := loopbackOnlyControl("tcp", "203.0.113.7:5000", nil); err == nil {
+		t.Error("the loopback-only dialer accepts 203.0.113.7")
+	}
+	if err := loopbackOnlyControl("tcp", "[::1]:5000", nil); err != nil {
+		t.Errorf("the loopback-only dialer refuses ::1: %v", err)
 	}
 }

@@ -372,10 +372,15 @@ func (e *attemptTimeoutError) Error() string { return fmt.Sprintf("no answer wit
 func (e *attemptTimeoutError) Unwrap() error { return e.err }
 func (e *attemptTimeoutError) Timeout() bool { return true }
 
-// defaultTransport is http.DefaultTransport with bounded dial and handshake times.
-func defaultTransport(p RetryPolicy) http.RoundTripper {
+// defaultTransport is http.DefaultTransport with bounded dial and handshake
+// times; loopbackOnly refuses connections to any address that is not loopback.
+func defaultTransport(p RetryPolicy, loopbackOnly bool) http.RoundTripper {
 	t := http.DefaultTransport.(*http.Transport).Clone()
-	t.DialContext = (&net.Dialer{Timeout: min(10*time.Second, p.Timeout), KeepAlive: 30 * time.Second}).DialContext
+	d := &net.Dialer{Timeout: min(10*time.Second, p.Timeout), KeepAlive: 30 * time.Second}
+	if loopbackOnly {
+		d.Control = loopbackOnlyControl
+	}
+	t.DialContext = d.DialContext
 	t.TLSHandshakeTimeout = min(10*time.Second, p.Timeout)
 	t.MaxIdleConnsPerHost = 16
 	return t
