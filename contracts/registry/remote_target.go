@@ -8,6 +8,7 @@ import (
 	"io"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/dsctl/dsctl/internal/errkind"
 	"github.com/opencontainers/go-digest"
@@ -195,16 +196,44 @@ func refusedWrite(err error) bool {
 	return false
 }
 
-// Tags lists every tag (all pages, retried as a whole), then calls fn once.
+// Limits of listing the tags of one contract: a registry that pages forever,
+// or lists more versions than any contract has, is cut off with an error that
+// says where it was cut.
+const (
+	// MaxTagPages is the most pages of a tag list dsctl reads (each page is
+	// at most 4 MiB, the limit of every registry answer dsctl reads).
+	MaxTagPages = 100
+	// MaxTags is the most tags of one contract dsctl reads.
+	MaxTags = 10000
+	// MaxListTime bounds listing the versions of one contract, from the
+	// first page to the last manifest looked up.
+	MaxListTime = 2 * time.Minute
+)
+
+// ErrTooManyTags is wrapped by the error of a tag list cut at a limit.
+var ErrTooManyTags = errors.New("tag list too long")
+
+// Tags lists every tag (all pages, retried as a whole, within MaxTagPages and
+// MaxTags), then calls fn once.
 func (t *RemoteTarget) Tags(ctx context.Context, last string, fn func(tags []string) error) error {
 	var all []string
+	var pages int
+	cut := errors.New("cut")
 	err := t.remote.do(ctx, "list tags of "+t.repo.Reference.Repository, false, func(ctx context.Context) error {
-		all = all[:0]
+		all, pages = all[:0], 0
 		return t.repo.Tags(ctx, last, func(tags []string) error {
+			pages++
 			all = append(all, tags...)
+			if pages > MaxTagPages || len(all) > MaxTags {
+				return cut
+			}
 			return nil
 		})
 	})
+	if errors.Is(err, cut) {
+		return errkind.Envf("registry %s: list tags of %s: cut after %d pages and %d tags, more than the %d pages or %d tags dsctl reads (a registry paging forever?): %w",
+			t.remote.ref.Host, t.repo.Reference.Repository, pages, len(all), MaxTagPages, MaxTags, ErrTooManyTags)
+	}
 	if err != nil {
 		return err
 	}

@@ -3,10 +3,12 @@ package registry
 import (
 	"context"
 	"errors"
+	"fmt"
 	"net"
 	"net/http"
 	"net/http/httptest"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/dsctl/dsctl/internal/errkind"
@@ -310,5 +312,52 @@ func TestLocalhostNamesAreResolved(t *testing.T) {
 	}
 	if err := loopbackOnlyControl("tcp", "[::1]:5000", nil); err != nil {
 		t.Errorf("the loopback-only dialer refuses ::1: %v", err)
+	}
+}
+
+// TestEndlessTagPagesAreCut: issue 13 item 3. A registry that pages its tag
+// list forever is cut at MaxTagPages with an error that says so, instead of
+// being read (and each tag looked up) without end.
+func TestEndlessTagPagesAreCut(t *testing.T) {
+	var pages, heads int
+	var mu sync.Mutex
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		mu.Lock()
+		defer mu.Unlock()
+		switch {
+		case r.URL.Path == "/v2/":
+			w.Header().Set("Content-Type", "application/json")
+			w.Write([]byte("{}"))
+		case strings.HasSuffix(r.URL.Path, "/tags/list"):
+			pages++
+			var tags []string
+			for i := range 100 {
+				tags = append(tags, fmt.Sprintf(`"%d.%d.0"`, pages, i))
+			}
+			w.Header().Set("Link", fmt.Sprintf(`<%s?n=100&last=%d>; rel="next"`, r.URL.Path, pages))
+			w.Header().Set("Content-Type", "application/json")
+			fmt.Fprintf(w, `{"name":"x/orders","tags":[%s]}`, strings.Join(tags, ","))
+		default:
+			heads++
+			http.NotFound(w, r)
+		}
+	}))
+	defer srv.Close()
+	ref, err := ParseRemoteRef("oci://" + strings.TrimPrefix(srv.URL, "http://") + "/x")
+	if err != nil {
+		t.Fatal(err)
+	}
+	r, err := NewRemote(ref, RemoteOptions{PlainHTTP: true, Retry: RetryPolicy{Retries: -1}, Getenv: func(string) string { return "" }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = r.Store().List(context.Background(), "orders")
+	mu.Lock()
+	defer mu.Unlock()
+	if !errors.Is(err, ErrTooManyTags) || errkind.Of(err) != errkind.Env || !strings.Contains(err.Error(), "cut after") {
+		t.Fatalf("err = %v, want the tag list cut", err)
+	}
+	if pages > MaxTagPages+1 || heads > 0 {
+		t.Fatalf("read %d pages and looked up %d tags", pages, heads)
 	}
 }

@@ -212,6 +212,17 @@ func (s *TargetStore) envErr(what string, err error) error {
 // List returns every version of name, sorted by semver; tags that are not
 // semver (referrer fallback tags, for example) are skipped.
 func (s *TargetStore) List(ctx context.Context, name string) ([]Version, error) {
+	parent := ctx
+	ctx, cancel := context.WithTimeout(ctx, MaxListTime)
+	defer cancel()
+	out, err := s.list(ctx, name)
+	if err != nil && parent.Err() == nil && errors.Is(ctx.Err(), context.DeadlineExceeded) {
+		return nil, errkind.Envf("registry %s: list versions of %s: cut after %s, the longest dsctl spends listing one contract: %w", s.ref, name, MaxListTime, ErrTooManyTags)
+	}
+	return out, err
+}
+
+func (s *TargetStore) list(ctx context.Context, name string) ([]Version, error) {
 	t, err := s.target(ctx, name)
 	if err != nil {
 		if errors.Is(err, ErrNotFound) {
