@@ -37,7 +37,11 @@ func OpenLayout(ref, root string) *TargetStore {
 				if _, err := os.Stat(filepath.Join(dir, "index.json")); err != nil {
 					return nil, wrapNotFound(name)
 				}
-				st, err := oci.NewFromFS(ctx, os.DirFS(dir))
+				fsys, err := openLayoutFS(dir)
+				if err != nil {
+					return nil, layoutErr(ref, fmt.Errorf("open %s: %w", name, err))
+				}
+				st, err := oci.NewFromFS(ctx, fsys)
 				if err != nil {
 					return nil, layoutErr(ref, fmt.Errorf("open %s: %w", name, err))
 				}
@@ -75,6 +79,65 @@ func OpenLayout(ref, root string) *TargetStore {
 		return l.Unlock, nil
 	}
 	return s
+}
+
+// layoutFS is a layout folder as read by oras-go, with dsctl's limits applied
+// before oras-go reads anything (it reads index.json whole, and every manifest
+// the index lists, at the size the index declares): paths resolve inside the
+// folder on the real file system (a blob linked to /dev/zero or outside is
+// refused), only regular files open, index.json and oci-layout are at most
+// maxManifestSize and a blob at most maxArchiveSize.
+type layoutFS struct{ fsys fs.FS }
+
+// openLayoutFS opens the layout folder dir to read and checks its index.json:
+// every manifest it lists declares at most maxManifestSize.
+func openLayoutFS(dir string) (fs.FS, error) {
+	root, err := fsx.RootFS(dir)
+	if err != nil {
+		return nil, err
+	}
+	l := layoutFS{root}
+	data, err := fs.ReadFile(l, ocispec.ImageIndexFile)
+	if err != nil {
+		return nil, err
+	}
+	var index ocispec.Index
+	if err := json.Unmarshal(data, &index); err != nil {
+		return nil, fmt.Errorf("%s: %w", ocispec.ImageIndexFile, err)
+	}
+	for _, d := range index.Manifests {
+		if d.Size < 0 || d.Size > maxManifestSize {
+			return nil, fmt.Errorf("%s lists manifest %s of %d bytes, more than %d", ocispec.ImageIndexFile, d.Digest, d.Size, maxManifestSize)
+		}
+	}
+	return l, nil
+}
+
+// Open implements fs.FS within the limits of layoutFS.
+func (l layoutFS) Open(name string) (fs.File, error) {
+	f, err := l.fsys.Open(name)
+	if err != nil {
+		return nil, err
+	}
+	fi, err := f.Stat()
+	if err != nil {
+		f.Close()
+		return nil, err
+	}
+	limit := int64(maxArchiveSize)
+	if name == ocispec.ImageIndexFile || name == ocispec.ImageLayoutFile {
+		limit = maxManifestSize
+	}
+	switch {
+	case fi.IsDir():
+	case !fi.Mode().IsRegular():
+		f.Close()
+		return nil, fmt.Errorf("%s is not a regular file", name)
+	case fi.Size() > limit:
+		f.Close()
+		return nil, fmt.Errorf("%s is %d bytes, more than %d", name, fi.Size(), limit)
+	}
+	return f, nil
 }
 
 func layoutErr(ref string, err error) error {

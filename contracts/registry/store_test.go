@@ -11,9 +11,12 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"regexp"
+	"runtime"
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	ggcr "github.com/google/go-containerregistry/pkg/registry"
 	"oras.land/oras-go/v2/registry/remote"
@@ -224,5 +227,64 @@ func TestFetchDetectsTampering(t *testing.T) {
 	}
 	if data, _, err := s.Fetch(ctx, "orders", "1.0.0"); err == nil {
 		t.Fatalf("tampered archive returned: %q", data)
+	}
+}
+
+// TestLayoutManifestCapHolds: issue 13 item 8. A layout store (a folder a
+// repository can ship) whose index.json declares a 2 GB manifest, or whose
+// manifest blob is a link to /dev/zero, is refused before oras-go reads (or
+// allocates) it: fast, small, and an error.
+func TestLayoutManifestCapHolds(t *testing.T) {
+	for _, c := range []string{"declared 2GB", "blob is /dev/zero", "both", "index.json is /dev/zero"} {
+		t.Run(c, func(t *testing.T) {
+			ctx := context.Background()
+			root := filepath.Join(t.TempDir(), "reg")
+			s := OpenLayout("reg", root)
+			r, err := s.Push(ctx, pkg("orders", "1.0.0", "original"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			dir := filepath.Join(root, "orders")
+			alg, hexd, _ := strings.Cut(r.Version.Digest, ":")
+			if c == "declared 2GB" || c == "both" {
+				idx, _ := os.ReadFile(filepath.Join(dir, "index.json"))
+				re := regexp.MustCompile(`"digest":"` + r.Version.Digest + `","size":\d+`)
+				if !re.Match(idx) {
+					t.Fatalf("no manifest entry in %s", idx)
+				}
+				idx = re.ReplaceAll(idx, []byte(`"digest":"`+r.Version.Digest+`","size":2147483648`))
+				os.WriteFile(filepath.Join(dir, "index.json"), idx, 0o644)
+			}
+			link := ""
+			switch c {
+			case "blob is /dev/zero", "both":
+				link = filepath.Join(dir, "blobs", alg, hexd)
+			case "index.json is /dev/zero":
+				link = filepath.Join(dir, "index.json")
+			}
+			if link != "" {
+				os.Remove(link)
+				if err := os.Symlink("/dev/zero", link); err != nil {
+					t.Skip(err)
+				}
+			}
+			var before, after runtime.MemStats
+			runtime.ReadMemStats(&before)
+			start := time.Now()
+			_, err = s.List(ctx, "orders")
+			if err == nil {
+				_, _, err = s.Fetch(ctx, "orders", "1.0.0")
+			}
+			runtime.ReadMemStats(&after)
+			if err == nil {
+				t.Fatal("a layout with a hostile manifest was read")
+			}
+			if d := time.Since(start); d > 5*time.Second {
+				t.Errorf("took %s", d)
+			}
+			if alloc := after.TotalAlloc - before.TotalAlloc; alloc > 64<<20 {
+				t.Errorf("allocated %d MiB", alloc>>20)
+			}
+		})
 	}
 }
