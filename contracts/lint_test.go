@@ -1,11 +1,15 @@
 package contracts
 
 import (
+	"fmt"
 	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
 	"testing/fstest"
+	"time"
+
+	"github.com/dsctl/dsctl/internal/errkind"
 )
 
 func TestLintExampleOrdersIsClean(t *testing.T) {
@@ -138,5 +142,53 @@ func TestJSONLine(t *testing.T) {
 		if got := jsonLine(doc, ptr); got != want {
 			t.Errorf("jsonLine(%q) = %d, want %d", ptr, got, want)
 		}
+	}
+}
+
+// bombSchema is a schema of n levels of allOf: [$ref next, $ref next]: about
+// 2 KB for n = 40, and 2^n evaluations of one value when validated as is.
+func bombSchema(n int) string {
+	var b strings.Builder
+	b.WriteString(`{"$schema": "https://json-schema.org/draft/2020-12/schema", "type": "object", "allOf": [{"$ref": "#/$defs/d0"}], "$defs": {`)
+	for i := range n {
+		fmt.Fprintf(&b, `"d%d": {"allOf": [{"$ref": "#/$defs/d%d"}, {"$ref": "#/$defs/d%d"}]}, `, i, i+1, i+1)
+	}
+	fmt.Fprintf(&b, `"d%d": {"type": "object"}}}`, n)
+	return b.String()
+}
+
+// TestSchemaFanOutIsBounded: issue 13 item 6. Nested allOf: [$ref, $ref]
+// (N = 40: more than 11 minutes before) is refused at once as an input
+// error naming the file, by compile (lint, validate, publish all compile
+// through Schemas).
+func TestSchemaFanOutIsBounded(t *testing.T) {
+	fsys := fstest.MapFS{
+		"contract.yaml":    {Data: []byte("apiVersion: dsctl.dev/v1\nname: bomb\nversion: 1.0.0\nevents:\n  - name: BombDropped\n    schema: events/bomb.json\n    examples: [ex.json]\n")},
+		"events/bomb.json": {Data: []byte(bombSchema(40))},
+		"events/fine.json": {Data: []byte(bombSchema(12))},
+		"ex.json":          {Data: []byte(`{}`)},
+	}
+	c, err := LoadFS(fsys, "pkg")
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, err := c.Schemas()
+	if err != nil {
+		t.Fatal(err)
+	}
+	start := time.Now()
+	_, err = s.Compile("events/bomb.json")
+	if errkind.Of(err) != errkind.Input || !strings.Contains(err.Error(), "pkg/events/bomb.json") || !strings.Contains(err.Error(), "too costly") {
+		t.Fatalf("err = %v, want an input error naming the file", err)
+	}
+	if d := time.Since(start); d > 5*time.Second {
+		t.Fatalf("took %s", d)
+	}
+	if _, err := s.Compile("events/fine.json"); err != nil {
+		t.Fatalf("a 2^12 fan-out is refused: %v", err)
+	}
+	r, err := Lint(c)
+	if err != nil || !r.Failed() {
+		t.Fatalf("lint: %v, %+v", err, r)
 	}
 }

@@ -128,8 +128,99 @@ func (s *Schemas) Compile(p string) (*jsonschema.Schema, error) {
 		}
 		return nil, errkind.InputAt(s.c.File(p), 0, 0, fmt.Errorf("schema does not compile: %s", oneLine(err.Error())))
 	}
+	if cost := evalCost(sch); cost > MaxSchemaCost {
+		return nil, errkind.InputAt(s.c.File(p), 0, 0, fmt.Errorf("schema is too costly to check: its allOf/anyOf/oneOf/$ref branches fan out to more than %d subschema evaluations of one value (each branch that refers to a shared definition evaluates it again); refer to shared definitions once, not in several branches of each level", MaxSchemaCost))
+	}
 	s.cache[p] = sch
 	return sch, nil
+}
+
+// MaxSchemaCost bounds the subschemas a compiled event schema may have
+// evaluated on one value: validation evaluates every branch of allOf, anyOf,
+// oneOf and every $ref again, so a few kilobytes of nested
+// allOf: [$ref, $ref] would otherwise take hours (2^N evaluations).
+const MaxSchemaCost = 1_000_000
+
+// evalCost is the number of subschema evaluations that validating one value
+// against sch may take, counting a value that has every property the schema
+// names: 1 for sch plus the cost of each subschema it applies, shared
+// subschemas counted once per use. A recursive reference counts 1 (its depth
+// follows the value's). The count stops growing past MaxSchemaCost.
+func evalCost(sch *jsonschema.Schema) float64 {
+	memo := map[*jsonschema.Schema]float64{}
+	onStack := map[*jsonschema.Schema]bool{}
+	var cost func(s *jsonschema.Schema) float64
+	cost = func(s *jsonschema.Schema) float64 {
+		if s == nil {
+			return 0
+		}
+		if c, ok := memo[s]; ok {
+			return c
+		}
+		if onStack[s] {
+			return 1
+		}
+		onStack[s] = true
+		defer delete(onStack, s)
+		total := 1.0
+		add := func(c *jsonschema.Schema) {
+			if total <= MaxSchemaCost {
+				total += cost(c)
+			}
+		}
+		addAny := func(v any) {
+			switch v := v.(type) {
+			case *jsonschema.Schema:
+				add(v)
+			case []*jsonschema.Schema:
+				for _, c := range v {
+					add(c)
+				}
+			}
+		}
+		add(s.Ref)
+		add(s.RecursiveRef)
+		if s.DynamicRef != nil {
+			add(s.DynamicRef.Ref)
+		}
+		add(s.Not)
+		for _, list := range [][]*jsonschema.Schema{s.AllOf, s.AnyOf, s.OneOf, s.PrefixItems} {
+			for _, c := range list {
+				add(c)
+			}
+		}
+		for _, c := range []*jsonschema.Schema{s.If, s.Then, s.Else, s.PropertyNames, s.UnevaluatedProperties,
+			s.Contains, s.Items2020, s.UnevaluatedItems, s.ContentSchema} {
+			add(c)
+		}
+		for _, k := range sortedSchemaKeys(s.Properties) {
+			add(s.Properties[k])
+		}
+		for _, c := range s.PatternProperties {
+			add(c)
+		}
+		for _, c := range s.DependentSchemas {
+			add(c)
+		}
+		for _, v := range s.Dependencies {
+			addAny(v)
+		}
+		addAny(s.AdditionalProperties)
+		addAny(s.Items)
+		addAny(s.AdditionalItems)
+		memo[s] = total
+		return total
+	}
+	return cost(sch)
+}
+
+func sortedSchemaKeys(m map[string]*jsonschema.Schema) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
 }
 
 // Event compiles the schema of the named event.

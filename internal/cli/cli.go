@@ -14,6 +14,7 @@ import (
 	"os/signal"
 	"strings"
 	"syscall"
+	"time"
 
 	"github.com/dsctl/dsctl/internal/config"
 	"github.com/dsctl/dsctl/internal/errkind"
@@ -91,7 +92,7 @@ func Main(args []string, stdin io.Reader, stdout, stderr io.Writer) (code int) {
 			code = 3
 		}
 	}()
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	ctx, stop := interruptible(stderr)
 	defer stop()
 	app := &App{}
 	root := newRootCmd(app, stdin, stdout, stderr)
@@ -101,6 +102,44 @@ func Main(args []string, stdin io.Reader, stdout, stderr io.Writer) (code int) {
 		app.helpHint = "Run '" + cmd.CommandPath() + " --help' for usage."
 	}
 	return app.exit(err, stderr)
+}
+
+// interruptGrace is how long a command may take to stop after SIGINT or
+// SIGTERM cancelled its context before the process exits anyway.
+const interruptGrace = 500 * time.Millisecond
+
+// interruptible returns the context of one run: SIGINT or SIGTERM cancels it,
+// and if the command has not returned interruptGrace later (CPU-bound work
+// that does not look at its context), the process exits with code 3, as a
+// kill would stop it: every write dsctl makes is atomic (temp file and
+// rename), so what is on disk is the old state or the new. A second signal
+// exits at once.
+func interruptible(stderr io.Writer) (context.Context, func()) {
+	ctx, cancel := context.WithCancel(context.Background())
+	sigs := make(chan os.Signal, 2)
+	signal.Notify(sigs, os.Interrupt, syscall.SIGTERM)
+	done := make(chan struct{})
+	go func() {
+		select {
+		case <-sigs:
+		case <-done:
+			return
+		}
+		cancel()
+		select {
+		case <-done:
+			return
+		case <-sigs:
+		case <-time.After(interruptGrace):
+		}
+		fmt.Fprintln(stderr, "error: interrupted")
+		os.Exit(3)
+	}()
+	return ctx, func() {
+		signal.Stop(sigs)
+		close(done)
+		cancel()
+	}
 }
 
 func newRootCmd(app *App, stdin io.Reader, stdout, stderr io.Writer) *cobra.Command {
@@ -210,6 +249,10 @@ func (a *App) exit(err error, stderr io.Writer) int {
 	if err == nil {
 		return 0
 	}
+	// Error text may come from outside (a registry's message, an entry name):
+	// control characters are escaped, newlines included, so it cannot fake a
+	// line or steer the terminal.
+	stderr = output.SafeWriter(stderr)
 	st := output.Style{Color: output.IsTerminal(stderr) && !a.NoColor && os.Getenv("NO_COLOR") == ""}
 	var silent *errkind.Silent
 	if errors.As(err, &silent) {
@@ -233,10 +276,10 @@ func (a *App) exit(err error, stderr io.Writer) int {
 	if kind == errkind.Unknown {
 		kind = errkind.Env
 	}
-	fmt.Fprintf(stderr, "%s %s\n", st.Red("error:"), err.Error())
+	fmt.Fprintf(stderr, "%s %s\n", st.Red("error:"), output.Escape(err.Error()))
 	var ke *errkind.Error
 	if errors.As(err, &ke) && ke.Hint != "" {
-		fmt.Fprintf(stderr, "hint: %s\n", ke.Hint)
+		fmt.Fprintf(stderr, "hint: %s\n", output.Escape(ke.Hint))
 	}
 	return kind.ExitCode()
 }

@@ -6,10 +6,14 @@ import (
 	"compress/gzip"
 	"context"
 	"fmt"
+	"net/http"
+	"net/http/httptest"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/dsctl/dsctl/contracts/registry"
 )
@@ -129,5 +133,91 @@ func TestPullRefusesWhatPackNeverWrites(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// TestRegistryTextIsEscaped: issue 13 item 11. A registry's error text with
+// ESC/OSC sequences, a bell and a fake "error:" line reaches the terminal
+// escaped: no control character, no extra line.
+func TestRegistryTextIsEscaped(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		w.WriteHeader(http.StatusForbidden)
+		fmt.Fprint(w, `{"errors":[{"code":"DENIED","message":"\u001b]0;pwned\u0007\u001b[2J\rok\nerror: fake line\u009b31m\u202egnp.exe"}]}`)
+	}))
+	defer srv.Close()
+	work := t.TempDir()
+	ref := "oci://" + strings.TrimPrefix(srv.URL, "http://") + "/x"
+	for _, args := range [][]string{
+		{"registry", "ping", ref, "--plain-http", "--retries", "-1"},
+		{"contract", "pull", "orders@1.0.0", "--registry", ref, "--plain-http", "--retries", "-1"},
+		{"contract", "list", "orders", "--registry", ref, "--plain-http", "--retries", "-1"},
+	} {
+		code, out := dsctlIn(t, work, args...)
+		if code == 0 {
+			t.Errorf("%v: exit 0\n%s", args, out)
+		}
+		if strings.ContainsAny(out, "\x1b\x07\r\u009b\u202e") {
+			t.Errorf("%v: raw control characters reach the terminal:\n%q", args, out)
+		}
+		if strings.Contains(out, "\nerror: fake line") {
+			t.Errorf("%v: the registry's text forged a line:\n%s", args, out)
+		}
+		if !strings.Contains(out, `\x1b]0;pwned\x07`) {
+			t.Errorf("%v: the escaped text is not shown:\n%s", args, out)
+		}
+	}
+}
+
+// TestInterruptEndsCPUBoundWork: issue 13 item 6. SIGINT ends a command
+// within a second even when its work is CPU-bound and never looks at its
+// context (here: validating a 200,000-item example against a schema that
+// costs about 2,000 evaluations per item, minutes of work), with exit 3 and
+// nothing half-written.
+func TestInterruptEndsCPUBoundWork(t *testing.T) {
+	work := t.TempDir()
+	pkg := filepath.Join(work, "pkg")
+	os.MkdirAll(filepath.Join(pkg, "events"), 0o755)
+	var defs strings.Builder
+	const n = 10
+	for i := range n {
+		fmt.Fprintf(&defs, `"d%d": {"allOf": [{"$ref": "#/$defs/d%d"}, {"$ref": "#/$defs/d%d"}]}, `, i, i+1, i+1)
+	}
+	fmt.Fprintf(&defs, `"d%d": {"type": "object"}`, n)
+	schema := `{"$schema": "https://json-schema.org/draft/2020-12/schema", "type": "array", "items": {"$ref": "#/$defs/d0"}, "$defs": {` + defs.String() + `}}`
+	os.WriteFile(filepath.Join(pkg, "events", "many.json"), []byte(schema), 0o644)
+	os.WriteFile(filepath.Join(pkg, "contract.yaml"), []byte("apiVersion: dsctl.dev/v1\nname: many\nversion: 1.0.0\nevents:\n  - name: ManyHappened\n    schema: events/many.json\n"), 0o644)
+	big := "[" + strings.Repeat("{},", 200_000) + "{}]"
+	os.WriteFile(filepath.Join(work, "big.json"), []byte(big), 0o644)
+
+	cmd := exec.Command("dsctl", "contract", "validate", "pkg", "ManyHappened", "big.json")
+	cmd.Dir = work
+	cmd.Env = append(os.Environ(), "NO_COLOR=1", "DSCTL_CONFIG=")
+	var out bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &out, &out
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	exited := make(chan error, 1)
+	go func() { exited <- cmd.Wait() }()
+	select {
+	case err := <-exited:
+		t.Fatalf("finished before the interrupt (%v): the workload is too small\n%s", err, out.String())
+	case <-time.After(3 * time.Second):
+	}
+	cmd.Process.Signal(os.Interrupt)
+	sent := time.Now()
+	select {
+	case <-exited:
+	case <-time.After(5 * time.Second):
+		cmd.Process.Kill()
+		<-exited
+		t.Fatalf("still running 5s after SIGINT\n%s", out.String())
+	}
+	if d := time.Since(sent); d > 1500*time.Millisecond {
+		t.Errorf("took %s to stop after SIGINT", d)
+	}
+	if code := cmd.ProcessState.ExitCode(); code != 3 || !strings.Contains(out.String(), "interrupted") {
+		t.Errorf("exit %d, want 3 with 'interrupted'\n%s", code, out.String())
 	}
 }

@@ -25,9 +25,13 @@ type Streams struct {
 	Color bool
 	// Quiet drops informational messages on stderr.
 	Quiet bool
+	// rawErr is stderr without escaping, for the progress bar's own
+	// carriage returns.
+	rawErr io.Writer
 }
 
-// NewStreams wraps the given streams, detecting terminals on *os.File values.
+// NewStreams wraps the given streams, detecting terminals on *os.File values;
+// Out and Err escape control characters (see SafeWriter).
 // Colour is on only when stdout is a terminal, noColor is false and NO_COLOR is unset.
 func NewStreams(in io.Reader, out, errw io.Writer, noColor bool) *Streams {
 	s := &Streams{In: in, Out: out, Err: errw}
@@ -35,6 +39,8 @@ func NewStreams(in io.Reader, out, errw io.Writer, noColor bool) *Streams {
 	s.ErrTTY = IsTerminal(errw)
 	// no-color.org: only a non-empty NO_COLOR disables colour.
 	s.Color = s.OutTTY && !noColor && os.Getenv("NO_COLOR") == "" && os.Getenv("TERM") != "dumb"
+	// Everything printed may carry text from outside: escape control characters.
+	s.Out, s.Err, s.rawErr = SafeWriter(out), SafeWriter(errw), errw
 	return s
 }
 

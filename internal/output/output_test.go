@@ -65,3 +65,33 @@ func TestStreamsNotTTY(t *testing.T) {
 		t.Fatalf("stderr %q", errb.String())
 	}
 }
+
+func TestEscape(t *testing.T) {
+	for in, want := range map[string]string{
+		"plain é 文字\ttab":         "plain é 文字\ttab",
+		"a\x1b]0;t\x07b":          `a\x1b]0;t\x07b`,
+		"line\nerror: fake":       `line\nerror: fake`,
+		"cr\rover":                `cr\rover`,
+		"c1\u009b31m bidi\u202ex": `c1\u009b31m bidi\u202ex`,
+		"del\x7f":                 `del\x7f`,
+	} {
+		if got := Escape(in); got != want {
+			t.Errorf("Escape(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
+
+func TestSafeWriter(t *testing.T) {
+	var b bytes.Buffer
+	w := SafeWriter(&b)
+	st := Style{Color: true}
+	in := st.Red("error:") + " a\x1b]8;;http://evil\x07link\x1b[8mhidden\x1b[30;40m\r\nnext\tline\n"
+	n, err := io.WriteString(w, in)
+	if err != nil || n != len(in) {
+		t.Fatalf("wrote %d of %d: %v", n, len(in), err)
+	}
+	want := "\x1b[31merror:\x1b[0m a\\x1b]8;;http://evil\\x07link\\x1b[8mhidden\\x1b[30;40m\\r\nnext\tline\n"
+	if b.String() != want {
+		t.Fatalf("got  %q\nwant %q", b.String(), want)
+	}
+}

@@ -18,8 +18,8 @@ func (s *Streams) NewProgress(total int64, desc string, bytes bool) *Progress {
 		return &Progress{}
 	}
 	opts := []progressbar.Option{
-		progressbar.OptionSetWriter(s.Err),
-		progressbar.OptionSetDescription(desc),
+		progressbar.OptionSetWriter(s.progressWriter()),
+		progressbar.OptionSetDescription(Escape(desc)),
 		progressbar.OptionSetWidth(30),
 		progressbar.OptionThrottle(65_000_000),
 		progressbar.OptionShowCount(),
@@ -59,4 +59,13 @@ func (p *Progress) Writer() io.Writer {
 		return io.Discard
 	}
 	return p.bar
+}
+
+// progressWriter is stderr as the bar draws on it: unescaped (it redraws with
+// carriage returns), for a description that Escape made safe.
+func (s *Streams) progressWriter() io.Writer {
+	if s.rawErr != nil {
+		return s.rawErr
+	}
+	return s.Err
 }
