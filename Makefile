@@ -4,7 +4,7 @@ BIN       := bin/dsctl
 STATICCHECK := honnef.co/go/tools/cmd/staticcheck@v0.8.2
 PKGS      := ./...
 
-.PHONY: all build test test-race lint fmt vet staticcheck bench demo fuzz clean
+.PHONY: all build test test-race lint fmt vet staticcheck bench demo fuzz fuzz-archive clean
 
 all: build
 
@@ -44,6 +44,10 @@ demo: build
 FUZZTIME ?= 60s
 fuzz:
 	@scripts/fuzz.sh $(FUZZTIME)
+
+## fuzz-archive: the package archive reader alone (what pull trusts least), FUZZTIME long.
+fuzz-archive:
+	$(GO) test -run '^$$' -fuzz '^FuzzReadArchive$$' -fuzztime $(FUZZTIME) ./contracts/
 
 clean:
 	rm -rf bin

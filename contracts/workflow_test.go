@@ -192,6 +192,13 @@ func FuzzReadArchive(f *testing.F) {
 	f.Add(tarGz(f, &tar.Header{Name: "../x", Typeflag: tar.TypeReg}))
 	f.Add(tarGz(f, &tar.Header{Name: "a/b", Typeflag: tar.TypeReg}, &tar.Header{Name: "a", Typeflag: tar.TypeDir}))
 	f.Add([]byte{0x1f, 0x8b, 8, 0, 0, 0, 0, 0, 0, 0xff})
+	// The hostile archives of the corpus (issue 13): each must stay refused.
+	hostile, _ := filepath.Glob(filepath.Join("..", "testdata", "hostile", "archive", "*.tgz"))
+	for _, p := range hostile {
+		if b, err := os.ReadFile(p); err == nil {
+			f.Add(b)
+		}
+	}
 	f.Fuzz(func(t *testing.T, data []byte) {
 		files, err := ReadArchive(data)
 		if err != nil {

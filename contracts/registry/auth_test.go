@@ -108,3 +108,51 @@ func TestEnvCredentialsBoundToNamedHost(t *testing.T) {
 		})
 	}
 }
+
+// TestCrossHostRedirectDropsAuthorization: what held before issue 13, kept
+// as a test. A registry that redirects to another host (a blob store, or an
+// attacker's collector) does not receive the credentials there.
+func TestCrossHostRedirectDropsAuthorization(t *testing.T) {
+	var mu sync.Mutex
+	var leaked []string
+	hits := 0
+	other := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		mu.Lock()
+		hits++
+		if a := r.Header.Get("Authorization"); a != "" {
+			leaked = append(leaked, a)
+		}
+		mu.Unlock()
+		w.Header().Set("Content-Type", "application/json")
+		w.Write([]byte("{}"))
+	}))
+	defer other.Close()
+	_, port, _ := strings.Cut(strings.TrimPrefix(other.URL, "http://"), ":")
+	reg := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Header.Get("Authorization") == "" {
+			w.Header().Set("WWW-Authenticate", `Basic realm="reg"`)
+			w.WriteHeader(http.StatusUnauthorized)
+			return
+		}
+		http.Redirect(w, r, "http://localhost:"+port+r.URL.Path, http.StatusTemporaryRedirect)
+	}))
+	defer reg.Close()
+	ref, err := ParseRemoteRef("oci://" + strings.TrimPrefix(reg.URL, "http://") + "/x")
+	if err != nil {
+		t.Fatal(err)
+	}
+	env := map[string]string{EnvRegistryUsername: "ci-bot", EnvRegistryPassword: "ci-secret"}
+	r, err := NewRemote(ref, RemoteOptions{PlainHTTP: true, Retry: RetryPolicy{Retries: -1}, Getenv: func(k string) string { return env[k] }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	r.Ping(context.Background())
+	mu.Lock()
+	defer mu.Unlock()
+	if hits == 0 {
+		t.Fatal("the redirect was not followed: the test proves nothing")
+	}
+	if len(leaked) > 0 {
+		t.Fatalf("credentials followed the redirect to another host: %v", leaked)
+	}
+}

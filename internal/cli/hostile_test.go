@@ -325,6 +325,30 @@ func TestHostileInputs(t *testing.T) {
 			j.check(t, name)
 		}
 	})
+	t.Run("archive", func(t *testing.T) {
+		// Package archives Pack could not have written, served by a store:
+		// pull refuses each (exit 2) before writing anything.
+		for _, f := range hostileFiles(t, "archive") {
+			name := "archive/" + filepath.Base(f)
+			j := newJail(t)
+			data, err := os.ReadFile(f)
+			if err != nil {
+				t.Fatal(err)
+			}
+			pushRaw(t, filepath.Join(j.work, "store"), "evil", "1.0.0", data)
+			runHostile(t, hostileRun{name: name, dir: j.work, args: []string{"contract", "pull", "evil@1.0.0", "--registry", "store"}, codes: []int{2}})
+			runs++
+			for _, p := range []string{"contracts", "dsctl.lock", "/tmp/dsctl-evil.json", "/tmp/dsctl-pwned"} {
+				if !filepath.IsAbs(p) {
+					p = filepath.Join(j.work, p)
+				}
+				if _, err := os.Lstat(p); err == nil {
+					t.Errorf("%s: pull wrote %s", name, p)
+				}
+			}
+			j.check(t, name)
+		}
+	})
 	t.Run("big", func(t *testing.T) {
 		j := newJail(t)
 		w := j.work
