@@ -2,6 +2,7 @@ package contracts
 
 import (
 	"fmt"
+	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -166,6 +167,7 @@ func TestSchemaFanOutIsBounded(t *testing.T) {
 		"contract.yaml":    {Data: []byte("apiVersion: dsctl.dev/v1\nname: bomb\nversion: 1.0.0\nevents:\n  - name: BombDropped\n    schema: events/bomb.json\n    examples: [ex.json]\n")},
 		"events/bomb.json": {Data: []byte(bombSchema(40))},
 		"events/fine.json": {Data: []byte(bombSchema(12))},
+		"events/wide.json": {Data: mustRead(t, "../testdata/hostile/schema/ref-fanout-24.json")},
 		"ex.json":          {Data: []byte(`{}`)},
 	}
 	c, err := LoadFS(fsys, "pkg")
@@ -187,8 +189,22 @@ func TestSchemaFanOutIsBounded(t *testing.T) {
 	if _, err := s.Compile("events/fine.json"); err != nil {
 		t.Fatalf("a 2^12 fan-out is refused: %v", err)
 	}
+	// 2^24 paths through properties cost what the instance has: accepted, fast.
+	start = time.Now()
+	if _, err := s.Compile("events/wide.json"); err != nil || time.Since(start) > 5*time.Second {
+		t.Fatalf("a property fan-out of 24 levels: %v after %s", err, time.Since(start))
+	}
 	r, err := Lint(c)
 	if err != nil || !r.Failed() {
 		t.Fatalf("lint: %v, %+v", err, r)
 	}
+}
+
+func mustRead(t *testing.T, p string) []byte {
+	t.Helper()
+	b, err := os.ReadFile(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
 }

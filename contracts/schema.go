@@ -136,16 +136,19 @@ func (s *Schemas) Compile(p string) (*jsonschema.Schema, error) {
 }
 
 // MaxSchemaCost bounds the subschemas a compiled event schema may have
-// evaluated on one value: validation evaluates every branch of allOf, anyOf,
-// oneOf and every $ref again, so a few kilobytes of nested
+// evaluated on one value of the instance: validation evaluates every branch
+// of allOf, anyOf, oneOf and every $ref again, so a few kilobytes of nested
 // allOf: [$ref, $ref] would otherwise take hours (2^N evaluations).
 const MaxSchemaCost = 1_000_000
 
-// evalCost is the number of subschema evaluations that validating one value
-// against sch may take, counting a value that has every property the schema
-// names: 1 for sch plus the cost of each subschema it applies, shared
-// subschemas counted once per use. A recursive reference counts 1 (its depth
-// follows the value's). The count stops growing past MaxSchemaCost.
+// evalCost estimates the subschema evaluations that validating one instance
+// path against sch may take: 1 for sch, plus the cost of each subschema it
+// applies to the same value (allOf, anyOf, oneOf, $ref, not, if/then/else,
+// ...; a shared subschema counted once per use), plus the largest cost among
+// those it applies to a part of the value (properties, items, ...: one
+// instance path goes through one of them at a time; their work is bounded by
+// the instance's size). A recursive reference counts 1. The estimate stops
+// growing past MaxSchemaCost.
 func evalCost(sch *jsonschema.Schema) float64 {
 	memo := map[*jsonschema.Schema]float64{}
 	onStack := map[*jsonschema.Schema]bool{}
@@ -162,54 +165,68 @@ func evalCost(sch *jsonschema.Schema) float64 {
 		}
 		onStack[s] = true
 		defer delete(onStack, s)
-		total := 1.0
+		same, part := 1.0, 0.0
 		add := func(c *jsonschema.Schema) {
-			if total <= MaxSchemaCost {
-				total += cost(c)
+			if same <= MaxSchemaCost {
+				same += cost(c)
 			}
 		}
-		addAny := func(v any) {
+		sub := func(c *jsonschema.Schema) {
+			if c != nil && same+part <= MaxSchemaCost {
+				part = max(part, cost(c))
+			}
+		}
+		subAny := func(v any) {
 			switch v := v.(type) {
 			case *jsonschema.Schema:
-				add(v)
+				sub(v)
 			case []*jsonschema.Schema:
 				for _, c := range v {
-					add(c)
+					sub(c)
 				}
 			}
 		}
+		// Applied to the same value.
 		add(s.Ref)
 		add(s.RecursiveRef)
 		if s.DynamicRef != nil {
 			add(s.DynamicRef.Ref)
 		}
 		add(s.Not)
-		for _, list := range [][]*jsonschema.Schema{s.AllOf, s.AnyOf, s.OneOf, s.PrefixItems} {
+		for _, list := range [][]*jsonschema.Schema{s.AllOf, s.AnyOf, s.OneOf} {
 			for _, c := range list {
 				add(c)
 			}
 		}
-		for _, c := range []*jsonschema.Schema{s.If, s.Then, s.Else, s.PropertyNames, s.UnevaluatedProperties,
-			s.Contains, s.Items2020, s.UnevaluatedItems, s.ContentSchema} {
-			add(c)
-		}
-		for _, k := range sortedSchemaKeys(s.Properties) {
-			add(s.Properties[k])
-		}
-		for _, c := range s.PatternProperties {
+		for _, c := range []*jsonschema.Schema{s.If, s.Then, s.Else} {
 			add(c)
 		}
 		for _, c := range s.DependentSchemas {
 			add(c)
 		}
 		for _, v := range s.Dependencies {
-			addAny(v)
+			if c, ok := v.(*jsonschema.Schema); ok {
+				add(c)
+			}
 		}
-		addAny(s.AdditionalProperties)
-		addAny(s.Items)
-		addAny(s.AdditionalItems)
-		memo[s] = total
-		return total
+		// Applied to a part of the value.
+		for _, k := range sortedSchemaKeys(s.Properties) {
+			sub(s.Properties[k])
+		}
+		for _, c := range s.PatternProperties {
+			sub(c)
+		}
+		for _, c := range s.PrefixItems {
+			sub(c)
+		}
+		for _, c := range []*jsonschema.Schema{s.PropertyNames, s.UnevaluatedProperties, s.Contains, s.Items2020, s.UnevaluatedItems, s.ContentSchema} {
+			sub(c)
+		}
+		subAny(s.AdditionalProperties)
+		subAny(s.Items)
+		subAny(s.AdditionalItems)
+		memo[s] = same + part
+		return same + part
 	}
 	return cost(sch)
 }
