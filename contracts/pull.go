@@ -168,6 +168,14 @@ func Pull(ctx context.Context, name, constraint string, opts PullOptions) (*Pull
 		// An input error (exit 2) naming the entry, before anything is written.
 		return res, fmt.Errorf("%s@%s from %s: %w", name, chosen.Version, opts.Store.Ref(), err)
 	}
+	// The vendor folder and the package's folder in it are repository paths: a
+	// symbolic link committed there would make pull write (and replace)
+	// wherever it points.
+	for _, p := range []string{opts.VendorDir, res.Dir} {
+		if fi, err := os.Lstat(p); err == nil && fi.Mode()&os.ModeSymlink != 0 {
+			return res, errkind.InputAt(p, 0, 0, errors.New("is a symbolic link; pull writes only into a real folder (remove the link)"))
+		}
+	}
 	if err := os.MkdirAll(opts.VendorDir, 0o755); err != nil {
 		return res, errkind.Envf("create %s: %w", opts.VendorDir, err)
 	}

@@ -221,3 +221,29 @@ func TestInterruptEndsCPUBoundWork(t *testing.T) {
 		t.Errorf("exit %d, want 3 with 'interrupted'\n%s", code, out.String())
 	}
 }
+
+// TestPullRefusesSymlinkedVendorFolder: issue 13 item 7 for the vendor
+// folder. A vendor folder (or a package folder in it) that a repository
+// commits as a symbolic link is refused (exit 2) and nothing is written where
+// it points.
+func TestPullRefusesSymlinkedVendorFolder(t *testing.T) {
+	for _, link := range []string{"contracts/vendor", "contracts/vendor/evil"} {
+		t.Run(link, func(t *testing.T) {
+			work := t.TempDir()
+			outside := t.TempDir()
+			store := filepath.Join(work, "store")
+			pushRaw(t, store, "evil", "1.0.0", handArchive(t, entry{name: "contract.yaml", body: okContractYAML}))
+			os.MkdirAll(filepath.Join(work, filepath.Dir(link)), 0o755)
+			if err := os.Symlink(outside, filepath.Join(work, link)); err != nil {
+				t.Skip(err)
+			}
+			code, out := dsctlIn(t, work, "contract", "pull", "evil@1.0.0", "--registry", store)
+			if code != 2 || !strings.Contains(out, "symbolic link") {
+				t.Errorf("exit %d, want 2 naming the link\n%s", code, out)
+			}
+			if ents, _ := os.ReadDir(outside); len(ents) > 0 {
+				t.Errorf("pull wrote through the link: %v", ents)
+			}
+		})
+	}
+}
