@@ -12,7 +12,9 @@ import (
 // no ESC or OSC sequences (colours, titles, hyperlinks, clearing the screen),
 // no carriage return or backspace that overwrite a line, no bidirectional
 // overrides that reorder it. Escape and SafeWriter show such characters as
-// Go-style escapes (\x1b, \r, \u202e) instead.
+// Go-style escapes (\x1b, \r, \u202e) instead. DEL and the characters above
+// it are written \uXXXX, which is also a valid escape inside a JSON string
+// (encoding/json leaves them raw).
 
 // needsEscape reports whether r is a control character to escape: C0 controls
 // but tab (and newline when keepNewline), DEL, C1 controls, and the Unicode
@@ -37,7 +39,7 @@ func escapeRune(b *strings.Builder, r rune) {
 		b.WriteString(`\n`)
 	case r == '\r':
 		b.WriteString(`\r`)
-	case r < 0x80:
+	case r < 0x20:
 		fmt.Fprintf(b, `\x%02x`, r)
 	default:
 		fmt.Fprintf(b, `\u%04x`, r)

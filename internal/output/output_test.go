@@ -2,6 +2,7 @@ package output
 
 import (
 	"bytes"
+	"encoding/json"
 	"io"
 	"strings"
 	"testing"
@@ -73,7 +74,7 @@ func TestEscape(t *testing.T) {
 		"line\nerror: fake":       `line\nerror: fake`,
 		"cr\rover":                `cr\rover`,
 		"c1\u009b31m bidi\u202ex": `c1\u009b31m bidi\u202ex`,
-		"del\x7f":                 `del\x7f`,
+		"del\x7f":                 `del\u007f`,
 	} {
 		if got := Escape(in); got != want {
 			t.Errorf("Escape(%q) = %q, want %q", in, got, want)
@@ -93,5 +94,19 @@ func TestSafeWriter(t *testing.T) {
 	want := "\x1b[31merror:\x1b[0m a\\x1b]8;;http://evil\\x07link\\x1b[8mhidden\\x1b[30;40m\\r\nnext\tline\n"
 	if b.String() != want {
 		t.Fatalf("got  %q\nwant %q", b.String(), want)
+	}
+}
+
+// TestSafeWriterKeepsJSON: what encoding/json leaves raw (DEL, C1 controls,
+// bidi overrides) is escaped as \uXXXX, so -o json stays valid JSON with the
+// same values.
+func TestSafeWriterKeepsJSON(t *testing.T) {
+	in := map[string]string{"name": "a\x7fb\u009bc\u202ed\x1b"}
+	data, _ := json.Marshal(in)
+	var b bytes.Buffer
+	SafeWriter(&b).Write(data)
+	var out map[string]string
+	if err := json.Unmarshal(b.Bytes(), &out); err != nil || out["name"] != in["name"] {
+		t.Fatalf("%s: %v, %q", b.String(), err, out["name"])
 	}
 }
