@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"github.com/dsctl/dsctl/internal/jsonnum"
 	"io"
 	"io/fs"
 )
@@ -33,10 +34,7 @@ func jsonSyntaxPos(data []byte, err error) (line, col int) {
 	if off > int64(len(data)) {
 		off = int64(len(data))
 	}
-	before := data[:off]
-	line = bytes.Count(before, []byte("\n")) + 1
-	col = len(before) - (bytes.LastIndexByte(before, '\n') + 1) + 1
-	return line, col
+	return offsetPos(data, int(off))
 }
 
 // jsonSyntaxError is a JSON document that does not parse, with its position.
@@ -55,6 +53,10 @@ func checkJSON(file string, data []byte) error {
 	var v any
 	err := json.Unmarshal(data, &v)
 	if err == nil {
+		if off, lit := jsonnum.Scan(data); off >= 0 {
+			line, col := offsetPos(data, off)
+			return &jsonSyntaxError{file: file, line: line, col: col, msg: jsonnum.Describe(lit)}
+		}
 		return nil
 	}
 	line, col := jsonSyntaxPos(data, err)
@@ -66,4 +68,12 @@ func checkJSON(file string, data []byte) error {
 		msg = "unexpected end of JSON input"
 	}
 	return &jsonSyntaxError{file: file, line: line, col: col, msg: msg}
+}
+
+// offsetPos is the 1-based line and column of byte offset off in data.
+func offsetPos(data []byte, off int) (line, col int) {
+	before := data[:off]
+	line = bytes.Count(before, []byte("\n")) + 1
+	col = len(before) - (bytes.LastIndexByte(before, '\n') + 1) + 1
+	return line, col
 }

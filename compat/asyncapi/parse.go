@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"github.com/dsctl/dsctl/internal/jsonnum"
 	"math"
 	"strconv"
 	"strings"
@@ -165,35 +166,16 @@ func scalar(display string, n *yaml.Node) (any, error) {
 		if !json.Valid([]byte(s)) {
 			s = strconv.FormatFloat(fv, 'g', -1, 64)
 		}
-		if !sane(s) {
+		if !jsonnum.Sane(s) {
 			// Exact arithmetic on 1e-99999999 (schema validation, the JSON
 			// Schema engine) would take forever or fail.
-			return nil, errkind.InputAt(display, n.Line, n.Column, fmt.Errorf("number %.40s is out of range (at most %d digits and an exponent of at most %d)", n.Value, maxDigits, maxExponent))
+			return nil, errkind.InputAt(display, n.Line, n.Column, errors.New(jsonnum.Describe(n.Value)))
 		}
 		return json.Number(s), nil
 	case "!!str", "!!binary", "!!timestamp":
 		return n.Value, nil
 	}
 	return n.Value, nil
-}
-
-// Bounds of a number literal.
-const (
-	maxDigits   = 400
-	maxExponent = 400
-)
-
-// sane reports whether a JSON number literal is small enough to compute with exactly.
-func sane(s string) bool {
-	if len(s) > maxDigits {
-		return false
-	}
-	i := strings.IndexAny(s, "eE")
-	if i < 0 {
-		return true
-	}
-	e, err := strconv.Atoi(strings.TrimPrefix(s[i+1:], "+"))
-	return err == nil && e <= maxExponent && e >= -maxExponent
 }
 
 func escapeToken(s string) string {

@@ -25,6 +25,13 @@ func Diff(ctx context.Context, old, new compat.Source, opts compat.Options) ([]c
 	)
 	go func() {
 		defer close(done)
+		// A panic here would bypass the command's recovery (it runs on
+		// another goroutine): turn it into an error of this side.
+		defer func() {
+			if r := recover(); r != nil {
+				nerr = fmt.Errorf("internal error while loading the new schema: %v", r)
+			}
+		}()
 		ns, nerr = loadSide(ctx, new, opts)
 	}()
 	os, err := loadSide(ctx, old, opts)

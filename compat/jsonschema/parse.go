@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"github.com/dsctl/dsctl/internal/jsonnum"
 	"io"
 	"math"
 	"strconv"
@@ -474,7 +475,12 @@ func (p *jsonParser) number() (any, error) {
 			return nil, p.errf("invalid number")
 		}
 	}
-	return json.Number(p.data[start:p.i]), nil
+	lit := string(p.data[start:p.i])
+	if !jsonnum.Sane(lit) {
+		p.i = start
+		return nil, p.errf("%s", jsonnum.Describe(lit))
+	}
+	return json.Number(lit), nil
 }
 
 func escapeToken(s string) string {
