@@ -95,7 +95,7 @@ func GenerateEvents(c *contracts.Contract, opts EventsOptions) (*JobResult, erro
 		return nil, errkind.InputAt(c.File(contracts.FileName), 0, 0, fmt.Errorf("event schemas as OpenAPI components: %w", err))
 	}
 	spec := &Spec{Path: c.File(contracts.FileName), Digest: digestOf(nil, files), Doc: doc}
-	res, err := Generate(spec, Options{Package: opts.Package, SpecName: "contract " + opts.Source, Tool: "dsctl gen events"})
+	res, err := Generate(spec, Options{Package: opts.Package, SpecName: "contract " + opts.Source, Tool: "dsctl gen events", WholeSpecDigest: true})
 	if err != nil {
 		return nil, err
 	}

@@ -2,6 +2,9 @@ package codegen
 
 import (
 	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"go/ast"
@@ -35,6 +38,10 @@ type Options struct {
 	Selection Selection
 	// Rename maps a schema name to the Go type name to use (like x-go-name).
 	Rename map[string]string
+	// WholeSpecDigest puts the digest of every spec file read in the header
+	// (gen events: the event names and ids come from the files too) instead
+	// of the digest of the service's closure.
+	WholeSpecDigest bool
 	// AllowImports are import paths the spec may add to the generated code
 	// (x-go-type-import) beyond the generator's own; see checkImports.
 	AllowImports []string
@@ -47,6 +54,8 @@ type Result struct {
 	// Kept lists the component schemas in the output; Total counts the spec's.
 	Kept  []string
 	Total int
+	// Digest is the one in the header: of the closure (see closureDigest).
+	Digest string
 }
 
 // genMu serialises calls into oapi-codegen, which keeps its options, spec
@@ -97,11 +106,17 @@ func Generate(spec *Spec, opts Options) (*Result, error) {
 	if err := checkResolved(spec, pruned); err != nil {
 		return nil, err
 	}
+	digest := spec.Digest
+	if !opts.WholeSpecDigest {
+		if digest, err = closureDigest(pruned); err != nil {
+			return nil, err
+		}
+	}
 	code, goNames, err := render(pruned, opts.Package)
 	if err != nil {
 		return nil, clashError(spec, opts, code, goNames, err)
 	}
-	src, err := finish(code, opts, spec.Digest)
+	src, err := finish(code, opts, digest)
 	if err != nil {
 		return nil, err
 	}
@@ -111,7 +126,25 @@ func Generate(spec *Spec, opts Options) (*Result, error) {
 	if err := typeCheck(src, opts.Package); err != nil {
 		return nil, clashError(spec, opts, string(src), goNames, err)
 	}
-	return &Result{Code: src, Kept: names, Total: total}, nil
+	return &Result{Code: src, Kept: names, Total: total, Digest: digest}, nil
+}
+
+// closureDigest is the digest in a service's header: sha256 of the OpenAPI
+// version and the kept component schemas (renames applied) as canonical JSON,
+// the form kin-openapi marshals them in (sorted keys, $refs internalised).
+// It covers exactly what the output depends on: an edit to a schema, an
+// operation or a description the service does not reach leaves it (and the
+// file) unchanged, and the same document in JSON or YAML gives the same one.
+func closureDigest(pruned *openapi3.T) (string, error) {
+	data, err := json.Marshal(struct {
+		OpenAPI string           `json:"openapi"`
+		Schemas openapi3.Schemas `json:"schemas"`
+	}{pruned.OpenAPI, pruned.Components.Schemas})
+	if err != nil {
+		return "", fmt.Errorf("digest the kept schemas: %w", err)
+	}
+	sum := sha256.Sum256(data)
+	return "sha256:" + hex.EncodeToString(sum[:]), nil
 }
 
 // prunedDoc is a spec with only the named component schemas and no paths.

@@ -134,12 +134,37 @@ func (w *rawWalker) ref(ref string) {
 	w.walk(cur)
 }
 
-// walk follows every $ref below v, and discriminator mappings.
+// namedMaps are the keys whose value maps names (chosen by the spec's
+// author, so possibly starting with "x-") to objects; everywhere else an
+// "x-" key is a specification extension.
+var namedMaps = map[string]bool{
+	"properties": true, "patternProperties": true, "$defs": true, "definitions": true,
+	"dependentSchemas": true, "content": true, "headers": true, "encoding": true,
+	"responses": true, "callbacks": true, "links": true, "examples": true,
+	"schemas": true, "parameters": true, "requestBodies": true, "pathItems": true,
+	"securitySchemes": true, "paths": true, "webhooks": true,
+}
+
+// walk follows every $ref below v, and discriminator mappings. Extensions
+// ("x-" keys) are not followed: kin-openapi's typed document, which YAML
+// specs go through, does not follow them either, so JSON and YAML copies of
+// a spec keep the same schemas.
 func (w *rawWalker) walk(v any) {
 	switch v := v.(type) {
 	case map[string]any:
 		for _, k := range sortedKeys(v) {
 			x := v[k]
+			if strings.HasPrefix(k, "x-") {
+				continue
+			}
+			if namedMaps[k] {
+				if m, ok := x.(map[string]any); ok {
+					for _, name := range sortedKeys(m) {
+						w.walk(m[name])
+					}
+					continue
+				}
+			}
 			switch k {
 			case "$ref":
 				if s, ok := x.(string); ok {
@@ -171,6 +196,9 @@ func (w *rawWalker) walk(v any) {
 
 func (w *rawWalker) operation(op map[string]any) {
 	for _, k := range sortedKeys(op) {
+		if strings.HasPrefix(k, "x-") {
+			continue
+		}
 		if k != "responses" {
 			w.walk(op[k])
 			continue

@@ -101,7 +101,7 @@ func (c *SpecCache) Run(job Job) (*JobResult, error) {
 	out := &JobResult{
 		Name:   job.Name,
 		Spec:   specName,
-		Digest: spec.Digest,
+		Digest: res.Digest,
 		Output: displayPath(job.Base, job.Output),
 		Kept:   res.Kept,
 		Total:  res.Total,
