@@ -60,6 +60,9 @@ type JobResult struct {
 	Output string   `json:"output"`
 	Kept   []string `json:"schemas"`
 	Total  int      `json:"totalSchemas"`
+	// Converted names the format the spec was converted from ("Swagger
+	// 2.0"), empty for an OpenAPI 3 spec.
+	Converted string `json:"convertedFrom,omitempty"`
 	// Status is "written", "unchanged", "stale" or "missing" once the
 	// caller has compared with or written to disk.
 	Status string `json:"status,omitempty"`
@@ -99,14 +102,15 @@ func (c *SpecCache) Run(job Job) (*JobResult, error) {
 		return nil, job.locate(err)
 	}
 	out := &JobResult{
-		Name:   job.Name,
-		Spec:   specName,
-		Digest: res.Digest,
-		Output: displayPath(job.Base, job.Output),
-		Kept:   res.Kept,
-		Total:  res.Total,
-		Code:   res.Code,
-		Path:   joinBase(job.Base, job.Output),
+		Name:      job.Name,
+		Spec:      specName,
+		Digest:    res.Digest,
+		Converted: map[bool]string{true: "Swagger 2.0"}[spec.Swagger],
+		Output:    displayPath(job.Base, job.Output),
+		Kept:      res.Kept,
+		Total:     res.Total,
+		Code:      res.Code,
+		Path:      joinBase(job.Base, job.Output),
 	}
 	if err := out.CheckPath(); err != nil {
 		return nil, job.locate(err)

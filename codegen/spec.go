@@ -22,7 +22,10 @@ import (
 	"github.com/dsctl/dsctl/internal/errkind"
 	"github.com/dsctl/dsctl/internal/fsx"
 	"github.com/dsctl/dsctl/internal/remoteread"
+	"github.com/getkin/kin-openapi/openapi2"
+	"github.com/getkin/kin-openapi/openapi2conv"
 	"github.com/getkin/kin-openapi/openapi3"
+	"go.yaml.in/yaml/v3"
 )
 
 // Spec is a loaded OpenAPI document with its identity.
@@ -38,6 +41,9 @@ type Spec struct {
 	// and handed to kin-openapi one selection at a time.
 	Doc *openapi3.T
 	raw rawDoc
+	// Swagger is true for a Swagger 2.0 document, converted to OpenAPI 3
+	// with kin-openapi's openapi2conv.
+	Swagger bool
 
 	allowRemote bool
 	root        string
@@ -123,8 +129,18 @@ func LoadSpecWith(path string, opts LoadOptions) (*Spec, error) {
 			return nil, err
 		}
 	}
+	switch kind, found := specKind(raw); kind {
+	case "swagger":
+		s.Swagger = true
+	case "":
+		what := "no top-level keys"
+		if len(found) > 0 {
+			what = "top-level keys " + strings.Join(found, ", ")
+		}
+		return nil, errkind.InputAt(path, 0, 0, fmt.Errorf("not an OpenAPI document: no top-level openapi: (or swagger:) key; found %s", what))
+	}
 	s.Digest = digestOf(raw, nil)
-	if r, ok := decodeRaw(raw); ok {
+	if r, ok := decodeRaw(raw); ok && !s.Swagger {
 		s.raw = r
 		return s, nil
 	}
@@ -235,12 +251,130 @@ func (s *Spec) load(origins bool) (*openapi3.T, map[string][]byte, error) {
 		return l
 	}
 	loader := newLoader()
+	if s.Swagger {
+		doc, err := loadSwagger(loader, s.data, s.Path)
+		if err != nil {
+			line, col := loadErrPos(s.data, err)
+			return nil, nil, errkind.InputAt(s.Path, line, col, err)
+		}
+		return doc, files, nil
+	}
 	doc, err := loader.LoadFromFile(s.Path)
 	if err != nil {
 		line, col := loadErrPos(s.data, err)
 		return nil, nil, errkind.InputAt(s.Path, line, col, fmt.Errorf("load OpenAPI spec: %w", err))
 	}
 	return doc, files, nil
+}
+
+// loadSwagger converts a Swagger 2.0 document to OpenAPI 3 with
+// kin-openapi's openapi2conv; its $refs resolve through the same loader.
+func loadSwagger(loader *openapi3.Loader, data []byte, path string) (*openapi3.T, error) {
+	var raw any
+	if err := yaml.Unmarshal(data, &raw); err != nil {
+		return nil, fmt.Errorf("parse Swagger 2.0 spec: %w", err)
+	}
+	js, err := json.Marshal(raw)
+	if err != nil {
+		return nil, fmt.Errorf("parse Swagger 2.0 spec: %w", err)
+	}
+	var doc2 openapi2.T
+	if err := json.Unmarshal(js, &doc2); err != nil {
+		return nil, fmt.Errorf("parse Swagger 2.0 spec: %w", err)
+	}
+	abs, err := filepath.Abs(path)
+	if err != nil {
+		return nil, err
+	}
+	doc, err := openapi2conv.ToV3WithLoader(&doc2, loader, &url.URL{Path: filepath.ToSlash(abs)})
+	if err != nil {
+		return nil, fmt.Errorf("convert Swagger 2.0 to OpenAPI 3: %w", err)
+	}
+	if doc.Components != nil {
+		seen := map[*openapi3.Schema]bool{}
+		for _, name := range sortedKeys(doc.Components.Schemas) {
+			dropEmptyLists(doc.Components.Schemas[name], seen)
+		}
+	}
+	return doc, nil
+}
+
+// dropEmptyLists sets the empty (non-nil) allOf, oneOf and anyOf lists that
+// openapi2conv leaves to nil: oapi-codegen takes an empty allOf for one to
+// merge, and panics.
+func dropEmptyLists(ref *openapi3.SchemaRef, seen map[*openapi3.Schema]bool) {
+	if ref == nil || ref.Value == nil || seen[ref.Value] {
+		return
+	}
+	s := ref.Value
+	seen[s] = true
+	if len(s.AllOf) == 0 {
+		s.AllOf = nil
+	}
+	if len(s.OneOf) == 0 {
+		s.OneOf = nil
+	}
+	if len(s.AnyOf) == 0 {
+		s.AnyOf = nil
+	}
+	for _, list := range []openapi3.SchemaRefs{s.AllOf, s.OneOf, s.AnyOf} {
+		for _, r := range list {
+			dropEmptyLists(r, seen)
+		}
+	}
+	for _, r := range []*openapi3.SchemaRef{s.Not, s.Items, s.AdditionalProperties.Schema} {
+		dropEmptyLists(r, seen)
+	}
+	for _, k := range sortedKeys(s.Properties) {
+		dropEmptyLists(s.Properties[k], seen)
+	}
+}
+
+// specKind tells what a document is by its top-level keys: "openapi" or
+// "swagger" (whichever comes first), else "" and the top-level keys found
+// (at most 5), to name what the file is instead.
+func specKind(data []byte) (kind string, found []string) {
+	if looksJSON(data) {
+		dec := json.NewDecoder(bytes.NewReader(data))
+		if t, err := dec.Token(); err != nil || t != json.Delim('{') {
+			return "", nil
+		}
+		for dec.More() {
+			t, err := dec.Token()
+			if err != nil {
+				return "", found
+			}
+			k, _ := t.(string)
+			if k == "openapi" || k == "swagger" {
+				return k, nil
+			}
+			if len(found) < 5 {
+				found = append(found, k)
+			}
+			var skip json.RawMessage
+			if err := dec.Decode(&skip); err != nil {
+				return "", found
+			}
+		}
+		return "", found
+	}
+	for _, line := range strings.Split(string(data), "\n") {
+		if line == "" || line[0] == ' ' || line[0] == '\t' || line[0] == '#' || line[0] == '-' {
+			continue
+		}
+		k, _, ok := strings.Cut(line, ":")
+		if !ok {
+			continue
+		}
+		k = strings.Trim(strings.TrimSpace(k), `"'`)
+		if k == "openapi" || k == "swagger" {
+			return k, nil
+		}
+		if len(found) < 5 {
+			found = append(found, k)
+		}
+	}
+	return "", found
 }
 
 var (

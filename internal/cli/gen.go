@@ -124,8 +124,12 @@ func (r *dtosReport) WriteText(w io.Writer, st output.Style) error {
 		case "written":
 			status = st.Green(status)
 		}
+		from := s.Spec
+		if s.Converted != "" {
+			from += " (" + s.Converted + ", converted to OpenAPI 3)"
+		}
 		if _, err := fmt.Fprintf(w, "%skept %d of %d schemas from %s -> %s (%s)\n",
-			prefix, len(s.Kept), s.Total, s.Spec, s.Output, status); err != nil {
+			prefix, len(s.Kept), s.Total, from, s.Output, status); err != nil {
 			return err
 		}
 	}
