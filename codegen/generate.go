@@ -94,31 +94,72 @@ func Generate(spec *Spec, opts Options) (*Result, error) {
 		}
 	}
 	total := len(all)
-	var pruned *openapi3.T
-	if spec.raw != nil {
-		pruned, err = rawPrunedDoc(spec.Path, spec.raw, names, opts.Rename)
+	// Clashes between Go names are resolved by renaming schemas (see
+	// clashRenames) and generating again, a few rounds at most.
+	rename := maps.Clone(opts.Rename)
+	if rename == nil {
+		rename = map[string]string{}
+	}
+	var (
+		src     []byte
+		digest  string
+		goNames map[string]string
+	)
+	for round := 0; ; round++ {
+		var pruned *openapi3.T
+		if spec.raw != nil {
+			pruned, err = rawPrunedDoc(spec.Path, spec.raw, names, rename)
+			if err != nil {
+				return nil, err
+			}
+		} else {
+			pruned = prunedDoc(spec.Doc, names, rename)
+		}
+		if round == 0 {
+			if err := checkResolved(spec, pruned); err != nil {
+				return nil, err
+			}
+		}
+		digest = spec.Digest
+		if !opts.WholeSpecDigest {
+			if digest, err = closureDigest(pruned); err != nil {
+				return nil, err
+			}
+		}
+		var code string
+		code, goNames, err = render(pruned, opts.Package)
+		var clashes []string
 		if err != nil {
-			return nil, err
+			if clashes = clashIdents(err.Error()); clashes == nil {
+				return nil, clashError(spec, opts, code, goNames, err)
+			}
+			// oapi-codegen stops at its first duplicate type name: the
+			// others between schemas are known from the names alone.
+			seen := map[string]bool{}
+			for _, sc := range sortedKeys(goNames) {
+				if g := goNames[sc]; seen[g] && !slices.Contains(clashes, g) {
+					clashes = append(clashes, g)
+				}
+				seen[goNames[sc]] = true
+			}
+			sort.Strings(clashes)
+		} else {
+			if src, err = finish(code, opts, digest); err != nil {
+				return nil, err
+			}
+			code = string(src)
+			clashes = declaredTwice(src)
 		}
-	} else {
-		pruned = prunedDoc(spec.Doc, names, opts.Rename)
-	}
-	if err := checkResolved(spec, pruned); err != nil {
-		return nil, err
-	}
-	digest := spec.Digest
-	if !opts.WholeSpecDigest {
-		if digest, err = closureDigest(pruned); err != nil {
-			return nil, err
+		if len(clashes) == 0 {
+			break
 		}
-	}
-	code, goNames, err := render(pruned, opts.Package)
-	if err != nil {
-		return nil, clashError(spec, opts, code, goNames, err)
-	}
-	src, err := finish(code, opts, digest)
-	if err != nil {
-		return nil, err
+		more := clashRenames(code, goNames, clashes, opts.Rename)
+		if len(more) == 0 || round == maxClashRounds {
+			return nil, clashError(spec, opts, code, goNames, fmt.Errorf("generated code does not compile: %s", strings.Join(redeclared(clashes), "; ")))
+		}
+		// Renaming the schemas that can be renamed may leave others: they are
+		// reported after the next round, together.
+		maps.Copy(rename, more)
 	}
 	if err := checkImports(spec, src, opts.AllowImports); err != nil {
 		return nil, err
@@ -424,54 +465,162 @@ func lineCol(data []byte, i int) (int, int) {
 	return bytes.Count(before, []byte("\n")) + 1, i - (bytes.LastIndexByte(before, '\n') + 1) + 1
 }
 
+// maxClashRounds bounds the rounds of renaming: each round renames every
+// schema type that clashes, so a second is needed only when a new name
+// clashes again.
+const maxClashRounds = 4
+
+// clashIdents returns the Go names an error says are declared twice.
+func clashIdents(msg string) []string {
+	var out []string
+	for _, m := range redeclaredRE.FindAllStringSubmatch(msg, -1) {
+		if id := m[1] + m[2]; !slices.Contains(out, id) {
+			out = append(out, id)
+		}
+	}
+	sort.Strings(out)
+	return out
+}
+
+// redeclared formats clashes as the type checker does, for clashError.
+func redeclared(idents []string) []string {
+	out := make([]string, len(idents))
+	for i, id := range idents {
+		out[i] = id + " redeclared in this block"
+	}
+	return out
+}
+
+// declaredTwice returns the top-level Go names (and methods) declared more
+// than once in src, sorted.
+func declaredTwice(src []byte) []string {
+	fset := token.NewFileSet()
+	f, err := parser.ParseFile(fset, "gen.go", src, parser.SkipObjectResolution)
+	if err != nil {
+		return nil
+	}
+	var out []string
+	for _, e := range duplicateDecls(fset, f) {
+		out = append(out, clashIdents(e.Error())...)
+	}
+	slices.Sort(out)
+	return slices.Compact(out)
+}
+
+// clashRenames is the rule that resolves a clash: for each Go name declared
+// twice, the component schemas whose type has that name are renamed, all but
+// the first in sorted order when several schemas share it, else the one
+// schema (the other declaration is an enum value or an inline type, which
+// have no name of their own to change). The new name is the old one with
+// "Schema" appended, then "Schema2", "Schema3", ... until it is free. A clash
+// with no schema type among its declarations is left for clashError.
+func clashRenames(code string, goNames map[string]string, clashes []string, userRename map[string]string) map[string]string {
+	taken := map[string]bool{}
+	for _, g := range goNames {
+		taken[g] = true
+	}
+	if f, err := parser.ParseFile(token.NewFileSet(), "gen.go", code, parser.SkipObjectResolution); err == nil {
+		for _, d := range f.Decls {
+			if gd, ok := d.(*ast.GenDecl); ok {
+				for _, sp := range gd.Specs {
+					switch sp := sp.(type) {
+					case *ast.TypeSpec:
+						taken[sp.Name.Name] = true
+					case *ast.ValueSpec:
+						for _, n := range sp.Names {
+							taken[n.Name] = true
+						}
+					}
+				}
+			}
+		}
+	}
+	more := map[string]string{}
+	for _, ident := range clashes {
+		var schemas []string
+		for _, sc := range sortedKeys(goNames) {
+			if goNames[sc] == ident {
+				schemas = append(schemas, sc)
+			}
+		}
+		if len(schemas) > 1 {
+			schemas = schemas[1:]
+		}
+		for _, sc := range schemas {
+			if _, user := userRename[sc]; user {
+				// A name the user chose is theirs to fix.
+				continue
+			}
+			to := ident + "Schema"
+			for n := 2; taken[to]; n++ {
+				to = fmt.Sprintf("%sSchema%d", ident, n)
+			}
+			taken[to] = true
+			more[sc] = to
+		}
+	}
+	return more
+}
+
 var redeclaredRE = regexp.MustCompile(`(\w+) redeclared in this block|duplicate typename '(\w+)'`)
 
-// clashError turns a duplicate declaration into an input error naming the
-// schemas involved and their lines in the spec, with the ways out.
+// clashError turns duplicate declarations into one input error that names
+// every clash at once, each with both declarations and their schemas' lines
+// in the spec, and the ways out.
 func clashError(spec *Spec, opts Options, code string, goNames map[string]string, err error) error {
-	all := redeclaredRE.FindAllStringSubmatch(err.Error(), -1)
-	if all == nil {
+	idents := clashIdents(err.Error())
+	if idents == nil {
 		return errkind.Wrap(errkind.Input, fmt.Errorf("%s: generate package %s: %w", spec.Path, opts.Package, err))
 	}
-	idents := map[string]bool{}
-	for _, m := range all {
-		idents[m[1]+m[2]] = true
-	}
-	ident := all[0][1] + all[0][2]
 	byGo := map[string]string{}
-	for schema, g := range goNames {
-		byGo[g] = schema
-	}
-	owners := declOwners(code, ident, byGo)
-	if len(owners) == 0 {
-		if s, ok := byGo[ident]; ok {
-			owners = append(owners, declOwner{schema: s, what: "type"})
+	for _, schema := range sortedKeys(goNames) {
+		if _, ok := byGo[goNames[schema]]; !ok {
+			byGo[goNames[schema]] = schema
 		}
 	}
-	// The type side first: renaming the schema of a type is the usual fix.
-	sort.SliceStable(owners, func(i, j int) bool {
-		return strings.HasPrefix(owners[i].what, "type ") && !strings.HasPrefix(owners[j].what, "type ")
-	})
-	var where []string
+	var clashes []string
 	line := 0
 	first := ""
-	for _, o := range owners {
-		l := spec.SchemaLine(o.schema)
-		if first == "" && o.schema != "" {
-			first, line = o.schema, l
+	for _, ident := range idents {
+		owners := declOwners(code, ident, byGo)
+		for _, schema := range sortedKeys(goNames) {
+			// A schema's type that oapi-codegen refused before writing it.
+			if goNames[schema] == ident && !slices.ContainsFunc(owners, func(o declOwner) bool { return o.schema == schema && o.what == "type "+ident }) && len(owners) < 2 {
+				owners = append(owners, declOwner{schema: schema, what: "type " + ident})
+			}
 		}
-		if o.schema == "" {
-			where = append(where, o.what)
-			continue
+		// The type side first: renaming the schema of a type is the usual fix.
+		sort.SliceStable(owners, func(i, j int) bool {
+			return strings.HasPrefix(owners[i].what, "type ") && !strings.HasPrefix(owners[j].what, "type ")
+		})
+		var where []string
+		for _, o := range owners {
+			what := o.what
+			if strings.HasPrefix(what, "type ") && o.schema != "" && goNames[o.schema] != ident {
+				what = "inline type " + ident
+			}
+			if o.schema == "" {
+				where = append(where, what)
+				continue
+			}
+			l := spec.SchemaLine(o.schema)
+			if first == "" {
+				first, line = o.schema, l
+			}
+			where = append(where, fmt.Sprintf("%s of schema %q (line %d)", what, o.schema, l))
 		}
-		where = append(where, fmt.Sprintf("%s of schema %q (line %d)", o.what, o.schema, l))
+		switch len(where) {
+		case 0:
+			clashes = append(clashes, fmt.Sprintf("Go name %s is declared twice", ident))
+		case 1:
+			clashes = append(clashes, fmt.Sprintf("Go name %s is declared twice: %s and an inline type of oapi-codegen's", ident, where[0]))
+		default:
+			clashes = append(clashes, fmt.Sprintf("Go name %s is declared twice: %s", ident, strings.Join(where, " and ")))
+		}
 	}
-	msg := fmt.Sprintf("Go name %s is declared twice: %s", ident, strings.Join(where, " and "))
-	if len(where) == 0 {
-		msg = fmt.Sprintf("Go name %s is declared twice", ident)
-	}
-	if n := len(idents) - 1; n > 0 {
-		msg += fmt.Sprintf(" (and %d more clashing names)", n)
+	msg := clashes[0]
+	if len(clashes) > 1 {
+		msg = fmt.Sprintf("%d Go names are declared twice:\n  %s", len(clashes), strings.Join(clashes, "\n  "))
 	}
 	hint := "give one schema another Go name: x-go-name in the spec, or a rename map on the service in dsctl.yaml"
 	if first != "" {
