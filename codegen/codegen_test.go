@@ -448,3 +448,28 @@ func TestRemoteRefLimit(t *testing.T) {
 		t.Fatalf("endless remote $ref: %v", err)
 	}
 }
+
+// TestFallbackPerSchema: a schema oapi-codegen cannot generate becomes
+// json.RawMessage with a comment saying why, and a warning with its line;
+// the others are generated (it used to fail the whole run).
+func TestFallbackPerSchema(t *testing.T) {
+	for _, spec := range []*Spec{mustLoad(t, "testdata/fallback.yaml"), asJSONSpec(t, "testdata/fallback.yaml")} {
+		res, err := Generate(spec, Options{Package: "p", SpecName: "fallback.yaml"})
+		if err != nil {
+			t.Fatalf("raw=%t: %v", spec.raw != nil, err)
+		}
+		code := string(res.Code)
+		for _, want := range []string{
+			"type Stamp = json.RawMessage", "can not merge incompatible formats",
+			"type Log struct", "type Created struct",
+		} {
+			if !strings.Contains(code, want) {
+				t.Errorf("raw=%t: missing %q in:\n%s", spec.raw != nil, want, code)
+			}
+		}
+		if len(res.Warnings) != 1 || !strings.Contains(res.Warnings[0], `schema "Stamp" is generated as json.RawMessage`) ||
+			(spec.raw == nil && !strings.HasPrefix(res.Warnings[0], "testdata/fallback.yaml:13: ")) {
+			t.Errorf("raw=%t: warnings %q", spec.raw != nil, res.Warnings)
+		}
+	}
+}

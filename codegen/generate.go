@@ -56,6 +56,9 @@ type Result struct {
 	Total int
 	// Digest is the one in the header: of the closure (see closureDigest).
 	Digest string
+	// Warnings name the schemas generated as json.RawMessage because
+	// oapi-codegen cannot generate them, with the spec's line.
+	Warnings []string
 }
 
 // genMu serialises calls into oapi-codegen, which keeps its options, spec
@@ -104,6 +107,8 @@ func Generate(spec *Spec, opts Options) (*Result, error) {
 		src     []byte
 		digest  string
 		goNames map[string]string
+		// fallback holds the schemas oapi-codegen cannot generate, with why.
+		fallback = map[string]string{}
 	)
 	for round := 0; ; round++ {
 		var pruned *openapi3.T
@@ -120,6 +125,9 @@ func Generate(spec *Spec, opts Options) (*Result, error) {
 				return nil, err
 			}
 		}
+		for _, name := range sortedKeys(fallback) {
+			pruned.Components.Schemas[name] = rawFallback(name, fallback[name], pruned.Components.Schemas[name])
+		}
 		digest = spec.Digest
 		if !opts.WholeSpecDigest {
 			if digest, err = closureDigest(pruned); err != nil {
@@ -130,6 +138,13 @@ func Generate(spec *Spec, opts Options) (*Result, error) {
 		code, goNames, err = render(pruned, opts.Package)
 		var clashes []string
 		if err != nil {
+			if name, why, ok := failedSchema(err, pruned); ok && len(fallback) < maxFallbacks && fallback[name] == "" {
+				// oapi-codegen cannot generate one schema: that schema
+				// becomes raw JSON, the rest is generated as usual.
+				fallback[name] = why
+				round--
+				continue
+			}
 			if clashes = clashIdents(err.Error()); clashes == nil {
 				return nil, clashError(spec, opts, code, goNames, err)
 			}
@@ -151,7 +166,21 @@ func Generate(spec *Spec, opts Options) (*Result, error) {
 			clashes = declaredTwice(src)
 		}
 		if len(clashes) == 0 {
-			break
+			if err := checkImports(spec, src, opts.AllowImports); err != nil {
+				return nil, err
+			}
+			err := typeCheck(src, opts.Package)
+			if err == nil {
+				break
+			}
+			if name, ok := uncompiledSchema(err, src, goNames); ok && len(fallback) < maxFallbacks && fallback[name] == "" {
+				// oapi-codegen wrote code for one schema that does not
+				// compile: that schema becomes raw JSON.
+				fallback[name] = "its generated code does not compile"
+				round--
+				continue
+			}
+			return nil, clashError(spec, opts, string(src), goNames, err)
 		}
 		more := clashRenames(code, goNames, clashes, opts.Rename)
 		if len(more) == 0 || round == maxClashRounds {
@@ -161,13 +190,108 @@ func Generate(spec *Spec, opts Options) (*Result, error) {
 		// reported after the next round, together.
 		maps.Copy(rename, more)
 	}
-	if err := checkImports(spec, src, opts.AllowImports); err != nil {
-		return nil, err
+	var warnings []string
+	for _, name := range sortedKeys(fallback) {
+		where := spec.Path
+		if l := spec.SchemaLine(name); l > 0 {
+			where = fmt.Sprintf("%s:%d", spec.Path, l)
+		}
+		warnings = append(warnings, fmt.Sprintf("%s: schema %q is generated as json.RawMessage: oapi-codegen cannot generate it (%s)", where, name, fallback[name]))
 	}
-	if err := typeCheck(src, opts.Package); err != nil {
-		return nil, clashError(spec, opts, string(src), goNames, err)
+	return &Result{Code: src, Kept: names, Total: total, Digest: digest, Warnings: warnings}, nil
+}
+
+// typeErrLineRE finds the line of the first type error in the generated file.
+var typeErrLineRE = regexp.MustCompile(`\.gen\.go:(\d+):\d+: `)
+
+// uncompiledSchema returns the component schema whose generated code holds
+// the first type error: the schema of the type declared there, or of the
+// receiver of the method there.
+func uncompiledSchema(err error, src []byte, goNames map[string]string) (string, bool) {
+	if redeclaredRE.MatchString(err.Error()) {
+		return "", false
 	}
-	return &Result{Code: src, Kept: names, Total: total, Digest: digest}, nil
+	m := typeErrLineRE.FindStringSubmatch(err.Error())
+	if m == nil {
+		return "", false
+	}
+	line, _ := strconv.Atoi(m[1])
+	fset := token.NewFileSet()
+	f, perr := parser.ParseFile(fset, "gen.go", src, parser.SkipObjectResolution)
+	if perr != nil {
+		return "", false
+	}
+	byGo := map[string]string{}
+	for _, sc := range sortedKeys(goNames) {
+		if _, ok := byGo[goNames[sc]]; !ok {
+			byGo[goNames[sc]] = sc
+		}
+	}
+	for _, d := range f.Decls {
+		if fset.Position(d.Pos()).Line > line || fset.Position(d.End()).Line < line {
+			continue
+		}
+		typ := ""
+		switch d := d.(type) {
+		case *ast.FuncDecl:
+			if d.Recv != nil && len(d.Recv.List) > 0 {
+				t := d.Recv.List[0].Type
+				if st, ok := t.(*ast.StarExpr); ok {
+					t = st.X
+				}
+				if id, ok := t.(*ast.Ident); ok {
+					typ = id.Name
+				}
+			}
+		case *ast.GenDecl:
+			for _, sp := range d.Specs {
+				if ts, ok := sp.(*ast.TypeSpec); ok {
+					typ = ts.Name.Name
+				}
+			}
+		}
+		if sc := owningSchema(typ, byGo); typ != "" && sc != "" {
+			return sc, true
+		}
+	}
+	return "", false
+}
+
+// maxFallbacks bounds how many schemas may fall back to raw JSON in one
+// generation (each costs a run of oapi-codegen).
+const maxFallbacks = 256
+
+// failedSchemaRE finds the component schema oapi-codegen gave up on.
+var failedSchemaRE = regexp.MustCompile(`error converting Schema (\S+) to Go type: (.*)`)
+
+// failedSchema returns the kept component schema an oapi-codegen error is
+// about and the innermost reason.
+func failedSchema(err error, pruned *openapi3.T) (name, why string, ok bool) {
+	m := failedSchemaRE.FindStringSubmatch(err.Error())
+	if m == nil || pruned.Components.Schemas[m[1]] == nil {
+		return "", "", false
+	}
+	why = m[2]
+	if i := strings.LastIndex(why, ": "); i >= 0 {
+		why = why[i+2:]
+	}
+	return m[1], why, true
+}
+
+// rawFallback is the schema generated in place of one oapi-codegen cannot
+// generate: json.RawMessage (any JSON value, kept as it came), with a doc
+// comment that says why. Its Go name is kept.
+func rawFallback(name, why string, orig *openapi3.SchemaRef) *openapi3.SchemaRef {
+	ext := map[string]any{"x-go-type": "json.RawMessage"}
+	if orig != nil && orig.Value != nil {
+		if g, ok := orig.Value.Extensions["x-go-name"]; ok {
+			ext["x-go-name"] = g
+		}
+	}
+	return &openapi3.SchemaRef{Value: &openapi3.Schema{
+		Description: fmt.Sprintf("dsctl: schema %s is kept as raw JSON: oapi-codegen cannot generate it (%s).", name, why),
+		Extensions:  ext,
+	}}
 }
 
 // closureDigest is the digest in a service's header: sha256 of the OpenAPI

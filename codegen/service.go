@@ -60,6 +60,9 @@ type JobResult struct {
 	Output string   `json:"output"`
 	Kept   []string `json:"schemas"`
 	Total  int      `json:"totalSchemas"`
+	// Warnings name schemas generated as json.RawMessage (oapi-codegen
+	// cannot generate them).
+	Warnings []string `json:"warnings,omitempty"`
 	// Converted names the format the spec was converted from ("Swagger
 	// 2.0"), empty for an OpenAPI 3 spec.
 	Converted string `json:"convertedFrom,omitempty"`
@@ -109,6 +112,7 @@ func (c *SpecCache) Run(job Job) (*JobResult, error) {
 		Output:    displayPath(job.Base, job.Output),
 		Kept:      res.Kept,
 		Total:     res.Total,
+		Warnings:  res.Warnings,
 		Code:      res.Code,
 		Path:      joinBase(job.Base, job.Output),
 	}

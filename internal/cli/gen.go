@@ -157,6 +157,9 @@ func genDTOsRun(app *App, opts *genDTOsOptions) error {
 		if err != nil {
 			return err
 		}
+		for _, w := range res.Warnings {
+			app.IO.Warnf("%s", w)
+		}
 		report.Services = append(report.Services, res)
 	}
 	for _, res := range report.Services {
