@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/dsctl/dsctl/internal/schemacost"
 	"io/fs"
 	neturl "net/url"
 	"path"
@@ -109,6 +110,9 @@ func loadSide(ctx context.Context, src compat.Source, opts compat.Options) (*sid
 			if err != nil {
 				return nil, errkind.InputAt(d.display, 0, 0, fmt.Errorf("schema does not compile: %w", err))
 			}
+			if schemacost.Of(sch) > schemacost.Max {
+				return nil, errkind.InputAt(d.display, 0, 0, schemacost.Err())
+			}
 			s.root = sch
 			s.rawComplete = true
 			return s, nil
@@ -123,6 +127,9 @@ func loadSide(ctx context.Context, src compat.Source, opts compat.Options) (*sid
 	sch, err := c.Compile(rootURL)
 	if err != nil {
 		return nil, s.compileError(err)
+	}
+	if schemacost.Of(sch) > schemacost.Max {
+		return nil, errkind.InputAt(d.display, 0, 0, schemacost.Err())
 	}
 	s.root = sch
 	return s, nil
