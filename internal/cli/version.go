@@ -10,10 +10,27 @@ import (
 	"github.com/spf13/cobra"
 )
 
+// Release builds stamp these with -ldflags -X (see .goreleaser.yaml):
+//
+//	-X github.com/dsctl/dsctl/internal/cli.version=v0.1.0
+//	-X github.com/dsctl/dsctl/internal/cli.commit=<full sha>
+//	-X github.com/dsctl/dsctl/internal/cli.date=<commit date, RFC 3339>
+//
+// They stay empty in `go build` and `go install …@vX` builds, which print what
+// the Go toolchain recorded in the binary's build info instead: the module
+// version (v0.1.0 from go install, a pseudo-version or (devel) from a clone),
+// and vcs.revision / vcs.time / vcs.modified when built in a git checkout.
+var (
+	version = ""
+	commit  = ""
+	date    = ""
+)
+
 // versionInfo is what `dsctl version` prints.
 type versionInfo struct {
 	Version  string `json:"version"`
 	Commit   string `json:"commit,omitempty"`
+	Date     string `json:"date,omitempty"`
 	Modified bool   `json:"modified,omitempty"`
 	Go       string `json:"go"`
 	Platform string `json:"platform"`
@@ -27,6 +44,9 @@ func (v versionInfo) WriteText(w io.Writer, st output.Style) error {
 			c = c[:12]
 		}
 		s += " (" + c
+		if v.Date != "" {
+			s += ", " + v.Date
+		}
 		if v.Modified {
 			s += ", modified"
 		}
@@ -37,21 +57,38 @@ func (v versionInfo) WriteText(w io.Writer, st output.Style) error {
 }
 
 func readVersion() versionInfo {
+	bi, _ := debug.ReadBuildInfo()
+	return buildVersion(bi, version, commit, date)
+}
+
+// buildVersion combines the build info with the release stamps: a stamped
+// version wins over the module version, and a stamped commit or date over the
+// VCS settings, so a release archive prints the tag it was built from.
+func buildVersion(bi *debug.BuildInfo, stampVersion, stampCommit, stampDate string) versionInfo {
 	v := versionInfo{Version: "(devel)", Go: runtime.Version(), Platform: runtime.GOOS + "/" + runtime.GOARCH}
-	bi, ok := debug.ReadBuildInfo()
-	if !ok {
-		return v
-	}
-	if bi.Main.Version != "" {
-		v.Version = bi.Main.Version
-	}
-	for _, s := range bi.Settings {
-		switch s.Key {
-		case "vcs.revision":
-			v.Commit = s.Value
-		case "vcs.modified":
-			v.Modified = s.Value == "true"
+	if bi != nil {
+		if bi.Main.Version != "" {
+			v.Version = bi.Main.Version
 		}
+		for _, s := range bi.Settings {
+			switch s.Key {
+			case "vcs.revision":
+				v.Commit = s.Value
+			case "vcs.time":
+				v.Date = s.Value
+			case "vcs.modified":
+				v.Modified = s.Value == "true"
+			}
+		}
+	}
+	if stampVersion != "" {
+		v.Version = stampVersion
+	}
+	if stampCommit != "" {
+		v.Commit = stampCommit
+	}
+	if stampDate != "" {
+		v.Date = stampDate
 	}
 	return v
 }
