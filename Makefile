@@ -3,8 +3,16 @@ GO        ?= go
 BIN       := bin/dsctl
 STATICCHECK := honnef.co/go/tools/cmd/staticcheck@v0.8.2
 PKGS      := ./...
+# Release tools, pinned; `go run pkg@version` builds them once into the Go cache.
+GORELEASER ?= $(GO) run github.com/goreleaser/goreleaser/v2@v2.17.0
+# Every release target (see .goreleaser.yaml).
+TARGETS   := linux/amd64 linux/arm64 darwin/amd64 darwin/arm64 windows/amd64 windows/arm64
+# make image IMAGE=registry/repo:tag [IMAGE_FLAGS=-insecure]: dsctl's container image.
+IMAGE     ?=
+IMAGE_BIN ?= dist/dsctl_linux_amd64_v1/dsctl
+IMAGE_FLAGS ?=
 
-.PHONY: all build test test-race lint fmt vet staticcheck bench demo fuzz fuzz-archive clean
+.PHONY: all build test test-race lint fmt vet staticcheck bench demo fuzz fuzz-archive clean dist cross image release-notes
 
 all: build
 
@@ -49,5 +57,37 @@ fuzz:
 fuzz-archive:
 	$(GO) test -run '^$$' -fuzz '^FuzzReadArchive$$' -fuzztime $(FUZZTIME) ./contracts/
 
+## dist: a snapshot release (GoReleaser): dist/ gets the six archives and checksums.txt.
+dist:
+	$(GORELEASER) release --snapshot --clean --skip=publish
+
+## cross: go build of every release target (and so of each platform's fallback files).
+cross:
+	@for t in $(TARGETS); do \
+		echo "go build $$t"; \
+		CGO_ENABLED=0 GOOS=$${t%/*} GOARCH=$${t#*/} $(GO) build -trimpath -o /dev/null ./cmd/dsctl || exit 1; \
+	done
+
+## image: the container image from Debian packages and the linux/amd64 dsctl of `make dist`, pushed to IMAGE.
+image:
+	@test -n "$(IMAGE)" || { echo "make image IMAGE=registry/repo:tag"; exit 2; }
+	@test -x "$(IMAGE_BIN)" || { echo "$(IMAGE_BIN) missing: run make dist (or set IMAGE_BIN)"; exit 2; }
+	rm -rf dist/rootfs
+	scripts/image-rootfs.sh dist/rootfs
+	$(GO) run ./scripts/image build -rootfs dist/rootfs -binary $(IMAGE_BIN) -image $(IMAGE) $(IMAGE_FLAGS) \
+		-label org.opencontainers.image.source=https://github.com/dsctl/dsctl \
+		-label org.opencontainers.image.licenses=Apache-2.0 \
+		-label org.opencontainers.image.revision=$$(git rev-parse HEAD) \
+		-label org.opencontainers.image.version=$$("$(IMAGE_BIN)" version -o json | sed -n 's/.*"version": "\(.*\)".*/\1/p')
+
+## release-notes: the section of CHANGELOG.md for VERSION (vX.Y.Z).
+release-notes:
+	@test -n "$(VERSION)" || { echo "make release-notes VERSION=vX.Y.Z"; exit 2; }
+	@awk -v v="$(VERSION)" 'BEGIN { sub(/^v/, "", v) } \
+		/^## \[/ { if (on) exit; if (index($$0, "## [" v "]") == 1) { on = 1; next } } \
+		/^\[[^]]*\]: / { next } on' CHANGELOG.md | sed -e '/./,$$!d' > .release-notes.tmp; \
+		if [ ! -s .release-notes.tmp ]; then rm -f .release-notes.tmp; echo "CHANGELOG.md has no section for $(VERSION)" >&2; exit 1; fi; \
+		cat .release-notes.tmp; rm -f .release-notes.tmp
+
 clean:
-	rm -rf bin
+	rm -rf bin dist
