@@ -18,6 +18,7 @@ import (
 
 	"github.com/dsctl/dsctl/internal/cli"
 	"github.com/rogpeppe/go-internal/testscript"
+	"go.yaml.in/yaml/v3"
 )
 
 func TestMain(m *testing.M) {
@@ -278,5 +279,42 @@ func TestAction(t *testing.T) {
 			e.Setenv("GOPROXY", "off")
 			return nil
 		},
+		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){
+			"gitlab-job": gitlabJob,
+		},
 	})
+}
+
+// gitlabJob MARKDOWN JOB SCRIPT: finds the GitLab CI job JOB in a ```yaml
+// block of the markdown file, writes its script: lines to SCRIPT (one shell
+// command each, in order) and prints the file its artifacts report as JUnit.
+func gitlabJob(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) != 3 {
+		ts.Fatalf("usage: gitlab-job MARKDOWN JOB SCRIPT")
+	}
+	md := ts.ReadFile(args[0])
+	type job struct {
+		Image     any      `yaml:"image"`
+		Script    []string `yaml:"script"`
+		Artifacts struct {
+			Reports struct {
+				JUnit string `yaml:"junit"`
+			} `yaml:"reports"`
+		} `yaml:"artifacts"`
+	}
+	for _, block := range strings.Split(md, "```yaml\n")[1:] {
+		block, _, _ = strings.Cut(block, "```")
+		var jobs map[string]job
+		if err := yaml.Unmarshal([]byte(block), &jobs); err != nil {
+			continue
+		}
+		j, ok := jobs[args[1]]
+		if !ok || len(j.Script) == 0 {
+			continue
+		}
+		ts.Check(os.WriteFile(ts.MkAbs(args[2]), []byte("set -e\n"+strings.Join(j.Script, "\n")+"\n"), 0o644))
+		fmt.Fprintln(ts.Stdout(), j.Artifacts.Reports.JUnit)
+		return
+	}
+	ts.Fatalf("%s: no GitLab job %q with a script", args[0], args[1])
 }

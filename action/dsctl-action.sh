@@ -16,6 +16,9 @@
 #            INPUT_PATHS, INPUT_BASE, INPUT_ARGS, INPUT_COMMENT, INPUT_FAIL,
 #            GH_TOKEN, GITHUB_EVENT_NAME, GITHUB_EVENT_PATH, GITHUB_REPOSITORY,
 #            GITHUB_STEP_SUMMARY, GITHUB_OUTPUT
+#
+# Backquotes in single-quoted printf formats are markdown, not expansions.
+# shellcheck disable=SC2016
 set -euo pipefail
 
 # esc escapes a workflow command's message (GitHub's rules: %, CR, LF).
@@ -50,7 +53,9 @@ output() {
 
 install_from_source() {
   local bindir=$1 src=${GITHUB_ACTION_PATH:-}
-  [ -n "$src" ] && [ -f "$src/go.mod" ] || die "cannot build dsctl from source: GITHUB_ACTION_PATH has no go.mod"
+  if [ -z "$src" ] || [ ! -f "$src/go.mod" ]; then
+    die "cannot build dsctl from source: GITHUB_ACTION_PATH has no go.mod"
+  fi
   command -v go >/dev/null 2>&1 || die "building dsctl from source needs Go: add actions/setup-go (go-version: '1.26') before this action, or pin a released version"
   echo "dsctl: building from source in $src"
   (cd "$src" && CGO_ENABLED=0 go build -trimpath -o "$bindir/dsctl" ./cmd/dsctl) || die "go build of dsctl failed"
