@@ -25,7 +25,7 @@ cleanup() {
 trap cleanup EXIT
 
 # ---- tools: pinned, installed once (go install; Debian packages)
-if ! goreleaser --version 2>/dev/null | grep -q "GitVersion: *$GORELEASER_VERSION\$"; then
+if ! goreleaser --version 2>/dev/null | grep -q "GitVersion: *v\?$GORELEASER_VERSION\$"; then
   say "go install goreleaser v$GORELEASER_VERSION (a large build: minutes, once per machine)"
   go install "github.com/goreleaser/goreleaser/v2@v$GORELEASER_VERSION"
 fi
