@@ -14,23 +14,18 @@ import (
 	"github.com/santhosh-tekuri/jsonschema/v6"
 )
 
-// seeded fills the witness of breaking changes the engine found none for,
-// from the producer's own examples of the event: a real event the producer
-// documents is the best seed, since building one from a schema full of
-// patterns and formats is where a generic search runs out of budget. For
+// seeded sets the witness of breaking changes from the producer's own
+// examples of the event, in place of the engine's generated one where an
+// example shows the change: a real event the producer documents tells the
+// reader more than a generated instance, and building one from a schema full
+// of patterns and formats is where a generic search runs out of budget. For
 // each change, each example is tried as it is, then with the value at the
 // change's instance location replaced by each enum/const value the
 // producer's schema allows there, then with it removed; the first variant
 // the producer's schema accepts and the reader schema rejects is the
 // witness. Failing to compile either schema leaves the changes as they are.
 func seeded(producer, consumer *contracts.Contract, ev *contracts.Event, d contracts.Consume, changes []compat.Change) {
-	need := false
-	for _, ch := range changes {
-		if len(ch.Witness) == 0 {
-			need = true
-		}
-	}
-	if !need || len(ev.Examples) == 0 {
+	if len(ev.Examples) == 0 {
 		return
 	}
 	ps, err := producer.Schemas()
@@ -67,9 +62,6 @@ func seeded(producer, consumer *contracts.Contract, ev *contracts.Event, d contr
 	shows := func(v any) bool { return psch.Validate(v) == nil && rsch.Validate(v) != nil }
 	for i := range changes {
 		ch := &changes[i]
-		if len(ch.Witness) > 0 {
-			continue
-		}
 		ptr := instancePointer(ch.Path)
 		for _, seed := range seeds {
 			var found any
