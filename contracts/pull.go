@@ -29,8 +29,15 @@ func ParseRef(ref string) (name, constraint string, err error) {
 	if _, err := semver.NewConstraint(constraint); err != nil {
 		return "", "", errkind.Inputf("invalid version constraint %q in %q: %v", constraint, ref, err)
 	}
+	if caretWildcardRE.MatchString(constraint) {
+		return "", "", errkind.Inputf("invalid version constraint %q in %q: a caret needs a major version (^1, ^0.3); use * for any version", constraint, ref)
+	}
 	return name, constraint, nil
 }
+
+// caretWildcardRE finds a caret before a wildcard major (^x, ^*): the semver
+// library accepts it, but it matches no version at all.
+var caretWildcardRE = regexp.MustCompile(`\^\s*[vV]?[xX*]`)
 
 var exactRE = regexp.MustCompile(`^=?\s*v?\d+\.\d+\.\d+(-[0-9A-Za-z.-]+)?(\+[0-9A-Za-z.-]+)?$`)
 

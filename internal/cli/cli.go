@@ -36,6 +36,8 @@ type App struct {
 	cfg       *config.Config
 	cfgLoaded bool
 	helpHint  string
+	// usageLine is the synopsis of the command a usage error came from.
+	usageLine string
 }
 
 // Config returns the loaded dsctl.yaml, or nil when there is none. An explicit
@@ -101,6 +103,10 @@ func Main(args []string, stdin io.Reader, stdout, stderr io.Writer) (code int) {
 	if cmd != nil && cmd != root {
 		app.helpHint = "Run '" + cmd.CommandPath() + " --help' for usage."
 	}
+	if err != nil && cmd != nil {
+		err = inVoice(err, cmd)
+		app.usageLine = synopsis(cmd, err)
+	}
 	return app.exit(err, stderr)
 }
 
@@ -152,6 +158,13 @@ it needs, and hashes static assets for rolling deploys.`,
 		SilenceErrors:     true,
 		SilenceUsage:      true,
 		CompletionOptions: cobra.CompletionOptions{HiddenDefaultCmd: true},
+		// Without a subcommand the root prints its help, or the version with --version.
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if v, _ := cmd.Flags().GetBool("version"); v {
+				return app.Print(readVersion())
+			}
+			return cmd.Help()
+		},
 		PersistentPreRunE: func(cmd *cobra.Command, args []string) error {
 			switch app.Output {
 			case "text", "json":
@@ -160,6 +173,9 @@ it needs, and hashes static assets for rolling deploys.`,
 			}
 			app.IO = output.NewStreams(stdin, stdout, stderr, app.NoColor)
 			app.IO.Quiet = app.Quiet
+			if !cmd.HasParent() {
+				return nil // help and --version need no dsctl.yaml
+			}
 			// The config is decoded up front so that a broken dsctl.yaml is reported
 			// the same way by every command.
 			_, err := app.Config()
@@ -176,6 +192,7 @@ it needs, and hashes static assets for rolling deploys.`,
 	pf.BoolVar(&app.NoColor, "no-color", false, "disable colour (also NO_COLOR)")
 	pf.BoolVarP(&app.Quiet, "quiet", "q", false, "print only results and errors")
 	pf.StringVar(&app.ConfigPath, "config", "", "config file (default $DSCTL_CONFIG, else ./dsctl.yaml if present)")
+	root.Flags().Bool("version", false, "print the dsctl version (what 'dsctl version' prints)")
 
 	root.SetFlagErrorFunc(func(c *cobra.Command, err error) error { return usageErr(err) })
 
@@ -225,7 +242,7 @@ func wrapArgs(c *cobra.Command) {
 	}
 	c.Args = func(cmd *cobra.Command, args []string) error {
 		if err := orig(cmd, args); err != nil {
-			return usageErr(fmt.Errorf("%s: %w", cmd.CommandPath(), err))
+			return usageErr(fmt.Errorf("%s: %s", cmd.CommandPath(), argsVoice(cmd, args, err)))
 		}
 		return nil
 	}
@@ -261,6 +278,9 @@ func (a *App) exit(err error, stderr io.Writer) int {
 	var ue *usageError
 	if errors.As(err, &ue) || isCobraUsage(err) {
 		fmt.Fprintf(stderr, "%s %s\n", st.Red("error:"), oneLine(err.Error()))
+		if a.usageLine != "" {
+			fmt.Fprintf(stderr, "usage: %s\n", a.usageLine)
+		}
 		hint := a.helpHint
 		if hint == "" {
 			hint = "Run 'dsctl --help' for usage."
@@ -305,7 +325,7 @@ func newGroupCmd(use, short, long string) *cobra.Command {
 		Args:  cobra.ArbitraryArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if len(args) > 0 {
-				return usageErr(fmt.Errorf("unknown command %q for %q", args[0], cmd.CommandPath()))
+				return usageErr(errors.New(unknownCommand(cmd, args[0])))
 			}
 			return cmd.Help()
 		},

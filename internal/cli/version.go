@@ -106,8 +106,25 @@ func newVersionCmd(app *App) *cobra.Command {
 
 func newCompletionCmd(app *App) *cobra.Command {
 	return &cobra.Command{
-		Use:       "completion bash|zsh|fish|powershell",
-		Short:     "Print a shell completion script",
+		Use:   "completion bash|zsh|fish|powershell",
+		Short: "Print a shell completion script",
+		Long: `Print the completion script for a shell on stdout. To install it:
+
+Bash (needs the bash-completion package):
+  this shell:    source <(dsctl completion bash)
+  every shell:   dsctl completion bash > /etc/bash_completion.d/dsctl              (Linux)
+                 dsctl completion bash > $(brew --prefix)/etc/bash_completion.d/dsctl (macOS)
+
+Zsh (completion must be on: autoload -U compinit; compinit in ~/.zshrc):
+  every shell:   dsctl completion zsh > "${fpath[1]}/_dsctl"    then start a new shell
+
+Fish:
+  this shell:    dsctl completion fish | source
+  every shell:   dsctl completion fish > ~/.config/fish/completions/dsctl.fish
+
+PowerShell:
+  this session:  dsctl completion powershell | Out-String | Invoke-Expression
+  every session: add that line to your profile ($PROFILE)`,
 		ValidArgs: []string{"bash", "zsh", "fish", "powershell"},
 		Args:      cobra.MatchAll(cobra.ExactArgs(1), cobra.OnlyValidArgs),
 		RunE: func(cmd *cobra.Command, args []string) error {
