@@ -21,6 +21,7 @@ build:
 
 ## test: every test, including the testscript end-to-end scripts and the registry integration tests.
 test:
+	@command -v docker-registry >/dev/null 2>&1 || echo "make test: docker-registry not found, so the OCI registry integration tests are skipped (apt-get install docker-registry apache2-utils runs them)"
 	$(GO) test -count=1 $(PKGS)
 
 ## test-race: the suite under the race detector (the process-level hostile and kill tests run in `test`).

@@ -4,8 +4,9 @@
 # (.dsctl/registry, web/public, the vendored contracts and dsctl.lock).
 set -euo pipefail
 DSCTL="${1:?usage: demo.sh PATH-TO-DSCTL}"
-step() { printf '\n\033[1m$ dsctl %s\033[0m\n' "$*"; }
-run() { step "$*"; "$DSCTL" "$@"; }
+# step prints the command that the next line runs, exactly as typed.
+step() { printf '\n\033[1m$ %s\033[0m\n' "$*"; }
+run() { step "dsctl $*"; "$DSCTL" "$@"; }
 has() { "$DSCTL" "$@" --help >/dev/null 2>&1; }
 
 run version
@@ -35,7 +36,7 @@ if has compat consumers; then
   # 1. Removing notes, which nobody reads: breaking in general (OrderPlaced is
   #    a closed object), safe for every registered consumer.
   variant no-notes changes/order-placed.no-notes.schema.json
-  step "compat check orders/contract .dsctl/cdc/no-notes"
+  step "dsctl compat check orders/contract .dsctl/cdc/no-notes"
   "$DSCTL" compat check orders/contract .dsctl/cdc/no-notes \
     && echo "unexpected: passed" || echo "(exit $? — breaking in general: it needs 2.0.0)"
   run compat consumers .dsctl/cdc/no-notes
@@ -43,7 +44,7 @@ if has compat consumers; then
   #    routes by channel and breaks.
   variant kiosk changes/order-placed.kiosk.schema.json
   run compat check orders/contract .dsctl/cdc/kiosk
-  step "compat consumers .dsctl/cdc/kiosk"
+  step "dsctl compat consumers .dsctl/cdc/kiosk"
   "$DSCTL" compat consumers .dsctl/cdc/kiosk \
     && echo "unexpected: no consumer broke" || echo "(exit $? — it breaks shipping only)"
 fi
@@ -51,25 +52,25 @@ fi
 if has gen dtos; then
   run gen dtos
   run gen dtos --check
-  step "go build ./examples/billing/... ./examples/shipping/..."
-  (cd .. && go build ./examples/billing/... ./examples/shipping/...) && echo "billing and shipping build"
+  step "go build ./billing/... ./shipping/..."
+  go build ./billing/... ./shipping/... && echo "billing and shipping build"
 fi
 
 if has compat check; then
   if [ -f changes/order-placed.v1.1.schema.json ]; then
     run compat check orders/contract/events/order-placed.schema.json changes/order-placed.v1.1.schema.json
-    step "compat check orders/contract/events/order-placed.schema.json changes/order-placed.v2.schema.json --from 1.0.0 --to 1.1.0"
+    step "dsctl compat check orders/contract/events/order-placed.schema.json changes/order-placed.v2.schema.json --from 1.0.0 --to 1.1.0"
     "$DSCTL" compat check orders/contract/events/order-placed.schema.json changes/order-placed.v2.schema.json --from 1.0.0 --to 1.1.0 \
       && echo "unexpected: a breaking change passed" || echo "(exit $? — a breaking change needs 2.0.0)"
     run compat bump orders/contract/events/order-placed.schema.json changes/order-placed.v2.schema.json --from 1.0.0
   fi
   if [ -f changes/openapi.v2.yaml ]; then
-    step "compat check orders/contract/openapi.yaml changes/openapi.v2.yaml --format markdown"
+    step "dsctl compat check orders/contract/openapi.yaml changes/openapi.v2.yaml --format markdown"
     "$DSCTL" compat check orders/contract/openapi.yaml changes/openapi.v2.yaml --format markdown || echo "(exit $?)"
   fi
   if [ -f asyncapi/orders.v2.yaml ]; then
     # The same enum value added: major on the message the service sends, minor on the one it receives.
-    step "compat check asyncapi/orders.v1.yaml asyncapi/orders.v2.yaml"
+    step "dsctl compat check asyncapi/orders.v1.yaml asyncapi/orders.v2.yaml"
     "$DSCTL" compat check asyncapi/orders.v1.yaml asyncapi/orders.v2.yaml \
       && echo "unexpected: a breaking change passed" || echo "(exit $? — a value added to a sent message breaks consumers on the old schema)"
   fi
