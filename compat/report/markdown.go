@@ -62,9 +62,9 @@ func (m Markdown) printOne(ew *errWriter, r *compat.Report, level string) {
 	} else if r.New != "" {
 		meta = append(meta, mdCode(r.New))
 	}
-	for _, p := range []string{r.Kind, string(r.Mode), string(r.Policy)} {
+	for _, p := range []string{r.Kind, Drafts(r), string(r.Mode), string(r.Policy)} {
 		if p != "" {
-			meta = append(meta, p)
+			meta = append(meta, mdText(p))
 		}
 	}
 	if len(meta) > 0 {

@@ -214,10 +214,21 @@ func SetVerdict(reports []*compat.Report) string {
 	return s
 }
 
+// Drafts names the JSON Schema drafts the two sides were read as when they
+// differ ("read as draft-07 → 2020-12 (no $schema: default)"), so a reviewer
+// sees at once that a keyword may mean different things on each side; ""
+// when both were read as the same draft (the JSON report always has both).
+func Drafts(r *compat.Report) string {
+	if r.Dialects == nil || r.Dialects.Old == r.Dialects.New {
+		return ""
+	}
+	return "read as " + r.Dialects.Old + " → " + r.Dialects.New
+}
+
 // Subject names what a report compares: "OLD → NEW (kind, mode, policy)".
 func Subject(r *compat.Report) string {
 	var parts []string
-	for _, p := range []string{r.Kind, string(r.Mode), string(r.Policy)} {
+	for _, p := range []string{r.Kind, Drafts(r), string(r.Mode), string(r.Policy)} {
 		if p != "" {
 			parts = append(parts, p)
 		}
