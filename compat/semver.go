@@ -121,3 +121,15 @@ func Failed(r *Report, failOn Impact) bool {
 	}
 	return false
 }
+
+// ParseVersion parses a declared version; nil when s is empty or not semver.
+func ParseVersion(s string) *semver.Version {
+	if s == "" {
+		return nil
+	}
+	v, err := semver.NewVersion(s)
+	if err != nil {
+		return nil
+	}
+	return v
+}

@@ -24,7 +24,6 @@ import (
 	"strings"
 	"unicode/utf8"
 
-	"github.com/Masterminds/semver/v3"
 	"github.com/dsctl/dsctl/compat"
 	"github.com/dsctl/dsctl/internal/output"
 )
@@ -121,7 +120,7 @@ func ChangeFails(r *compat.Report, c compat.Change) bool {
 	if *r.VersionOK {
 		return false
 	}
-	from, to := parseVersion(r.From), parseVersion(r.To)
+	from, to := compat.ParseVersion(r.From), compat.ParseVersion(r.To)
 	if from == nil || to == nil {
 		return true
 	}
@@ -132,22 +131,11 @@ func ChangeFails(r *compat.Report, c compat.Change) bool {
 	return compat.EffectiveBump(from, c.Impact) > declared
 }
 
-func parseVersion(s string) *semver.Version {
-	if s == "" {
-		return nil
-	}
-	v, err := semver.NewVersion(s)
-	if err != nil {
-		return nil
-	}
-	return v
-}
-
 // Verdict is the one-line summary of a report, for example
 // "requires a MAJOR bump: 1.2.0 → 2.0.0 (declared 1.3.0: too small)".
 func Verdict(r *compat.Report) string {
 	var b strings.Builder
-	from := parseVersion(r.From)
+	from := compat.ParseVersion(r.From)
 	bump := r.RequiredBump
 	eff := compat.EffectiveBump(from, bump)
 	switch {
@@ -200,9 +188,9 @@ func SetVerdict(reports []*compat.Report) string {
 		}
 	}
 	agg.RequiredBump = MaxBump(reports)
-	if from := parseVersion(agg.From); from != nil {
+	if from := compat.ParseVersion(agg.From); from != nil {
 		agg.Suggested = compat.Next(from, agg.RequiredBump).String()
-		if to := parseVersion(agg.To); to != nil {
+		if to := compat.ParseVersion(agg.To); to != nil {
 			ok := compat.VersionAllows(from, to, agg.RequiredBump)
 			agg.VersionOK = &ok
 		}
@@ -451,7 +439,7 @@ func Summary(reports []*compat.Report, onlyBreaking bool) string {
 		}
 		b.WriteString(": " + strings.Join(parts, ", "))
 	}
-	from := parseVersion(agg.From)
+	from := compat.ParseVersion(agg.From)
 	var next string
 	if from != nil {
 		next = " (" + compat.Next(from, bump).String() + ")"
@@ -463,7 +451,7 @@ func Summary(reports []*compat.Report, onlyBreaking bool) string {
 	}
 	if agg.VersionOK != nil {
 		verdict := "ok"
-		if to := parseVersion(agg.To); from == nil || to == nil || !compat.VersionAllows(from, to, bump) {
+		if to := compat.ParseVersion(agg.To); from == nil || to == nil || !compat.VersionAllows(from, to, bump) {
 			verdict = "too small"
 		}
 		fmt.Fprintf(&b, "; declared %s: %s", agg.To, verdict)

@@ -264,7 +264,7 @@ func versions[S any](v *Verdict, req Request[S], last S) error {
 	case v.From != "" && v.To != "":
 		// Two documents declaring different versions are a release: check it.
 		// The same version on both sides is a change in progress: only suggest.
-		v.VersionChecked = !parse(v.From).Equal(parse(v.To))
+		v.VersionChecked = !compat.ParseVersion(v.From).Equal(compat.ParseVersion(v.To))
 	}
 	if !v.VersionChecked || (v.From != "" && v.To != "") {
 		return nil
@@ -328,12 +328,12 @@ func (v *Verdict) gate(failOn compat.Impact) error {
 			v.RequiredBump = r.RequiredBump
 		}
 	}
-	from := parse(v.From)
+	from := compat.ParseVersion(v.From)
 	if from != nil {
 		v.Suggested = compat.Next(from, v.RequiredBump).String()
 	}
 	if v.VersionChecked {
-		v.VersionOK = compat.VersionAllows(from, parse(v.To), v.RequiredBump)
+		v.VersionOK = compat.VersionAllows(from, compat.ParseVersion(v.To), v.RequiredBump)
 	}
 	if v.Mode == compat.NoneMode {
 		return nil
@@ -403,17 +403,6 @@ func (v *Verdict) Combined(kind string) *compat.Report {
 func isSemver(s string) bool {
 	_, err := semver.StrictNewVersion(strings.TrimPrefix(s, "v"))
 	return err == nil
-}
-
-func parse(s string) *semver.Version {
-	if s == "" {
-		return nil
-	}
-	v, err := semver.NewVersion(s)
-	if err != nil {
-		return nil
-	}
-	return v
 }
 
 func plural(n int, what string) string {

@@ -87,6 +87,25 @@ unchanged SRC writes nothing.`,
 }
 
 // parseAge parses a duration, also in days ("7d").
+// retentionFlags reads --keep and --keep-age, shared by clean and upload
+// --prune: at least one must be given (what names the command or flag that
+// needs them); without --keep only the age decides (Keep -1).
+func retentionFlags(cmd *cobra.Command, keep int, keepAge, what string) (hashasset.Retention, error) {
+	if !cmd.Flags().Changed("keep") && keepAge == "" {
+		return hashasset.Retention{}, usageErr(fmt.Errorf("%s needs --keep N or --keep-age DUR", what))
+	}
+	if !cmd.Flags().Changed("keep") {
+		keep = -1
+	} else if keep < 0 {
+		return hashasset.Retention{}, usageErr(fmt.Errorf("--keep %d: want 0 or more", keep))
+	}
+	age, err := parseAge(keepAge)
+	if err != nil {
+		return hashasset.Retention{}, usageErr(fmt.Errorf("--keep-age: %w", err))
+	}
+	return hashasset.Retention{Keep: keep, KeepAge: age}, nil
+}
+
 func parseAge(s string) (time.Duration, error) {
 	if s == "" {
 		return 0, nil
@@ -305,19 +324,11 @@ with the same --keep/--keep-age would delete locally, and nothing else.`,
 			}
 			opts := hashasset.UploadOptions{Dir: args[0], Manifest: manifest, To: to, DryRun: dryRun}
 			if prune {
-				if !cmd.Flags().Changed("keep") && keepAge == "" {
-					return usageErr(fmt.Errorf("--prune needs --keep N or --keep-age DUR"))
-				}
-				if !cmd.Flags().Changed("keep") {
-					keep = -1
-				} else if keep < 0 {
-					return usageErr(fmt.Errorf("--keep %d: want 0 or more", keep))
-				}
-				age, err := parseAge(keepAge)
+				r, err := retentionFlags(cmd, keep, keepAge, "--prune")
 				if err != nil {
-					return usageErr(fmt.Errorf("--keep-age: %w", err))
+					return err
 				}
-				opts.Prune = &hashasset.Retention{Keep: keep, KeepAge: age}
+				opts.Prune = &r
 			}
 			var bar *output.Progress
 			opts.Started = func(files int, bytes int64) {
@@ -380,19 +391,11 @@ written). Files of the current build are never removed. The manifest is rewritte
 first, atomically, then the files are deleted.`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if !cmd.Flags().Changed("keep") && keepAge == "" {
-				return usageErr(fmt.Errorf("hash-assets clean needs --keep N or --keep-age DUR"))
-			}
-			if !cmd.Flags().Changed("keep") {
-				keep = -1
-			} else if keep < 0 {
-				return usageErr(fmt.Errorf("--keep %d: want 0 or more", keep))
-			}
-			age, err := parseAge(keepAge)
+			r, err := retentionFlags(cmd, keep, keepAge, "hash-assets clean")
 			if err != nil {
-				return usageErr(fmt.Errorf("--keep-age: %w", err))
+				return err
 			}
-			removed, err := hashasset.Clean(hashasset.CleanOptions{Dir: args[0], Manifest: manifest, Keep: keep, KeepAge: age, DryRun: dryRun})
+			removed, err := hashasset.Clean(hashasset.CleanOptions{Dir: args[0], Manifest: manifest, Keep: r.Keep, KeepAge: r.KeepAge, DryRun: dryRun})
 			if err != nil {
 				return err
 			}
