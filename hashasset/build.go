@@ -58,8 +58,9 @@ type Options struct {
 	// DigestedPattern is an extra regular expression for files a bundler
 	// already named by content (DefaultDigestedPattern always applies).
 	DigestedPattern string
-	// DryRun computes everything and writes nothing; Result.Written then
-	// counts the files a real run would write.
+	// DryRun computes everything and writes nothing; Result.Written,
+	// ManifestWritten and Pruned then stay empty and Result.WouldDo says
+	// what a real run would do.
 	DryRun bool
 	// NoSync skips making the assets durable (syncfs) before the manifest is
 	// written: readers still never see a partial file (every file is renamed
@@ -109,7 +110,8 @@ type Result struct {
 	Hashed   int `json:"hashed"`
 	Digested int `json:"digested"`
 	Unhashed int `json:"unhashed"`
-	// Written counts the files written this run (0 on an unchanged rerun).
+	// Written counts the files written this run (0 on an unchanged rerun
+	// and on a dry run).
 	Written int `json:"written"`
 	// Rewritten counts the references rewritten.
 	Rewritten int `json:"rewrittenReferences"`
@@ -118,13 +120,28 @@ type Result struct {
 	Warnings []string `json:"warnings"`
 	// Pruned lists the files of older builds removed by retention.
 	Pruned []string `json:"pruned"`
-	// Manifest is the manifest path; ManifestWritten says whether it changed.
+	// Manifest is the manifest path; ManifestWritten says whether it was
+	// written (false on a dry run).
 	Manifest        string `json:"manifest"`
 	ManifestWritten bool   `json:"manifestWritten"`
 	DryRun          bool   `json:"dryRun"`
+	// WouldDo is set on a dry run only: what a real run would have done.
+	// Its fields are printed inline (wouldWrite, manifestWouldChange,
+	// wouldPrune) and absent from the JSON of a real run.
+	*WouldDo
 	// Phases are wall times of the steps of the run (not printed in JSON:
 	// output stays deterministic).
 	Phases []Phase `json:"-"`
+}
+
+// WouldDo is what a dry run found a real run would do.
+type WouldDo struct {
+	// WouldWrite counts the files a real run would write.
+	WouldWrite int `json:"wouldWrite"`
+	// ManifestWouldChange says whether a real run would write the manifest.
+	ManifestWouldChange bool `json:"manifestWouldChange"`
+	// WouldPrune lists the files of older builds retention would remove.
+	WouldPrune []string `json:"wouldPrune"`
 }
 
 // Phase is the wall time of one step of a run.
@@ -198,6 +215,7 @@ type builder struct {
 	src, out *os.Root
 	mu       sync.Mutex
 	written  []string    // files written (for the final sync)
+	nwritten int         // files written, or that a dry run would write
 	pending  []string    // files that keep their name, waiting for the manifest
 	noDirect atomic.Bool // the output file system refused direct I/O
 	madeDirs sync.Map    // output folders created by this run
@@ -423,11 +441,15 @@ func (b *builder) run(ctx context.Context) (*Result, error) {
 		if err := removeFiles(b.out, pruned); err != nil {
 			return nil, errkind.Wrap(errkind.Env, err)
 		}
+		b.res.Pruned = append(b.res.Pruned, pruned...)
 	} else {
 		old, _ := os.ReadFile(b.manifest)
-		b.res.ManifestWritten = string(old) != string(data)
+		b.res.WouldDo = &WouldDo{
+			WouldWrite:          b.nwritten,
+			ManifestWouldChange: string(old) != string(data),
+			WouldPrune:          append([]string{}, pruned...),
+		}
 	}
-	b.res.Pruned = append(b.res.Pruned, pruned...)
 	if b.opts.Plan != "" {
 		plan := NewPlan(m, b.opts.Out, b.manifest)
 		pd, err := plan.Marshal()
@@ -1035,7 +1057,10 @@ func (b *builder) syncWritten() (bool, error) {
 func (b *builder) noteWritten(rel string) {
 	b.mu.Lock()
 	b.written = append(b.written, rel)
-	b.res.Written++
+	b.nwritten++
+	if !b.opts.DryRun {
+		b.res.Written++
+	}
 	b.mu.Unlock()
 }
 

@@ -513,8 +513,11 @@ func TestPrefixAndDryRun(t *testing.T) {
 	if _, err := os.Stat(out); err == nil {
 		t.Fatal("dry run wrote files")
 	}
-	if res.Written != res.Files {
-		t.Errorf("dry run would write %d files, want %d", res.Written, res.Files)
+	if res.Written != 0 || res.ManifestWritten || len(res.Pruned) != 0 {
+		t.Errorf("dry run reports written %d, manifest %v, pruned %v: nothing was", res.Written, res.ManifestWritten, res.Pruned)
+	}
+	if res.WouldDo == nil || res.WouldWrite != res.Files || !res.ManifestWouldChange {
+		t.Errorf("dry run: would do %+v, want %d files and the manifest", res.WouldDo, res.Files)
 	}
 	build(t, Options{Src: src, Out: out, Prefix: "https://cdn.example.com/assets/"})
 	m := readManifest(t, out)

@@ -53,15 +53,27 @@ type UploadOptions struct {
 	Workers int
 }
 
-// UploadResult is what UploadBuild did.
+// UploadResult is what UploadBuild did: on a dry run Uploaded, Bytes and
+// Deleted stay empty and WouldUpload says what a real run would do.
 type UploadResult struct {
-	To       string   `json:"to"`
-	Build    int      `json:"build"`
+	To    string `json:"to"`
+	Build int    `json:"build"`
+	// Uploaded and Bytes count the files sent and their bytes; Skipped the
+	// files already in the store with the same sha256.
 	Uploaded int      `json:"uploaded"`
 	Skipped  int      `json:"skipped"`
 	Bytes    int64    `json:"bytes"`
 	Deleted  []string `json:"deleted"`
 	DryRun   bool     `json:"dryRun"`
+	// WouldUpload is set on a dry run only (its fields are printed inline).
+	*WouldUpload
+}
+
+// WouldUpload is what a dry run found a real upload would do.
+type WouldUpload struct {
+	WouldUpload int      `json:"wouldUpload"`
+	WouldBytes  int64    `json:"wouldUploadBytes"`
+	WouldDelete []string `json:"wouldDelete"`
 }
 
 // s3Target is a parsed s3://BUCKET/PREFIX.
@@ -291,12 +303,19 @@ func UploadBuild(ctx context.Context, opts UploadOptions) (*UploadResult, error)
 			return nil, err
 		}
 	}
+	if opts.DryRun {
+		res.WouldUpload = &WouldUpload{WouldDelete: []string{}}
+	}
 	for _, it := range items {
-		if it.send {
+		switch {
+		case !it.send:
+			res.Skipped++
+		case opts.DryRun:
+			res.WouldUpload.WouldUpload++
+			res.WouldBytes += it.size
+		default:
 			res.Uploaded++
 			res.Bytes += it.size
-		} else {
-			res.Skipped++
 		}
 	}
 	// Pruning: only what clean would delete locally, after the new build is
@@ -311,10 +330,11 @@ func UploadBuild(ctx context.Context, opts UploadOptions) (*UploadResult, error)
 			if !safeRel(rel) {
 				continue
 			}
-			res.Deleted = append(res.Deleted, rel)
 			if opts.DryRun {
+				res.WouldDelete = append(res.WouldDelete, rel)
 				continue
 			}
+			res.Deleted = append(res.Deleted, rel)
 			if err := client.RemoveObject(ctx, tgt.bucket, tgt.key(rel), minio.RemoveObjectOptions{}); err != nil && minio.ToErrorResponse(err).StatusCode != 404 {
 				return nil, storeErr("delete", tgt.key(rel), err)
 			}

@@ -104,8 +104,8 @@ func TestUploadToS3(t *testing.T) {
 		return res
 	}
 	res := up(UploadOptions{DryRun: true})
-	if res.Uploaded != 8 || res.Skipped != 0 {
-		t.Fatalf("dry run: %+v", res)
+	if res.Uploaded != 0 || res.Bytes != 0 || res.Skipped != 0 || res.WouldUpload == nil || res.WouldUpload.WouldUpload != 8 || res.WouldBytes == 0 {
+		t.Fatalf("dry run: %+v %+v", res, res.WouldUpload)
 	}
 	if _, err := client.StatObject(ctx, bucket, "assets/index.html", minio.StatObjectOptions{}); err == nil {
 		t.Fatal("a dry run uploaded")
@@ -163,6 +163,13 @@ func TestUploadToS3(t *testing.T) {
 	writeTree(t, src, map[string]string{"img/a.png": "new png bytes"})
 	oldPng := m.Assets["img/a.png"].Path
 	build(t, Options{Src: src, Out: out, Precompress: "gzip,br"})
+	res = up(UploadOptions{Prune: &Retention{Keep: 0}, DryRun: true})
+	if len(res.Deleted) != 0 || res.WouldUpload == nil || !strings.Contains(strings.Join(res.WouldDelete, " "), oldPng) {
+		t.Fatalf("dry-run prune: deleted %v, would delete %+v, want %s among the latter", res.Deleted, res.WouldUpload, oldPng)
+	}
+	if _, err := client.StatObject(ctx, bucket, "assets/"+oldPng, minio.StatObjectOptions{}); err != nil {
+		t.Fatalf("a dry-run prune deleted %s: %v", oldPng, err)
+	}
 	res = up(UploadOptions{Prune: &Retention{Keep: 0}})
 	if len(res.Deleted) == 0 || !strings.Contains(strings.Join(res.Deleted, " "), oldPng) {
 		t.Fatalf("prune deleted %v, want %s among them", res.Deleted, oldPng)

@@ -135,27 +135,35 @@ func (s hashAssetsSummary) WriteText(w io.Writer, st output.Style) error {
 		return nil
 	}
 	r := s.Result
-	verb := "wrote"
-	if r.DryRun {
-		verb = "would write"
-	}
 	_, err := fmt.Fprintf(w, "%s %d files (%s): %d hashed, %d digested, %d pages; %d references rewritten\n",
 		st.Green("hashed"), r.Files, humanBytes(r.Bytes), r.Hashed, r.Digested, r.Unhashed, r.Rewritten)
 	if err != nil {
 		return err
 	}
+	verb, written, manifest, pruned := "wrote", r.Written, r.ManifestWritten, r.Pruned
+	if d := r.WouldDo; d != nil {
+		verb, written, manifest, pruned = "would write", d.WouldWrite, d.ManifestWouldChange, d.WouldPrune
+	}
 	switch {
-	case r.Written == 0 && !r.ManifestWritten:
-		_, err = fmt.Fprintf(w, "unchanged: build %d, nothing written\n", r.Build)
+	case written == 0 && !manifest:
+		nothing := "nothing written"
+		if r.DryRun {
+			nothing = "nothing would be written"
+		}
+		_, err = fmt.Fprintf(w, "unchanged: build %d, %s\n", r.Build, nothing)
 	default:
 		m := ""
-		if r.ManifestWritten {
+		if manifest {
 			m = " and " + r.Manifest
 		}
-		_, err = fmt.Fprintf(w, "build %d: %s %d files%s\n", r.Build, verb, r.Written, m)
+		_, err = fmt.Fprintf(w, "build %d: %s %d files%s\n", r.Build, verb, written, m)
 	}
-	if err == nil && len(r.Pruned) > 0 {
-		_, err = fmt.Fprintf(w, "pruned %d files of older builds\n", len(r.Pruned))
+	if err == nil && len(pruned) > 0 {
+		verb = "pruned"
+		if r.DryRun {
+			verb = "would prune"
+		}
+		_, err = fmt.Fprintf(w, "%s %d files of older builds\n", verb, len(pruned))
 	}
 	return err
 }
@@ -282,17 +290,17 @@ It exits 1 and lists the mismatches otherwise.`,
 type uploadSummary struct{ *hashasset.UploadResult }
 
 func (s uploadSummary) WriteText(w io.Writer, st output.Style) error {
-	verb := "uploaded"
-	if s.DryRun {
-		verb = "would upload"
+	verb, n, bytes, deleted := "uploaded", s.Uploaded, s.Bytes, s.Deleted
+	if d := s.WouldUpload; d != nil {
+		verb, n, bytes, deleted = "would upload", d.WouldUpload, d.WouldBytes, d.WouldDelete
 	}
-	_, err := fmt.Fprintf(w, "%s %d files (%s) to %s, %d already there; build %d\n", st.Green(verb), s.Uploaded, humanBytes(s.Bytes), s.To, s.Skipped, s.Build)
-	if err == nil && len(s.Deleted) > 0 {
+	_, err := fmt.Fprintf(w, "%s %d files (%s) to %s, %d already there; build %d\n", st.Green(verb), n, humanBytes(bytes), s.To, s.Skipped, s.Build)
+	if err == nil && len(deleted) > 0 {
 		verb = "deleted"
 		if s.DryRun {
 			verb = "would delete"
 		}
-		_, err = fmt.Fprintf(w, "%s %d files of older builds\n", verb, len(s.Deleted))
+		_, err = fmt.Fprintf(w, "%s %d files of older builds\n", verb, len(deleted))
 	}
 	return err
 }
@@ -355,23 +363,29 @@ with the same --keep/--keep-age would delete locally, and nothing else.`,
 	return cmd
 }
 
-// cleanResult is what hash-assets clean prints.
+// cleanResult is what hash-assets clean prints: on a dry run Removed is
+// empty and wouldRemove lists what a real run would remove.
 type cleanResult struct {
 	Removed []string `json:"removed"`
 	DryRun  bool     `json:"dryRun"`
+	*cleanWould
+}
+
+type cleanWould struct {
+	WouldRemove []string `json:"wouldRemove"`
 }
 
 func (c cleanResult) WriteText(w io.Writer, st output.Style) error {
-	verb := "removed"
-	if c.DryRun {
-		verb = "would remove"
+	verb, files := "removed", c.Removed
+	if c.cleanWould != nil {
+		verb, files = "would remove", c.WouldRemove
 	}
-	for _, p := range c.Removed {
+	for _, p := range files {
 		if _, err := fmt.Fprintf(w, "%s %s\n", verb, p); err != nil {
 			return err
 		}
 	}
-	_, err := fmt.Fprintf(w, "%s %d files of older builds\n", verb, len(c.Removed))
+	_, err := fmt.Fprintf(w, "%s %d files of older builds\n", verb, len(files))
 	return err
 }
 
@@ -399,7 +413,11 @@ first, atomically, then the files are deleted.`,
 			if err != nil {
 				return err
 			}
-			return app.Print(cleanResult{Removed: removed, DryRun: dryRun})
+			res := cleanResult{Removed: removed, DryRun: dryRun}
+			if dryRun {
+				res = cleanResult{Removed: []string{}, DryRun: true, cleanWould: &cleanWould{WouldRemove: removed}}
+			}
+			return app.Print(res)
 		},
 	}
 	f := cmd.Flags()
