@@ -12,20 +12,17 @@ import (
 
 // annotationKeywords map annotation keywords to their rule.
 var annotationKeywords = map[string]string{
-	"title":            "title-changed",
-	"description":      "description-changed",
-	"default":          "default-changed",
-	"examples":         "examples-changed",
-	"example":          "examples-changed",
-	"$comment":         "comment-changed",
-	"deprecated":       "deprecated-changed",
-	"readOnly":         "read-only-changed",
-	"writeOnly":        "write-only-changed",
-	"contentEncoding":  "content-changed",
-	"contentMediaType": "content-changed",
-	"contentSchema":    "content-changed",
-	"$id":              "id-changed",
-	"$schema":          "dialect-changed",
+	"title":       "title-changed",
+	"description": "description-changed",
+	"default":     "default-changed",
+	"examples":    "examples-changed",
+	"example":     "examples-changed",
+	"$comment":    "comment-changed",
+	"deprecated":  "deprecated-changed",
+	"readOnly":    "read-only-changed",
+	"writeOnly":   "write-only-changed",
+	"$id":         "id-changed",
+	"$schema":     "dialect-changed",
 }
 
 // structuralKeywords are compared through the compiled schema (or are
@@ -38,7 +35,8 @@ func init() {
 		maxProperties minProperties required propertyNames properties patternProperties additionalProperties
 		dependencies dependentRequired dependentSchemas unevaluatedProperties
 		minItems maxItems uniqueItems contains minContains maxContains items additionalItems prefixItems unevaluatedItems
-		minLength maxLength pattern maximum minimum exclusiveMaximum exclusiveMinimum multipleOf`) {
+		minLength maxLength pattern maximum minimum exclusiveMaximum exclusiveMinimum multipleOf
+		contentEncoding contentMediaType contentSchema`) {
 		structuralKeywords[k] = true
 	}
 }

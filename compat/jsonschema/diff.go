@@ -679,6 +679,7 @@ func (d *differ) strings(o, n *jsv.Schema, c cctx) {
 	case oh && of != nf:
 		d.emit(c, "format-changed", o, n, "/format", "format changed from %q to %q", of, nf)
 	}
+	d.content(o, n, c)
 }
 
 // bound compares an integer bound keyword (maxLength, minItems…); the rule

@@ -208,6 +208,9 @@ func TestInclusionSuite(t *testing.T) {
 	close(next)
 	wg.Wait()
 
+	if p := os.Getenv("DSCTL_INCLUSION_JSONL"); p != "" {
+		writeSuiteJSONL(t, p, outcomes)
+	}
 	rep := suiteReport(outcomes)
 	t.Log("\n" + rep.summary)
 	if p := os.Getenv("DSCTL_INCLUSION_REPORT"); p != "" {
@@ -226,6 +229,26 @@ func TestInclusionSuite(t *testing.T) {
 		if rep.agreement < min {
 			t.Errorf("agreement %.1f%% is below DSCTL_INCLUSION_MIN %.1f%%", rep.agreement, min)
 		}
+	}
+}
+
+// writeSuiteJSONL writes one JSON object per check (for analysis with jq).
+func writeSuiteJSONL(t *testing.T, p string, outcomes []suiteOutcome) {
+	var b bytes.Buffer
+	enc := json.NewEncoder(&b)
+	for _, o := range outcomes {
+		err := enc.Encode(map[string]any{
+			"name": o.check.Name, "draft": o.check.Draft, "folder": o.check.Folder, "keyword": o.check.Keyword,
+			"label": o.check.Label, "decided": o.decided, "included": o.included, "undecided": o.undecided,
+			"majors": o.majors, "witnessed": o.witnessed, "message": o.message,
+			"sub": json.RawMessage(o.check.Sub), "sup": json.RawMessage(o.check.Sup),
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := os.WriteFile(p, b.Bytes(), 0o644); err != nil {
+		t.Fatal(err)
 	}
 }
 

@@ -217,7 +217,6 @@ func init() {
 		{"deprecated-changed", "deprecated", ""},
 		{"read-only-changed", "readOnly", ""},
 		{"write-only-changed", "writeOnly", ""},
-		{"content-changed", "contentEncoding/contentMediaType/contentSchema", ""},
 		{"extension-changed", "an x-* extension (x-version included)", ""},
 		{"id-changed", "$id", "ID_CHANGED"},
 		{"dialect-changed", "$schema (the compiled schemas are still compared keyword by keyword)", ""},

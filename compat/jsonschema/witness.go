@@ -944,6 +944,7 @@ const (
 	noWitnessDiffBudget = "not searched: the witness budget of this comparison was spent on earlier changes"
 	noWitnessLarge      = "not searched: documents of 256 KB and more are compiled by the engine's own compiler, which the validator cannot run"
 	noWitnessFormat     = "not searched: the validator treats format as an annotation in this draft, so no instance is rejected for it"
+	noWitnessContent    = "not searched: the validator treats content keywords as annotations, so no instance is rejected for them"
 	noWitnessPattern    = "no witness found: the engine cannot generate strings from every regular expression"
 )
 
@@ -956,6 +957,9 @@ func (d *differ) witness(ch change, opts compat.Options, left *int) (json.RawMes
 	}
 	if strings.HasPrefix(ch.id, "format-") && formatUnasserted(ch) {
 		return nil, noWitnessFormat
+	}
+	if strings.HasPrefix(ch.id, "content-") {
+		return nil, noWitnessContent
 	}
 	if *left <= 0 {
 		return nil, noWitnessDiffBudget
