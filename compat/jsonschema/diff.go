@@ -451,6 +451,9 @@ func (d *differ) assertions(o, n *jsv.Schema, c cctx) {
 		d.emit(c, "false-schema-added", o, n, "", "schema became false: nothing validates")
 		return
 	}
+	if d.finiteOld(o, n, c) {
+		return
+	}
 	if d.wrapping(o, n, c) {
 		return
 	}
@@ -463,6 +466,48 @@ func (d *differ) assertions(o, n *jsv.Schema, c cctx) {
 	d.composition(o, n, c)
 	d.conditional(o, n, c)
 	d.refs(o, n, c)
+}
+
+// maxFiniteValues bounds the values of a finite OLD judged one by one.
+const maxFiniteValues = 64
+
+// finiteOld decides inclusion exactly where OLD admits a finite set of
+// values (const or enum) and NEW does not: when NEW accepts each value OLD
+// accepts (validated one by one), OLD ⊆ NEW and NEW is wider; the change is
+// const-removed/enum-removed, whatever keywords NEW uses ({const: "x"} to
+// {type: string} widens). It reports whether it judged the pair (then the
+// keywords are not compared one by one); when a value fails, the keyword
+// comparison names why. Schemas the validator cannot run (the fast
+// compiler's) and positions under an enclosing unevaluated* keyword (where
+// what a schema evaluates matters beside what it accepts) are left to the
+// keyword comparison.
+func (d *differ) finiteOld(o, n *jsv.Schema, c cctx) bool {
+	if !witnessable(d.old) || !witnessable(d.new) || c.unevalProps || c.unevalItems {
+		return false
+	}
+	ov, okw, oset := valueSet(o)
+	if !oset || len(ov) > maxFiniteValues {
+		return false
+	}
+	accepted := func(s *jsv.Schema, vs []any) []any {
+		var out []any
+		for _, v := range vs {
+			if valid(s, v) == nil {
+				out = append(out, v)
+			}
+		}
+		return out
+	}
+	if _, _, nset := valueSet(n); nset {
+		return false // two value sets: values() compares them value by value
+	}
+	ov = accepted(o, ov)
+	if len(accepted(n, ov)) != len(ov) {
+		return false // some value fails: the keyword comparison names why
+	}
+	// NEW accepts every value OLD did and is not finite itself: it widens
+	d.emitDir(c, okw+"-removed", Widen, o, n, "/"+okw, "%s removed: every value it allowed is still valid (checked one by one)", okw)
+	return true
 }
 
 // --- types ---
