@@ -2,7 +2,9 @@ package jsonschema
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
+	"math/big"
 	"sort"
 	"strconv"
 	"strings"
@@ -57,6 +59,10 @@ type cctx struct {
 	// location has unevaluatedProperties/unevaluatedItems, so what this
 	// subschema declares changes what that keyword sees.
 	unevalProps, unevalItems bool
+	// bound, when set, is the most a change at this node or below can
+	// move the accepted set (after eff): finiteOld proved the relation of
+	// the enclosing pair exactly (see meet).
+	bound Direction
 }
 
 // child is the context for a subschema at a child instance location
@@ -221,12 +227,13 @@ func (d *differ) emitLenient(c cctx, id string, dir Direction, chs []change, o, 
 			strict = append(strict, ch)
 		}
 	}
+	before := len(d.changes)
 	d.emitDir(c, id, dir, o, n, suffix, format, args...)
-	if d.scratch || len(d.changes) == 0 {
+	if d.scratch || len(d.changes) == before {
 		return
 	}
 	last := &d.changes[len(d.changes)-1]
-	ld := c.eff(combine(strict))
+	ld := meet(c.eff(combine(strict)), c.bound)
 	if ld == Neutral && last.dir == Both && dir != Both {
 		// the unevaluated* context made it both: keep that
 		ld = Both
@@ -249,6 +256,11 @@ func (d *differ) emitDir(c cctx, id string, dir Direction, o, n *jsv.Schema, suf
 		}
 	}
 	dir = c.eff(dir)
+	if c.bound != 0 && (dir == Widen || dir == Narrow || dir == Both) {
+		if dir = meet(dir, c.bound); dir == Neutral {
+			return // refuted: the exact relation of an enclosing pair excludes it
+		}
+	}
 	if d.scratch {
 		d.changes = append(d.changes, change{id: id, dir: dir})
 		return
@@ -451,8 +463,10 @@ func (d *differ) assertions(o, n *jsv.Schema, c cctx) {
 		d.emit(c, "false-schema-added", o, n, "", "schema became false: nothing validates")
 		return
 	}
-	if d.finiteOld(o, n, c) {
+	if done, bc := d.finiteOld(o, n, c); done {
 		return
+	} else {
+		c = bc
 	}
 	if d.wrapping(o, n, c) {
 		return
@@ -468,46 +482,180 @@ func (d *differ) assertions(o, n *jsv.Schema, c cctx) {
 	d.refs(o, n, c)
 }
 
-// maxFiniteValues bounds the values of a finite OLD judged one by one.
+// maxFiniteValues bounds the values of a finite side judged one by one.
 const maxFiniteValues = 64
 
-// finiteOld decides inclusion exactly where OLD admits a finite set of
-// values (const or enum) and NEW does not: when NEW accepts each value OLD
-// accepts (validated one by one), OLD ⊆ NEW and NEW is wider; the change is
-// const-removed/enum-removed, whatever keywords NEW uses ({const: "x"} to
-// {type: string} widens). It reports whether it judged the pair (then the
-// keywords are not compared one by one); when a value fails, the keyword
-// comparison names why. Schemas the validator cannot run (the fast
-// compiler's) and positions under an enclosing unevaluated* keyword (where
+// finiteValues returns the values s accepts when that set is finite and
+// found cheaply: the values of its const or enum, or what its type and
+// keywords pin (type null; boolean; integer between two bounds; a number
+// with minimum = maximum), each checked against s itself. ok is false when
+// the set is not finite, too large, or admits cannot decide a value.
+func finiteValues(a admitter, s *jsv.Schema) (vals []any, ok bool) {
+	cands, _, isSet := valueSet(s)
+	if !isSet {
+		if cands, ok = pinnedCandidates(s); !ok {
+			return nil, false
+		}
+	}
+	if len(cands) > maxFiniteValues {
+		return nil, false
+	}
+	for _, v := range cands {
+		switch a.admits(s, v) {
+		case triUnknown:
+			return nil, false
+		case triYes:
+			vals = append(vals, v)
+		}
+	}
+	return vals, true
+}
+
+// pinnedCandidates returns a finite superset of the values s accepts when
+// its type keyword allows only null, booleans and numbers whose bounds
+// leave finitely many integers (or, for number, one value).
+func pinnedCandidates(s *jsv.Schema) ([]any, bool) {
+	if s.Types == nil {
+		return nil, false
+	}
+	m := typeMask(s)
+	if m&(tObject|tArray|tString) != 0 {
+		return nil, false
+	}
+	var out []any
+	if m&tNull != 0 {
+		out = append(out, nil)
+	}
+	if m&tBool != 0 {
+		out = append(out, false, true)
+	}
+	if m&(tInt|tNonInt) == 0 {
+		return out, true
+	}
+	if m&tNonInt != 0 {
+		// number: only minimum = maximum pins it
+		if s.Minimum == nil || s.Maximum == nil || s.Minimum.Cmp(s.Maximum) != 0 || !s.Minimum.IsInt() {
+			return nil, false
+		}
+		return append(out, json.Number(s.Minimum.Num().String())), true
+	}
+	// integer: the integers between the bounds
+	var lo, hi *big.Int
+	if s.Minimum != nil {
+		lo = ceilRat(s.Minimum)
+	}
+	if s.ExclusiveMinimum != nil {
+		if e := new(big.Int).Add(floorRat(s.ExclusiveMinimum), big.NewInt(1)); lo == nil || e.Cmp(lo) > 0 {
+			lo = e
+		}
+	}
+	if s.Maximum != nil {
+		hi = floorRat(s.Maximum)
+	}
+	if s.ExclusiveMaximum != nil {
+		if e := new(big.Int).Sub(ceilRat(s.ExclusiveMaximum), big.NewInt(1)); hi == nil || e.Cmp(hi) < 0 {
+			hi = e
+		}
+	}
+	if lo == nil || hi == nil {
+		return nil, false
+	}
+	if n := new(big.Int).Sub(hi, lo); n.Cmp(big.NewInt(maxFiniteValues)) >= 0 {
+		return nil, false
+	}
+	for i := new(big.Int).Set(lo); i.Cmp(hi) <= 0; i.Add(i, big.NewInt(1)) {
+		out = append(out, json.Number(i.String()))
+	}
+	return out, true
+}
+
+func floorRat(r *big.Rat) *big.Int {
+	q, _ := new(big.Int).DivMod(r.Num(), r.Denom(), new(big.Int))
+	return q // Euclidean division: the floor for a positive divisor
+}
+
+func ceilRat(r *big.Rat) *big.Int {
+	f := floorRat(r)
+	if !r.IsInt() {
+		f.Add(f, big.NewInt(1))
+	}
+	return f
+}
+
+// finiteOld decides the relation of o and n exactly where OLD admits a
+// finite set of values (see finiteValues): each value is checked against
+// NEW, and, when NEW is finite too, each of NEW's against OLD. Equal sets:
+// no change (it reports true: nothing more to compare). Otherwise the
+// relation found bounds the direction of every change the keyword
+// comparison then reports at this node and below (c.bound): {const: "x"}
+// to {type: string} is a widening, so the type-narrowed the keywords alone
+// would report is refuted and dropped. A value OLD accepts and NEW rejects
+// is a witness; the keyword comparison names the change and the witness
+// search finds it. Positions under an enclosing unevaluated* keyword (where
 // what a schema evaluates matters beside what it accepts) are left to the
 // keyword comparison.
-func (d *differ) finiteOld(o, n *jsv.Schema, c cctx) bool {
-	if !witnessable(d.old) || !witnessable(d.new) || c.unevalProps || c.unevalItems {
-		return false
+func (d *differ) finiteOld(o, n *jsv.Schema, c cctx) (bool, cctx) {
+	if c.unevalProps || c.unevalItems {
+		return false, c
 	}
-	ov, okw, oset := valueSet(o)
-	if !oset || len(ov) > maxFiniteValues {
-		return false
+	oa, na := admitter{side: d.old}, admitter{side: d.new}
+	ov, ok := finiteValues(oa, o)
+	if !ok {
+		return false, c
 	}
-	accepted := func(s *jsv.Schema, vs []any) []any {
-		var out []any
-		for _, v := range vs {
-			if valid(s, v) == nil {
-				out = append(out, v)
+	oSub := true
+	for _, v := range ov {
+		switch na.admits(n, v) {
+		case triUnknown:
+			return false, c
+		case triNo:
+			oSub = false
+		}
+	}
+	nv, nfin := finiteValues(na, n)
+	nSub := nfin
+	if nfin {
+		for _, v := range nv {
+			switch oa.admits(o, v) {
+			case triUnknown:
+				return false, c
+			case triNo:
+				nSub = false
 			}
 		}
-		return out
 	}
-	if _, _, nset := valueSet(n); nset {
-		return false // two value sets: values() compares them value by value
+	var rel Direction
+	switch {
+	case oSub && nSub:
+		return true, c // the same values
+	case oSub:
+		rel = Widen
+	case nSub:
+		rel = Narrow
+	default:
+		return false, c
 	}
-	ov = accepted(o, ov)
-	if len(accepted(n, ov)) != len(ov) {
-		return false // some value fails: the keyword comparison names why
+	c.bound = meet(c.eff(rel), c.bound)
+	return false, c
+}
+
+// meet narrows direction d to what bound b allows: b is an upper bound
+// proven for the node (Widen: NEW accepts all OLD did). A widening or
+// narrowing the bound excludes becomes Neutral (refuted); 0 means no bound.
+func meet(d, b Direction) Direction {
+	if b == 0 || b == Both {
+		return d
 	}
-	// NEW accepts every value OLD did and is not finite itself: it widens
-	d.emitDir(c, okw+"-removed", Widen, o, n, "/"+okw, "%s removed: every value it allowed is still valid (checked one by one)", okw)
-	return true
+	switch d {
+	case Both:
+		return b
+	case Widen, Narrow:
+		if d == b {
+			return d
+		}
+		return Neutral
+	}
+	return d
 }
 
 // --- types ---

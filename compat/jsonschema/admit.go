@@ -1,0 +1,521 @@
+package jsonschema
+
+import (
+	"encoding/json"
+	"fmt"
+	"math/big"
+	"unicode/utf8"
+
+	jsv "github.com/santhosh-tekuri/jsonschema/v6"
+)
+
+// tri is the answer of admits: yes, no, or unknown (the schema uses
+// something admits does not decide, such as format or unevaluated*).
+type tri uint8
+
+const (
+	triUnknown tri = iota
+	triYes
+	triNo
+)
+
+func triOf(b bool) tri {
+	if b {
+		return triYes
+	}
+	return triNo
+}
+
+// maxAdmitDepth bounds the nesting admits follows (a $ref cycle that does
+// not descend into the instance ends here, as unknown).
+const maxAdmitDepth = 128
+
+// admitter decides whether a schema accepts one JSON value, with the
+// semantics of jsonschema v6's validator for the fields both compilers
+// (v6's and fastCompile) fill the same way. It reads only exported
+// fields, so it gives the same answer for a document whichever compiler
+// built it (v6 cannot validate with fast-compiled schemas). Where the
+// answer would need a keyword it does not evaluate (format and content
+// keywords on strings, unevaluated* on objects and arrays, dynamic
+// references, extensions) it says unknown: callers then fall back to the
+// keyword comparison.
+type admitter struct {
+	side *side // for the source object: format and content keywords
+}
+
+// admits reports whether s accepts v.
+func (a admitter) admits(s *jsv.Schema, v any) tri { return a.eval(s, v, 0) }
+
+func (a admitter) eval(s *jsv.Schema, v any, depth int) tri {
+	if s == nil {
+		return triYes
+	}
+	if depth > maxAdmitDepth {
+		return triUnknown
+	}
+	if s.Bool != nil {
+		return triOf(*s.Bool)
+	}
+	if len(s.Extensions) > 0 || s.DynamicRef != nil || s.RecursiveRef != nil {
+		return triUnknown
+	}
+	res := triYes
+	// and folds one keyword's answer into res; it reports whether the
+	// evaluation can stop (a definite no).
+	and := func(t tri) bool {
+		switch t {
+		case triNo:
+			res = triNo
+			return true
+		case triUnknown:
+			res = triUnknown
+		}
+		return false
+	}
+	if s.Ref != nil {
+		if and(a.eval(s.Ref, v, depth+1)) || s.DraftVersion < 2019 {
+			return res
+		}
+	}
+	if s.Types != nil && !s.Types.IsEmpty() && typeMask(s)&valueClass(v) == 0 {
+		return triNo
+	}
+	if s.Const != nil && !sameValue(v, *s.Const) {
+		return triNo
+	}
+	if s.Enum != nil {
+		found := false
+		for _, e := range s.Enum.Values {
+			if sameValue(v, e) {
+				found = true
+				break
+			}
+		}
+		if !found {
+			return triNo
+		}
+	}
+	switch x := v.(type) {
+	case string:
+		if and(a.str(s, x)) {
+			return res
+		}
+	case map[string]any:
+		if and(a.obj(s, x, depth)) {
+			return res
+		}
+	case []any:
+		if and(a.arr(s, x, depth)) {
+			return res
+		}
+	case nil, bool:
+	default:
+		r, ok := ratOf(v)
+		if !ok {
+			return triUnknown
+		}
+		if and(num(s, r)) {
+			return res
+		}
+	}
+	if s.Not != nil {
+		if and(notTri(a.eval(s.Not, v, depth+1))) {
+			return res
+		}
+	}
+	for _, m := range s.AllOf {
+		if and(a.eval(m, v, depth+1)) {
+			return res
+		}
+	}
+	if len(s.AnyOf) > 0 {
+		got := triNo
+		for _, m := range s.AnyOf {
+			switch a.eval(m, v, depth+1) {
+			case triYes:
+				got = triYes
+			case triUnknown:
+				if got == triNo {
+					got = triUnknown
+				}
+			}
+			if got == triYes {
+				break
+			}
+		}
+		if and(got) {
+			return res
+		}
+	}
+	if len(s.OneOf) > 0 {
+		yes, unknown := 0, false
+		for _, m := range s.OneOf {
+			switch a.eval(m, v, depth+1) {
+			case triYes:
+				yes++
+			case triUnknown:
+				unknown = true
+			}
+		}
+		switch {
+		case yes > 1:
+			return triNo
+		case unknown:
+			and(triUnknown)
+		case yes == 0:
+			return triNo
+		}
+	}
+	if s.If != nil {
+		var t tri
+		switch a.eval(s.If, v, depth+1) {
+		case triYes:
+			t = a.eval(s.Then, v, depth+1)
+		case triNo:
+			t = a.eval(s.Else, v, depth+1)
+		default:
+			t = triUnknown
+			if a.eval(s.Then, v, depth+1) == triYes && a.eval(s.Else, v, depth+1) == triYes {
+				t = triYes
+			}
+		}
+		if and(t) {
+			return res
+		}
+	}
+	return res
+}
+
+func notTri(t tri) tri {
+	switch t {
+	case triYes:
+		return triNo
+	case triNo:
+		return triYes
+	}
+	return triUnknown
+}
+
+// valueClass is the type bit (typeMask's) of a JSON value; 0 for a value
+// that is not JSON.
+func valueClass(v any) int {
+	switch v.(type) {
+	case nil:
+		return tNull
+	case bool:
+		return tBool
+	case string:
+		return tString
+	case map[string]any:
+		return tObject
+	case []any:
+		return tArray
+	}
+	r, ok := ratOf(v)
+	if !ok {
+		return 0
+	}
+	if r.IsInt() {
+		return tInt
+	}
+	return tNonInt
+}
+
+// ratOf returns a number value as a rational (as jsonschema v6 reads it).
+func ratOf(v any) (*big.Rat, bool) {
+	switch x := v.(type) {
+	case json.Number:
+		return new(big.Rat).SetString(string(x))
+	case float64, float32, int, int8, int16, int32, int64, uint, uint8, uint16, uint32, uint64:
+		return new(big.Rat).SetString(fmt.Sprint(x))
+	}
+	return nil, false
+}
+
+// sameValue is JSON equality with numbers compared as numbers (1 = 1.0).
+func sameValue(a, b any) bool {
+	switch x := a.(type) {
+	case nil:
+		return b == nil
+	case bool:
+		y, ok := b.(bool)
+		return ok && x == y
+	case string:
+		y, ok := b.(string)
+		return ok && x == y
+	case []any:
+		y, ok := b.([]any)
+		if !ok || len(x) != len(y) {
+			return false
+		}
+		for i := range x {
+			if !sameValue(x[i], y[i]) {
+				return false
+			}
+		}
+		return true
+	case map[string]any:
+		y, ok := b.(map[string]any)
+		if !ok || len(x) != len(y) {
+			return false
+		}
+		for k, xv := range x {
+			yv, ok := y[k]
+			if !ok || !sameValue(xv, yv) {
+				return false
+			}
+		}
+		return true
+	}
+	ra, ok1 := ratOf(a)
+	rb, ok2 := ratOf(b)
+	return ok1 && ok2 && ra.Cmp(rb) == 0
+}
+
+// rawKeyword reports whether the source object of s has keyword kw.
+func (a admitter) rawKeyword(s *jsv.Schema, kws ...string) bool {
+	if a.side == nil {
+		return true // no source to tell: assume it does
+	}
+	obj := a.side.rawOf(s).obj
+	for _, kw := range kws {
+		if _, ok := obj[kw]; ok {
+			return true
+		}
+	}
+	return false
+}
+
+func (a admitter) str(s *jsv.Schema, x string) tri {
+	if s.MinLength != nil || s.MaxLength != nil {
+		n := utf8.RuneCountInString(x)
+		if s.MinLength != nil && n < *s.MinLength || s.MaxLength != nil && n > *s.MaxLength {
+			return triNo
+		}
+	}
+	if s.Pattern != nil && !s.Pattern.MatchString(x) {
+		return triNo
+	}
+	if s.Format != nil || s.ContentEncoding != nil || s.ContentMediaType != nil || s.ContentSchema != nil ||
+		a.rawKeyword(s, "format", "contentEncoding", "contentMediaType", "contentSchema") {
+		// asserted or not depending on draft and options: not decided here
+		return triUnknown
+	}
+	return triYes
+}
+
+func num(s *jsv.Schema, r *big.Rat) tri {
+	switch {
+	case s.Minimum != nil && r.Cmp(s.Minimum) < 0,
+		s.Maximum != nil && r.Cmp(s.Maximum) > 0,
+		s.ExclusiveMinimum != nil && r.Cmp(s.ExclusiveMinimum) <= 0,
+		s.ExclusiveMaximum != nil && r.Cmp(s.ExclusiveMaximum) >= 0:
+		return triNo
+	}
+	if s.MultipleOf != nil && s.MultipleOf.Sign() != 0 && !new(big.Rat).Quo(r, s.MultipleOf).IsInt() {
+		return triNo
+	}
+	return triYes
+}
+
+func (a admitter) obj(s *jsv.Schema, x map[string]any, depth int) tri {
+	if s.UnevaluatedProperties != nil {
+		return triUnknown
+	}
+	if s.MinProperties != nil && len(x) < *s.MinProperties || s.MaxProperties != nil && len(x) > *s.MaxProperties {
+		return triNo
+	}
+	for _, r := range s.Required {
+		if _, ok := x[r]; !ok {
+			return triNo
+		}
+	}
+	res := triYes
+	and := func(t tri) bool {
+		if t == triNo {
+			res = triNo
+			return true
+		}
+		if t == triUnknown {
+			res = triUnknown
+		}
+		return false
+	}
+	for p, dep := range s.Dependencies {
+		if _, ok := x[p]; !ok {
+			continue
+		}
+		switch dep := dep.(type) {
+		case []string:
+			for _, r := range dep {
+				if _, ok := x[r]; !ok {
+					return triNo
+				}
+			}
+		case *jsv.Schema:
+			if and(a.eval(dep, x, depth+1)) {
+				return res
+			}
+		}
+	}
+	for p, pv := range x {
+		evaluated := false
+		if ps, ok := s.Properties[p]; ok {
+			evaluated = true
+			if and(a.eval(ps, pv, depth+1)) {
+				return res
+			}
+		}
+		for re, ps := range s.PatternProperties {
+			if re.MatchString(p) {
+				evaluated = true
+				if and(a.eval(ps, pv, depth+1)) {
+					return res
+				}
+			}
+		}
+		if !evaluated {
+			switch ap := s.AdditionalProperties.(type) {
+			case bool:
+				if !ap {
+					return triNo
+				}
+			case *jsv.Schema:
+				if and(a.eval(ap, pv, depth+1)) {
+					return res
+				}
+			}
+		}
+	}
+	if s.DraftVersion == 4 {
+		return res
+	}
+	if s.PropertyNames != nil {
+		for p := range x {
+			if and(a.eval(s.PropertyNames, p, depth+1)) {
+				return res
+			}
+		}
+	}
+	if s.DraftVersion == 6 {
+		return res
+	}
+	for p, ds := range s.DependentSchemas {
+		if _, ok := x[p]; ok {
+			if and(a.eval(ds, x, depth+1)) {
+				return res
+			}
+		}
+	}
+	for p, reqd := range s.DependentRequired {
+		if _, ok := x[p]; !ok {
+			continue
+		}
+		for _, r := range reqd {
+			if _, ok := x[r]; !ok {
+				return triNo
+			}
+		}
+	}
+	return res
+}
+
+func (a admitter) arr(s *jsv.Schema, x []any, depth int) tri {
+	if s.UnevaluatedItems != nil {
+		return triUnknown
+	}
+	if s.MinItems != nil && len(x) < *s.MinItems || s.MaxItems != nil && len(x) > *s.MaxItems {
+		return triNo
+	}
+	if s.UniqueItems {
+		for i := range x {
+			for j := i + 1; j < len(x); j++ {
+				if sameValue(x[i], x[j]) {
+					return triNo
+				}
+			}
+		}
+	}
+	res := triYes
+	and := func(t tri) bool {
+		if t == triNo {
+			res = triNo
+			return true
+		}
+		if t == triUnknown {
+			res = triUnknown
+		}
+		return false
+	}
+	each := func(sch *jsv.Schema, vs []any) bool {
+		for _, e := range vs {
+			if and(a.eval(sch, e, depth+1)) {
+				return true
+			}
+		}
+		return false
+	}
+	if s.DraftVersion < 2020 {
+		evaluated := 0
+		switch items := s.Items.(type) {
+		case *jsv.Schema:
+			if each(items, x) {
+				return res
+			}
+			evaluated = len(x)
+		case []*jsv.Schema:
+			evaluated = min(len(x), len(items))
+			for i := 0; i < evaluated; i++ {
+				if and(a.eval(items[i], x[i], depth+1)) {
+					return res
+				}
+			}
+		}
+		switch ai := s.AdditionalItems.(type) {
+		case bool:
+			if !ai && evaluated != len(x) {
+				return triNo
+			}
+		case *jsv.Schema:
+			if each(ai, x[evaluated:]) {
+				return res
+			}
+		}
+	} else {
+		evaluated := min(len(s.PrefixItems), len(x))
+		for i := 0; i < evaluated; i++ {
+			if and(a.eval(s.PrefixItems[i], x[i], depth+1)) {
+				return res
+			}
+		}
+		if s.Items2020 != nil && each(s.Items2020, x[evaluated:]) {
+			return res
+		}
+	}
+	if s.Contains != nil {
+		matched, unknown := 0, 0
+		for _, e := range x {
+			switch a.eval(s.Contains, e, depth+1) {
+			case triYes:
+				matched++
+			case triUnknown:
+				unknown++
+			}
+		}
+		lo := 1
+		if s.MinContains != nil {
+			lo = *s.MinContains
+		}
+		hi := len(x)
+		if s.MaxContains != nil {
+			hi = *s.MaxContains
+		}
+		switch {
+		case matched+unknown < lo, matched > hi:
+			return triNo
+		case matched < lo || matched+unknown > hi:
+			and(triUnknown)
+		}
+	}
+	return res
+}
