@@ -19,8 +19,9 @@ import (
 // LockFileName is the lock file beside dsctl.yaml.
 const LockFileName = "dsctl.lock"
 
-// LockVersion is the dsctl.lock format version this dsctl writes and reads.
-const LockVersion = 1
+// LockVersion is the dsctl.lock format version this dsctl writes. It also
+// reads version 1, whose entries have no constraint.
+const LockVersion = 2
 
 // DefaultVendorDir is where pull unpacks packages, relative to the lock's folder.
 const DefaultVendorDir = "contracts/vendor"
@@ -33,7 +34,11 @@ type Lock struct {
 
 // LockEntry pins one contract.
 type LockEntry struct {
-	Version string `json:"version"`
+	// Constraint is the version constraint the entry was resolved from
+	// (dsctl.yaml's dependency, or pull's NAME@CONSTRAINT); a bare name
+	// resolves with it again, so it never crosses a major. Empty in version 1 locks.
+	Constraint string `json:"constraint,omitempty"`
+	Version    string `json:"version"`
 	// Digest is the OCI manifest digest of the version in the registry.
 	Digest string `json:"digest"`
 	// Archive is the digest of the package archive.
@@ -49,7 +54,7 @@ type LockEntry struct {
 
 // Equal reports whether two entries pin the same thing.
 func (e LockEntry) Equal(o LockEntry) bool {
-	if e.Version != o.Version || e.Digest != o.Digest || e.Archive != o.Archive || e.Registry != o.Registry || len(e.Files) != len(o.Files) {
+	if e.Constraint != o.Constraint || e.Version != o.Version || e.Digest != o.Digest || e.Archive != o.Archive || e.Registry != o.Registry || len(e.Files) != len(o.Files) {
 		return false
 	}
 	for k, v := range e.Files {
@@ -94,8 +99,8 @@ func ParseLock(path string, data []byte) (*Lock, error) {
 	if probe.Version == nil {
 		return nil, errkind.InputAt(path, 0, 0, errors.New("missing version"))
 	}
-	if *probe.Version != LockVersion {
-		return nil, errkind.InputAt(path, 0, 0, fmt.Errorf("unsupported lock version %d (this dsctl reads %d)", *probe.Version, LockVersion))
+	if *probe.Version != LockVersion && *probe.Version != 1 {
+		return nil, errkind.InputAt(path, 0, 0, fmt.Errorf("unsupported lock version %d (this dsctl reads 1 and %d)", *probe.Version, LockVersion))
 	}
 	var l Lock
 	dec := json.NewDecoder(bytesReader(data))
@@ -112,6 +117,11 @@ func ParseLock(path string, data []byte) (*Lock, error) {
 		}
 		if _, err := semver.StrictNewVersion(e.Version); err != nil {
 			return nil, errkind.InputAt(path, 0, 0, fmt.Errorf("contract %s: invalid version %q", name, e.Version))
+		}
+		if e.Constraint != "" {
+			if _, err := registry.ParseConstraint(e.Constraint); err != nil {
+				return nil, errkind.InputAt(path, 0, 0, fmt.Errorf("contract %s: invalid constraint %q: %v", name, e.Constraint, err))
+			}
 		}
 		if !digestRE.MatchString(e.Digest) || (e.Archive != "" && !digestRE.MatchString(e.Archive)) {
 			return nil, errkind.InputAt(path, 0, 0, fmt.Errorf("contract %s: digests must be sha256:<64 hex>", name))

@@ -26,18 +26,11 @@ func ParseRef(ref string) (name, constraint string, err error) {
 	if !registry.ValidName(name) {
 		return "", "", errkind.Inputf("invalid contract reference %q: want NAME@CONSTRAINT, such as orders@^1.2", ref)
 	}
-	if _, err := semver.NewConstraint(constraint); err != nil {
+	if _, err := registry.ParseConstraint(constraint); err != nil {
 		return "", "", errkind.Inputf("invalid version constraint %q in %q: %v", constraint, ref, err)
-	}
-	if caretWildcardRE.MatchString(constraint) {
-		return "", "", errkind.Inputf("invalid version constraint %q in %q: a caret needs a major version (^1, ^0.3); use * for any version", constraint, ref)
 	}
 	return name, constraint, nil
 }
-
-// caretWildcardRE finds a caret before a wildcard major (^x, ^*): the semver
-// library accepts it, but it matches no version at all.
-var caretWildcardRE = regexp.MustCompile(`\^\s*[vV]?[xX*]`)
 
 var exactRE = regexp.MustCompile(`^=?\s*v?\d+\.\d+\.\d+(-[0-9A-Za-z.-]+)?(\+[0-9A-Za-z.-]+)?$`)
 
@@ -159,22 +152,11 @@ func Pull(ctx context.Context, name, constraint string, opts PullOptions) (*Pull
 			Err:  fmt.Errorf("%s@%s is locked at %s but %s now serves %s: %w", name, chosen.Version, e.Digest, opts.Store.Ref(), chosen.Digest, ErrDigestChanged),
 			Hint: "a published version must never change; find out who re-tagged it before trusting either copy"}
 	}
-	data, v, err := opts.Store.Fetch(ctx, name, chosen.Version)
+	files, archive, err := fetchVerified(ctx, opts.Store, chosen, nil)
 	if err != nil {
 		return res, err
 	}
-	if v.Digest != chosen.Digest {
-		return res, errkind.Findingf("%s@%s changed digest while pulling (%s, then %s): %w", name, chosen.Version, chosen.Digest, v.Digest, ErrDigestChanged)
-	}
-	if got := Digest(data); chosen.ArchiveDigest != "" && got != chosen.ArchiveDigest {
-		return res, errkind.Findingf("%s@%s: archive digest %s, want %s: %w", name, chosen.Version, got, chosen.ArchiveDigest, registry.ErrCorrupt)
-	}
-	res.Archive = Digest(data)
-	files, err := ReadArchive(data)
-	if err != nil {
-		// An input error (exit 2) naming the entry, before anything is written.
-		return res, fmt.Errorf("%s@%s from %s: %w", name, chosen.Version, opts.Store.Ref(), err)
-	}
+	res.Archive = archive
 	// The vendor folder and the package's folder in it are repository paths: a
 	// symbolic link committed there would make pull write (and replace)
 	// wherever it points.
@@ -196,7 +178,7 @@ func Pull(ctx context.Context, name, constraint string, opts PullOptions) (*Pull
 	if err != nil {
 		return res, err
 	}
-	entry := LockEntry{Version: chosen.Version, Digest: chosen.Digest, Archive: res.Archive, Registry: opts.RegistryRef, Files: FileDigests(files)}
+	entry := LockEntry{Constraint: RecordedConstraint(constraint, chosen.Version), Version: chosen.Version, Digest: chosen.Digest, Archive: res.Archive, Registry: opts.RegistryRef, Files: FileDigests(files)}
 	if entry.Registry == "" {
 		entry.Registry = opts.Store.Ref()
 	}

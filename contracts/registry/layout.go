@@ -305,3 +305,49 @@ func (l *layoutTarget) Tag(ctx context.Context, desc ocispec.Descriptor, referen
 func isManifest(mt string) bool {
 	return mt == ocispec.MediaTypeImageManifest || mt == ocispec.MediaTypeImageIndex
 }
+
+// CheckLayoutRoot returns an input error when root exists but is not a
+// folder store: a file, or a folder without one contract in it (no
+// NAME/index.json). A missing folder is an empty store (nothing published
+// yet). Commands that only read call it, so that a mistyped or wrong path is
+// refused (exit 2) rather than read as a store with no contracts; publish
+// creates the store and does not. ref names the store in the message.
+func CheckLayoutRoot(ref, root string) error {
+	fi, err := os.Stat(root)
+	if err != nil {
+		if errors.Is(err, fs.ErrNotExist) {
+			return nil
+		}
+		return errkind.Inputf("registry %s: %w", ref, unwrapPath(err))
+	}
+	notStore := func(why, hint string) error {
+		return &errkind.Error{Kind: errkind.Input, Err: fmt.Errorf("registry %s is not a contract store: %s", ref, why), Hint: hint}
+	}
+	if !fi.IsDir() {
+		return notStore("it is a file", "a store is a folder with one OCI layout per contract (NAME/index.json), made by 'dsctl contract publish'")
+	}
+	ents, err := os.ReadDir(root)
+	if err != nil {
+		return errkind.Inputf("registry %s: %w", ref, unwrapPath(err))
+	}
+	for _, e := range ents {
+		if e.IsDir() && ValidName(e.Name()) {
+			if _, err := os.Stat(filepath.Join(root, e.Name(), ocispec.ImageIndexFile)); err == nil {
+				return nil
+			}
+		}
+	}
+	if _, err := os.Stat(filepath.Join(root, ocispec.ImageIndexFile)); err == nil {
+		return notStore("it is the OCI layout of one contract", "name the folder above it: a store holds one layout per contract (NAME/index.json)")
+	}
+	return notStore("no contract is published in it", "check the path; 'dsctl contract publish --registry "+ref+"' makes a store there")
+}
+
+// unwrapPath drops the *fs.PathError around err (the store is already named).
+func unwrapPath(err error) error {
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		return pe.Err
+	}
+	return err
+}

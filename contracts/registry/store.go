@@ -32,7 +32,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
 	"path/filepath"
 	"strings"
 	"time"
@@ -152,6 +151,11 @@ type Options struct {
 	Log io.Writer
 	// FromRepository says ref was read from dsctl.yaml (see RemoteOptions).
 	FromRepository bool
+	// Create says the command creates the store if needed (publish). Without
+	// it a folder reference that exists but is not a store is refused (see
+	// CheckLayoutRoot): a command that only reads would otherwise report an
+	// empty folder, or a file, as a store with no contracts.
+	Create bool
 }
 
 // OpenRemote opens an oci://HOST[:PORT]/PREFIX reference. The remote-registry
@@ -181,46 +185,32 @@ func Open(ref string, opts Options) (Store, error) {
 		if p == "" {
 			return nil, errkind.Inputf("registry %s: empty path", ref)
 		}
-		return OpenLayout(ref, p), nil
+		return openLayoutChecked(ref, p, opts)
 	case strings.Contains(ref, "://"):
 		return nil, errkind.Inputf("registry %s: unknown scheme (want a folder, oci-layout:PATH or oci://HOST/PREFIX)", ref)
 	default:
-		return OpenLayout(ref, ref), nil
+		return openLayoutChecked(ref, ref, opts)
 	}
 }
 
-// DefaultRef is the store used when neither --registry nor dsctl.yaml name
-// one: .dsctl/registry beside dsctl.yaml (configDir), else
-// $XDG_DATA_HOME/dsctl/registry, else ~/.local/share/dsctl/registry.
-func DefaultRef(configDir string) string {
-	if configDir != "" {
-		return filepath.Join(configDir, ".dsctl", "registry")
+func openLayoutChecked(ref, root string, opts Options) (Store, error) {
+	if !opts.Create {
+		if err := CheckLayoutRoot(ref, root); err != nil {
+			return nil, err
+		}
 	}
-	if x := os.Getenv("XDG_DATA_HOME"); x != "" {
-		return filepath.Join(x, "dsctl", "registry")
-	}
-	if h, err := os.UserHomeDir(); err == nil {
-		return filepath.Join(h, ".local", "share", "dsctl", "registry")
-	}
-	return filepath.Join(".dsctl", "registry")
+	return OpenLayout(ref, root), nil
 }
 
-// UserDefault returns the per-user default store, the one used when neither
-// --registry nor dsctl.yaml name a store: its folder (DefaultRef("")) and
-// how messages name it without this user's home folder, the same on every
-// machine: "$XDG_DATA_HOME/dsctl/registry" when XDG_DATA_HOME is set, else
-// "~/.local/share/dsctl/registry".
-func UserDefault() (display, dir string) {
-	dir = DefaultRef("")
-	switch {
-	case os.Getenv("XDG_DATA_HOME") != "":
-		display = "$XDG_DATA_HOME/dsctl/registry"
-	case dir == filepath.Join(".dsctl", "registry"):
-		display = filepath.ToSlash(dir) // no home folder: a relative path already
-	default:
-		display = "~/.local/share/dsctl/registry"
-	}
-	return display, dir
+// DefaultDir is the store used when neither --registry nor dsctl.yaml's
+// registry: name one, relative to the project folder (the folder of
+// dsctl.yaml, else the current folder). It belongs to the project, never to
+// the user: two projects never share a default store.
+const DefaultDir = ".dsctl/registry"
+
+// DefaultRef returns the default store of the project folder dir.
+func DefaultRef(dir string) string {
+	return filepath.Join(dir, filepath.FromSlash(DefaultDir))
 }
 
 // ValidName reports whether name is a valid contract name ([a-z0-9][a-z0-9.-]*).

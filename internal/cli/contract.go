@@ -28,11 +28,13 @@ import (
 type registryFlags struct {
 	ref string
 	net netFlags
+	// creates is set by the commands that create the store (publish).
+	creates bool
 }
 
 func (f *registryFlags) bind(cmd *cobra.Command) {
 	fl := cmd.Flags()
-	fl.StringVar(&f.ref, "registry", "", "store: a folder, oci-layout:PATH or oci://HOST[:PORT]/PREFIX (default: dsctl.yaml's registry, else .dsctl/registry beside dsctl.yaml, else $XDG_DATA_HOME/dsctl/registry)")
+	fl.StringVar(&f.ref, "registry", "", "store: a folder, oci-layout:PATH or oci://HOST[:PORT]/PREFIX (default: dsctl.yaml's registry, else .dsctl/registry beside dsctl.yaml or in the current folder)")
 	f.net.bind(fl)
 }
 
@@ -48,11 +50,11 @@ func (a *App) workspace() (string, error) {
 	return cfg.Dir, nil
 }
 
-// defaultStoreLockRef is how dsctl.lock names the per-user default store.
-const defaultStoreLockRef = "$XDG_DATA_HOME/dsctl/registry"
-
-// openStore opens the store the flags, dsctl.yaml or the default name. The
-// second value is the reference to record in dsctl.lock (as the user wrote it).
+// openStore opens the store the flags, dsctl.yaml or the default name: the
+// default is .dsctl/registry in the project folder (beside dsctl.yaml, else
+// the current folder). The second value is the reference to record in
+// dsctl.lock (as the user wrote it). A folder that exists but is not a store
+// is refused unless the command creates one (f.creates).
 func (a *App) openStore(f registryFlags) (registry.Store, string, error) {
 	cfg, err := a.Config()
 	if err != nil {
@@ -67,16 +69,16 @@ func (a *App) openStore(f registryFlags) (registry.Store, string, error) {
 	case ref != "":
 	case cfg != nil && cfg.Registry != "":
 		ref, lockRef, fromRepo = cfg.Resolve(cfg.Registry), cfg.Registry, true
-	case cfg != nil:
-		ref, lockRef = registry.DefaultRef(cfg.Dir), filepath.ToSlash(filepath.Join(".dsctl", "registry"))
 	default:
-		// The per-user default store: dsctl.lock is committed and shared, so
-		// it names the store the same on every machine, not by this user's
-		// absolute path; so do messages and -o json (the display name).
-		display, dir := registry.UserDefault()
-		return userDefaultStore{registry.OpenLayout(display, dir)}, defaultStoreLockRef, nil
+		ws, err := a.workspace()
+		if err != nil {
+			return nil, "", err
+		}
+		// dsctl.lock is committed: it names the default store the same on
+		// every machine, relative to the project folder.
+		ref, lockRef = registry.DefaultRef(ws), registry.DefaultDir
 	}
-	opts := registry.Options{PlainHTTP: f.net.PlainHTTP, Retries: f.net.Retries, Timeout: f.net.Timeout, FromRepository: fromRepo}
+	opts := registry.Options{PlainHTTP: f.net.PlainHTTP, Retries: f.net.Retries, Timeout: f.net.Timeout, FromRepository: fromRepo, Create: f.creates}
 	if !a.Quiet {
 		opts.Log = a.IO.Err
 	}
@@ -87,38 +89,10 @@ func (a *App) openStore(f registryFlags) (registry.Store, string, error) {
 	return s, lockRef, nil
 }
 
-// userDefaultStore is the per-user default store, opened when neither
-// --registry nor dsctl.yaml name one.
-type userDefaultStore struct{ registry.Store }
-
 // noSuchContract returns the error for a contract that has no version in
-// store: a finding (exit 1) in a store the user named; in the per-user
-// default store, which nobody named, an input error (exit 2): there was
-// nothing to look in, and the hint says how to name the store.
+// store: a finding (exit 1).
 func noSuchContract(store registry.Store, name string) error {
-	if _, ok := store.(userDefaultStore); ok {
-		return &errkind.Error{Kind: errkind.Input,
-			Err:  fmt.Errorf("contract %s is not in the default store %s: no store is configured", name, store.Ref()),
-			Hint: "name the store that has it with --registry REF, or set registry: in dsctl.yaml"}
-	}
 	return errkind.Findingf("contract %s is not in %s", name, store.Ref())
-}
-
-// checkInDefaultStore returns noSuchContract's input error when store is the
-// per-user default and has no version of name; nil otherwise (a store the
-// user named is left to the command: it is not listed twice).
-func checkInDefaultStore(ctx context.Context, store registry.Store, name string) error {
-	if _, ok := store.(userDefaultStore); !ok {
-		return nil
-	}
-	vs, err := store.List(ctx, name)
-	if err != nil {
-		return err
-	}
-	if len(vs) == 0 {
-		return noSuchContract(store, name)
-	}
-	return nil
 }
 
 func newContractCmd(app *App) *cobra.Command {
@@ -143,6 +117,7 @@ Publishing rules:
 		newContractPublishCmd(app), newContractListCmd(app), newContractPullCmd(app),
 		newContractVerifyCmd(app), newContractYankCmd(app), newContractValidateCmd(app),
 		newContractGraphCmd(app),
+		newCmdContractInstall(app, nil), newCmdContractUpdate(app, nil), newCmdContractOutdated(app, nil),
 	)
 	return cmd
 }
@@ -468,6 +443,7 @@ more. The exit code is that of the first failure in argument order.`,
 			return contractPublishRun(cmd.Context(), app, o)
 		},
 	}
+	o.Reg.creates = true
 	o.Reg.bind(cmd)
 	cmd.Flags().BoolVar(&o.DryRun, "dry-run", false, "check and report, push nothing")
 	cmd.Flags().IntVarP(&o.Jobs, "jobs", "j", 0, fmt.Sprintf("packages of different names published at a time (0: %d)", contracts.DefaultJobs))
@@ -777,17 +753,19 @@ version whose tag now points at another digest is an error.`,
 }
 
 func contractPullRun(ctx context.Context, app *App, o *contractPullOptions) error {
-	type ref struct{ name, constraint string }
-	var refs []ref
+	var refs []pullRef
 	for _, a := range o.Refs {
 		n, c, err := contracts.ParseRef(a)
 		if err != nil {
 			return usageErr(err)
 		}
-		refs = append(refs, ref{n, c})
+		refs = append(refs, pullRef{n, c})
 	}
 	lockPath, vendor, err := app.vendorPaths(o.Dir)
 	if err != nil {
+		return err
+	}
+	if err := bareConstraints(app, lockPath, o.Refs, refs); err != nil {
 		return err
 	}
 	store, lockRef, err := app.openStore(o.Reg)
@@ -799,9 +777,6 @@ func contractPullRun(ctx context.Context, app *App, o *contractPullOptions) erro
 	for _, r := range refs {
 		if !registry.ValidName(r.name) {
 			return errkind.Inputf("invalid contract name %q", r.name)
-		}
-		if err := checkInDefaultStore(ctx, store, r.name); err != nil {
-			return err
 		}
 		if _, _, err := contracts.ResolveIn(ctx, store, r.name, r.constraint); err != nil {
 			return err
@@ -951,9 +926,6 @@ it is pinned exactly. Yanking again is a no-op.`,
 			if err != nil {
 				return err
 			}
-			if err := checkInDefaultStore(cmd.Context(), store, name); err != nil {
-				return err
-			}
 			notFound := func(err error) error {
 				if errors.Is(err, registry.ErrNotFound) {
 					return errkind.Findingf("%s@%s is not in %s", name, version, store.Ref())
@@ -1097,9 +1069,6 @@ func resolveContract(ctx context.Context, app *App, reg registryFlags, vendorDir
 	}
 	store, _, err := app.openStore(reg)
 	if err != nil {
-		return nil, err
-	}
-	if err := checkInDefaultStore(ctx, store, name); err != nil {
 		return nil, err
 	}
 	v, _, err := contracts.ResolveIn(ctx, store, name, constraint)

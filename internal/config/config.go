@@ -12,6 +12,7 @@ import (
 	"regexp"
 	"strings"
 
+	"github.com/dsctl/dsctl/contracts/registry"
 	"github.com/dsctl/dsctl/internal/errkind"
 	"github.com/dsctl/dsctl/internal/yamlerr"
 	"go.yaml.in/yaml/v3"
@@ -30,6 +31,12 @@ type Config struct {
 	Registry string `yaml:"registry,omitempty"`
 	// Contracts lists contract package folders of this repository (relative to the config).
 	Contracts []string `yaml:"contracts,omitempty"`
+	// Dependencies are the contracts this project consumes: dsctl contract
+	// install resolves them into dsctl.lock and vendors what the lock pins.
+	Dependencies []Dependency `yaml:"dependencies,omitempty"`
+	// HasDependencies is true when the file has a dependencies: key (even an
+	// empty list): then dsctl.lock must agree with it. Not part of the file.
+	HasDependencies bool `yaml:"-"`
 	// Services are the consumers that gen dtos writes DTOs for.
 	Services []Service `yaml:"services,omitempty"`
 	// Compat configures compat check.
@@ -67,6 +74,18 @@ type Service struct {
 
 	// Line is where the service starts in the config file.
 	Line int `yaml:"-"`
+}
+
+// Dependency is one contract the project consumes and the versions it accepts.
+type Dependency struct {
+	Name string `yaml:"name"`
+	// Version is a semver constraint: ^1, ~1.4.0, >=1.2 <2, 1.4.0.
+	Version string `yaml:"version"`
+
+	// Line and Column are where the entry starts; VersionLine and
+	// VersionColumn where its version is (the entry's when absent).
+	Line, Column               int `yaml:"-"`
+	VersionLine, VersionColumn int `yaml:"-"`
 }
 
 // Compat configures compat check.
@@ -182,6 +201,21 @@ func annotateLines(doc *yaml.Node, c *Config) {
 					c.Services[j].Line = n.Line
 				}
 			}
+		case "dependencies":
+			c.HasDependencies = true
+			for j, n := range v.Content {
+				if j >= len(c.Dependencies) {
+					break
+				}
+				d := &c.Dependencies[j]
+				d.Line, d.Column = n.Line, n.Column
+				d.VersionLine, d.VersionColumn = n.Line, n.Column
+				for x := 0; x+1 < len(n.Content); x += 2 {
+					if n.Content[x].Value == "version" {
+						d.VersionLine, d.VersionColumn = n.Content[x+1].Line, n.Content[x+1].Column
+					}
+				}
+			}
 		case "compat":
 			for x := 0; x+1 < len(v.Content); x += 2 {
 				if v.Content[x].Value == "ignore" {
@@ -208,6 +242,22 @@ func (c *Config) validate() error {
 		seen[s.Name] = s.Line
 		if s.Spec == "" || s.Package == "" || s.Output == "" {
 			return errkind.InputAt(c.Path, s.Line, 0, fmt.Errorf("service %q needs spec, package and output", s.Name))
+		}
+	}
+	deps := map[string]int{}
+	for _, d := range c.Dependencies {
+		if d.Name == "" || d.Version == "" {
+			return errkind.InputAt(c.Path, d.Line, d.Column, errors.New("dependency needs name and version (such as name: orders, version: ^1)"))
+		}
+		if !registry.ValidName(d.Name) {
+			return errkind.InputAt(c.Path, d.Line, d.Column, fmt.Errorf("dependency %q: invalid contract name (want [a-z0-9][a-z0-9.-]*)", d.Name))
+		}
+		if prev, dup := deps[d.Name]; dup {
+			return errkind.InputAt(c.Path, d.Line, d.Column, fmt.Errorf("dependency %q already listed at line %d", d.Name, prev))
+		}
+		deps[d.Name] = d.Line
+		if _, err := registry.ParseConstraint(d.Version); err != nil {
+			return errkind.InputAt(c.Path, d.VersionLine, d.VersionColumn, fmt.Errorf("dependency %s: invalid version constraint %q: %v", d.Name, d.Version, err))
 		}
 	}
 	for _, w := range c.Compat.Ignore {
