@@ -208,7 +208,7 @@ func Vendored(lockPath, vendorDir, name, constraint string) (*Contract, LockEntr
 		// or a deleted folder): say how to get it back.
 		return nil, e, &errkind.Error{Kind: errkind.Input, File: filepath.ToSlash(dir),
 			Err:  fmt.Errorf("contract %s@%s is in %s but not vendored", name, e.Version, filepath.Base(lockPath)),
-			Hint: fmt.Sprintf("run 'dsctl contract pull %s@%s' (or pass --dir if it was pulled into another folder)", name, e.Version)}
+			Hint: "run 'dsctl contract install' to vendor what the lock pins (or pass --dir if it was pulled into another folder)"}
 	}
 	c, err := Load(dir)
 	if err != nil {

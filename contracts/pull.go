@@ -265,7 +265,7 @@ func Verify(lockPath, vendorDir string) (*VerifyReport, error) {
 func verifyDir(name, dir string, e LockEntry) VerifyEntry {
 	ve := VerifyEntry{Version: e.Version, Status: VerifyOK}
 	// The command that restores the locked version, ready to paste.
-	again := fmt.Sprintf("run 'dsctl contract pull %s@%s'", name, e.Version)
+	again := "run 'dsctl contract install'"
 	bad := func(format string, args ...any) VerifyEntry {
 		ve.Status, ve.Detail = VerifyModified, fmt.Sprintf(format, args...)+"; "+again+" to restore it"
 		return ve

@@ -423,7 +423,7 @@ func TestParseLock(t *testing.T) {
 		t.Fatalf("good lock: %v", err)
 	}
 	for name, bad := range map[string]string{
-		"future":      `{"version": 2, "contracts": {}}`,
+		"future":      `{"version": 3, "contracts": {}}`,
 		"no version":  `{"contracts": {}}`,
 		"unknown key": `{"version": 1, "contracts": {}, "x": 1}`,
 		"bad name":    `{"version": 1, "contracts": {"../etc": {"version": "1.0.0", "digest": "` + d + `"}}}`,
