@@ -424,5 +424,6 @@ func VerifyRemote(ctx context.Context, dir, manifestFile, to string, getenv func
 			r.Mismatches = append(r.Mismatches, Mismatch{Asset: u.Path, Path: path.Join(tgt.prefix, u.Path), Problem: problems[i]})
 		}
 	}
+	r.countFailed()
 	return r, nil
 }

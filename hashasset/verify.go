@@ -29,14 +29,28 @@ type Mismatch struct {
 
 // VerifyReport is the result of Verify.
 type VerifyReport struct {
-	Manifest   string     `json:"manifest"`
-	Build      int        `json:"build"`
-	Checked    int        `json:"checked"`
+	Manifest string `json:"manifest"`
+	Build    int    `json:"build"`
+	// Checked counts the files checked (a listed precompressed copy counts,
+	// present or missing); Failed the files with at least one problem.
+	Checked int `json:"checked"`
+	Failed  int `json:"failed"`
+	// Mismatches lists every problem found, several per file at times.
 	Mismatches []Mismatch `json:"mismatches"`
 }
 
 // OK reports whether every file matched.
 func (r *VerifyReport) OK() bool { return len(r.Mismatches) == 0 }
+
+// countFailed sets Failed from the mismatches: the files named by at least
+// one.
+func (r *VerifyReport) countFailed() {
+	seen := map[string]bool{}
+	for _, m := range r.Mismatches {
+		seen[m.Path] = true
+	}
+	r.Failed = len(seen)
+}
 
 // WriteText prints the report for people.
 func (r *VerifyReport) WriteText(w io.Writer, st output.Style) error {
@@ -49,7 +63,11 @@ func (r *VerifyReport) WriteText(w io.Writer, st output.Style) error {
 		_, err := fmt.Fprintf(w, "%s %d files match build %d of %s\n", st.Green("ok"), r.Checked, r.Build, r.Manifest)
 		return err
 	}
-	_, err := fmt.Fprintf(w, "%d of %d files do not match %s\n", len(r.Mismatches), r.Checked, r.Manifest)
+	problems := ""
+	if n := len(r.Mismatches); n != r.Failed {
+		problems = fmt.Sprintf(" (%d problems)", n)
+	}
+	_, err := fmt.Fprintf(w, "%d of %d files do not match %s%s\n", r.Failed, r.Checked, r.Manifest, problems)
 	return err
 }
 
@@ -150,8 +168,11 @@ func Verify(ctx context.Context, dir, manifestFile string) (*VerifyReport, error
 			z := a.Path + e.suffix
 			listed := slices.Contains(a.Encodings, e.name)
 			if _, err := root.Lstat(filepath.FromSlash(z)); err != nil {
-				if listed && !pendingOK(z) {
-					add(z, "missing")
+				if listed {
+					c.checked++
+					if !pendingOK(z) {
+						add(z, "missing")
+					}
 				}
 				continue
 			}
@@ -182,6 +203,7 @@ func Verify(ctx context.Context, dir, manifestFile string) (*VerifyReport, error
 		r.Checked += c.checked
 		r.Mismatches = append(r.Mismatches, c.problems...)
 	}
+	r.countFailed()
 	return r, nil
 }
 
