@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
 	"path"
 	"slices"
 	"strings"
@@ -97,9 +96,11 @@ func (f *compatFlags) bind(cmd *cobra.Command, withGate bool) {
 		fl.BoolVar(&f.requireBump, "require-bump", false, "check the version even when OLD and NEW declare the same one")
 		fl.BoolVar(&f.onlyBreaking, "only-breaking", false, "list the major changes alone (the summary still counts all)")
 		fl.StringVar(&f.format, "format", "text", "report format: "+strings.Join(report.Formats, ", "))
-		_ = cmd.RegisterFlagCompletionFunc("format", cobra.FixedCompletions(report.Formats, cobra.ShellCompDirectiveNoFileComp))
 		_ = cmd.RegisterFlagCompletionFunc("fail-on", cobra.FixedCompletions([]string{"major", "minor", "patch", "none"}, cobra.ShellCompDirectiveNoFileComp))
+	} else {
+		fl.StringVar(&f.format, "format", "text", "output format: text (the version alone), json (the version and the changes), or a report of the changes: "+strings.Join(report.Formats[2:], ", "))
 	}
+	_ = cmd.RegisterFlagCompletionFunc("format", cobra.FixedCompletions(report.Formats, cobra.ShellCompDirectiveNoFileComp))
 	modes := make([]string, len(compat.Modes))
 	for i, m := range compat.Modes {
 		modes[i] = string(m)
@@ -434,6 +435,19 @@ func runCompatCheck(ctx context.Context, app *App, olds []string, newArg string,
 	if err != nil {
 		return err
 	}
+	if err := printReports(ctx, app, opts, v.Reports); err != nil {
+		return err
+	}
+	if v.Failed {
+		// The report is on stdout; stderr says why the exit status is 1.
+		return errkind.Findingf("%s", strings.Join(v.Reasons, "\n"))
+	}
+	return nil
+}
+
+// printReports prints the reports in opts.Format with the printer compat
+// check and compat bump share.
+func printReports(ctx context.Context, app *App, opts compatOptions, reports []*compat.Report) error {
 	ropts := report.Options{Style: app.IO.Style(), OnlyBreaking: opts.OnlyBreaking}
 	switch opts.Format {
 	case "github", "junit", "sarif":
@@ -444,30 +458,10 @@ func runCompatCheck(ctx context.Context, app *App, olds []string, newArg string,
 	if err != nil {
 		return usageErr(err)
 	}
-	if err := p.Print(app.IO.Out, v.Reports); err != nil {
+	if err := p.Print(app.IO.Out, reports); err != nil {
 		return errkind.Envf("write report: %w", err)
 	}
-	if v.Failed {
-		// The report is on stdout; stderr says why the exit status is 1.
-		return errkind.Findingf("%s", strings.Join(v.Reasons, "\n"))
-	}
 	return nil
-}
-
-// bumpResult is what compat bump prints.
-type bumpResult struct {
-	Kind         string        `json:"kind"`
-	Mode         compat.Mode   `json:"mode"`
-	From         string        `json:"from"`
-	RequiredBump compat.Impact `json:"requiredBump"`
-	Next         string        `json:"next"`
-	Changes      int           `json:"changes"`
-}
-
-// WriteText prints the next version alone, for scripts: v=$(dsctl compat bump ...).
-func (b bumpResult) WriteText(w io.Writer, _ output.Style) error {
-	_, err := fmt.Fprintln(w, b.Next)
-	return err
 }
 
 func runCompatBump(ctx context.Context, app *App, oldArg, newArg string, opts compatOptions) error {
@@ -483,18 +477,26 @@ func runCompatBump(ctx context.Context, app *App, oldArg, newArg string, opts co
 	if v.From == "" {
 		return usageErr(errors.New("compat bump needs --from VERSION: OLD declares no version"))
 	}
-	res := bumpResult{Mode: v.Mode, From: v.From, RequiredBump: v.RequiredBump, Next: v.Suggested}
-	for _, r := range v.Reports {
-		res.Changes += len(r.Changes)
-		if res.Kind == "" {
-			res.Kind = r.Kind
-		}
-	}
+	kind := ""
 	if opts.Kind == "contract" || isContractArg(ctx, newArg) {
 		// A package: one report per event and API, and the bump is the package's.
-		res.Kind = "contract"
+		kind = "contract"
 	}
-	return app.Print(res)
+	switch opts.Format {
+	case "text":
+		// The version alone, for scripts.
+		_, err := fmt.Fprintln(app.IO.Out, v.Suggested)
+		return err
+	case "json":
+		b, err := output.MarshalJSON(report.NewBump(kind, v.Mode, v.From, v.RequiredBump, v.Suggested, v.Reports))
+		if err != nil {
+			return err
+		}
+		_, err = app.IO.Out.Write(b)
+		return err
+	}
+	// A report of the changes, its verdict naming the next version.
+	return printReports(ctx, app, opts, report.Ungated(v.Reports))
 }
 
 // argsWant checks the number of positional arguments (max -1: no limit) and
