@@ -183,7 +183,7 @@ func planPinned(ctx context.Context, opts PullOptions, name string, e LockEntry)
 	v, err := opts.Store.Lookup(ctx, name, e.Version)
 	if err != nil {
 		if errors.Is(err, registry.ErrNotFound) {
-			return nil, errkind.Findingf("%s@%s, pinned in %s, is not in %s", name, e.Version, filepath.Base(opts.LockPath), opts.Store.Ref())
+			return nil, errkind.Inputf("%s@%s, pinned in %s, is not in %s", name, e.Version, filepath.Base(opts.LockPath), opts.Store.Ref())
 		}
 		return nil, err
 	}

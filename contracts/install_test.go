@@ -147,12 +147,12 @@ func TestInstallVerifiesWhatTheLockPins(t *testing.T) {
 	if vr, err := Verify(opts.LockPath, opts.VendorDir); err != nil || !vr.OK {
 		t.Fatalf("verify after install = %+v, %v", vr, err)
 	}
-	// A locked version the store does not have is a finding naming the store.
+	// A locked version the store does not have is not found (an input error) naming the store.
 	empty := registry.OpenLayout("mirror", filepath.Join(t.TempDir(), "mirror"))
 	publishThings(t, empty, "1.0.0")
 	os.RemoveAll(opts.VendorDir)
 	o.Store = empty
-	if _, err := Install(ctx, o); errkind.Of(err) != errkind.Finding || !strings.Contains(err.Error(), "things@1.1.0, pinned in dsctl.lock, is not in mirror") {
+	if _, err := Install(ctx, o); errkind.Of(err) != errkind.Input || !strings.Contains(err.Error(), "things@1.1.0, pinned in dsctl.lock, is not in mirror") {
 		t.Fatalf("pinned version missing: %v", err)
 	}
 }

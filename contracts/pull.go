@@ -109,19 +109,20 @@ type PullResult struct {
 var ErrDigestChanged = errors.New("published version changed digest")
 
 // ResolveIn resolves name@constraint against the versions in store (see
-// Resolve); a contract the store does not have, or no matching version, is a
-// finding naming the store.
+// Resolve); a contract the store does not have, or no matching version, is an
+// input error naming the store (the argument names nothing there: exit 2,
+// as every "not found" is).
 func ResolveIn(ctx context.Context, store registry.Store, name, constraint string) (registry.Version, []registry.Version, error) {
 	versions, err := store.List(ctx, name)
 	if err != nil {
 		return registry.Version{}, nil, err
 	}
 	if len(versions) == 0 {
-		return registry.Version{}, nil, &errkind.Error{Kind: errkind.Finding, Err: notInStore{"contract " + name, store.Ref(), registry.ErrNotFound}}
+		return registry.Version{}, nil, &errkind.Error{Kind: errkind.Input, Err: notInStore{"contract " + name, store.Ref(), registry.ErrNotFound}}
 	}
 	chosen, skipped, err := Resolve(versions, name, constraint)
 	if err != nil {
-		return registry.Version{}, nil, errkind.Findingf("%s: %w", store.Ref(), err)
+		return registry.Version{}, nil, errkind.Inputf("%s: %w", store.Ref(), err)
 	}
 	return chosen, skipped, nil
 }

@@ -300,8 +300,6 @@ func (r *Remote) logf(format string, args ...any) {
 	}
 }
 
-func init() { OpenRemote = openRemote }
-
 // openRemote opens an oci:// reference as a Store (Open calls it).
 func openRemote(ref string, opts Options) (Store, error) {
 	rr, err := ParseRemoteRef(ref)

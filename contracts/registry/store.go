@@ -15,9 +15,8 @@
 //     lists the contract names. Set (*TargetStore).Lock to serialise check+push
 //     per name (the layout store uses a file lock; a remote store leaves it nil).
 //   - Open(ref, opts) parses a reference: a path or oci-layout:PATH opens a
-//     layout folder (one OCI layout per name: <root>/<name>/); oci://... calls
-//     the OpenRemote variable, which the remote-registry code sets in an init
-//     function; until then such a reference is an input error.
+//     layout folder (one OCI layout per name: <root>/<name>/); oci://... opens
+//     a remote registry (NewRemote, in remote.go).
 //
 // Artifact: an OCI image manifest with artifactType ArtifactType, the archive
 // as its one layer (LayerMediaType), the contract manifest as the config blob
@@ -158,10 +157,6 @@ type Options struct {
 	Create bool
 }
 
-// OpenRemote opens an oci://HOST[:PORT]/PREFIX reference. The remote-registry
-// code sets it; while nil, oci:// references are refused as input errors.
-var OpenRemote func(ref string, opts Options) (Store, error)
-
 // remotePrefix is the scheme of remote registry references (RemoteScheme in remote.go).
 const remotePrefix = "oci://"
 
@@ -169,17 +164,14 @@ const remotePrefix = "oci://"
 const LayoutScheme = "oci-layout:"
 
 // Open parses a store reference and opens the store: oci://... is a remote
-// registry (through OpenRemote), oci-layout:PATH or a plain path is an OCI
+// registry (openRemote), oci-layout:PATH or a plain path is an OCI
 // image layout folder, created on first push.
 func Open(ref string, opts Options) (Store, error) {
 	switch {
 	case ref == "":
 		return nil, errkind.Inputf("empty registry reference")
 	case strings.HasPrefix(ref, remotePrefix):
-		if OpenRemote == nil {
-			return nil, errkind.Inputf("registry %s: remote OCI registries are not supported by this build", ref)
-		}
-		return OpenRemote(ref, opts)
+		return openRemote(ref, opts)
 	case strings.HasPrefix(ref, LayoutScheme):
 		p := strings.TrimPrefix(ref, LayoutScheme)
 		if p == "" {

@@ -91,9 +91,8 @@ func contains(ls []string, s string) bool {
 func withFake(t *testing.T, files map[string]string) *[]string {
 	t.Helper()
 	calls := &[]string{}
-	prev := compatEngines
-	compatEngines = func() []compat.Engine { return []compat.Engine{fakeEngine{calls: calls}} }
-	t.Cleanup(func() { compatEngines = prev })
+	testEngines = []compat.Engine{fakeEngine{calls: calls}}
+	t.Cleanup(func() { testEngines = nil })
 	dir := t.TempDir()
 	for name, data := range files {
 		if err := os.WriteFile(filepath.Join(dir, name), []byte(data), 0o644); err != nil {
@@ -105,9 +104,16 @@ func withFake(t *testing.T, files map[string]string) *[]string {
 	return calls
 }
 
+// testEngines, when set, replace dsctl's engines in run.
+var testEngines []compat.Engine
+
 func run(args ...string) (code int, stdout, stderr string) {
 	var out, errb bytes.Buffer
-	code = Main(args, strings.NewReader(""), &out, &errb)
+	app := newApp()
+	if testEngines != nil {
+		app.engines = testEngines
+	}
+	code = app.run(args, strings.NewReader(""), &out, &errb)
 	return code, out.String(), errb.String()
 }
 
@@ -192,7 +198,7 @@ func TestCompatDetectOrder(t *testing.T) {
 
 // TestCompatEnginesOrder checks that the real engine list asks OpenAPI first.
 func TestCompatEnginesOrder(t *testing.T) {
-	es := compatEngines()
+	es := defaultEngines()
 	if len(es) == 0 {
 		t.Fatal("no engines")
 	}
@@ -235,7 +241,7 @@ func TestCompatDetectLateOpenAPIKey(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	e, err := pickEngine("auto", src)
+	e, err := pickEngine(defaultEngines(), "auto", src)
 	if err != nil || e.Kind() != "openapi" {
 		t.Fatalf("picked %v, %v; want openapi", e, err)
 	}

@@ -88,12 +88,13 @@ func (rs installResults) MarshalJSON() ([]byte, error) {
 
 type contractInstallOptions struct {
 	App    *App
+	Ctx    context.Context
 	Reg    registryFlags
 	Dir    string
 	Locked bool
 }
 
-func newCmdContractInstall(app *App, runF func(context.Context, *contractInstallOptions) error) *cobra.Command {
+func newCmdContractInstall(app *App, runF func(*contractInstallOptions) error) *cobra.Command {
 	opts := &contractInstallOptions{App: app}
 	cmd := &cobra.Command{
 		Use:   "install [--locked] [--registry REF] [--dir contracts/vendor]",
@@ -119,10 +120,8 @@ constraint.`,
   dsctl contract install --registry oci://registry.example.com/contracts`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if runF != nil {
-				return runF(cmd.Context(), opts)
-			}
-			return contractInstallRun(cmd.Context(), opts)
+			opts.Ctx = cmd.Context()
+			return runOr(opts, runF, contractInstallRun)
 		},
 	}
 	opts.Reg.bind(cmd)
@@ -131,7 +130,8 @@ constraint.`,
 	return cmd
 }
 
-func contractInstallRun(ctx context.Context, opts *contractInstallOptions) error {
+func contractInstallRun(opts *contractInstallOptions) error {
+	ctx := opts.Ctx
 	o, err := installOptions(opts.App, opts.Reg, opts.Dir)
 	if err != nil {
 		return err

@@ -17,12 +17,13 @@ import (
 
 type contractUpdateOptions struct {
 	App   *App
+	Ctx   context.Context
 	Names []string
 	Reg   registryFlags
 	Dir   string
 }
 
-func newCmdContractUpdate(app *App, runF func(context.Context, *contractUpdateOptions) error) *cobra.Command {
+func newCmdContractUpdate(app *App, runF func(*contractUpdateOptions) error) *cobra.Command {
 	opts := &contractUpdateOptions{App: app}
 	cmd := &cobra.Command{
 		Use:   "update [NAME...] [--registry REF] [--dir contracts/vendor]",
@@ -39,10 +40,8 @@ dsctl contract install.`,
 		Args: cobra.ArbitraryArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts.Names = args
-			if runF != nil {
-				return runF(cmd.Context(), opts)
-			}
-			return contractUpdateRun(cmd.Context(), opts)
+			opts.Ctx = cmd.Context()
+			return runOr(opts, runF, contractUpdateRun)
 		},
 	}
 	opts.Reg.bind(cmd)
@@ -50,7 +49,8 @@ dsctl contract install.`,
 	return cmd
 }
 
-func contractUpdateRun(ctx context.Context, opts *contractUpdateOptions) error {
+func contractUpdateRun(opts *contractUpdateOptions) error {
+	ctx := opts.Ctx
 	for _, n := range opts.Names {
 		if !registry.ValidName(n) {
 			return usageErr(fmt.Errorf("invalid contract name %q (update takes names; the constraint is in dsctl.yaml)", n))
@@ -99,11 +99,12 @@ func (rs updateResults) MarshalJSON() ([]byte, error) { return installResults(rs
 
 type contractOutdatedOptions struct {
 	App *App
+	Ctx context.Context
 	Reg registryFlags
 	Dir string
 }
 
-func newCmdContractOutdated(app *App, runF func(context.Context, *contractOutdatedOptions) error) *cobra.Command {
+func newCmdContractOutdated(app *App, runF func(*contractOutdatedOptions) error) *cobra.Command {
 	opts := &contractOutdatedOptions{App: app}
 	cmd := &cobra.Command{
 		Use:   "outdated [--registry REF]",
@@ -113,22 +114,21 @@ version the lock pins, the newest version its constraint allows (what update wou
 move to) and the newest version overall, not counting yanked ones. A latest version
 that is a breaking release from the locked one (another major; another minor below
 1.0.0) is marked "major": update will not reach it, the constraint must change.
-It writes nothing and exits 0 (1 when the store lacks a contract).`,
+It writes nothing and exits 0 (2 when the store lacks a contract: not found).`,
 		Example: `  dsctl contract outdated
   dsctl contract outdated -o json | jq '.[] | select(.major)'`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if runF != nil {
-				return runF(cmd.Context(), opts)
-			}
-			return contractOutdatedRun(cmd.Context(), opts)
+			opts.Ctx = cmd.Context()
+			return runOr(opts, runF, contractOutdatedRun)
 		},
 	}
 	opts.Reg.bind(cmd)
 	return cmd
 }
 
-func contractOutdatedRun(ctx context.Context, opts *contractOutdatedOptions) error {
+func contractOutdatedRun(opts *contractOutdatedOptions) error {
+	ctx := opts.Ctx
 	app := opts.App
 	lockPath, _, err := app.vendorPaths(opts.Dir)
 	if err != nil {

@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"context"
 	"fmt"
 	"io"
 	"os"
@@ -10,33 +11,33 @@ import (
 	"time"
 
 	"github.com/dsctl/dsctl/hashasset"
-	"github.com/dsctl/dsctl/internal/errkind"
 	"github.com/dsctl/dsctl/internal/output"
 	"github.com/spf13/cobra"
 )
 
-// hashAssetsOptions are the flags of "hash-assets SRC --out DIR".
+// hashAssetsOptions are the arguments and flags of "hash-assets SRC --out DIR".
 type hashAssetsOptions struct {
-	app             *App
-	src, out        string
-	hashLength      int
-	manifest        string
-	prefix          string
-	strict          bool
-	keep            int
-	keepAge         string
-	precompress     string
-	plan            string
-	exclude         []string
-	keepOriginal    []string
-	dryRun          bool
-	noSync          bool
-	digestedPattern string
-	integrity       string
+	App             *App
+	Ctx             context.Context
+	Src, Out        string
+	HashLength      int
+	Manifest        string
+	Prefix          string
+	Strict          bool
+	Keep            int
+	KeepAge         string
+	Precompress     string
+	Plan            string
+	Exclude         []string
+	KeepOriginal    []string
+	DryRun          bool
+	NoSync          bool
+	DigestedPattern string
+	Integrity       string
 }
 
-func newHashAssetsCmd(app *App) *cobra.Command {
-	opts := &hashAssetsOptions{app: app}
+func newCmdHashAssets(app *App, runF func(*hashAssetsOptions) error) *cobra.Command {
+	opts := &hashAssetsOptions{App: app}
 	cmd := &cobra.Command{
 		Use:   "hash-assets SRC --out DIR",
 		Short: "Rename static assets by content hash and rewrite references",
@@ -57,32 +58,33 @@ unchanged SRC writes nothing.`,
   dsctl hash-assets clean dist --keep 3 --keep-age 168h`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			opts.src = args[0]
+			opts.Src = args[0]
 			if !cmd.Flags().Changed("keep") {
-				opts.keep = -1
+				opts.Keep = -1
 			}
-			return hashAssetsRun(cmd, opts)
+			opts.Ctx = cmd.Context()
+			return runOr(opts, runF, hashAssetsRun)
 		},
 	}
 	f := cmd.Flags()
-	f.StringVar(&opts.out, "out", "", "output folder (required)")
-	f.IntVar(&opts.hashLength, "hash-length", hashasset.DefaultHashLength, "hex digits of the sha256 in file names (7..64)")
-	f.StringVar(&opts.manifest, "manifest", "", "manifest file (default DIR/assets-manifest.json)")
-	f.StringVar(&opts.prefix, "prefix", "", "URL written before every rewritten reference (a CDN or base URL)")
-	f.BoolVar(&opts.strict, "strict", false, "a reference to a missing file is an error, not a warning")
-	f.IntVar(&opts.keep, "keep", 0, "prune older versions beyond the newest N of each asset")
-	f.StringVar(&opts.keepAge, "keep-age", "", "keep older versions younger than this (e.g. 72h, 7d) even beyond --keep")
-	f.StringVar(&opts.precompress, "precompress", "", "write compressed copies beside text assets where smaller: a comma-separated list of gzip, br and zstd")
-	f.StringVar(&opts.plan, "plan", "", "write an upload plan (JSON) to this file")
-	f.StringArrayVar(&opts.exclude, "exclude", nil, "glob of source paths to leave out (repeatable; ** spans folders)")
-	f.StringArrayVar(&opts.keepOriginal, "keep-original", nil, "glob of source paths also written under their original names, for URLs built at run time (repeatable)")
-	f.BoolVar(&opts.dryRun, "dry-run", false, "compute and report, write nothing")
-	f.BoolVar(&opts.noSync, "no-sync", false, "do not wait for the assets to reach the disk before writing the manifest (throwaway CI output)")
-	f.StringVar(&opts.digestedPattern, "digested-pattern", "", "regular expression for files already digested by a bundler (added to the default)")
-	f.StringVar(&opts.integrity, "integrity", "", "algorithm of the manifest's SRI integrity values: sha384 (default), sha512, or sha256 (the content hash itself: one digest per file, about twice as fast)")
+	f.StringVar(&opts.Out, "out", "", "output folder (required)")
+	f.IntVar(&opts.HashLength, "hash-length", hashasset.DefaultHashLength, "hex digits of the sha256 in file names (7..64)")
+	f.StringVar(&opts.Manifest, "manifest", "", "manifest file (default DIR/assets-manifest.json)")
+	f.StringVar(&opts.Prefix, "prefix", "", "URL written before every rewritten reference (a CDN or base URL)")
+	f.BoolVar(&opts.Strict, "strict", false, "a reference to a missing file is an error, not a warning")
+	f.IntVar(&opts.Keep, "keep", 0, "prune older versions beyond the newest N of each asset")
+	f.StringVar(&opts.KeepAge, "keep-age", "", "keep older versions younger than this (e.g. 72h, 7d) even beyond --keep")
+	f.StringVar(&opts.Precompress, "precompress", "", "write compressed copies beside text assets where smaller: a comma-separated list of gzip, br and zstd")
+	f.StringVar(&opts.Plan, "plan", "", "write an upload plan (JSON) to this file")
+	f.StringArrayVar(&opts.Exclude, "exclude", nil, "glob of source paths to leave out (repeatable; ** spans folders)")
+	f.StringArrayVar(&opts.KeepOriginal, "keep-original", nil, "glob of source paths also written under their original names, for URLs built at run time (repeatable)")
+	f.BoolVar(&opts.DryRun, "dry-run", false, "compute and report, write nothing")
+	f.BoolVar(&opts.NoSync, "no-sync", false, "do not wait for the assets to reach the disk before writing the manifest (throwaway CI output)")
+	f.StringVar(&opts.DigestedPattern, "digested-pattern", "", "regular expression for files already digested by a bundler (added to the default)")
+	f.StringVar(&opts.Integrity, "integrity", "", "algorithm of the manifest's SRI integrity values: sha384 (default), sha512, or sha256 (the content hash itself: one digest per file, about twice as fast)")
 	_ = cmd.MarkFlagRequired("out")
 
-	cmd.AddCommand(newHashAssetsVerifyCmd(app), newHashAssetsCleanCmd(app), newHashAssetsUploadCmd(app))
+	cmd.AddCommand(newCmdHashAssetsVerify(app, nil), newCmdHashAssetsClean(app, nil), newCmdHashAssetsUpload(app, nil))
 	return cmd
 }
 
@@ -180,23 +182,23 @@ func humanBytes(n int64) string {
 	return fmt.Sprintf("%d B", n)
 }
 
-func hashAssetsRun(cmd *cobra.Command, o *hashAssetsOptions) error {
-	app := o.app
-	age, err := parseAge(o.keepAge)
+func hashAssetsRun(o *hashAssetsOptions) error {
+	app := o.App
+	age, err := parseAge(o.KeepAge)
 	if err != nil {
 		return usageErr(fmt.Errorf("--keep-age: %w", err))
 	}
-	if o.keep < -1 {
-		return usageErr(fmt.Errorf("--keep %d: want 0 or more", o.keep))
+	if o.Keep < -1 {
+		return usageErr(fmt.Errorf("--keep %d: want 0 or more", o.Keep))
 	}
 	opts := hashasset.Options{
-		Src: o.src, Out: o.out, HashLength: o.hashLength, Manifest: o.manifest, Prefix: o.prefix,
-		Strict: o.strict, Precompress: o.precompress, Plan: o.plan,
-		Exclude: o.exclude, KeepOriginal: o.keepOriginal, DigestedPattern: o.digestedPattern, DryRun: o.dryRun, NoSync: o.noSync,
-		Integrity: o.integrity,
+		Src: o.Src, Out: o.Out, HashLength: o.HashLength, Manifest: o.Manifest, Prefix: o.Prefix,
+		Strict: o.Strict, Precompress: o.Precompress, Plan: o.Plan,
+		Exclude: o.Exclude, KeepOriginal: o.KeepOriginal, DigestedPattern: o.DigestedPattern, DryRun: o.DryRun, NoSync: o.NoSync,
+		Integrity: o.Integrity,
 	}
-	if o.keep >= 0 || age > 0 {
-		opts.Retain = &hashasset.Retention{Keep: o.keep, KeepAge: age}
+	if o.Keep >= 0 || age > 0 {
+		opts.Retain = &hashasset.Retention{Keep: o.Keep, KeepAge: age}
 	}
 	cfg, err := app.Config()
 	if err != nil {
@@ -225,7 +227,7 @@ func hashAssetsRun(cmd *cobra.Command, o *hashAssetsOptions) error {
 	if os.Getenv("GOMEMLIMIT") == "" {
 		debug.SetMemoryLimit(128 << 20)
 	}
-	res, err := hashasset.Build(cmd.Context(), opts)
+	res, err := hashasset.Build(o.Ctx, opts)
 	bar.Finish()
 	if err != nil {
 		return err
@@ -239,191 +241,4 @@ func hashAssetsRun(cmd *cobra.Command, o *hashAssetsOptions) error {
 		}
 	}
 	return app.Print(hashAssetsSummary{Result: res, quiet: app.Quiet})
-}
-
-type hashAssetsVerifyOptions struct {
-	app      *App
-	dir      string
-	manifest string
-	remote   string
-}
-
-func newHashAssetsVerifyCmd(app *App) *cobra.Command {
-	o := &hashAssetsVerifyOptions{app: app}
-	cmd := &cobra.Command{
-		Use:   "verify DIR",
-		Short: "Check that every hashed file matches its name and the manifest",
-		Long: `verify reads DIR/assets-manifest.json and checks every file it lists: current
-files must have the size, sha256 and sha384 integrity of the manifest, and every
-hashed file, current or previous, must have content whose sha256 starts with the
-hash in its name, and each precompressed copy (PATH.gz, .br, .zst) must
-decompress to the file's bytes.
-It exits 1 and lists the mismatches otherwise.`,
-		Args: cobra.ExactArgs(1),
-		RunE: func(cmd *cobra.Command, args []string) error {
-			o.dir = args[0]
-			verify := func() (*hashasset.VerifyReport, error) {
-				if o.remote != "" {
-					return hashasset.VerifyRemote(cmd.Context(), o.dir, o.manifest, o.remote, nil)
-				}
-				return hashasset.Verify(cmd.Context(), o.dir, o.manifest)
-			}
-			rep, err := verify()
-			if err != nil {
-				return err
-			}
-			if err := app.Print(rep); err != nil {
-				return err
-			}
-			if !rep.OK() {
-				return errkind.SilentFinding()
-			}
-			return nil
-		},
-	}
-	cmd.Flags().StringVar(&o.manifest, "manifest", "", "manifest file (default DIR/assets-manifest.json)")
-	cmd.Flags().StringVar(&o.remote, "remote", "", "check the uploaded objects at s3://BUCKET/PREFIX instead: each must hold the local file's bytes")
-	return cmd
-}
-
-// uploadSummary is what hash-assets upload prints.
-type uploadSummary struct{ *hashasset.UploadResult }
-
-func (s uploadSummary) WriteText(w io.Writer, st output.Style) error {
-	verb, n, bytes, deleted := "uploaded", s.Uploaded, s.Bytes, s.Deleted
-	if d := s.WouldUpload; d != nil {
-		verb, n, bytes, deleted = "would upload", d.WouldUpload, d.WouldBytes, d.WouldDelete
-	}
-	_, err := fmt.Fprintf(w, "%s %d files (%s) to %s, %d already there; build %d\n", st.Green(verb), n, humanBytes(bytes), s.To, s.Skipped, s.Build)
-	if err == nil && len(deleted) > 0 {
-		verb = "deleted"
-		if s.DryRun {
-			verb = "would delete"
-		}
-		_, err = fmt.Fprintf(w, "%s %d files of older builds\n", verb, len(deleted))
-	}
-	return err
-}
-
-func newHashAssetsUploadCmd(app *App) *cobra.Command {
-	var (
-		to, manifest, keepAge string
-		keep                  int
-		dryRun, prune         bool
-	)
-	cmd := &cobra.Command{
-		Use:   "upload DIR --to s3://BUCKET/PREFIX",
-		Short: "Upload a build to S3-compatible object storage in a safe order",
-		Long: `upload carries out the upload plan of DIR against S3-compatible object storage
-(AWS S3, Cloudflare R2, GCS interoperability, MinIO, Ceph RGW, SeaweedFS, Versity):
-hashed files first with "Cache-Control: public, max-age=31536000, immutable", the
-right Content-Type and Content-Encoding on precompressed copies, then the pages
-and the manifest last with a short cache. An object already there with the same
-sha256 is not sent again. Configuration is the standard AWS one: AWS_ACCESS_KEY_ID,
-AWS_SECRET_ACCESS_KEY, AWS_SESSION_TOKEN, AWS_REGION, AWS_PROFILE, AWS_ENDPOINT_URL_S3
-or AWS_ENDPOINT_URL. --prune then deletes from the store what "hash-assets clean"
-with the same --keep/--keep-age would delete locally, and nothing else.`,
-		Example: `  dsctl hash-assets upload dist --to s3://my-bucket/assets
-  AWS_ENDPOINT_URL=https://ACCOUNT.r2.cloudflarestorage.com dsctl hash-assets upload dist --to s3://site/ --prune --keep 3`,
-		Args: cobra.ExactArgs(1),
-		RunE: func(cmd *cobra.Command, args []string) error {
-			if to == "" {
-				return usageErr(fmt.Errorf("hash-assets upload needs --to s3://BUCKET/PREFIX"))
-			}
-			opts := hashasset.UploadOptions{Dir: args[0], Manifest: manifest, To: to, DryRun: dryRun}
-			if prune {
-				r, err := retentionFlags(cmd, keep, keepAge, "--prune")
-				if err != nil {
-					return err
-				}
-				opts.Prune = &r
-			}
-			var bar *output.Progress
-			opts.Started = func(files int, bytes int64) {
-				if bytes > 0 {
-					bar = app.IO.NewProgress(bytes, "uploading", true)
-				}
-			}
-			opts.Progress = func(n int64) { bar.Add(n) }
-			res, err := hashasset.UploadBuild(cmd.Context(), opts)
-			bar.Finish()
-			if err != nil {
-				return err
-			}
-			return app.Print(uploadSummary{res})
-		},
-	}
-	f := cmd.Flags()
-	f.StringVar(&to, "to", "", "destination s3://BUCKET/PREFIX (required)")
-	f.StringVar(&manifest, "manifest", "", "manifest file (default DIR/assets-manifest.json)")
-	f.BoolVar(&dryRun, "dry-run", false, "compare with the store and report, send and delete nothing")
-	f.BoolVar(&prune, "prune", false, "delete from the store what hash-assets clean --keep/--keep-age would delete")
-	f.IntVar(&keep, "keep", 0, "with --prune: keep the newest N older versions of each asset")
-	f.StringVar(&keepAge, "keep-age", "", "with --prune: also keep older versions younger than this (e.g. 72h, 7d)")
-	return cmd
-}
-
-// cleanResult is what hash-assets clean prints: on a dry run Removed is
-// empty and wouldRemove lists what a real run would remove.
-type cleanResult struct {
-	Removed []string `json:"removed"`
-	DryRun  bool     `json:"dryRun"`
-	*cleanWould
-}
-
-type cleanWould struct {
-	WouldRemove []string `json:"wouldRemove"`
-}
-
-func (c cleanResult) WriteText(w io.Writer, st output.Style) error {
-	verb, files := "removed", c.Removed
-	if c.cleanWould != nil {
-		verb, files = "would remove", c.WouldRemove
-	}
-	for _, p := range files {
-		if _, err := fmt.Fprintf(w, "%s %s\n", verb, p); err != nil {
-			return err
-		}
-	}
-	_, err := fmt.Fprintf(w, "%s %d files of older builds\n", verb, len(files))
-	return err
-}
-
-func newHashAssetsCleanCmd(app *App) *cobra.Command {
-	var (
-		manifest, keepAge string
-		keep              int
-		dryRun            bool
-	)
-	cmd := &cobra.Command{
-		Use:   "clean DIR --keep N [--keep-age DUR]",
-		Short: "Prune files of older builds by the retention rule",
-		Long: `clean removes files of older builds listed under "previous" in the manifest:
-for each asset it keeps the newest N older versions and any version younger than
---keep-age (the age of a version is the time since the file that replaced it was
-written). Files of the current build are never removed. The manifest is rewritten
-first, atomically, then the files are deleted.`,
-		Args: cobra.ExactArgs(1),
-		RunE: func(cmd *cobra.Command, args []string) error {
-			r, err := retentionFlags(cmd, keep, keepAge, "hash-assets clean")
-			if err != nil {
-				return err
-			}
-			removed, err := hashasset.Clean(hashasset.CleanOptions{Dir: args[0], Manifest: manifest, Keep: r.Keep, KeepAge: r.KeepAge, DryRun: dryRun})
-			if err != nil {
-				return err
-			}
-			res := cleanResult{Removed: removed, DryRun: dryRun}
-			if dryRun {
-				res = cleanResult{Removed: []string{}, DryRun: true, cleanWould: &cleanWould{WouldRemove: removed}}
-			}
-			return app.Print(res)
-		},
-	}
-	f := cmd.Flags()
-	f.IntVar(&keep, "keep", 0, "keep the newest N older versions of each asset")
-	f.StringVar(&keepAge, "keep-age", "", "also keep older versions younger than this (e.g. 72h, 7d)")
-	f.StringVar(&manifest, "manifest", "", "manifest file (default DIR/assets-manifest.json)")
-	f.BoolVar(&dryRun, "dry-run", false, "list what would be removed, remove nothing")
-	return cmd
 }

@@ -93,18 +93,35 @@ func buildVersion(bi *debug.BuildInfo, stampVersion, stampCommit, stampDate stri
 	return v
 }
 
-func newVersionCmd(app *App) *cobra.Command {
+// versionOptions are the (no) arguments of version.
+type versionOptions struct {
+	App *App
+}
+
+func newCmdVersion(app *App, runF func(*versionOptions) error) *cobra.Command {
+	o := &versionOptions{App: app}
 	return &cobra.Command{
 		Use:   "version",
 		Short: "Print the dsctl version (module version and commit)",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			return app.Print(readVersion())
+			return runOr(o, runF, versionRun)
 		},
 	}
 }
 
-func newCompletionCmd(app *App) *cobra.Command {
+func versionRun(o *versionOptions) error { return o.App.Print(readVersion()) }
+
+// completionOptions are the argument of completion, and the command tree
+// the script completes.
+type completionOptions struct {
+	App   *App
+	Shell string
+	Root  *cobra.Command
+}
+
+func newCmdCompletion(app *App, runF func(*completionOptions) error) *cobra.Command {
+	o := &completionOptions{App: app}
 	return &cobra.Command{
 		Use:   "completion bash|zsh|fish|powershell",
 		Short: "Print a shell completion script",
@@ -128,18 +145,22 @@ PowerShell:
 		ValidArgs: []string{"bash", "zsh", "fish", "powershell"},
 		Args:      cobra.MatchAll(cobra.ExactArgs(1), cobra.OnlyValidArgs),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			root := cmd.Root()
-			out := app.IO.Out
-			switch args[0] {
-			case "bash":
-				return root.GenBashCompletionV2(out, true)
-			case "zsh":
-				return root.GenZshCompletion(out)
-			case "fish":
-				return root.GenFishCompletion(out, true)
-			default:
-				return root.GenPowerShellCompletionWithDesc(out)
-			}
+			o.Shell, o.Root = args[0], cmd.Root()
+			return runOr(o, runF, completionRun)
 		},
+	}
+}
+
+func completionRun(o *completionOptions) error {
+	out := o.App.IO.Out
+	switch o.Shell {
+	case "bash":
+		return o.Root.GenBashCompletionV2(out, true)
+	case "zsh":
+		return o.Root.GenZshCompletion(out)
+	case "fish":
+		return o.Root.GenFishCompletion(out, true)
+	default:
+		return o.Root.GenPowerShellCompletionWithDesc(out)
 	}
 }

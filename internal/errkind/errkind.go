@@ -63,8 +63,14 @@ type Error struct {
 	Line, Column int
 	// Hint, when set, tells the user what to do next; printed on its own line.
 	Hint string
-	Err  error
+	// Label, when set, replaces "error" at the start of the printed message:
+	// "drift" for generated files that are stale.
+	Label string
+	Err   error
 }
+
+// ErrorKind returns e's kind (see Classified).
+func (e *Error) ErrorKind() Kind { return e.Kind }
 
 // Error formats the error as "file:line:column: message".
 func (e *Error) Error() string {
@@ -88,11 +94,18 @@ func (e *Error) Error() string {
 // Unwrap returns the wrapped error.
 func (e *Error) Unwrap() error { return e.Err }
 
+// Classified is an error that knows its kind: *Error, *Silent, and the
+// command line's usage errors.
+type Classified interface {
+	error
+	ErrorKind() Kind
+}
+
 // Of returns the kind of err: the outermost classified error in its chain wins.
 func Of(err error) Kind {
-	var e *Error
-	if errors.As(err, &e) {
-		return e.Kind
+	var c Classified
+	if errors.As(err, &c) {
+		return c.ErrorKind()
 	}
 	return Unknown
 }
@@ -131,6 +144,9 @@ type Silent struct{ Kind Kind }
 
 // Error implements error.
 func (s *Silent) Error() string { return "silent " + s.Kind.String() }
+
+// ErrorKind returns s's kind (see Classified).
+func (s *Silent) ErrorKind() Kind { return s.Kind }
 
 // SilentFinding is returned by commands that printed their findings and must exit 1.
 func SilentFinding() error { return &Silent{Kind: Finding} }

@@ -20,7 +20,8 @@ func TestKinds(t *testing.T) {
 		{Envf("registry down"), Env, 3, "registry down"},
 		{Findingf("drift"), Finding, 1, "drift"},
 		{errors.New("plain"), Unknown, 3, "plain"},
-		{SilentFinding(), Unknown, 3, "silent finding"},
+		{SilentFinding(), Finding, 1, "silent finding"},
+		{fmt.Errorf("wrapped: %w", &Silent{Kind: Env}), Env, 3, "wrapped: silent environment"},
 	}
 	for _, c := range cases {
 		if got := Of(c.err); got != c.kind {

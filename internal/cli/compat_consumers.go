@@ -1,19 +1,15 @@
 package cli
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"fmt"
 	"io"
-	"slices"
-	"strings"
 
 	"github.com/dsctl/dsctl/contracts"
 	"github.com/dsctl/dsctl/contracts/consumers"
 	"github.com/dsctl/dsctl/contracts/registry"
 	"github.com/dsctl/dsctl/internal/errkind"
-	"github.com/dsctl/dsctl/internal/fsx"
 	"github.com/dsctl/dsctl/internal/output"
 	"github.com/spf13/cobra"
 )
@@ -67,8 +63,16 @@ func (r consumerReport) WriteText(w io.Writer, st output.Style) error {
 	return err
 }
 
-func newCompatConsumersCmd(app *App) *cobra.Command {
-	var reg registryFlags
+// compatConsumersOptions are the arguments and flags of compat consumers.
+type compatConsumersOptions struct {
+	App *App
+	Ctx context.Context
+	Dir string
+	Reg registryFlags
+}
+
+func newCmdCompatConsumers(app *App, runF func(*compatConsumersOptions) error) *cobra.Command {
+	o := &compatConsumersOptions{App: app}
 	cmd := &cobra.Command{
 		Use:   "consumers PRODUCER_DIR [--registry REF]",
 		Short: "Judge a producer package against every registered consumer of its events",
@@ -88,23 +92,30 @@ Exit 1 when a consumer breaks, 0 otherwise. See docs/consumers.md.`,
   dsctl compat consumers contracts/orders --registry oci://registry.example.com/contracts -o json`,
 		Args: argsWant(1, 1, "PRODUCER_DIR: the producer's contract package folder"),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			c, err := contracts.Load(args[0])
-			if err != nil {
-				return err
-			}
-			store, _, err := app.openStore(reg)
-			if err != nil {
-				return err
-			}
-			r, err := consumers.NewIndex(store).Check(cmd.Context(), c)
-			if err != nil {
-				return err
-			}
-			return app.printReport(consumerReport{r}, len(r.Broken()) == 0)
+			o.Ctx = cmd.Context()
+			o.Dir = args[0]
+			return runOr(o, runF, compatConsumersRun)
 		},
 	}
-	reg.bind(cmd)
+	o.Reg.bind(cmd)
 	return cmd
+}
+
+func compatConsumersRun(o *compatConsumersOptions) error {
+	app := o.App
+	c, err := contracts.Load(o.Dir)
+	if err != nil {
+		return err
+	}
+	store, _, err := app.openStore(o.Reg)
+	if err != nil {
+		return err
+	}
+	r, err := consumers.NewIndex(store).Check(o.Ctx, c)
+	if err != nil {
+		return err
+	}
+	return app.printReport(consumerReport{r}, len(r.Broken()) == 0)
 }
 
 // consumerCheck returns the publish hook that judges a package against its
@@ -136,91 +147,6 @@ func consumersError(app *App, res *contracts.PublishResult) error {
 	return &errkind.Error{Kind: errkind.Finding,
 		Err:  fmt.Errorf("%s@%s: not published: it breaks registered consumers: %s", res.Name, res.Version, res.Consumers.BrokenText()),
 		Hint: "change the consumers first, or publish a new major (their ranges then leave it out); --no-consumers skips the check"}
-}
-
-// lintConsumes adds the checks of c's consumes: entries against the store
-// to r; a store that cannot be read is a warning, not a failure.
-func lintConsumes(ctx context.Context, app *App, reg registryFlags, c *contracts.Contract, r *contracts.LintReport) error {
-	if len(c.Consumes) == 0 {
-		return nil
-	}
-	store, _, err := app.openStore(reg)
-	if err != nil {
-		if errkind.Of(err) == errkind.Input || isUsage(err) {
-			return err
-		}
-		r.Add(contracts.Finding{Rule: contracts.RuleConsumesUnchecked, File: c.File(contracts.FileName),
-			Message: "consumes: not checked against the producers: " + oneLine(err.Error())})
-		return nil
-	}
-	fs, err := consumers.NewIndex(store).Lint(ctx, c)
-	if err != nil {
-		return err
-	}
-	r.Add(fs...)
-	return nil
-}
-
-func isUsage(err error) bool {
-	var ue *usageError
-	return errors.As(err, &ue) || strings.HasPrefix(err.Error(), "unknown flag")
-}
-
-func newContractGraphCmd(app *App) *cobra.Command {
-	var reg registryFlags
-	format := "mermaid"
-	var out string
-	cmd := &cobra.Command{
-		Use:   "graph [--format mermaid|dot|json|html] [--out FILE]",
-		Short: "Draw who produces and who consumes each event, at which versions",
-		Long: `graph reads every package of the store (every non-yanked version) and draws, for each
-event, the package that produces it with the versions that have it, and the packages
-that declare (consumes:) that they read it: their highest version, the range they
-accept and the producer version that range resolves to.
-
-Formats: mermaid (the default; GitHub renders it in Markdown), dot (Graphviz), json,
-and html: one self-contained page that draws the graph as SVG, with no network access
-(its Content-Security-Policy forbids any). -o json is --format json.`,
-		Example: `  dsctl contract graph
-  dsctl contract graph --format dot | dot -Tsvg > contracts.svg
-  dsctl contract graph --format html --out contracts.html`,
-		Args: cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, args []string) error {
-			f := format
-			if app.JSON() {
-				f = "json"
-			}
-			if !slices.Contains(consumers.Formats, f) {
-				return usageErr(fmt.Errorf("invalid value %q for --format: want %s", f, strings.Join(consumers.Formats, ", ")))
-			}
-			store, _, err := app.openStore(reg)
-			if err != nil {
-				return err
-			}
-			g, err := consumers.NewIndex(store).Graph(cmd.Context())
-			if err != nil {
-				return err
-			}
-			for _, s := range g.Skipped {
-				app.IO.Warnf("%s@%s not read: %s", s.Name, s.Version, s.Error)
-			}
-			if out == "" {
-				return g.Write(app.IO.Out, f)
-			}
-			var b bytes.Buffer
-			if err := g.Write(&b, f); err != nil {
-				return err
-			}
-			if err := fsx.WriteFileAtomic(out, b.Bytes(), 0o644); err != nil {
-				return errkind.Wrap(errkind.Env, fmt.Errorf("write %s: %w", out, err))
-			}
-			return nil
-		},
-	}
-	reg.bind(cmd)
-	cmd.Flags().StringVar(&format, "format", format, "mermaid, dot, json or html")
-	cmd.Flags().StringVar(&out, "out", "", "write to FILE (atomically) instead of standard output")
-	return cmd
 }
 
 // consumersText sums up a passed consumer check for publish's line ("" when
