@@ -5,8 +5,12 @@ import (
 	"strings"
 
 	"github.com/dsctl/dsctl/compat"
+	"github.com/dsctl/dsctl/internal/errkind"
 	jsv "github.com/santhosh-tekuri/jsonschema/v6"
 )
+
+// readDrafts lists the drafts dsctl reads, for messages.
+const readDrafts = "draft-04, draft-06, draft-07, 2019-09 and 2020-12"
 
 // DefaultDraft is the draft a schema without "$schema" is read as when
 // compat.Options.DefaultDraft is empty: 2020-12, the current JSON Schema.
@@ -46,7 +50,68 @@ func ParseDraft(s string) (string, error) {
 			}
 		}
 	}
+	switch k {
+	case "3", "draft3", "draft-3", "draft-03":
+		return "", fmt.Errorf("draft-03 is not supported (want 4, 6, 7, 2019-09 or 2020-12)")
+	}
 	return "", fmt.Errorf("unknown JSON Schema draft %q (want 4, 6, 7, 2019-09 or 2020-12)", s)
+}
+
+// unsupportedDraft names the draft a "$schema" URL selects when dsctl does
+// not read it (draft-00 to draft-03: jsonschema v6 has none of them, and
+// would try to load their metaschema), or "".
+func unsupportedDraft(u string) string {
+	t := strings.ToLower(strings.TrimSpace(u))
+	t = strings.TrimPrefix(strings.TrimPrefix(t, "https://"), "http://")
+	if rest, ok := strings.CutPrefix(t, "json-schema.org/draft-0"); ok && len(rest) >= 2 && rest[0] >= '0' && rest[0] <= '3' && rest[1] == '/' {
+		return "draft-0" + rest[:1]
+	}
+	return ""
+}
+
+// checkDialect refuses a document whose "$schema" names a draft dsctl does
+// not read, naming the file and the line:column of its "$schema".
+func checkDialect(d *loadedDoc) error {
+	obj, ok := d.value.(map[string]any)
+	if !ok {
+		return nil
+	}
+	u, ok := obj["$schema"].(string)
+	if !ok {
+		return nil
+	}
+	name := unsupportedDraft(u)
+	if name == "" {
+		return nil
+	}
+	p, _ := d.lookupPos("/$schema")
+	return errkind.InputAt(d.display, int(p.line), int(p.col),
+		fmt.Errorf("%s is not supported: \"$schema\": %q (dsctl reads %s; rewrite the schema in one of them)", name, u, readDrafts))
+}
+
+// metaschemaRefused says why a URL the compiler asks for is not loaded
+// when it is a metaschema: dsctl has the metaschemas of the drafts it reads
+// built in and never fetches one over the network (not even with remote
+// $refs allowed). A metaschema is a URL on json-schema.org or the
+// "$schema" of a document loaded so far; "" when url is neither.
+func (s *side) metaschemaRefused(url string) string {
+	base, _, _ := strings.Cut(url, "#")
+	if name := unsupportedDraft(base); name != "" {
+		return fmt.Sprintf("%s is not supported: its metaschema %s is not fetched (dsctl reads %s)", name, base, readDrafts)
+	}
+	host := strings.TrimPrefix(strings.TrimPrefix(strings.ToLower(base), "https://"), "http://")
+	meta := strings.HasPrefix(host, "json-schema.org/")
+	for _, d := range s.docs {
+		if obj, ok := d.value.(map[string]any); ok {
+			if u, ok := obj["$schema"].(string); ok && strings.TrimSuffix(u, "#") == base {
+				meta = true
+			}
+		}
+	}
+	if !meta {
+		return ""
+	}
+	return fmt.Sprintf("metaschema %s is not fetched over the network (dsctl reads %s, whose metaschemas it has built in)", base, readDrafts)
 }
 
 func draftIndex(opts compat.Options) int {

@@ -142,6 +142,10 @@ func decideSuiteCheck(c *suiteCheck) (o suiteOutcome) {
 		}
 	}()
 	opts := compat.Options{Mode: compat.Backward, Policy: compat.Strict, DefaultDraft: suiteDrafts[c.Draft]}
+	if _, err := ParseDraft(opts.DefaultDraft); err != nil {
+		o.undecided = err.Error()
+		return o
+	}
 	ctx := context.Background()
 	oldC, err := Compile(ctx, compat.Source{Name: "old.json", FS: fstest.MapFS{"old.json": {Data: c.Sub}}, Path: "old.json"}, opts)
 	if err != nil {

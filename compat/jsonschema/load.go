@@ -155,6 +155,9 @@ func (s *side) addDoc(url, display string, data []byte) (*loadedDoc, error) {
 		return nil, errkind.InputAt(display, 0, 0, fmt.Errorf("parse schema: %w", err))
 	}
 	d := &loadedDoc{url: url, display: display, parsed: pd}
+	if err := checkDialect(d); err != nil {
+		return nil, err
+	}
 	s.docs[url] = d
 	if obj, ok := pd.value.(map[string]any); ok {
 		id, _ := obj["$id"].(string)
@@ -209,6 +212,9 @@ func (s *side) load(url string) (any, error) {
 				}
 			}
 		}
+		if why := s.metaschemaRefused(url); why != "" {
+			return nil, errkind.Inputf("%s: %s", s.name(), why)
+		}
 		if !s.opts.AllowRemoteRefs {
 			return nil, errkind.Inputf("%s: remote $ref %s refused (remote references are off; vendor the schema beside this one)", s.name(), url)
 		}
@@ -246,6 +252,12 @@ func (s *side) loadRemote(url string) (any, error) {
 func (s *side) compileError(err error) error {
 	var ek *errkind.Error
 	if errors.As(err, &ek) {
+		return ek
+	}
+	// the loader's own refusals (a $ref or metaschema not loaded, a document
+	// of an unsupported draft) say what and where without v6's wrapping
+	var le *jsv.LoadURLError
+	if errors.As(err, &le) && errors.As(le.Err, &ek) {
 		return ek
 	}
 	rootDoc := s.rootDoc()
