@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"math/big"
 	neturl "net/url"
-	"regexp"
 	"strconv"
 	"strings"
 	"sync"
@@ -29,7 +28,9 @@ func metaschema(url string) (*jsv.Schema, error) {
 	f, ok := metaschemas.Load(url)
 	if !ok {
 		f, _ = metaschemas.LoadOrStore(url, sync.OnceValues(func() (*jsv.Schema, error) {
-			return jsv.NewCompiler().Compile(url)
+			c := jsv.NewCompiler()
+			c.UseRegexpEngine(compileECMA) // format "regex" checks ECMA-262 patterns
+			return c.Compile(url)
 		}))
 	}
 	return f.(func() (*jsv.Schema, error))()
@@ -112,12 +113,6 @@ func fastEligibleDefault(v any, def int) (int, bool) {
 	walk(root, 0)
 	return draft, okAll
 }
-
-// goRegexp implements jsv.Regexp with the standard library (as jsonschema v6 does by default).
-type goRegexp struct{ re *regexp.Regexp }
-
-func (r *goRegexp) String() string            { return r.re.String() }
-func (r *goRegexp) MatchString(s string) bool { return r.re.MatchString(s) }
 
 // fastCompiler builds jsv.Schema values the way jsonschema v6 does, for the
 // keywords the differ reads.
@@ -337,12 +332,12 @@ func (fc *fastCompiler) object(s *jsv.Schema, ptr string, m map[string]any) {
 	if pp, ok := obj.get(kwPatternProperties).(map[string]any); ok {
 		s.PatternProperties = map[jsv.Regexp]*jsv.Schema{}
 		for p := range pp {
-			re, err := regexp.Compile(p)
+			re, err := compileECMA(p)
 			if err != nil {
 				fc.fail(ptr+"/patternProperties", "invalid regular expression %q: %v", p, err)
 				continue
 			}
-			s.PatternProperties[&goRegexp{re}] = fc.at(ptr + "/patternProperties/" + escapeToken(p))
+			s.PatternProperties[re] = fc.at(ptr + "/patternProperties/" + escapeToken(p))
 		}
 	}
 	s.AdditionalProperties = fc.additional(ptr, obj, kwAdditionalProperties)
@@ -408,11 +403,11 @@ func (fc *fastCompiler) object(s *jsv.Schema, ptr string, m map[string]any) {
 	s.MinLength = intVal(obj.get(kwMinLength))
 	s.MaxLength = intVal(obj.get(kwMaxLength))
 	if p, ok := obj.get(kwPattern).(string); ok {
-		re, err := regexp.Compile(p)
+		re, err := compileECMA(p)
 		if err != nil {
 			fc.fail(ptr+"/pattern", "invalid regular expression %q: %v", p, err)
 		} else {
-			s.Pattern = &goRegexp{re}
+			s.Pattern = re
 		}
 	}
 	// numbers

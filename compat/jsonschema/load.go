@@ -119,6 +119,7 @@ func loadSide(ctx context.Context, src compat.Source, opts compat.Options) (*sid
 		}
 	}
 	c := jsv.NewCompiler()
+	c.UseRegexpEngine(compileECMA)
 	c.DefaultDraft(drafts[draftIndex(opts)].d)
 	c.UseLoader(loaderFunc(s.load))
 	if err := c.AddResource(rootURL, d.value); err != nil {

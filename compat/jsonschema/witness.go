@@ -774,7 +774,7 @@ func stringValues(all []*jsv.Schema) []any {
 	// strings that match each pattern, then format samples
 	for _, s := range all {
 		if s.Pattern != nil {
-			if v, ok := stringFor(s.Pattern.String()); ok && s.Pattern.MatchString(v) {
+			if v, ok := stringFor(goSyntax(s.Pattern)); ok && s.Pattern.MatchString(v) {
 				out = append(out, v)
 			}
 		}
@@ -858,7 +858,7 @@ func ratNumber(r *big.Rat) json.Number {
 
 // nameFor returns a property name the pattern matches, if it can make one.
 func nameFor(re jsv.Regexp) (string, bool) {
-	v, ok := stringFor(re.String())
+	v, ok := stringFor(goSyntax(re))
 	if ok && re.MatchString(v) {
 		return v, true
 	}
