@@ -95,15 +95,17 @@ func (Engine) Version(src compat.Source) (string, error) {
 	if len(trimmed) > 0 && trimmed[0] == '{' {
 		err = json.Unmarshal(trimmed, &doc)
 	} else {
+		if v, ok := rememberedVersion(data); ok {
+			// The document was just loaded: no second parse (see version.go).
+			return v, nil
+		}
+		fullVersionParses.Add(1)
 		err = yaml.Unmarshal(data, &doc)
 	}
 	if err != nil {
 		return "", inputError(src, src.Path, fmt.Errorf("read info.version: %w", err))
 	}
-	if doc.Info.Version == nil {
-		return "", nil
-	}
-	return fmt.Sprint(doc.Info.Version), nil
+	return versionString(doc.Info.Version), nil
 }
 
 // Diff loads both documents, diffs them with oasdiff, runs every oasdiff rule

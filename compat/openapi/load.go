@@ -46,15 +46,20 @@ func loadSpec(ctx context.Context, src compat.Source, opts compat.Options) (*ope
 	if err != nil {
 		return nil, nil, errkind.InputAt(src.DisplayPath(src.Path), 0, 0, fmt.Errorf("read: %w", err))
 	}
+	raw := data
 	data = bytes.TrimPrefix(data, []byte("\xef\xbb\xbf"))
 	var doc *openapi3.T
-	if isSwagger(data) {
+	swagger := isSwagger(data)
+	if swagger {
 		doc, err = loadSwagger(loader, data, root)
 	} else {
 		doc, err = loader.LoadFromDataWithPath(data, root)
 	}
 	if err != nil {
 		return nil, nil, inputError(src, src.Path, err)
+	}
+	if !swagger {
+		rememberVersion(raw, data, doc)
 	}
 	if v := doc.OpenAPI; !strings.HasPrefix(v, "3.0.") && !strings.HasPrefix(v, "3.1.") && v != "3.0" && v != "3.1" {
 		line, col := 0, 0
