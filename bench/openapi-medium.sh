@@ -1,12 +1,13 @@
 #!/usr/bin/env bash
 # bench/openapi-medium.sh DSCTL SCRATCH — dsctl compat check against the
-# oasdiff v1.37.0 CLI (`oasdiff breaking -f json OLD NEW`) on medium OpenAPI
-# documents (1-6 MB): DataDog's v1 and v2 API specs
+# oasdiff CLI (`oasdiff breaking -f json OLD NEW`, see lib/oasdiff.sh) on
+# medium OpenAPI documents: DataDog's v1 and v2 API specs
 # (.generator/schemas/v{1,2}/openapi.yaml of the Go module
 # github.com/DataDog/datadog-api-client-go/v2, v2.30.0 -> v2.31.0, fetched with
-# `go mod download`), side by side in one run, the row beside the Stripe one
-# (openapi-stripe.sh). Prints a markdown table: wall time, CPU time and peak
-# RSS (GNU time -v) of each tool per pair, and their ratios.
+# `go mod download`), the row beside the Stripe one (openapi-stripe.sh).
+# The two tools run in turn (dsctl, oasdiff, dsctl, ...), RUNS times each
+# (default 5); the table gives the median wall time, CPU time and peak RSS
+# (GNU time -v) of each tool per pair, and their ratios.
 #
 # Bar (issue 15): dsctl at most 0.7x oasdiff's time and no more than its
 # memory, per pair. Not part of `make test`.
@@ -14,9 +15,11 @@ set -euo pipefail
 
 dsctl=${1:?usage: openapi-medium.sh DSCTL SCRATCH}
 scratch=${2:?usage: openapi-medium.sh DSCTL SCRATCH}
-runs=${RUNS:-1}
+runs=${RUNS:-5}
 work="$scratch/openapi-medium"
-mkdir -p "$work/run" "$scratch/bin"
+mkdir -p "$work/run"
+# shellcheck source=lib/oasdiff.sh
+. "$(dirname "$0")/lib/oasdiff.sh"
 
 echo "### compat check, OpenAPI, medium documents (DataDog v1 and v2, datadog-api-client-go v2.30.0 → v2.31.0)"
 echo
@@ -47,55 +50,37 @@ for v in v1 v2; do
   chmod u+w "$work/run/old-$v/openapi.yaml" "$work/run/new-$v/openapi.yaml"
 done
 
-oasdiff="$scratch/bin/oasdiff"
-if [ ! -x "$oasdiff" ]; then
-  GOBIN="$scratch/bin" go install github.com/oasdiff/oasdiff@v1.37.0 >/dev/null 2>&1 || true
-fi
-
-# measure NAME CMD...: as in openapi-stripe.sh (an empty working folder; the
-# best wall time of RUNS runs with its peak RSS and CPU time in NAME.fig).
-measure() {
-  local name=$1; shift
-  local best=""
-  for _ in $(seq "$runs"); do
-    (cd "$work/run" && /usr/bin/time -v "$@" >"$work/$name.out" 2>"$work/$name.time") || true
-    local wall rss cpu
-    wall=$(sed -n 's/.*Elapsed (wall clock) time (h:mm:ss or m:ss): //p' "$work/$name.time" |
-      awk -F: '{ if (NF == 3) print $1*3600 + $2*60 + $3; else print $1*60 + $2 }')
-    rss=$(sed -n 's/.*Maximum resident set size (kbytes): //p' "$work/$name.time")
-    cpu=$(awk -F': ' '/User time|System time/ { s += $2 } END { print s }' "$work/$name.time")
-    if [ -z "$best" ] || awk -v a="$wall" -v b="${best%% *}" 'BEGIN { exit !(a < b) }'; then
-      best="$wall $rss $cpu"
-    fi
-  done
-  echo "$best" >"$work/$name.fig"
-}
-
-have_oasdiff=0
-[ -x "$oasdiff" ] && have_oasdiff=1
+oasdiff=$(oasdiff_bin)
 for v in v1 v2; do
-  measure "dsctl-$v" "$dsctl" compat check "old-$v/openapi.yaml" "new-$v/openapi.yaml" --kind openapi --format json --fail-on none
-  if [ "$have_oasdiff" = 1 ]; then
-    measure "oasdiff-$v" "$oasdiff" breaking -f json "old-$v/openapi.yaml" "new-$v/openapi.yaml"
+  # shellcheck disable=SC2034 # passed by name to side_by_side
+  dcmd=("$dsctl" compat check "old-$v/openapi.yaml" "new-$v/openapi.yaml" --kind openapi --format json --fail-on none)
+  # shellcheck disable=SC2034
+  ocmd=()
+  if [ -n "$oasdiff" ]; then
+    # shellcheck disable=SC2034
+    ocmd=("$oasdiff" breaking -f json "old-$v/openapi.yaml" "new-$v/openapi.yaml")
   fi
+  side_by_side "$runs" "dsctl-$v" dcmd "oasdiff-$v" ocmd
 done
 
-python3 - "$work" "$have_oasdiff" <<'PY'
+python3 - "$work" "${oasdiff:+1}" "$oasdiff_version" <<'PY'
 import json, os, sys
-work, have = sys.argv[1], sys.argv[2] == "1"
+work, have, oversion = sys.argv[1], sys.argv[2] == "1", sys.argv[3]
 def fig(name):
-    wall, rss, cpu = open(f"{work}/{name}.fig").read().split()
-    return float(wall), int(rss) / 1024, float(cpu)
-print("| pair | size (old → new) | dsctl wall / CPU / RSS | oasdiff wall / CPU / RSS | ratio wall | ratio CPU | ratio RSS | verdicts |")
-print("|---|---|---|---|---:|---:|---:|---|")
+    wall, rss, cpu, n = open(f"{work}/{name}.fig").read().split()
+    return float(wall), float(rss) / 1024, float(cpu), int(n)
+print(f"oasdiff {oversion}; medians of the runs; each ratio is dsctl's median over oasdiff's.")
+print()
+print("| pair | size (old → new) | runs | dsctl wall / CPU / RSS | oasdiff wall / CPU / RSS | ratio wall | ratio CPU | ratio RSS | verdicts |")
+print("|---|---|---:|---|---|---:|---:|---:|---|")
 for v in ("v1", "v2"):
     size = lambda side: os.path.getsize(f"{work}/run/{side}-{v}/openapi.yaml") / 1e6
-    dwall, drss, dcpu = fig(f"dsctl-{v}")
+    dwall, drss, dcpu, n = fig(f"dsctl-{v}")
     d = json.load(open(f"{work}/dsctl-{v}.out"))
     dverdict = "breaking" if d["requiredBump"] == "major" else "not breaking"
-    row = f"| DataDog {v} | {size('old'):.1f} → {size('new'):.1f} MB | {dwall:.2f} s / {dcpu:.2f} s / {drss:,.0f} MB |"
+    row = f"| DataDog {v} | {size('old'):.1f} → {size('new'):.1f} MB | {n} | {dwall:.2f} s / {dcpu:.2f} s / {drss:,.0f} MB |"
     if have:
-        owall, orss, ocpu = fig(f"oasdiff-{v}")
+        owall, orss, ocpu, _ = fig(f"oasdiff-{v}")
         o = json.load(open(f"{work}/oasdiff-{v}.out"))
         overdict = "breaking" if o else "not breaking"
         row += f" {owall:.2f} s / {ocpu:.2f} s / {orss:,.0f} MB | {dwall/owall:.2f}x | {dcpu/ocpu:.2f}x | {drss/orss:.2f}x | dsctl {dverdict}, oasdiff {overdict} |"

@@ -1,12 +1,13 @@
 #!/usr/bin/env bash
 # bench/openapi-stripe.sh DSCTL SCRATCH — dsctl compat check against the
-# oasdiff v1.37.0 CLI (`oasdiff breaking -f json OLD NEW`) on Stripe's OpenAPI
-# spec, stripe-mock v0.162.0 -> v0.203.0 (embedded/openapi/spec3.json, 4.9 MB
-# and 8.0 MB), side by side in one run. Prints a markdown table: wall time and
-# peak RSS (GNU time -v), findings, and the verdict of each tool.
+# oasdiff CLI (`oasdiff breaking -f json OLD NEW`, see lib/oasdiff.sh) on
+# Stripe's OpenAPI spec, stripe-mock v0.162.0 -> v0.203.0
+# (embedded/openapi/spec3.json, 4.9 MB and 8.0 MB), side by side in one run
+# (dsctl, oasdiff, dsctl, ...). Prints a markdown table: wall time and peak RSS
+# (GNU time -v), findings, and the verdict of each tool.
 #
 # Bar: dsctl at most 0.5x oasdiff's wall time, no more than its peak memory,
-# the same verdict. Each figure is the best of RUNS runs (default 1: oasdiff
+# the same verdict. Each figure is the median of RUNS runs (default 1: oasdiff
 # takes about a minute and 4.5 GB). Not part of `make test`.
 set -euo pipefail
 
@@ -14,7 +15,9 @@ dsctl=${1:?usage: openapi-stripe.sh DSCTL SCRATCH}
 scratch=${2:?usage: openapi-stripe.sh DSCTL SCRATCH}
 runs=${RUNS:-1}
 work="$scratch/openapi-stripe"
-mkdir -p "$work/run" "$scratch/bin"
+mkdir -p "$work/run"
+# shellcheck source=lib/oasdiff.sh
+. "$(dirname "$0")/lib/oasdiff.sh"
 
 echo "### compat check, OpenAPI (Stripe spec3.json, stripe-mock v0.162.0 → v0.203.0)"
 echo
@@ -45,45 +48,25 @@ cp "$olddir/embedded/openapi/spec3.json" "$work/run/old/spec3.json"
 cp "$newdir/embedded/openapi/spec3.json" "$work/run/new/spec3.json"
 chmod u+w "$work/run/old/spec3.json" "$work/run/new/spec3.json"
 
-oasdiff="$scratch/bin/oasdiff"
-if [ ! -x "$oasdiff" ]; then
-  GOBIN="$scratch/bin" go install github.com/oasdiff/oasdiff@v1.37.0 >/dev/null 2>&1 || true
+oasdiff=$(oasdiff_bin)
+# shellcheck disable=SC2034 # passed by name to side_by_side
+dcmd=("$dsctl" compat check old/spec3.json new/spec3.json --kind openapi --format json --fail-on none)
+# shellcheck disable=SC2034
+ocmd=()
+if [ -n "$oasdiff" ]; then
+  # shellcheck disable=SC2034
+  ocmd=("$oasdiff" breaking -f json old/spec3.json new/spec3.json)
 fi
-
-# measure NAME CMD...: runs CMD in an empty folder (oasdiff reads a config
-# file named oasdiff.* from the working folder), stdout to $work/NAME.out,
-# and keeps the best wall time and its peak RSS in $work/NAME.fig.
-measure() {
-  local name=$1; shift
-  local best=""
-  for _ in $(seq "$runs"); do
-    (cd "$work/run" && /usr/bin/time -v "$@" >"$work/$name.out" 2>"$work/$name.time") || true
-    local wall rss cpu
-    wall=$(sed -n 's/.*Elapsed (wall clock) time (h:mm:ss or m:ss): //p' "$work/$name.time" |
-      awk -F: '{ if (NF == 3) print $1*3600 + $2*60 + $3; else print $1*60 + $2 }')
-    rss=$(sed -n 's/.*Maximum resident set size (kbytes): //p' "$work/$name.time")
-    cpu=$(awk -F': ' '/User time|System time/ { s += $2 } END { print s }' "$work/$name.time")
-    if [ -z "$best" ] || awk -v a="$wall" -v b="${best%% *}" 'BEGIN { exit !(a < b) }'; then
-      best="$wall $rss $cpu"
-    fi
-  done
-  echo "$best" >"$work/$name.fig"
-}
-
-measure dsctl "$dsctl" compat check old/spec3.json new/spec3.json --kind openapi --format json --fail-on none
-
+side_by_side "$runs" dsctl dcmd oasdiff ocmd
 have_oasdiff=0
-if [ -x "$oasdiff" ]; then
-  have_oasdiff=1
-  measure oasdiff "$oasdiff" breaking -f json old/spec3.json new/spec3.json
-fi
+if [ -n "$oasdiff" ]; then have_oasdiff=1; fi
 
-python3 - "$work" "$have_oasdiff" <<'EOF'
+python3 - "$work" "$have_oasdiff" "$oasdiff_version" <<'EOF'
 import json, sys
-work, have = sys.argv[1], sys.argv[2] == "1"
+work, have, oversion = sys.argv[1], sys.argv[2] == "1", sys.argv[3]
 def fig(name):
-    wall, rss, cpu = open(f"{work}/{name}.fig").read().split()
-    return float(wall), int(rss) / 1024, float(cpu)
+    wall, rss, cpu, _ = open(f"{work}/{name}.fig").read().split()
+    return float(wall), float(rss) / 1024, float(cpu)
 d = json.load(open(f"{work}/dsctl.out"))
 changes = d["changes"]
 refs = sum(max(1, len(c.get("operations") or [])) for c in changes)
@@ -98,8 +81,8 @@ if have:
     owall, orss, ocpu = fig("oasdiff")
     pairs = len({(f.get("id"), f.get("text")) for f in o})
     overdict = "breaking" if o else "not breaking"
-    print(f"| oasdiff breaking -f json v1.37.0 | {owall:.1f} s | {ocpu:.1f} s | {orss:,.0f} MB | {len(o):,} ERR+WARN findings ({pairs:,} distinct rule+text) | {overdict} |")
+    print(f"| oasdiff breaking -f json {oversion} | {owall:.1f} s | {ocpu:.1f} s | {orss:,.0f} MB | {len(o):,} ERR+WARN findings ({pairs:,} distinct rule+text) | {overdict} |")
     print(f"| ratio dsctl / oasdiff | {dwall/owall:.2f}x | {dcpu/ocpu:.2f}x | {drss/orss:.2f}x | | {'same' if dverdict == overdict else 'DIFFERENT'} |")
 else:
-    print("| oasdiff v1.37.0 | _not installed_ | | | | |")
+    print(f"| oasdiff {oversion} | _not installed_ | | | | |")
 EOF
