@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io/fs"
 	"reflect"
+	"runtime"
 	"runtime/debug"
 	"strings"
 	"sync"
@@ -149,7 +150,9 @@ func (e Engine) run(ctx context.Context, old, new compat.Source, opts compat.Opt
 	raiseGC()
 	defer restoreGC()
 	start := time.Now()
-	// Load both sides at once: separate loaders share nothing.
+	// Load both sides at once. kin-openapi decodes one document at a time
+	// (a package lock around its decode with origins), but the YAML parse,
+	// $ref resolution and validation of the two sides overlap.
 	var s1 *openapi3.T
 	var w1 []error
 	var err1 error
@@ -184,6 +187,12 @@ func (e Engine) run(ctx context.Context, old, new compat.Source, opts compat.Opt
 		return nil, fmt.Errorf("compare %s: %w", new.Name, err)
 	}
 	loaded := time.Since(start)
+	// The parsed YAML trees of the loads are garbage now, but the collector
+	// last measured the heap with them live, mid-load, and would let the diff
+	// grow the heap to three times that (GOGC 200) before collecting. One
+	// collection here lowers the peak of DataDog's 1.2 MB specs by 5-17 % for
+	// the same CPU time (docs/bench-openapi.md).
+	runtime.GC()
 	res, err := compareWarned(ctx, opts.Mode.Base(), old, new, s1, s2, len(w1)+len(w2) > 0)
 	if err != nil {
 		return nil, err
