@@ -21,6 +21,7 @@ import (
 	"sync"
 
 	"github.com/dsctl/dsctl/internal/errkind"
+	"github.com/dsctl/dsctl/internal/textpos"
 	"github.com/getkin/kin-openapi/openapi3"
 	oapi "github.com/oapi-codegen/oapi-codegen/v2/pkg/codegen"
 )
@@ -574,19 +575,13 @@ func checkImports(spec *Spec, src []byte, allow []string) error {
 		}
 		line, col := 0, 0
 		if i := bytes.Index(spec.data, []byte(p)); i >= 0 && p != "" {
-			line, col = lineCol(spec.data, i)
+			line, col = textpos.LineCol(spec.data, i)
 		}
 		return &errkind.Error{Kind: errkind.Input, File: spec.Path, Line: line, Column: col,
 			Err:  fmt.Errorf("the spec makes the generated code import %q%s (x-go-type-import); a spec may not add imports to a service's code", p, how),
 			Hint: fmt.Sprintf("if that package is wanted, allow it on the service in dsctl.yaml: allowImports: [%s] (one-off: --allow-import %s)", p, p)}
 	}
 	return nil
-}
-
-// lineCol is the 1-based line and column of byte offset i in data.
-func lineCol(data []byte, i int) (int, int) {
-	before := data[:i]
-	return bytes.Count(before, []byte("\n")) + 1, i - (bytes.LastIndexByte(before, '\n') + 1) + 1
 }
 
 // maxClashRounds bounds the rounds of renaming: each round renames every

@@ -22,6 +22,7 @@ import (
 	"github.com/dsctl/dsctl/internal/errkind"
 	"github.com/dsctl/dsctl/internal/fsx"
 	"github.com/dsctl/dsctl/internal/remoteread"
+	"github.com/dsctl/dsctl/internal/textpos"
 	"github.com/getkin/kin-openapi/openapi2"
 	"github.com/getkin/kin-openapi/openapi2conv"
 	"github.com/getkin/kin-openapi/openapi3"
@@ -396,13 +397,12 @@ func loadErrPos(data []byte, err error) (line, col int) {
 	for _, m := range refInErrRe.FindAllStringSubmatch(msg, -1) {
 		ref := m[1] + m[2] + m[3]
 		if i := bytes.Index(data, []byte(ref)); i >= 0 {
-			return lineCol(data, i)
+			return textpos.LineCol(data, i)
 		}
 	}
 	var se *json.SyntaxError
-	if errors.As(err, &se) && se.Offset > 0 && int(se.Offset) <= len(data) {
-		before := data[:se.Offset]
-		return bytes.Count(before, []byte("\n")) + 1, int(se.Offset) - (bytes.LastIndexByte(before, '\n') + 1)
+	if errors.As(err, &se) {
+		return textpos.JSONError(data, se)
 	}
 	return 0, 0
 }

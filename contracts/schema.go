@@ -5,13 +5,14 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"github.com/dsctl/dsctl/internal/schemacost"
 	"io/fs"
 	"path"
 	"sort"
 	"strings"
 
 	"github.com/dsctl/dsctl/internal/errkind"
+	"github.com/dsctl/dsctl/internal/schemacost"
+	"github.com/dsctl/dsctl/internal/textpos"
 	"github.com/santhosh-tekuri/jsonschema/v6"
 	"golang.org/x/text/language"
 	"golang.org/x/text/message"
@@ -286,7 +287,8 @@ func jsonLine(data []byte, ptr string) int {
 			for off < int64(len(data)) && strings.ContainsRune(" \t\r\n:,", rune(data[off])) {
 				off++
 			}
-			return bytes.Count(data[:off], []byte("\n")) + 1
+			line, _ := textpos.LineCol(data, int(off))
+			return line
 		}
 		if isDelim {
 			stack = append(stack, jframe{array: d == '[', expectKey: d == '{'})

@@ -15,6 +15,7 @@ import (
 
 	"github.com/dsctl/dsctl/internal/errkind"
 	"github.com/dsctl/dsctl/internal/output"
+	"github.com/dsctl/dsctl/internal/textpos"
 )
 
 // ManifestVersion is the manifest format version this package writes and reads.
@@ -103,21 +104,11 @@ func ParseManifest(file string, data []byte) (*Manifest, error) {
 	dec := json.NewDecoder(bytes.NewReader(data))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(&m); err != nil {
-		var se *json.SyntaxError
-		var te *json.UnmarshalTypeError
-		switch {
-		case errors.As(err, &se):
-			l, c := lineCol(data, int(se.Offset))
-			return nil, errkind.InputAt(file, l, c, fmt.Errorf("malformed manifest: %w", err))
-		case errors.As(err, &te):
-			l, c := lineCol(data, int(te.Offset))
-			return nil, errkind.InputAt(file, l, c, fmt.Errorf("malformed manifest: %w", err))
-		}
+		l, c := textpos.JSONError(data, err)
 		if errors.Is(err, io.ErrUnexpectedEOF) {
-			l, c := lineCol(data, len(data))
 			return nil, errkind.InputAt(file, l, c, errors.New("malformed manifest: unexpected end of JSON"))
 		}
-		return nil, errkind.InputAt(file, 0, 0, fmt.Errorf("malformed manifest: %w", err))
+		return nil, errkind.InputAt(file, l, c, fmt.Errorf("malformed manifest: %w", err))
 	}
 	if dec.More() {
 		return nil, errkind.InputAt(file, 0, 0, errors.New("malformed manifest: data after the JSON object"))
@@ -164,22 +155,6 @@ func safeRel(p string) bool {
 	}
 	c := path.Clean(p)
 	return c == p && c != ".." && !strings.HasPrefix(c, "../")
-}
-
-func lineCol(data []byte, off int) (int, int) {
-	if off > len(data) {
-		off = len(data)
-	}
-	line, col := 1, 1
-	for _, b := range data[:off] {
-		if b == '\n' {
-			line++
-			col = 1
-		} else {
-			col++
-		}
-	}
-	return line, col
 }
 
 // assetsEqual reports whether two builds have the same current files.

@@ -3,13 +3,12 @@ package source
 import (
 	"bytes"
 	"encoding/json"
-	"errors"
 	"fmt"
-	"io"
 	"regexp"
 	"strconv"
 
 	"github.com/dsctl/dsctl/internal/errkind"
+	"github.com/dsctl/dsctl/internal/textpos"
 	"go.yaml.in/yaml/v3"
 )
 
@@ -26,7 +25,7 @@ func SyntaxError(display string, data []byte) error {
 		if err == nil {
 			return nil
 		}
-		line, col := jsonPos(data, err)
+		line, col := textpos.JSONError(data, err)
 		return errkind.InputAt(display, line, col, fmt.Errorf("invalid JSON: %w", err))
 	}
 	var n yaml.Node
@@ -39,17 +38,4 @@ func SyntaxError(display string, data []byte) error {
 		return errkind.InputAt(display, line, 0, fmt.Errorf("invalid YAML: %s", m[2]))
 	}
 	return errkind.InputAt(display, 0, 0, fmt.Errorf("invalid YAML: %w", err))
-}
-
-// jsonPos returns the 1-based line and column of a JSON decoding error in data.
-func jsonPos(data []byte, err error) (line, col int) {
-	off := int64(len(data))
-	var se *json.SyntaxError
-	if errors.As(err, &se) && se.Offset > 0 && se.Offset <= int64(len(data)) {
-		off = se.Offset - 1 // Offset counts the offending byte
-	} else if !errors.Is(err, io.ErrUnexpectedEOF) && se == nil {
-		return 0, 0
-	}
-	before := data[:off]
-	return bytes.Count(before, []byte("\n")) + 1, len(before) - (bytes.LastIndexByte(before, '\n') + 1) + 1
 }

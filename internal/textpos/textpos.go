@@ -1,0 +1,47 @@
+// Package textpos is the one place dsctl turns a byte offset in a file into
+// the 1-based line and column its messages name ("file:line:col").
+//
+// Lines are counted by '\n', so a file with CRLF line endings has the same
+// line numbers as with LF (the '\r' is the last byte of its line). Columns
+// count bytes from the start of the line, as the Go toolchain does: a
+// character of several UTF-8 bytes advances the column by its byte length.
+// (yaml.v3 counts columns in characters; the YAML readers pass its positions
+// through unchanged.)
+package textpos
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"io"
+)
+
+// LineCol returns the 1-based line and byte column of offset off in data. An
+// offset before the start is the start (1, 1); one past the end is the end,
+// where a last line without a newline would continue.
+func LineCol(data []byte, off int) (line, col int) {
+	off = max(0, min(off, len(data)))
+	before := data[:off]
+	start := bytes.LastIndexByte(before, '\n') + 1
+	return bytes.Count(before, []byte("\n")) + 1, off - start + 1
+}
+
+// JSONError returns where in data an encoding/json decoding error of data
+// is, or 0, 0 when err carries no position:
+//   - a *json.SyntaxError is at the offending byte (its Offset counts that
+//     byte, so the position is that of Offset-1), clamped to the end;
+//   - a *json.UnmarshalTypeError is where the value of the wrong type ends;
+//   - io.ErrUnexpectedEOF (a truncated document) is the end of data.
+func JSONError(data []byte, err error) (line, col int) {
+	var se *json.SyntaxError
+	var te *json.UnmarshalTypeError
+	switch {
+	case errors.As(err, &se):
+		return LineCol(data, int(min(se.Offset, int64(len(data))+1))-1)
+	case errors.As(err, &te):
+		return LineCol(data, int(min(te.Offset, int64(len(data)))))
+	case errors.Is(err, io.ErrUnexpectedEOF):
+		return LineCol(data, len(data))
+	}
+	return 0, 0
+}
