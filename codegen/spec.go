@@ -15,7 +15,6 @@ import (
 	"path/filepath"
 	"regexp"
 	"sort"
-	"strconv"
 	"strings"
 	"sync"
 
@@ -23,6 +22,7 @@ import (
 	"github.com/dsctl/dsctl/internal/fsx"
 	"github.com/dsctl/dsctl/internal/remoteread"
 	"github.com/dsctl/dsctl/internal/textpos"
+	"github.com/dsctl/dsctl/internal/yamlx"
 	"github.com/getkin/kin-openapi/openapi2"
 	"github.com/getkin/kin-openapi/openapi2conv"
 	"github.com/getkin/kin-openapi/openapi3"
@@ -379,8 +379,6 @@ func specKind(data []byte) (kind string, found []string) {
 }
 
 var (
-	// yamlLineRe finds the line of a YAML syntax error ("yaml: line 3: ...").
-	yamlLineRe = regexp.MustCompile(`yaml: line (\d+):`)
 	// refInErrRe finds a $ref the loader could not resolve, quoted in its message.
 	refInErrRe = regexp.MustCompile(`"(#/[^"\s]+)"|\$ref (\S+)|reference "([^"\s]+)"`)
 )
@@ -390,8 +388,7 @@ var (
 // error, or where an unresolved or refused $ref is written.
 func loadErrPos(data []byte, err error) (line, col int) {
 	msg := err.Error()
-	if m := yamlLineRe.FindStringSubmatch(msg); m != nil {
-		n, _ := strconv.Atoi(m[1])
+	if n, _ := yamlx.Line(msg); n > 0 {
 		return n, 0
 	}
 	for _, m := range refInErrRe.FindAllStringSubmatch(msg, -1) {

@@ -28,7 +28,7 @@ import (
 	"github.com/dsctl/dsctl/contracts/registry"
 	"github.com/dsctl/dsctl/internal/errkind"
 	"github.com/dsctl/dsctl/internal/fsx"
-	"github.com/dsctl/dsctl/internal/yamlerr"
+	"github.com/dsctl/dsctl/internal/yamlx"
 	"go.yaml.in/yaml/v3"
 )
 
@@ -301,42 +301,22 @@ var (
 	apiNameRE   = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._-]*$`)
 )
 
+// contractFormat is contract.yaml's version and strict decoding.
+var contractFormat = yamlx.Versioned{Name: "contract.yaml", APIVersion: APIVersion, Needs: "at least apiVersion, name and version"}
+
 // Parse strictly decodes contract.yaml bytes; file names it in errors. Unknown
 // keys, a missing or unknown apiVersion (checked first), an invalid name,
 // version, mode or policy, and duplicate events are input errors with line numbers.
 func Parse(file string, data []byte) (*Contract, error) {
-	data = bytes.TrimPrefix(data, []byte("\xef\xbb\xbf"))
-	var root yaml.Node
-	if err := yaml.Unmarshal(data, &root); err != nil {
-		return nil, yamlerr.At(file, err, nil)
-	}
-	if root.Kind == 0 || len(root.Content) == 0 {
-		return nil, errkind.InputAt(file, 0, 0, errors.New("contract.yaml is empty; it needs at least apiVersion, name and version"))
-	}
-	doc := root.Content[0]
-	if doc.Kind != yaml.MappingNode {
-		return nil, errkind.InputAt(file, doc.Line, doc.Column, errors.New("contract.yaml must be a mapping of keys"))
+	var c Contract
+	doc, err := contractFormat.Decode(file, data, &c)
+	if err != nil {
+		return nil, err
 	}
 	pos := map[string]yamlPos{}
-	var av *yaml.Node
 	for i := 0; i+1 < len(doc.Content); i += 2 {
 		k, v := doc.Content[i], doc.Content[i+1]
 		pos[k.Value] = yamlPos{v.Line, v.Column}
-		if k.Value == "apiVersion" {
-			av = doc.Content[i+1]
-		}
-	}
-	if av == nil {
-		return nil, errkind.InputAt(file, doc.Line, doc.Column, fmt.Errorf("missing apiVersion (want %s)", APIVersion))
-	}
-	if av.Value != APIVersion {
-		return nil, errkind.InputAt(file, av.Line, av.Column, fmt.Errorf("unsupported apiVersion %q (this dsctl reads %s)", av.Value, APIVersion))
-	}
-	var c Contract
-	dec := yaml.NewDecoder(bytes.NewReader(data))
-	dec.KnownFields(true)
-	if err := dec.Decode(&c); err != nil {
-		return nil, yamlerr.At(file, err, doc)
 	}
 	c.pos = pos
 	annotate(doc, &c)

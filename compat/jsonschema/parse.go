@@ -13,6 +13,7 @@ import (
 	"unicode/utf16"
 	"unicode/utf8"
 
+	"github.com/dsctl/dsctl/internal/yamlx"
 	"go.yaml.in/yaml/v3"
 )
 
@@ -530,21 +531,9 @@ func parseYAML(data []byte) (*parsed, error) {
 	return &parsed{value: v, pos: c.pos}, nil
 }
 
-var yamlLineRe = "line "
-
 // yamlError turns a yaml.v3 error into a syntaxError with the line it names.
 func yamlError(err error) error {
-	msg := err.Error()
-	msg = strings.TrimPrefix(msg, "yaml: ")
-	line := 0
-	if i := strings.Index(msg, yamlLineRe); i >= 0 {
-		rest := msg[i+len(yamlLineRe):]
-		j := 0
-		for j < len(rest) && rest[j] >= '0' && rest[j] <= '9' {
-			j++
-		}
-		line, _ = strconv.Atoi(rest[:j])
-	}
+	line, msg := yamlx.Line(err.Error())
 	return &syntaxError{line: line, msg: msg}
 }
 

@@ -3,10 +3,12 @@ package jsonschema
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"sort"
+	"strings"
 	"testing"
 )
 
@@ -104,4 +106,17 @@ func FuzzJSONPositions(f *testing.F) {
 	f.Fuzz(func(t *testing.T, data []byte) {
 		checkPositions(t, "fuzz input", data, rand.New(rand.NewPCG(1, 1)))
 	})
+}
+
+// A YAML syntax error is at the line yaml.v3 names, and its message does not
+// repeat the line ("line 2: ..."): the caller puts the position in front.
+func TestYAMLSyntaxErrorLine(t *testing.T) {
+	_, err := parseDocument([]byte("type: object\nproperties: {a: [\n"))
+	var se *syntaxError
+	if !errors.As(err, &se) {
+		t.Fatalf("want a syntaxError, got %v", err)
+	}
+	if se.line != 2 || strings.HasPrefix(se.msg, "line ") || strings.HasPrefix(se.msg, "yaml:") || se.msg == "" {
+		t.Errorf("at line %d: %q", se.line, se.msg)
+	}
 }

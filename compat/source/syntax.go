@@ -4,15 +4,12 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
-	"regexp"
-	"strconv"
 
 	"github.com/dsctl/dsctl/internal/errkind"
 	"github.com/dsctl/dsctl/internal/textpos"
+	"github.com/dsctl/dsctl/internal/yamlx"
 	"go.yaml.in/yaml/v3"
 )
-
-var yamlLineRE = regexp.MustCompile(`^yaml: line (\d+): (.*)$`)
 
 // SyntaxError returns an errkind input error naming display at the line (and,
 // for JSON, the column) where data stops being JSON or YAML, or nil when data
@@ -33,9 +30,8 @@ func SyntaxError(display string, data []byte) error {
 	if err == nil {
 		return nil
 	}
-	if m := yamlLineRE.FindStringSubmatch(err.Error()); m != nil {
-		line, _ := strconv.Atoi(m[1])
-		return errkind.InputAt(display, line, 0, fmt.Errorf("invalid YAML: %s", m[2]))
+	if line, detail := yamlx.Line(err.Error()); line > 0 {
+		return errkind.InputAt(display, line, 0, fmt.Errorf("invalid YAML: %s", detail))
 	}
 	return errkind.InputAt(display, 0, 0, fmt.Errorf("invalid YAML: %w", err))
 }

@@ -91,7 +91,7 @@ func TestImportDirection(t *testing.T) {
 				}
 			}
 			// Shared mechanics import no domain package.
-			if under(pkg, "internal/errkind", "internal/fsx", "internal/yamlerr", "internal/output", "internal/textpos") {
+			if under(pkg, "internal/errkind", "internal/fsx", "internal/yamlx", "internal/output", "internal/textpos") {
 				for _, d := range []string{"compat", "contracts", "codegen", "hashasset"} {
 					if under(strings.TrimPrefix(imp, module+"/"), d) && strings.HasPrefix(imp, module+"/") {
 						t.Errorf("%s imports %s: shared mechanics must not depend on domain packages", pkg, imp)

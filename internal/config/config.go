@@ -4,7 +4,6 @@
 package config
 
 import (
-	"bytes"
 	"errors"
 	"fmt"
 	"os"
@@ -14,7 +13,7 @@ import (
 
 	"github.com/dsctl/dsctl/contracts/registry"
 	"github.com/dsctl/dsctl/internal/errkind"
-	"github.com/dsctl/dsctl/internal/yamlerr"
+	"github.com/dsctl/dsctl/internal/yamlx"
 	"go.yaml.in/yaml/v3"
 )
 
@@ -149,38 +148,15 @@ func Load(path string) (*Config, error) {
 	return c, nil
 }
 
+// configFormat is dsctl.yaml's version and strict decoding.
+var configFormat = yamlx.Versioned{Name: "config", APIVersion: APIVersion, Needs: "at least apiVersion: " + APIVersion}
+
 // Parse decodes config bytes; path names the file in errors and anchors relative paths.
 func Parse(path string, data []byte) (*Config, error) {
-	data = bytes.TrimPrefix(data, []byte("\xef\xbb\xbf"))
-	var root yaml.Node
-	if err := yaml.Unmarshal(data, &root); err != nil {
-		return nil, yamlerr.At(path, err, nil)
-	}
-	if root.Kind == 0 || len(root.Content) == 0 {
-		return nil, errkind.InputAt(path, 0, 0, errors.New("config is empty; it needs at least apiVersion: "+APIVersion))
-	}
-	doc := root.Content[0]
-	if doc.Kind != yaml.MappingNode {
-		return nil, errkind.InputAt(path, doc.Line, doc.Column, errors.New("config must be a mapping of keys"))
-	}
-	// apiVersion first: a future format is refused before its keys are judged.
-	var av *yaml.Node
-	for i := 0; i+1 < len(doc.Content); i += 2 {
-		if doc.Content[i].Value == "apiVersion" {
-			av = doc.Content[i+1]
-		}
-	}
-	if av == nil {
-		return nil, errkind.InputAt(path, doc.Line, doc.Column, fmt.Errorf("missing apiVersion (want %s)", APIVersion))
-	}
-	if av.Value != APIVersion {
-		return nil, errkind.InputAt(path, av.Line, av.Column, fmt.Errorf("unsupported apiVersion %q (this dsctl reads %s)", av.Value, APIVersion))
-	}
 	var c Config
-	dec := yaml.NewDecoder(bytes.NewReader(data))
-	dec.KnownFields(true)
-	if err := dec.Decode(&c); err != nil {
-		return nil, yamlerr.At(path, err, nil)
+	doc, err := configFormat.Decode(path, data, &c)
+	if err != nil {
+		return nil, err
 	}
 	c.Path = path
 	c.Dir = filepath.Dir(path)

@@ -1,12 +1,17 @@
-// Package yamlerr turns go.yaml.in/yaml/v3 decoding errors into dsctl input
-// errors (exit 2) positioned at the line (and, for an unknown key, the column)
-// that yaml.v3 names, so that dsctl.yaml and contract.yaml report their
-// mistakes the same way: "file:line[:col]: message".
+// Package yamlx is the one home of dsctl's go.yaml.in/yaml/v3 mechanics:
 //
-// yaml.v3 gives positions only inside its messages ("yaml: line 3: ..." and,
-// for strict decoding, "line 3: field x not found in type T"); this package is
-// the one place that parses them.
-package yamlerr
+//   - Line and At read the position yaml.v3 writes into its error messages
+//     ("yaml: line 3: ..." and, for strict decoding, "line 3: field x not
+//     found in type T") and turn the error into a dsctl input error (exit 2)
+//     at "file:line[:col]: message", so every YAML file dsctl reads reports
+//     its mistakes the same way;
+//   - Versioned.Decode is the strict decoding of a versioned file
+//     (dsctl.yaml, contract.yaml): apiVersion checked first, then every key
+//     known.
+//
+// yaml.v3 gives positions of syntax and type errors only inside its
+// messages; this package is the one place that parses them.
+package yamlx
 
 import (
 	"errors"
@@ -20,7 +25,7 @@ import (
 )
 
 var (
-	lineRE         = regexp.MustCompile(`^yaml: (?:unmarshal errors:\n\s*)?line (\d+): (.*)$`)
+	lineRE         = regexp.MustCompile(`yaml: (?:unmarshal errors:\n\s*)?line (\d+): ([^\n]*)`)
 	unknownFieldRE = regexp.MustCompile(`field (\S+) not found in type`)
 )
 
@@ -36,17 +41,30 @@ func At(file string, err error, doc *yaml.Node) error {
 	if errors.As(err, &te) && len(te.Errors) > 0 {
 		msg = "yaml: line " + strings.TrimPrefix(te.Errors[0], "line ")
 	}
-	m := lineRE.FindStringSubmatch(msg)
-	if m == nil {
+	line, detail := Line(msg)
+	if line == 0 {
 		return errkind.InputAt(file, 0, 0, fmt.Errorf("invalid YAML: %w", err))
 	}
-	line, _ := strconv.Atoi(m[1])
-	detail, col := m[2], 0
+	col := 0
 	if f := unknownFieldRE.FindStringSubmatch(detail); f != nil {
 		detail = fmt.Sprintf("unknown key %q", f[1])
 		col = KeyColumn(doc, f[1], line)
 	}
 	return errkind.InputAt(file, line, col, errors.New(detail))
+}
+
+// Line returns the line a yaml.v3 error message names and the message after
+// it ("yaml: line 3: did not find expected key" is 3, "did not find expected
+// key"), or 0 and the message without its "yaml: " prefix when it names no
+// line.
+func Line(msg string) (line int, detail string) {
+	if m := lineRE.FindStringSubmatch(msg); m != nil {
+		n, err := strconv.Atoi(m[1])
+		if err == nil && n > 0 {
+			return n, m[2]
+		}
+	}
+	return 0, strings.TrimPrefix(msg, "yaml: ")
 }
 
 // KeyColumn returns the column of the mapping key named key on line in the
