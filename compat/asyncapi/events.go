@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/dsctl/dsctl/compat"
+	"github.com/dsctl/dsctl/compat/source"
 )
 
 // Message is one message of an AsyncAPI document seen as an event of a
@@ -256,12 +257,12 @@ func (x *extractor) ref(f *file, ref string, depth int) (string, error) {
 		return "", from.errorf("$ref %q: no such value in %s", ref, tf.display)
 	}
 	toks := strings.Split(ptr, "/")
-	name := unescapeToken(toks[len(toks)-1])
+	name := source.UnescapeToken(toks[len(toks)-1])
 	for i := 2; ; i++ {
 		if _, taken := x.defs[name]; !taken {
 			break
 		}
-		name = unescapeToken(toks[len(toks)-1]) + strconv.Itoa(i)
+		name = source.UnescapeToken(toks[len(toks)-1]) + strconv.Itoa(i)
 	}
 	x.names[key] = name
 	x.defs[name] = nil
@@ -270,7 +271,7 @@ func (x *extractor) ref(f *file, ref string, depth int) (string, error) {
 		return "", err
 	}
 	x.defs[name] = c
-	return "#/definitions/" + escapeToken(name), nil
+	return "#/definitions/" + source.EscapeToken(name), nil
 }
 
 // relTo returns p relative to dir (both slash paths in one file system).

@@ -3,6 +3,7 @@ package asyncapi
 import (
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	neturl "net/url"
 	"path"
@@ -10,6 +11,7 @@ import (
 	"strings"
 
 	"github.com/dsctl/dsctl/compat"
+	"github.com/dsctl/dsctl/compat/source"
 	"github.com/dsctl/dsctl/internal/errkind"
 )
 
@@ -53,7 +55,7 @@ func (n node) get(key string) (node, bool) {
 	if !ok {
 		return node{}, false
 	}
-	return node{f: n.f, ptr: n.ptr + "/" + escapeToken(key), v: v}, true
+	return node{f: n.f, ptr: n.ptr + "/" + source.EscapeToken(key), v: v}, true
 }
 
 // str returns the member key of an object node when it is a string.
@@ -140,7 +142,7 @@ func (d *document) file(p string) (*file, error) {
 		return f, nil
 	}
 	display := d.src.DisplayPath(p)
-	data, err := readLimited(d.src.FS, p)
+	data, err := readLimited(d.src.FS, p, maxFileSize)
 	if err != nil {
 		return nil, errkind.InputAt(display, 0, 0, fmt.Errorf("read: %w", err))
 	}
@@ -152,19 +154,31 @@ func (d *document) file(p string) (*file, error) {
 	return f, nil
 }
 
-func readLimited(fsys fs.FS, p string) ([]byte, error) {
-	if st, err := fs.Stat(fsys, p); err == nil && st.Size() > maxFileSize {
-		return nil, fmt.Errorf("larger than %d MiB", maxFileSize>>20)
-	}
-	b, err := fs.ReadFile(fsys, p)
+// readLimited reads the file p of fsys, refusing one of more than limit
+// bytes. The read itself is bounded (a size stated before the read would not
+// bound a file that grows meanwhile, or a file system that says no size).
+func readLimited(fsys fs.FS, p string, limit int64) ([]byte, error) {
+	f, err := fsys.Open(p)
 	if err != nil {
-		var pe *fs.PathError
-		if errors.As(err, &pe) {
-			return nil, pe.Err
-		}
-		return nil, err
+		return nil, unwrapPathErr(err)
+	}
+	defer f.Close()
+	b, err := io.ReadAll(io.LimitReader(f, limit+1))
+	if err != nil {
+		return nil, unwrapPathErr(err)
+	}
+	if int64(len(b)) > limit {
+		return nil, fmt.Errorf("larger than %d MiB", limit>>20)
 	}
 	return b, nil
+}
+
+func unwrapPathErr(err error) error {
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		return pe.Err
+	}
+	return err
 }
 
 // refOf returns the $ref of a Reference Object node.
@@ -251,6 +265,6 @@ func (d *document) rawTarget(from node) ([]byte, bool) {
 	if err != nil {
 		return nil, false
 	}
-	b, err := readLimited(d.src.FS, p)
+	b, err := readLimited(d.src.FS, p, maxFileSize)
 	return b, err == nil
 }

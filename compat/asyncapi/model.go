@@ -5,6 +5,8 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+
+	"github.com/dsctl/dsctl/compat/source"
 )
 
 // flow is the set of directions a message travels in, seen from the
@@ -316,7 +318,7 @@ func messageName2(ref, msg node, i, n int) string {
 	}
 	if r, ok := refOf(ref); ok {
 		if name, ok := strings.CutPrefix(r, "#/components/messages/"); ok && !strings.Contains(name, "/") {
-			return unescapeToken(name)
+			return source.UnescapeToken(name)
 		}
 	}
 	if name := msg.str("name"); name != "" {

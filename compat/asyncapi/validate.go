@@ -8,6 +8,7 @@ import (
 	"strings"
 	"sync"
 
+	"github.com/dsctl/dsctl/compat/source"
 	"github.com/dsctl/dsctl/internal/errkind"
 	jsv "github.com/santhosh-tekuri/jsonschema/v6"
 	"golang.org/x/text/language"
@@ -80,7 +81,7 @@ func validate(f *file, version string) error {
 	leaf := deepest(ve)
 	ptr := ""
 	for _, t := range leaf.InstanceLocation {
-		ptr += "/" + escapeToken(t)
+		ptr += "/" + source.EscapeToken(t)
 	}
 	p := f.position(ptr)
 	at := "#" + ptr

@@ -3,16 +3,17 @@ package jsonschema
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"fmt"
-	"github.com/dsctl/dsctl/internal/jsonnum"
 	"io"
-	"math"
 	"strconv"
 	"strings"
 	"sync"
 	"unicode/utf16"
 	"unicode/utf8"
 
+	"github.com/dsctl/dsctl/compat/source"
+	"github.com/dsctl/dsctl/internal/jsonnum"
 	"github.com/dsctl/dsctl/internal/yamlx"
 	"go.yaml.in/yaml/v3"
 )
@@ -174,8 +175,9 @@ type jsonParser struct {
 // level makes deeper documents cost memory quadratic in their depth.
 const maxDepth = 256
 
-// maxAliasNodes bounds the nodes reached through YAML aliases (alias bombs).
-const maxAliasNodes = 200_000
+// yamlLimits bound a YAML schema: its nesting (as maxDepth), its values and
+// those reached through YAML aliases (alias bombs).
+var yamlLimits = source.YAMLLimits{Depth: maxDepth, Values: 10_000_000, Aliased: 200_000}
 
 func (p *jsonParser) errf(format string, args ...any) error {
 	return &syntaxError{line: p.line, col: p.i - p.lineStart + 1, msg: fmt.Sprintf(format, args...)}
@@ -484,21 +486,9 @@ func (p *jsonParser) number() (any, error) {
 	return json.Number(lit), nil
 }
 
-func escapeToken(s string) string {
-	if !strings.ContainsAny(s, "~/") {
-		return s
-	}
-	s = strings.ReplaceAll(s, "~", "~0")
-	return strings.ReplaceAll(s, "/", "~1")
-}
-
-func unescapeToken(s string) string {
-	if !strings.Contains(s, "~") {
-		return s
-	}
-	s = strings.ReplaceAll(s, "~1", "/")
-	return strings.ReplaceAll(s, "~0", "~")
-}
+// escapeToken and unescapeToken are compat/source's JSON pointer escapes.
+func escapeToken(s string) string   { return source.EscapeToken(s) }
+func unescapeToken(s string) string { return source.UnescapeToken(s) }
 
 // --- YAML ---
 
@@ -512,7 +502,6 @@ func parseYAML(data []byte) (*parsed, error) {
 	if err := dec.Decode(&second); err == nil {
 		return nil, &syntaxError{line: second.Line, col: second.Column, msg: "more than one YAML document (a schema is one document)"}
 	}
-	c := &yamlConv{pos: make(map[string]pos, 64), active: map[*yaml.Node]bool{}}
 	if root.Kind == 0 {
 		return nil, &syntaxError{line: 1, col: 1, msg: "empty document"}
 	}
@@ -523,118 +512,22 @@ func parseYAML(data []byte) (*parsed, error) {
 		}
 		n = n.Content[0]
 	}
-	c.pos[""] = pos{int32(n.Line), int32(n.Column)}
-	v, err := c.conv(n, "", 0)
+	ps := make(map[string]pos, 64)
+	v, err := source.YAMLValue(n, yamlLimits, func(ptr string, line, col int) {
+		ps[ptr] = pos{int32(line), int32(col)}
+	})
 	if err != nil {
+		var pe *source.PosError
+		if errors.As(err, &pe) {
+			return nil, &syntaxError{line: pe.Line, col: pe.Col, msg: pe.Msg}
+		}
 		return nil, err
 	}
-	return &parsed{value: v, pos: c.pos}, nil
+	return &parsed{value: v, pos: ps}, nil
 }
 
 // yamlError turns a yaml.v3 error into a syntaxError with the line it names.
 func yamlError(err error) error {
 	line, msg := yamlx.Line(err.Error())
 	return &syntaxError{line: line, msg: msg}
-}
-
-type yamlConv struct {
-	pos        map[string]pos
-	active     map[*yaml.Node]bool
-	nodes      int
-	aliasNodes int
-}
-
-func (c *yamlConv) conv(n *yaml.Node, ptr string, depth int) (any, error) {
-	if depth > maxDepth {
-		return nil, &syntaxError{line: n.Line, col: n.Column, msg: "nesting too deep"}
-	}
-	c.nodes++
-	if len(c.active) > 0 {
-		c.aliasNodes++
-	}
-	if c.aliasNodes > maxAliasNodes || c.nodes > 10_000_000 {
-		return nil, &syntaxError{line: n.Line, col: n.Column, msg: "document too large (alias expansion)"}
-	}
-	switch n.Kind {
-	case yaml.AliasNode:
-		if c.active[n.Alias] {
-			return nil, &syntaxError{line: n.Line, col: n.Column, msg: "recursive YAML alias"}
-		}
-		c.active[n.Alias] = true
-		defer delete(c.active, n.Alias)
-		return c.conv(n.Alias, ptr, depth+1)
-	case yaml.MappingNode:
-		m := make(map[string]any, len(n.Content)/2)
-		for i := 0; i+1 < len(n.Content); i += 2 {
-			k, v := n.Content[i], n.Content[i+1]
-			if k.Kind != yaml.ScalarNode {
-				return nil, &syntaxError{line: k.Line, col: k.Column, msg: "a mapping key must be a scalar"}
-			}
-			child := ptr + "/" + escapeToken(k.Value)
-			if _, dup := m[k.Value]; dup {
-				return nil, &syntaxError{line: k.Line, col: k.Column, msg: fmt.Sprintf("duplicate key %q", k.Value)}
-			}
-			c.pos[child] = pos{int32(k.Line), int32(k.Column)}
-			cv, err := c.conv(v, child, depth+1)
-			if err != nil {
-				return nil, err
-			}
-			m[k.Value] = cv
-		}
-		return m, nil
-	case yaml.SequenceNode:
-		a := make([]any, 0, len(n.Content))
-		for i, e := range n.Content {
-			child := ptr + "/" + strconv.Itoa(i)
-			c.pos[child] = pos{int32(e.Line), int32(e.Column)}
-			cv, err := c.conv(e, child, depth+1)
-			if err != nil {
-				return nil, err
-			}
-			a = append(a, cv)
-		}
-		return a, nil
-	case yaml.ScalarNode:
-		return scalar(n)
-	case yaml.DocumentNode:
-		if len(n.Content) == 0 {
-			return nil, nil
-		}
-		return c.conv(n.Content[0], ptr, depth+1)
-	}
-	return nil, &syntaxError{line: n.Line, col: n.Column, msg: "unsupported YAML node"}
-}
-
-func scalar(n *yaml.Node) (any, error) {
-	switch n.ShortTag() {
-	case "!!null":
-		return nil, nil
-	case "!!bool":
-		var b bool
-		if err := n.Decode(&b); err != nil {
-			return nil, &syntaxError{line: n.Line, col: n.Column, msg: err.Error()}
-		}
-		return b, nil
-	case "!!int":
-		var i int64
-		if err := n.Decode(&i); err == nil {
-			return json.Number(strconv.FormatInt(i, 10)), nil
-		}
-		var f float64
-		if err := n.Decode(&f); err != nil {
-			return nil, &syntaxError{line: n.Line, col: n.Column, msg: err.Error()}
-		}
-		return json.Number(strconv.FormatFloat(f, 'g', -1, 64)), nil
-	case "!!float":
-		var f float64
-		if err := n.Decode(&f); err != nil {
-			return nil, &syntaxError{line: n.Line, col: n.Column, msg: err.Error()}
-		}
-		if math.IsNaN(f) || math.IsInf(f, 0) {
-			return nil, &syntaxError{line: n.Line, col: n.Column, msg: "NaN and infinity are not JSON numbers"}
-		}
-		return json.Number(strconv.FormatFloat(f, 'g', -1, 64)), nil
-	default:
-		return n.Value, nil
-	}
 }
