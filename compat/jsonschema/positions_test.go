@@ -10,6 +10,8 @@ import (
 	"sort"
 	"strings"
 	"testing"
+
+	"github.com/dsctl/dsctl/compat"
 )
 
 // eagerPositions is every position the parser records when asked to.
@@ -118,5 +120,19 @@ func TestYAMLSyntaxErrorLine(t *testing.T) {
 	}
 	if se.line != 2 || strings.HasPrefix(se.msg, "line ") || strings.HasPrefix(se.msg, "yaml:") || se.msg == "" {
 		t.Errorf("at line %d: %q", se.line, se.msg)
+	}
+}
+
+// A YAML number keeps its text (1.0, 2.50), as a JSON number does; the same
+// number written otherwise in JSON is no change.
+func TestYAMLNumberTextIsTheSameNumber(t *testing.T) {
+	oldText := "type: number\nmaximum: 1.0\nconst: 2.50\nenum: [1.0, 2.50, 0x10]\nmultipleOf: 0.10\n"
+	newText := `{"type":"number","maximum":1,"const":2.5,"enum":[1,2.5,16],"multipleOf":0.1}`
+	ch, err := diffText(t, "s.yaml", oldText, "s.json", newText, compat.Options{Mode: compat.Full})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range ch {
+		t.Errorf("change: %s %s", c.ID, c.Message)
 	}
 }
