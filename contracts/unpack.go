@@ -2,13 +2,14 @@ package contracts
 
 import (
 	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"sort"
-	"testing/fstest"
 
 	"github.com/dsctl/dsctl/internal/errkind"
 	"github.com/dsctl/dsctl/internal/fsx"
+	"github.com/dsctl/dsctl/internal/memfs"
 )
 
 // Unpack writes the files of a package archive into dst, atomically: dst is
@@ -53,16 +54,17 @@ func WriteFiles(files map[string][]byte, dst string) error {
 	return nil
 }
 
-// ArchiveFS decodes a package archive into an in-memory file system, for
-// loading, linting and diffing a published package without unpacking it.
-func ArchiveFS(data []byte) (fstest.MapFS, error) {
+// ArchiveFS decodes a package archive into a read-only in-memory file
+// system, for loading, linting and diffing a published package without
+// unpacking it. Unsafe archives (see ReadArchive) are refused.
+func ArchiveFS(data []byte) (fs.FS, error) {
 	files, err := ReadArchive(data)
 	if err != nil {
 		return nil, err
 	}
-	m := fstest.MapFS{}
-	for n, b := range files {
-		m[n] = &fstest.MapFile{Data: b, Mode: fileMode}
+	m, err := memfs.New(files)
+	if err != nil {
+		return nil, errkind.Inputf("read archive: %w: %w", err, ErrUnsafeArchive) // ReadArchive refuses what memfs would
 	}
 	return m, nil
 }

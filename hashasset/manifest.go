@@ -14,7 +14,7 @@ import (
 	"strings"
 
 	"github.com/dsctl/dsctl/internal/errkind"
-	"github.com/dsctl/dsctl/internal/output"
+	"github.com/dsctl/dsctl/internal/jsonenc"
 	"github.com/dsctl/dsctl/internal/textpos"
 )
 
@@ -61,10 +61,11 @@ type PreviousAsset struct {
 	Build int `json:"build"`
 }
 
-// Marshal returns the manifest as deterministic, indented JSON.
+// Marshal returns the manifest file's bytes: deterministic, indented JSON
+// (internal/jsonenc), whatever -o json or the terminal look like.
 func (m *Manifest) Marshal() ([]byte, error) {
 	m.sortPrevious()
-	return output.MarshalJSON(m)
+	return jsonenc.Indent(m)
 }
 
 func (m *Manifest) sortPrevious() {

@@ -4,7 +4,7 @@ import (
 	"path/filepath"
 	"sort"
 
-	"github.com/dsctl/dsctl/internal/output"
+	"github.com/dsctl/dsctl/internal/jsonenc"
 )
 
 // PlanVersion is the upload plan format version.
@@ -71,4 +71,4 @@ func NewPlan(m *Manifest, out, manifestFile string) *Plan {
 }
 
 // Marshal returns the plan as deterministic JSON.
-func (p *Plan) Marshal() ([]byte, error) { return output.MarshalJSON(p) }
+func (p *Plan) Marshal() ([]byte, error) { return jsonenc.Indent(p) }

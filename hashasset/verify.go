@@ -15,8 +15,6 @@ import (
 	"slices"
 	"strings"
 	"sync"
-
-	"github.com/dsctl/dsctl/internal/output"
 )
 
 // Mismatch is one problem verify found.
@@ -50,25 +48,6 @@ func (r *VerifyReport) countFailed() {
 		seen[m.Path] = true
 	}
 	r.Failed = len(seen)
-}
-
-// WriteText prints the report for people.
-func (r *VerifyReport) WriteText(w io.Writer, st output.Style) error {
-	for _, m := range r.Mismatches {
-		if _, err := fmt.Fprintf(w, "%s %s: %s\n", st.Red("mismatch"), st.Cyan(m.Path), m.Problem); err != nil {
-			return err
-		}
-	}
-	if r.OK() {
-		_, err := fmt.Fprintf(w, "%s %d files match build %d of %s\n", st.Green("ok"), r.Checked, r.Build, r.Manifest)
-		return err
-	}
-	problems := ""
-	if n := len(r.Mismatches); n != r.Failed {
-		problems = fmt.Sprintf(" (%d problems)", n)
-	}
-	_, err := fmt.Fprintf(w, "%d of %d files do not match %s%s\n", r.Failed, r.Checked, r.Manifest, problems)
-	return err
 }
 
 // Verify checks an output folder against its manifest: every current file

@@ -90,8 +90,22 @@ func TestImportDirection(t *testing.T) {
 					t.Errorf("%s imports %s: compatibility engines return changes, printers live in compat/report", pkg, imp)
 				}
 			}
+			// Domain packages never import the presentation layer: what they
+			// write (a manifest, an archive, generated code) must not change
+			// when how dsctl talks to people does. Printers of compat reports
+			// live in compat/report.
+			if under(pkg, "compat", "contracts", "codegen", "hashasset") && !under(pkg, "compat/report") {
+				if imp == module+"/internal/output" {
+					t.Errorf("%s imports %s: domain packages return values; presentation lives in internal/cli and compat/report", pkg, imp)
+				}
+			}
+			// Test helpers stay in tests: testing packages in non-test code
+			// only in a test-support package (internal/regtest).
+			if (imp == "testing" || strings.HasPrefix(imp, "testing/")) && !strings.HasSuffix(pkg, "/internal/regtest") {
+				t.Errorf("%s imports %s in non-test code: return a real type (an fs.FS of your own, not fstest.MapFS)", pkg, imp)
+			}
 			// Shared mechanics import no domain package.
-			if under(pkg, "internal/errkind", "internal/fsx", "internal/yamlx", "internal/output", "internal/textpos") {
+			if under(pkg, "internal/errkind", "internal/fsx", "internal/yamlx", "internal/output", "internal/textpos", "internal/jsonenc") {
 				for _, d := range []string{"compat", "contracts", "codegen", "hashasset"} {
 					if under(strings.TrimPrefix(imp, module+"/"), d) && strings.HasPrefix(imp, module+"/") {
 						t.Errorf("%s imports %s: shared mechanics must not depend on domain packages", pkg, imp)

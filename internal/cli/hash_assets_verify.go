@@ -50,7 +50,7 @@ func hashAssetsVerifyRun(o *hashAssetsVerifyOptions) error {
 	if err != nil {
 		return err
 	}
-	if err := app.Print(rep); err != nil {
+	if err := app.Print(verifyText{rep}); err != nil {
 		return err
 	}
 	if !rep.OK() {

@@ -5,12 +5,11 @@
 package output
 
 import (
-	"bytes"
-	"encoding/json"
 	"fmt"
 	"io"
 	"os"
 
+	"github.com/dsctl/dsctl/internal/jsonenc"
 	"golang.org/x/term"
 )
 
@@ -147,17 +146,9 @@ func (JSONFormatter) Write(w io.Writer, v any) error {
 	return err
 }
 
-// MarshalJSON is json.MarshalIndent with two spaces, no HTML escaping and a final newline.
-func MarshalJSON(v any) ([]byte, error) {
-	var buf bytes.Buffer
-	enc := json.NewEncoder(&buf)
-	enc.SetEscapeHTML(false)
-	enc.SetIndent("", "  ")
-	if err := enc.Encode(v); err != nil {
-		return nil, fmt.Errorf("encode json: %w", err)
-	}
-	return buf.Bytes(), nil
-}
+// MarshalJSON is json.MarshalIndent with two spaces, no HTML escaping and a
+// final newline: internal/jsonenc's encoding, which files dsctl writes share.
+func MarshalJSON(v any) ([]byte, error) { return jsonenc.Indent(v) }
 
 // ForFormat returns the formatter for a format name.
 func ForFormat(f Format, st Style) (Formatter, error) {
