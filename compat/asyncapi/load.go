@@ -3,7 +3,6 @@ package asyncapi
 import (
 	"errors"
 	"fmt"
-	"io"
 	"io/fs"
 	neturl "net/url"
 	"path"
@@ -142,7 +141,7 @@ func (d *document) file(p string) (*file, error) {
 		return f, nil
 	}
 	display := d.src.DisplayPath(p)
-	data, err := readLimited(d.src.FS, p, maxFileSize)
+	data, err := source.ReadLimited(d.src.FS, p, maxFileSize)
 	if err != nil {
 		return nil, errkind.InputAt(display, 0, 0, fmt.Errorf("read: %w", err))
 	}
@@ -152,33 +151,6 @@ func (d *document) file(p string) (*file, error) {
 	}
 	d.files[p] = f
 	return f, nil
-}
-
-// readLimited reads the file p of fsys, refusing one of more than limit
-// bytes. The read itself is bounded (a size stated before the read would not
-// bound a file that grows meanwhile, or a file system that says no size).
-func readLimited(fsys fs.FS, p string, limit int64) ([]byte, error) {
-	f, err := fsys.Open(p)
-	if err != nil {
-		return nil, unwrapPathErr(err)
-	}
-	defer f.Close()
-	b, err := io.ReadAll(io.LimitReader(f, limit+1))
-	if err != nil {
-		return nil, unwrapPathErr(err)
-	}
-	if int64(len(b)) > limit {
-		return nil, fmt.Errorf("larger than %d MiB", limit>>20)
-	}
-	return b, nil
-}
-
-func unwrapPathErr(err error) error {
-	var pe *fs.PathError
-	if errors.As(err, &pe) {
-		return pe.Err
-	}
-	return err
 }
 
 // refOf returns the $ref of a Reference Object node.
@@ -265,6 +237,6 @@ func (d *document) rawTarget(from node) ([]byte, bool) {
 	if err != nil {
 		return nil, false
 	}
-	b, err := readLimited(d.src.FS, p, maxFileSize)
+	b, err := source.ReadLimited(d.src.FS, p, maxFileSize)
 	return b, err == nil
 }

@@ -5,7 +5,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
 	"io/fs"
 	"os/exec"
 	"path"
@@ -14,6 +13,7 @@ import (
 
 	"github.com/dsctl/dsctl/compat"
 	"github.com/dsctl/dsctl/internal/errkind"
+	"github.com/dsctl/dsctl/internal/memfs"
 )
 
 // ParseGit splits "git:REF:PATH" into REF and PATH. PATH follows git's rule:
@@ -175,7 +175,7 @@ func (g *gitFS) object(name string) (gitObject, error) {
 			}
 			isDir := strings.HasSuffix(line, "/")
 			entryName := strings.TrimSuffix(line, "/")
-			o.entries = append(o.entries, fs.FileInfoToDirEntry(memInfo{name: entryName, dir: isDir}))
+			o.entries = append(o.entries, fs.FileInfoToDirEntry(memfs.Info(entryName, 0, isDir)))
 		}
 	} else {
 		o.data = out
@@ -194,9 +194,9 @@ func (g *gitFS) Open(name string) (fs.File, error) {
 		return nil, &fs.PathError{Op: "open", Path: name, Err: err}
 	}
 	if o.dir {
-		return &gitDir{info: memInfo{name: name, dir: true}, entries: o.entries}, nil
+		return memfs.NewDir(name, o.entries), nil
 	}
-	return newMemFile(name, o.data), nil
+	return memfs.NewFile(name, o.data), nil
 }
 
 // ReadFile implements fs.ReadFileFS.
@@ -227,36 +227,6 @@ func (g *gitFS) ReadDir(name string) ([]fs.DirEntry, error) {
 		return nil, &fs.PathError{Op: "readdir", Path: name, Err: errors.New("not a folder")}
 	}
 	return append([]fs.DirEntry(nil), o.entries...), nil
-}
-
-// gitDir is an open folder of a git tree.
-type gitDir struct {
-	info    memInfo
-	entries []fs.DirEntry
-	off     int
-}
-
-func (d *gitDir) Stat() (fs.FileInfo, error) { return d.info, nil }
-func (d *gitDir) Close() error               { return nil }
-func (d *gitDir) Read([]byte) (int, error) {
-	return 0, &fs.PathError{Op: "read", Path: d.info.name, Err: errors.New("is a folder")}
-}
-
-// ReadDir implements fs.ReadDirFile.
-func (d *gitDir) ReadDir(n int) ([]fs.DirEntry, error) {
-	rest := d.entries[d.off:]
-	if n <= 0 {
-		d.off = len(d.entries)
-		return append([]fs.DirEntry(nil), rest...), nil
-	}
-	if len(rest) == 0 {
-		return nil, io.EOF
-	}
-	if n > len(rest) {
-		n = len(rest)
-	}
-	d.off += n
-	return append([]fs.DirEntry(nil), rest[:n]...), nil
 }
 
 // GitTree opens git:REF:PATH when PATH is a folder at REF (a contract package

@@ -123,6 +123,27 @@ func ReadDocument(src compat.Source) ([]byte, error) {
 	return b, nil
 }
 
+// ReadLimited reads the file p of fsys, refusing one of more than limit
+// bytes ("larger than N MiB"). The read itself is bounded: a size stated
+// before the read would not bound a file that grows meanwhile, or a file
+// system that states no size. Errors are the bare cause; the caller names
+// the file.
+func ReadLimited(fsys fs.FS, p string, limit int64) ([]byte, error) {
+	f, err := fsys.Open(p)
+	if err != nil {
+		return nil, unwrapPathErr(err)
+	}
+	defer f.Close()
+	b, err := io.ReadAll(io.LimitReader(f, limit+1))
+	if err != nil {
+		return nil, unwrapPathErr(err)
+	}
+	if int64(len(b)) > limit {
+		return nil, fmt.Errorf("larger than %d MiB", limit>>20)
+	}
+	return b, nil
+}
+
 // ReadHead returns up to n first bytes of the source's main document: enough
 // for an engine's Detect without reading (or parsing) a large document twice.
 func ReadHead(src compat.Source, n int) ([]byte, error) {

@@ -8,6 +8,7 @@ package memfs
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
 	"io"
 	"io/fs"
@@ -67,10 +68,14 @@ func (m *FS) Open(name string) (fs.File, error) {
 		return nil, m.pathErr("open", name, fs.ErrInvalid)
 	}
 	if b, ok := m.files[name]; ok {
-		return &file{Reader: bytes.NewReader(b), info: info{name: path.Base(name), size: int64(len(b))}}, nil
+		return NewFile(name, b), nil
 	}
 	if _, ok := m.dirs[name]; ok {
-		return &dir{fsys: m, name: name}, nil
+		entries, err := m.ReadDir(name)
+		if err != nil {
+			return nil, err
+		}
+		return NewDir(name, entries), nil
 	}
 	return nil, m.pathErr("open", name, fs.ErrNotExist)
 }
@@ -84,7 +89,7 @@ func (m *FS) ReadFile(name string) ([]byte, error) {
 		return bytes.Clone(b), nil
 	}
 	if _, ok := m.dirs[name]; ok {
-		return nil, m.pathErr("read", name, fmt.Errorf("is a folder"))
+		return nil, m.pathErr("read", name, errors.New("is a folder"))
 	}
 	return nil, m.pathErr("read", name, fs.ErrNotExist)
 }
@@ -99,10 +104,10 @@ func (m *FS) Stat(name string) (fs.FileInfo, error) {
 
 func (m *FS) stat(name string) (fs.FileInfo, error) {
 	if b, ok := m.files[name]; ok {
-		return info{name: path.Base(name), size: int64(len(b))}, nil
+		return Info(name, int64(len(b)), false), nil
 	}
 	if _, ok := m.dirs[name]; ok {
-		return info{name: path.Base(name), dir: true}, nil
+		return Info(name, 0, true), nil
 	}
 	return nil, m.pathErr("stat", name, fs.ErrNotExist)
 }
@@ -115,7 +120,7 @@ func (m *FS) ReadDir(name string) ([]fs.DirEntry, error) {
 	names, ok := m.dirs[name]
 	if !ok {
 		if _, isFile := m.files[name]; isFile {
-			return nil, m.pathErr("readdir", name, fmt.Errorf("not a folder"))
+			return nil, m.pathErr("readdir", name, errors.New("not a folder"))
 		}
 		return nil, m.pathErr("readdir", name, fs.ErrNotExist)
 	}
@@ -130,6 +135,12 @@ func (m *FS) ReadDir(name string) ([]fs.DirEntry, error) {
 	return out, nil
 }
 
+// NewFile returns an open read-only file named name (a slash path) holding
+// data, which it does not copy.
+func NewFile(name string, data []byte) fs.File {
+	return &file{Reader: bytes.NewReader(data), info: info{name: path.Base(name), size: int64(len(data))}}
+}
+
 // file is an open file.
 type file struct {
 	*bytes.Reader
@@ -139,40 +150,44 @@ type file struct {
 func (f *file) Stat() (fs.FileInfo, error) { return f.info, nil }
 func (f *file) Close() error               { return nil }
 
+// NewDir returns an open folder named name (a slash path) listing entries,
+// in their order.
+func NewDir(name string, entries []fs.DirEntry) fs.ReadDirFile {
+	return &dir{name: name, entries: entries}
+}
+
 // dir is an open folder; ReadDir pages through its entries.
 type dir struct {
-	fsys    *FS
 	name    string
 	entries []fs.DirEntry
-	read    bool
+	off     int
 }
 
-func (d *dir) Stat() (fs.FileInfo, error) { return d.fsys.stat(d.name) }
+func (d *dir) Stat() (fs.FileInfo, error) { return Info(d.name, 0, true), nil }
 func (d *dir) Close() error               { return nil }
 func (d *dir) Read([]byte) (int, error) {
-	return 0, &fs.PathError{Op: "read", Path: d.name, Err: fmt.Errorf("is a folder")}
+	return 0, &fs.PathError{Op: "read", Path: d.name, Err: errors.New("is a folder")}
 }
 
+// ReadDir implements fs.ReadDirFile.
 func (d *dir) ReadDir(n int) ([]fs.DirEntry, error) {
-	if !d.read {
-		all, err := d.fsys.ReadDir(d.name)
-		if err != nil {
-			return nil, err
-		}
-		d.entries, d.read = all, true
-	}
+	rest := d.entries[d.off:]
 	if n <= 0 {
-		out := d.entries
-		d.entries = nil
-		return out, nil
+		d.off = len(d.entries)
+		return append([]fs.DirEntry(nil), rest...), nil
 	}
-	if len(d.entries) == 0 {
+	if len(rest) == 0 {
 		return nil, io.EOF
 	}
-	n = min(n, len(d.entries))
-	out := d.entries[:n]
-	d.entries = d.entries[n:]
-	return out, nil
+	n = min(n, len(rest))
+	d.off += n
+	return append([]fs.DirEntry(nil), rest[:n]...), nil
+}
+
+// Info describes a file of size bytes (mode 0444) or a folder (0555) named
+// name (a slash path; its Name is the last element), with no time.
+func Info(name string, size int64, dir bool) fs.FileInfo {
+	return info{name: path.Base(name), size: size, dir: dir}
 }
 
 // info describes a file or a folder.

@@ -1,4 +1,4 @@
-package asyncapi
+package source
 
 import (
 	"bytes"
@@ -25,7 +25,7 @@ func (f *growingFile) Close() error               { return nil }
 
 type smallInfo struct{}
 
-func (smallInfo) Name() string       { return "asyncapi.yaml" }
+func (smallInfo) Name() string       { return "big.yaml" }
 func (smallInfo) Size() int64        { return 10 }
 func (smallInfo) Mode() fs.FileMode  { return 0o444 }
 func (smallInfo) ModTime() time.Time { return time.Time{} }
@@ -35,18 +35,18 @@ func (smallInfo) Sys() any           { return nil }
 func TestReadLimitedBoundsTheRead(t *testing.T) {
 	const limit = 2 << 20
 	big := bytes.Repeat([]byte("x"), limit+1)
-	if _, err := readLimited(growingFS{big}, "asyncapi.yaml", limit); err == nil || !strings.Contains(err.Error(), "larger than 2 MiB") {
+	if _, err := ReadLimited(growingFS{big}, "big.yaml", limit); err == nil || !strings.Contains(err.Error(), "larger than 2 MiB") {
 		t.Errorf("a file that says 10 bytes but holds %d: err = %v", len(big), err)
 	}
 	exact := fstest.MapFS{"a.yaml": {Data: big[:limit]}}
-	if b, err := readLimited(exact, "a.yaml", limit); err != nil || len(b) != limit {
+	if b, err := ReadLimited(exact, "a.yaml", limit); err != nil || len(b) != limit {
 		t.Errorf("a file of exactly the limit: %d bytes, %v", len(b), err)
 	}
 	over := fstest.MapFS{"a.yaml": {Data: big}}
-	if _, err := readLimited(over, "a.yaml", limit); err == nil {
+	if _, err := ReadLimited(over, "a.yaml", limit); err == nil {
 		t.Error("a file one byte over the limit was read")
 	}
-	if _, err := readLimited(exact, "missing.yaml", limit); err == nil || !strings.Contains(err.Error(), "not exist") || strings.Contains(err.Error(), "missing.yaml") {
+	if _, err := ReadLimited(exact, "missing.yaml", limit); err == nil || !strings.Contains(err.Error(), "not exist") || strings.Contains(err.Error(), "missing.yaml") {
 		t.Errorf("missing file: %v (want the bare cause; the caller names the file)", err)
 	}
 }
