@@ -23,6 +23,7 @@ import (
 
 	"github.com/dsctl/dsctl/internal/errkind"
 	"github.com/dsctl/dsctl/internal/fsx"
+	"github.com/dsctl/dsctl/internal/textpos"
 )
 
 // DefaultHashLength is the number of hex digits of the digest in a name.
@@ -630,11 +631,11 @@ func (b *builder) scanRewritable(f *file) ([]string, error) {
 	seen := map[string]bool{}
 	var missing []string
 	nMissing := 0
-	pos := newLineCounter(data)
+	pos := textpos.NewIndex(data)
 	scanEach(f.kind, data, func(r Ref) {
 		target, ok := b.target(f, r)
 		if !ok && b.missingMap(f, r) {
-			line, col := pos.at(r.Start)
+			line, col := pos.LineCol(r.Start)
 			b.warnf("%s:%d:%d: sourceMappingURL %q: no such file in the source folder; the comment is removed", b.display(f.rel), line, col, r.URL)
 			return
 		}
@@ -642,7 +643,7 @@ func (b *builder) scanRewritable(f *file) ([]string, error) {
 			if b.reportMissing(f, r) {
 				nMissing++
 				if nMissing <= maxMissingPerFile {
-					line, col := pos.at(r.Start)
+					line, col := pos.LineCol(r.Start)
 					missing = append(missing, fmt.Sprintf("%s:%d:%d: %q: no such file in the source folder", b.display(f.rel), line, col, r.URL))
 				}
 			}
@@ -675,29 +676,6 @@ func (b *builder) display(rel string) string {
 
 // maxMissingPerFile bounds the warnings about one file.
 const maxMissingPerFile = 10
-
-// lineCounter turns increasing byte offsets into line:column in one pass.
-type lineCounter struct {
-	data           []byte
-	off, line, col int
-}
-
-func newLineCounter(data []byte) *lineCounter { return &lineCounter{data: data, line: 1, col: 1} }
-
-func (l *lineCounter) at(off int) (int, int) {
-	if off < l.off {
-		l.off, l.line, l.col = 0, 1, 1
-	}
-	for ; l.off < off && l.off < len(l.data); l.off++ {
-		if l.data[l.off] == '\n' {
-			l.line++
-			l.col = 1
-		} else {
-			l.col++
-		}
-	}
-	return l.line, l.col
-}
 
 // target returns the logical path of the source file a reference names.
 func (b *builder) target(f *file, r Ref) (string, bool) {

@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"io"
 	"path/filepath"
+
+	"github.com/dsctl/dsctl/internal/textpos"
 )
 
 // Renamed files can still be named by their old names in forms no rewriter
@@ -42,7 +44,7 @@ func (b *builder) oldNames(f *file, data []byte) []string {
 	var warnings []string
 	seen := map[string]bool{}
 	more := 0
-	pos := newLineCounter(data)
+	pos := textpos.NewIndex(data)
 	for _, sp := range spans {
 		warnings, more = b.oldNamesIn(f, data, sp[0], sp[1], seen, pos, warnings, more)
 	}
@@ -99,7 +101,7 @@ func htmlScripts(data []byte) [][2]int {
 }
 
 // oldNamesIn adds the warnings of data[start:end] (see oldNames).
-func (b *builder) oldNamesIn(f *file, data []byte, start, end int, seen map[string]bool, pos *lineCounter, warnings []string, more int) ([]string, int) {
+func (b *builder) oldNamesIn(f *file, data []byte, start, end int, seen map[string]bool, pos *textpos.Index, warnings []string, more int) ([]string, int) {
 	for i := start; i < end; {
 		if !isPathByte(data[i]) {
 			i++
@@ -130,7 +132,7 @@ func (b *builder) oldNamesIn(f *file, data []byte, start, end int, seen map[stri
 				more++
 				break
 			}
-			line, _ := pos.at(start)
+			line, _ := pos.LineCol(start)
 			warnings = append(warnings, fmt.Sprintf("%s:%d: %q names %s by its old name, but it is renamed: a URL built from it at run time will not find it (--keep-original '%s' also writes it under that name)", b.display(f.rel), line, w, t, t))
 			break
 		}

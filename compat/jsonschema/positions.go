@@ -2,10 +2,11 @@ package jsonschema
 
 import (
 	"bytes"
-	"sort"
 	"strconv"
 	"strings"
 	"sync"
+
+	"github.com/dsctl/dsctl/internal/textpos"
 )
 
 // jsonPositions finds the line and column of a JSON pointer in a JSON
@@ -21,7 +22,7 @@ type jsonPositions struct {
 	root int    // offset of the root value
 
 	mu    sync.Mutex
-	lines []int                  // offsets where lines 2, 3, ... start
+	lines *textpos.Index         // line:column of an offset
 	index map[int]*containerIdx  // by the offset of the container's '{' or '['
 	found map[string]foundMember // lookups answered
 }
@@ -49,15 +50,7 @@ func (j *jsonPositions) find(ptr string) (pos, bool) {
 	j.mu.Lock()
 	defer j.mu.Unlock()
 	if j.lines == nil {
-		j.lines = []int{}
-		for i := 0; ; {
-			k := bytes.IndexByte(j.data[i:], '\n')
-			if k < 0 {
-				break
-			}
-			i += k + 1
-			j.lines = append(j.lines, i)
-		}
+		j.lines = textpos.NewIndex(j.data)
 		j.index = map[int]*containerIdx{}
 		j.found = map[string]foundMember{}
 	}
@@ -110,12 +103,8 @@ func arrayIndex(tok string) (int, bool) {
 }
 
 func (j *jsonPositions) posAt(off int) pos {
-	line := sort.SearchInts(j.lines, off+1) // lines starting at or before off
-	start := 0
-	if line > 0 {
-		start = j.lines[line-1]
-	}
-	return pos{int32(line + 1), int32(off - start + 1)}
+	line, col := j.lines.LineCol(off)
+	return pos{int32(line), int32(col)}
 }
 
 // indexAt returns the index of the object or array at off, nil for a scalar.

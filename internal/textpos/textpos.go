@@ -14,6 +14,8 @@ import (
 	"encoding/json"
 	"errors"
 	"io"
+	"sort"
+	"sync"
 )
 
 // LineCol returns the 1-based line and byte column of offset off in data. An
@@ -44,4 +46,39 @@ func JSONError(data []byte, err error) (line, col int) {
 		return LineCol(data, len(data))
 	}
 	return 0, 0
+}
+
+// Index answers many LineCol questions about one text quickly: the first
+// question finds the line starts, then each position is a binary search. Its
+// positions are LineCol's. It is safe for concurrent use.
+type Index struct {
+	data   []byte
+	once   sync.Once
+	starts []int // offsets where lines 2, 3, ... start
+}
+
+// NewIndex returns an index of data, which must not change while it is used.
+// Nothing is computed until the first LineCol.
+func NewIndex(data []byte) *Index { return &Index{data: data} }
+
+// LineCol returns the 1-based line and byte column of offset off, as the
+// function LineCol does for the indexed data.
+func (x *Index) LineCol(off int) (line, col int) {
+	x.once.Do(func() {
+		for i := 0; ; {
+			k := bytes.IndexByte(x.data[i:], '\n')
+			if k < 0 {
+				break
+			}
+			i += k + 1
+			x.starts = append(x.starts, i)
+		}
+	})
+	off = max(0, min(off, len(x.data)))
+	n := sort.SearchInts(x.starts, off+1) // lines starting at or before off
+	start := 0
+	if n > 0 {
+		start = x.starts[n-1]
+	}
+	return n + 1, off - start + 1
 }

@@ -84,3 +84,18 @@ func TestJSONError(t *testing.T) {
 		t.Errorf("offset past the end at %d:%d, want 1:3", l, c)
 	}
 }
+
+// Index gives LineCol's answer at every offset of texts with LF, CRLF,
+// multibyte characters, empty lines and no final newline.
+func TestIndexAgreesWithLineCol(t *testing.T) {
+	for _, text := range []string{"", "a", "\n", "ab\ncd", "ab\r\ncd\r\n", "é\n\n日本\nx", "\n\n\n"} {
+		x := NewIndex([]byte(text))
+		for off := -2; off <= len(text)+2; off++ {
+			l1, c1 := LineCol([]byte(text), off)
+			l2, c2 := x.LineCol(off)
+			if l1 != l2 || c1 != c2 {
+				t.Errorf("%q at %d: Index %d:%d, LineCol %d:%d", text, off, l2, c2, l1, c1)
+			}
+		}
+	}
+}
