@@ -228,6 +228,9 @@ func planResolve(ctx context.Context, opts PullOptions, name, constraint string,
 // writes the vendored folders, removes the dropped ones and saves the lock,
 // under the vendor folder's lock file (saveLock false leaves the lock as it is).
 func apply(ctx context.Context, opts PullOptions, plans []*plan, saveLock bool) ([]*InstallResult, error) {
+	if len(plans) == 0 {
+		return []*InstallResult{}, nil // nothing declared or locked: nothing written
+	}
 	ref := opts.RegistryRef
 	if ref == "" {
 		ref = opts.Store.Ref()

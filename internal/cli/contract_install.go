@@ -52,6 +52,10 @@ func installOptions(app *App, reg registryFlags, dir string) (contracts.InstallO
 type installResults []*contracts.InstallResult
 
 func (rs installResults) WriteText(w io.Writer, st output.Style) error {
+	if len(rs) == 0 {
+		_, err := fmt.Fprintln(w, "no dependencies in dsctl.yaml or dsctl.lock: nothing to install")
+		return err
+	}
 	for _, r := range rs {
 		dir := filepath.ToSlash(r.Dir)
 		var line string

@@ -44,17 +44,20 @@ func (rs pullResults) WriteText(w io.Writer, st output.Style) error {
 func newCmdContractPull(app *App, runF func(*contractPullOptions) error) *cobra.Command {
 	o := &contractPullOptions{App: app}
 	cmd := &cobra.Command{
-		Use:   "pull NAME@CONSTRAINT... [--registry REF] [--dir contracts/vendor]",
+		Use:   "pull NAME[@CONSTRAINT]... [--registry REF] [--dir contracts/vendor]",
 		Short: "Vendor the highest matching version and pin it in dsctl.lock",
 		Long: `pull resolves NAME@CONSTRAINT (^1.2, ~1.4.0, >=1.2 <2, 1.4.0) to the highest matching
 version that is not yanked (a yanked version is used only when pinned exactly),
 fetches it by digest, verifies it, unpacks it safely into contracts/vendor/NAME
 (atomically) and records version and digests in dsctl.lock (atomically). A locked
-version whose tag now points at another digest is an error.`,
+version whose tag now points at another digest is an error. The lock records the
+constraint too; a bare NAME resolves with dsctl.yaml's dependency, else with that
+recorded constraint, so it never crosses a major already locked. To vendor what
+dsctl.yaml's dependencies: and dsctl.lock say, use 'dsctl contract install'.`,
 		Example: `  dsctl contract pull 'orders@^1'
   dsctl contract pull 'orders@~1.4.0' 'billing@>=2.1 <3'
   dsctl contract pull orders@1.4.2 --dir third_party/contracts`,
-		Args: argsWant(1, -1, "NAME@CONSTRAINT...: at least one contract, such as 'orders@^1'"),
+		Args: argsWant(1, -1, "NAME[@CONSTRAINT]...: at least one contract, such as 'orders@^1'"),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			o.Refs = args
 			o.Ctx = cmd.Context()
