@@ -248,10 +248,10 @@ func apply(ctx context.Context, opts PullOptions, plans []*plan, saveLock bool) 
 			p.entry.Archive, p.entry.Files, p.entry.Registry = archive, FileDigests(files), ref
 		}
 	}
-	for _, p := range []string{opts.VendorDir} {
-		if fi, err := os.Lstat(p); err == nil && fi.Mode()&os.ModeSymlink != 0 {
-			return nil, errkind.InputAt(p, 0, 0, errors.New("is a symbolic link; install writes only into a real folder (remove the link)"))
-		}
+	// The vendor folder and the package folders in it are repository paths: a
+	// symbolic link committed there would make install write wherever it points.
+	if err := refuseLink(opts.VendorDir); err != nil {
+		return nil, err
 	}
 	if err := os.MkdirAll(opts.VendorDir, 0o755); err != nil {
 		return nil, errkind.Envf("create %s: %w", opts.VendorDir, err)
@@ -269,8 +269,8 @@ func apply(ctx context.Context, opts PullOptions, plans []*plan, saveLock bool) 
 	results := make([]*InstallResult, 0, len(plans))
 	for _, p := range plans {
 		dir := p.res.Dir
-		if fi, err := os.Lstat(dir); err == nil && fi.Mode()&os.ModeSymlink != 0 {
-			return nil, errkind.InputAt(dir, 0, 0, errors.New("is a symbolic link; install writes only into a real folder (remove the link)"))
+		if err := refuseLink(dir); err != nil {
+			return nil, err
 		}
 		switch p.res.Status {
 		case InstallRemoved:
@@ -295,4 +295,12 @@ func apply(ctx context.Context, opts PullOptions, plans []*plan, saveLock bool) 
 	}
 	sort.Slice(results, func(i, j int) bool { return results[i].Name < results[j].Name })
 	return results, nil
+}
+
+// refuseLink returns an input error when path is a symbolic link.
+func refuseLink(path string) error {
+	if fi, err := os.Lstat(path); err == nil && fi.Mode()&os.ModeSymlink != 0 {
+		return errkind.InputAt(path, 0, 0, errors.New("is a symbolic link; install writes only into a real folder (remove the link)"))
+	}
+	return nil
 }

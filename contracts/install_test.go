@@ -211,3 +211,26 @@ func TestLockVersions(t *testing.T) {
 		}
 	}
 }
+
+func TestInstallRefusesALinkedVendorFolder(t *testing.T) {
+	ctx := context.Background()
+	s := registry.OpenLayout("reg", filepath.Join(t.TempDir(), "reg"))
+	publishThings(t, s, "1.0.0")
+	ws := t.TempDir()
+	elsewhere := t.TempDir()
+	vendor := filepath.Join(ws, "vendor")
+	if err := os.Symlink(elsewhere, vendor); err != nil {
+		t.Skip("no symbolic links here:", err)
+	}
+	opts := InstallOptions{PullOptions: PullOptions{Store: s, LockPath: filepath.Join(ws, LockFileName), VendorDir: vendor},
+		Deps: []Dependency{{Name: "things", Constraint: "^1"}}, Declared: true}
+	if _, err := Install(ctx, opts); errkind.Of(err) != errkind.Input || !strings.Contains(err.Error(), "symbolic link") {
+		t.Fatalf("install into a linked vendor folder: %v", err)
+	}
+	if ents, _ := os.ReadDir(elsewhere); len(ents) != 0 {
+		t.Errorf("install wrote through the link: %v", ents)
+	}
+	if _, err := os.Stat(opts.LockPath); err == nil {
+		t.Error("the lock was written")
+	}
+}

@@ -20,7 +20,8 @@ Publishing rules:
     unless it is pinned exactly.`)
 	cmd.Example = `  dsctl contract init contracts/orders --name orders
   dsctl contract publish contracts/orders --dry-run
-  dsctl contract pull 'orders@^1' && dsctl contract verify`
+  dsctl contract pull 'orders@^1' && dsctl contract verify
+  dsctl contract install --locked   # CI: vendor what dsctl.lock pins`
 	cmd.AddCommand(
 		newCmdContractInit(app, nil), newCmdContractLint(app, nil), newCmdContractPack(app, nil),
 		newCmdContractPublish(app, nil), newCmdContractList(app, nil), newCmdContractPull(app, nil),
