@@ -93,7 +93,8 @@ func Install(ctx context.Context, opts InstallOptions) ([]*InstallResult, error)
 					return nil, err
 				}
 				if p.entry.Constraint == "" {
-					p.entry.Constraint = d.Constraint // a version 1 entry gains its constraint
+					// A version 1 entry gains its constraint.
+					p.entry.Constraint, p.res.Constraint = d.Constraint, d.Constraint
 				}
 				plans = append(plans, p)
 				continue

@@ -61,7 +61,10 @@ func (rs installResults) WriteText(w io.Writer, st output.Style) error {
 		var line string
 		switch r.Status {
 		case contracts.InstallUpToDate:
-			line = fmt.Sprintf("%s@%s (%s) is up to date in %s", r.Name, r.Version, r.Constraint, dir)
+			line = fmt.Sprintf("%s@%s is up to date in %s", r.Name, r.Version, dir)
+			if r.Constraint != "" {
+				line = fmt.Sprintf("%s@%s (%s) is up to date in %s", r.Name, r.Version, r.Constraint, dir)
+			}
 		case contracts.InstallRestored:
 			line = fmt.Sprintf("%s %s@%s (%s) into %s", st.Green("installed"), r.Name, r.Version, r.Digest, dir)
 		case contracts.InstallAdded:
