@@ -293,8 +293,13 @@ func (a admitter) str(s *jsv.Schema, x string) tri {
 			return triNo
 		}
 	}
-	if s.Pattern != nil && !s.Pattern.MatchString(x) {
-		return triNo
+	if s.Pattern != nil {
+		if !regexPortable(x) {
+			return triUnknown
+		}
+		if !s.Pattern.MatchString(x) {
+			return triNo
+		}
 	}
 	if s.Format != nil || s.ContentEncoding != nil || s.ContentMediaType != nil || s.ContentSchema != nil ||
 		a.rawKeyword(s, "format", "contentEncoding", "contentMediaType", "contentSchema") {
@@ -302,6 +307,20 @@ func (a admitter) str(s *jsv.Schema, x string) tri {
 		return triUnknown
 	}
 	return triYes
+}
+
+// regexPortable reports whether Go's regexp (what the validator runs)
+// and ECMA-262 (what JSON Schema specifies, and JavaScript validators run)
+// agree on every pattern for string x: they differ on what \s, \w, \d,
+// \b and "." match beyond ASCII, and on \v (\s in ECMA, not in Go) and \r
+// (not "." in ECMA). Other strings are left undecided.
+func regexPortable(x string) bool {
+	for i := 0; i < len(x); i++ {
+		if c := x[i]; c >= 0x80 || c == '\v' || c == '\r' {
+			return false
+		}
+	}
+	return true
 }
 
 func num(s *jsv.Schema, r *big.Rat) tri {
@@ -367,6 +386,9 @@ func (a admitter) obj(s *jsv.Schema, x map[string]any, depth int) tri {
 			}
 		}
 		for re, ps := range s.PatternProperties {
+			if !regexPortable(p) {
+				return triUnknown
+			}
 			if re.MatchString(p) {
 				evaluated = true
 				if and(a.eval(ps, pv, depth+1)) {
