@@ -160,6 +160,8 @@ type differ struct {
 	// ipath is the instance location of the schemas being compared (a
 	// property name or array index per step), for witness searches.
 	ipath []pathTok
+	// extremes caches extremeOf (always/never) by side and schema.
+	extremes map[extKey]extreme
 }
 
 // budget bounds the work of scratch comparisons (matching members); a
@@ -452,6 +454,18 @@ func hasAssertions(s *jsv.Schema, ignoreRef bool) bool {
 }
 
 func (d *differ) assertions(o, n *jsv.Schema, c cctx) {
+	if !c.unevalProps && !c.unevalItems {
+		// a schema that accepts everything or nothing, however written
+		oe, ne := d.extremeOf(d.old, o, 0), d.extremeOf(d.new, n, 0)
+		switch {
+		case oe == ne && oe != extUnknown:
+			return // the same set
+		case oe == extNever || ne == extAlways:
+			c.bound = meet(c.eff(Widen), c.bound)
+		case oe == extAlways || ne == extNever:
+			c.bound = meet(c.eff(Narrow), c.bound)
+		}
+	}
 	of, nf := isFalse(o), isFalse(n)
 	switch {
 	case of && nf:
