@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"math/big"
+	"sync"
 	"unicode/utf8"
 
 	jsv "github.com/santhosh-tekuri/jsonschema/v6"
@@ -272,21 +273,10 @@ func sameValue(a, b any) bool {
 	return ok1 && ok2 && ra.Cmp(rb) == 0
 }
 
-// rawKeyword reports whether the source object of s has keyword kw.
-func (a admitter) rawKeyword(s *jsv.Schema, kws ...string) bool {
-	if a.side == nil {
-		return true // no source to tell: assume it does
-	}
-	obj := a.side.rawOf(s).obj
-	for _, kw := range kws {
-		if _, ok := obj[kw]; ok {
-			return true
-		}
-	}
-	return false
-}
-
 func (a admitter) str(s *jsv.Schema, x string) tri {
+	if a.side == nil {
+		return triUnknown // no source: format and content keywords unknown
+	}
 	if s.MinLength != nil || s.MaxLength != nil {
 		n := utf8.RuneCountInString(x)
 		if s.MinLength != nil && n < *s.MinLength || s.MaxLength != nil && n > *s.MaxLength {
@@ -301,12 +291,107 @@ func (a admitter) str(s *jsv.Schema, x string) tri {
 			return triNo
 		}
 	}
-	if s.Format != nil || s.ContentEncoding != nil || s.ContentMediaType != nil || s.ContentSchema != nil ||
-		a.rawKeyword(s, "format", "contentEncoding", "contentMediaType", "contentSchema") {
-		// asserted or not depending on draft and options: not decided here
+	obj := a.raw(s)
+	if s.Format != nil || obj["format"] != nil {
+		name, _ := obj["format"].(string)
+		if s.Format != nil {
+			name = s.Format.Name
+		}
+		f := formatChecker(name)
+		if f == nil {
+			return triUnknown // a format jsonschema v6 does not know: not decided here
+		}
+		if f.Validate(x) != nil {
+			return triUnknown // rejected if asserted, accepted if an annotation
+		}
+	}
+	if obj["contentSchema"] != nil || s.ContentSchema != nil {
 		return triUnknown
 	}
+	decoded := []byte(x)
+	if e, ok := obj["contentEncoding"]; ok {
+		name, _ := e.(string)
+		dec := contentChecker(name, "")
+		if dec == nil || dec.ContentEncoding == nil {
+			return triUnknown
+		}
+		var err error
+		if decoded, err = dec.ContentEncoding.Decode(x); err != nil {
+			return triUnknown // as for format
+		}
+	}
+	if m, ok := obj["contentMediaType"]; ok {
+		name, _ := m.(string)
+		mt := contentChecker("", name)
+		if mt == nil || mt.ContentMediaType == nil {
+			return triUnknown
+		}
+		if mt.ContentMediaType.Validate(decoded) != nil {
+			return triUnknown
+		}
+	}
 	return triYes
+}
+
+// raw returns the source object of s (nil when there is no source).
+func (a admitter) raw(s *jsv.Schema) map[string]any {
+	if a.side == nil {
+		return nil
+	}
+	return a.side.rawOf(s).obj
+}
+
+// checkers caches the format and content checkers of jsonschema v6, by
+// keyword and name. A string the checker accepts is accepted whether the
+// keyword is read as an assertion (the engine's policy, see the docs) or
+// as an annotation (what a 2020-12 validator does by default); one it
+// rejects is accepted under one reading and rejected under the other, so
+// admits leaves it undecided: under a "not" the readings swap, and only an
+// answer both share is sound.
+var checkers sync.Map // string -> func() *jsv.Schema
+
+// formatChecker returns jsonschema v6's checker of format name, nil when
+// v6 does not know it (or for "regex", whose dialect Go's and ECMA-262's
+// regexps disagree on).
+func formatChecker(name string) *jsv.Format {
+	if name == "regex" {
+		return nil
+	}
+	s := checkerSchema("format\x00"+name, map[string]any{"format": name})
+	if s == nil {
+		return nil
+	}
+	return s.Format
+}
+
+// contentChecker returns a schema whose ContentEncoding (encoding) or
+// ContentMediaType (media type) is jsonschema v6's decoder or checker of
+// that name; either is nil when v6 does not know it.
+func contentChecker(encoding, mediaType string) *jsv.Schema {
+	if encoding != "" {
+		return checkerSchema("enc\x00"+encoding, map[string]any{"$schema": metaURLs[7], "contentEncoding": encoding})
+	}
+	return checkerSchema("media\x00"+mediaType, map[string]any{"$schema": metaURLs[7], "contentMediaType": mediaType})
+}
+
+func checkerSchema(key string, doc map[string]any) *jsv.Schema {
+	f, ok := checkers.Load(key)
+	if !ok {
+		f, _ = checkers.LoadOrStore(key, sync.OnceValue(func() *jsv.Schema {
+			c := jsv.NewCompiler()
+			c.AssertFormat()
+			c.AssertContent()
+			if err := c.AddResource("urn:dsctl:checker", doc); err != nil {
+				return nil
+			}
+			s, err := c.Compile("urn:dsctl:checker")
+			if err != nil {
+				return nil
+			}
+			return s
+		}))
+	}
+	return f.(func() *jsv.Schema)()
 }
 
 // regexPortable reports whether Go's regexp (what the validator runs)

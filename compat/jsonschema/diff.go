@@ -505,13 +505,8 @@ const maxFiniteValues = 64
 // with minimum = maximum), each checked against s itself. ok is false when
 // the set is not finite, too large, or admits cannot decide a value.
 func finiteValues(a admitter, s *jsv.Schema) (vals []any, ok bool) {
-	cands, _, isSet := valueSet(s)
-	if !isSet {
-		if cands, ok = pinnedCandidates(s); !ok {
-			return nil, false
-		}
-	}
-	if len(cands) > maxFiniteValues {
+	cands, ok := candidates(s, 0)
+	if !ok || len(cands) > maxFiniteValues {
 		return nil, false
 	}
 	for _, v := range cands {
@@ -523,6 +518,65 @@ func finiteValues(a admitter, s *jsv.Schema) (vals []any, ok bool) {
 		}
 	}
 	return vals, true
+}
+
+// candidates returns a finite superset of the values s accepts, when one
+// is found cheaply: a const or enum, a pinned type (pinnedCandidates), a
+// $ref or allOf member that has one, or anyOf/oneOf members that all have
+// one (their union).
+func candidates(s *jsv.Schema, depth int) ([]any, bool) {
+	if depth > 8 {
+		return nil, false
+	}
+	s = deref(s)
+	if s.Bool != nil {
+		return nil, !*s.Bool
+	}
+	if vs, _, ok := valueSet(s); ok {
+		return vs, true
+	}
+	if c, ok := pinnedCandidates(s); ok {
+		return c, true
+	}
+	if s.Ref != nil {
+		if c, ok := candidates(s.Ref, depth+1); ok {
+			return c, true
+		}
+	}
+	for _, m := range s.AllOf {
+		if c, ok := candidates(m, depth+1); ok {
+			return c, true
+		}
+	}
+	for _, ms := range [][]*jsv.Schema{s.AnyOf, s.OneOf} {
+		if len(ms) == 0 {
+			continue
+		}
+		var out []any
+		seen := map[string]bool{}
+		ok := true
+		for _, m := range ms {
+			c, k := candidates(m, depth+1)
+			if !k {
+				ok = false
+				break
+			}
+			for _, v := range c {
+				if key := canonical(v); !seen[key] {
+					seen[key] = true
+					out = append(out, v)
+				}
+			}
+			if len(out) > maxFiniteValues {
+				ok = false
+				break
+			}
+		}
+		if ok {
+			return out, true
+		}
+	}
+	return nil, false
 }
 
 // pinnedCandidates returns a finite superset of the values s accepts when
