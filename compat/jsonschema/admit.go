@@ -364,6 +364,10 @@ func formatChecker(name string) *jsv.Format {
 	return s.Format
 }
 
+// stringFormat reports whether format name is one the validator knows:
+// those constrain strings only.
+func stringFormat(name string) bool { return name == "regex" || formatChecker(name) != nil }
+
 // contentChecker returns a schema whose ContentEncoding (encoding) or
 // ContentMediaType (media type) is jsonschema v6's decoder or checker of
 // that name; either is nil when v6 does not know it.

@@ -487,10 +487,23 @@ func (d *differ) assertions(o, n *jsv.Schema, c cctx) {
 	}
 	d.types(o, n, c)
 	d.values(o, n, c)
-	d.strings(o, n, c)
-	d.numbers(o, n, c)
-	d.objects(o, n, c)
-	d.arrays(o, n, c)
+	// A keyword constrains the values of its type only: a change to it
+	// matters only where both sides admit that type (type-extended and
+	// type-narrowed report the rest).
+	common := typeMask(o) & typeMask(n)
+	if common&tString != 0 {
+		d.strings(o, n, c)
+	}
+	d.format(o, n, c, common&tString != 0)
+	if common&(tInt|tNonInt) != 0 {
+		d.numbers(o, n, c)
+	}
+	if common&tObject != 0 {
+		d.objects(o, n, c)
+	}
+	if common&tArray != 0 {
+		d.arrays(o, n, c)
+	}
 	d.composition(o, n, c)
 	d.conditional(o, n, c)
 	d.refs(o, n, c)
@@ -930,8 +943,22 @@ func (d *differ) strings(o, n *jsv.Schema, c cctx) {
 	case o.Pattern != nil && o.Pattern.String() != n.Pattern.String():
 		d.emit(c, "pattern-changed", o, n, "/pattern", "pattern changed from %q to %q", o.Pattern.String(), n.Pattern.String())
 	}
+	d.content(o, n, c)
+}
+
+// format compares the format keyword. A format the validator knows
+// constrains strings only and is compared only when both sides admit
+// strings (strs); another (int32, a vendor's) is compared whatever the
+// types, as it may constrain any.
+func (d *differ) format(o, n *jsv.Schema, c cctx, strs bool) {
 	of, oh := rawString(d.old, o, "format")
 	nf, nh := rawString(d.new, n, "format")
+	if !oh && !nh {
+		return
+	}
+	if !strs && (!oh || stringFormat(of)) && (!nh || stringFormat(nf)) {
+		return
+	}
 	switch {
 	case !oh && nh:
 		d.emit(c, "format-added", o, n, "/format", "format %q added", nf)
@@ -940,7 +967,6 @@ func (d *differ) strings(o, n *jsv.Schema, c cctx) {
 	case oh && of != nf:
 		d.emit(c, "format-changed", o, n, "/format", "format changed from %q to %q", of, nf)
 	}
-	d.content(o, n, c)
 }
 
 // bound compares an integer bound keyword (maxLength, minItems…); the rule
