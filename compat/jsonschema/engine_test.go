@@ -29,7 +29,7 @@ func TestLocationsJSON(t *testing.T) {
   "properties": {
     "id":    {"type": "string"},
     "note":  {"type": "string"},
-    "total": {"type": "number", "maxLength": 3}
+    "total": {"type": "number", "maximum": 3}
   },
   "additionalProperties": false
 }`
@@ -53,7 +53,7 @@ func TestLocationsJSON(t *testing.T) {
 		"max-length-added":                   "#/properties/id/maxLength new/e.json:4:30",
 		"property-removed-from-closed-model": "#/properties/note old/e.json:5:5",
 		"type-narrowed":                      "#/properties/total/type new/e.json:5:15",
-		"max-length-removed":                 "#/properties/total/maxLength old/e.json:6:33",
+		"maximum-removed":                    "#/properties/total/maximum old/e.json:6:33",
 	}
 	for id, w := range want {
 		if got[id] != w {

@@ -940,12 +940,12 @@ func stringFor(pattern string) (string, bool) {
 
 // Reasons a major change carries no witness.
 const (
-	noWitnessBudget     = "no witness found within the search budget"
+	noWitnessBudget     = "not proven: no witness found within the search budget; major because the engine cannot show the change is safe, not because it found a break"
 	noWitnessDiffBudget = "not searched: the witness budget of this comparison was spent on earlier changes"
 	noWitnessLarge      = "not searched: documents of 256 KB and more are compiled by the engine's own compiler, which the validator cannot run"
 	noWitnessFormat     = "not searched: the validator treats format as an annotation in this draft, so no instance is rejected for it"
 	noWitnessContent    = "not searched: the validator treats content keywords as annotations, so no instance is rejected for them"
-	noWitnessPattern    = "no witness found: the engine cannot generate strings from every regular expression"
+	noWitnessPattern    = "not proven: no witness found (the engine cannot generate strings from every regular expression); major because the engine cannot show the change is safe"
 )
 
 // witness searches for an instance that shows a major change: the change's
