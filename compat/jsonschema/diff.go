@@ -258,9 +258,14 @@ func (d *differ) emitDir(c cctx, id string, dir Direction, o, n *jsv.Schema, suf
 		}
 	}
 	dir = c.eff(dir)
+	proven := ""
 	if c.bound != 0 && (dir == Widen || dir == Narrow || dir == Both) {
+		was := dir
 		if dir = meet(dir, c.bound); dir == Neutral {
 			return // refuted: the exact relation of an enclosing pair excludes it
+		}
+		if dir != was {
+			proven = "; proven to " + map[Direction]string{Widen: "only widen", Narrow: "only narrow"}[dir] + " (see the exact rules of docs/compat-jsonschema.md)"
 		}
 	}
 	if d.scratch {
@@ -272,7 +277,7 @@ func (d *differ) emitDir(c cctx, id string, dir Direction, o, n *jsv.Schema, suf
 		s, sch = d.old, o
 	}
 	p, loc := d.where(s, sch, suffix)
-	d.changes = append(d.changes, change{id: id, dir: dir, path: p, loc: loc, msg: fmt.Sprintf(format, args...),
+	d.changes = append(d.changes, change{id: id, dir: dir, path: p, loc: loc, msg: fmt.Sprintf(format, args...) + proven,
 		o: o, n: n, ipath: append([]pathTok(nil), d.ipath...), oLoc: kwLoc(o, suffix), nLoc: kwLoc(n, suffix), focus: focusName(o, n, suffix)})
 }
 
