@@ -2,6 +2,7 @@ package jsonschema
 
 import (
 	"context"
+	"regexp"
 	"strings"
 	"testing"
 	"testing/fstest"
@@ -150,4 +151,29 @@ func TestECMARegexInSchemas(t *testing.T) {
 	if err == nil || !strings.Contains(err.Error(), "lookbehind") || !strings.Contains(err.Error(), "s.json: ") || !strings.Contains(err.Error(), "(?<=a)b") {
 		t.Errorf("fast compiler, lookbehind: %v", err)
 	}
+}
+
+// FuzzECMARegex: the translation never panics; what it accepts compiles
+// (or is refused by Go's regexp with an error, never a panic), keeps the
+// pattern as written, and a pattern without escapes, classes, "." or
+// groups means what Go reads it to mean.
+func FuzzECMARegex(f *testing.F) {
+	for _, s := range []string{`^\cC$`, `[\s\S]`, `(?<a>x)\k<a>`, `\u{1F432}`, `[[:alpha:]]`, `\p{Script=Greek}`, `a{2,3}?`, `(?=x)`, `[^]`, `\uD83D\uDC32`} {
+		f.Add(s, "x")
+	}
+	f.Fuzz(func(t *testing.T, p, s string) {
+		re, err := compileECMA(p)
+		if err != nil {
+			return
+		}
+		if re.String() != p {
+			t.Fatalf("String() = %q, want %q", re.String(), p)
+		}
+		got := re.MatchString(s)
+		if !strings.ContainsAny(p, `\[.(`) {
+			if g, err := regexp.Compile(p); err == nil && g.MatchString(s) != got {
+				t.Fatalf("%q on %q: translated %v, Go %v", p, s, got, !got)
+			}
+		}
+	})
 }
