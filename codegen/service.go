@@ -171,7 +171,7 @@ func (job Job) resolveSpec() (path, name string, err error) {
 	}
 	if pkg.Version != entry.Version {
 		return "", "", errkind.InputAt(pkg.File(contracts.FileName), 0, 0,
-			fmt.Errorf("vendored %s is %s but dsctl.lock pins %s; run 'dsctl contract pull %s@%s'", cname, pkg.Version, entry.Version, cname, entry.Version))
+			fmt.Errorf("vendored %s is %s but dsctl.lock pins %s; run 'dsctl contract install' to vendor what the lock pins", cname, pkg.Version, entry.Version))
 	}
 	vendor := job.VendorDir
 	if vendor == "" {

@@ -26,6 +26,7 @@ import (
 	"github.com/dsctl/dsctl/compat"
 	"github.com/dsctl/dsctl/compat/asyncapi"
 	"github.com/dsctl/dsctl/contracts/registry"
+	"github.com/dsctl/dsctl/internal/cmdline"
 	"github.com/dsctl/dsctl/internal/errkind"
 	"github.com/dsctl/dsctl/internal/fsx"
 	"github.com/dsctl/dsctl/internal/yamlx"
@@ -194,11 +195,17 @@ func Load(dir string) (*Contract, error) {
 	if err != nil {
 		return nil, errkind.InputAt(dir, 0, 0, fmt.Errorf("contract package folder: %w", unwrapPath(err)))
 	}
-	return LoadFS(fsys, dir)
+	return loadFS(fsys, dir, true)
 }
 
 // LoadFS reads the package at the root of fsys; display names the folder in messages.
 func LoadFS(fsys fs.FS, display string) (*Contract, error) {
+	return loadFS(fsys, display, false)
+}
+
+// loadFS is LoadFS; onDisk says display is a folder on disk, which the
+// message of a missing contract.yaml then tells how to scaffold.
+func loadFS(fsys fs.FS, display string, onDisk bool) (*Contract, error) {
 	file := FileName
 	if display != "" && display != "." {
 		file = path.Join(filepath.ToSlash(display), FileName)
@@ -206,7 +213,11 @@ func LoadFS(fsys fs.FS, display string) (*Contract, error) {
 	data, err := fs.ReadFile(fsys, FileName)
 	if err != nil {
 		if errors.Is(err, fs.ErrNotExist) {
-			return nil, errkind.InputAt(file, 0, 0, errors.New("not found: the folder is not a contract package (run 'dsctl contract init' to create one)"))
+			e := &errkind.Error{Kind: errkind.Input, File: file, Err: errors.New("not found: the folder is not a contract package")}
+			if onDisk {
+				e.Hint = "to create one, run: " + cmdline.Join("dsctl", "contract", "init", dirOrDot(display))
+			}
+			return nil, e
 		}
 		return nil, errkind.InputAt(file, 0, 0, fmt.Errorf("read: %w", unwrapPath(err)))
 	}

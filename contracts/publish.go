@@ -10,6 +10,7 @@ import (
 	"github.com/dsctl/dsctl/compat"
 	"github.com/dsctl/dsctl/compat/verdict"
 	"github.com/dsctl/dsctl/contracts/registry"
+	"github.com/dsctl/dsctl/internal/cmdline"
 	"github.com/dsctl/dsctl/internal/errkind"
 )
 
@@ -189,8 +190,9 @@ func PublishContract(ctx context.Context, c *Contract, opts PublishOptions) (*Pu
 
 func immutableErr(c *Contract, published, local string) error {
 	return &errkind.Error{Kind: errkind.Finding,
-		Err:  fmt.Errorf("%s@%s: %w: it is published as %s and this package is %s", c.Name, c.Version, registry.ErrImmutable, published, local),
-		Hint: "a published version never changes; bump the version in contract.yaml (dsctl compat bump tells you to what)"}
+		Err: fmt.Errorf("%s@%s: %w: it is published as %s and this package is %s", c.Name, c.Version, registry.ErrImmutable, published, local),
+		Hint: "a published version never changes; raise the version in contract.yaml to at least what this prints (add the --registry you publish to, if any): " +
+			cmdline.Join("dsctl", "compat", "bump", "registry:"+c.Name+"@"+c.Version, dirOrDot(c.Dir))}
 }
 
 // Baselines returns the earlier versions a new version is compared with:
@@ -306,3 +308,11 @@ type notInStore struct {
 
 func (e notInStore) Error() string { return e.ref + " is not in " + e.store }
 func (e notInStore) Unwrap() error { return e.err }
+
+// dirOrDot is dir, or "." for the current folder ("").
+func dirOrDot(dir string) string {
+	if dir == "" {
+		return "."
+	}
+	return dir
+}

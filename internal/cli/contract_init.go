@@ -7,6 +7,7 @@ import (
 
 	"github.com/dsctl/dsctl/contracts"
 	"github.com/dsctl/dsctl/contracts/registry"
+	"github.com/dsctl/dsctl/internal/cmdline"
 	"github.com/dsctl/dsctl/internal/errkind"
 	"github.com/dsctl/dsctl/internal/output"
 	"github.com/spf13/cobra"
@@ -28,24 +29,26 @@ func (r initResult) WriteText(w io.Writer, st output.Style) error {
 	for _, f := range r.Files {
 		fmt.Fprintf(w, "  %s\n", f)
 	}
-	_, err := fmt.Fprintf(w, "next: edit the event, then 'dsctl contract lint %s'\n", r.Dir)
+	_, err := fmt.Fprintf(w, "next: edit the event, then run: %s\n", cmdline.Join("dsctl", "contract", "lint", r.Dir))
 	return err
 }
 
 func newCmdContractInit(app *App, runF func(*contractInitOptions) error) *cobra.Command {
 	o := &contractInitOptions{App: app}
 	cmd := &cobra.Command{
-		Use:   "init [DIR] --name NAME",
+		Use:   "init DIR [--name NAME]",
 		Short: "Scaffold a contract package (contract.yaml, an event schema, an example, a README)",
-		Long: `init writes a new contract package into DIR (default: the current folder):
-contract.yaml (version 0.1.0, compatibility backward), one event schema, an example
-of it and a README. The package lints clean as it is; edit the event, then lint and
-publish it. init never overwrites: an existing file is an error (exit 2).`,
-		Example: `  dsctl contract init contracts/payments --name payments
+		Long: `init writes a new contract package into DIR, created if needed: contract.yaml
+(version 0.1.0, compatibility backward), one event schema, an example of it and a
+README. DIR is required: pass . for the current folder. The package lints clean as
+it is; edit the event, then lint and publish it. init never overwrites: an existing
+file is an error (exit 2).`,
+		Example: `  dsctl contract init contracts/payments
+  dsctl contract init . --name payments      # into the current folder
   dsctl contract lint contracts/payments`,
-		Args: cobra.MaximumNArgs(1),
+		Args: argsWant(1, 1, "DIR: the folder of the new package (. for the current folder)"),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			o.Dir = argOr(args, ".")
+			o.Dir = args[0]
 			return runOr(o, runF, contractInitRun)
 		},
 	}

@@ -34,6 +34,9 @@ type genDTOsOptions struct {
 	AllowImports          []string
 	Rename                map[string]string
 	VendorDir             string
+
+	// fix is the command that updates stale files: this one without --check.
+	fix string
 }
 
 func newCmdGenDTOs(app *App, runF func(*genDTOsOptions) error) *cobra.Command {
@@ -61,6 +64,7 @@ compared with disk; a stale or missing file prints a unified diff and exits 1.`,
 			if opts.Spec != "" && len(opts.Services) > 0 {
 				return usageErr(errors.New("--service selects services of dsctl.yaml; it does not mix with --spec"))
 			}
+			opts.fix = rerunCommand(cmd, args, "check")
 			return runOr(opts, runF, genDTOsRun)
 		},
 	}
@@ -169,7 +173,7 @@ func genDTOsRun(opts *genDTOsOptions) error {
 	}
 	if stale > 0 {
 		return &errkind.Error{Kind: errkind.Finding, Label: "drift",
-			Err: fmt.Errorf("%d of %d generated files are stale; run 'dsctl gen dtos' and commit the result", stale, len(report.Services))}
+			Err: fmt.Errorf("%d of %d generated files are stale; regenerate and commit them: %s", stale, len(report.Services), opts.fix)}
 	}
 	return nil
 }

@@ -24,6 +24,9 @@ type genEventsOptions struct {
 	// document that an operation sends or receives, or a channel carries.
 	Operations []string
 	Channels   []string
+
+	// fix is the command that updates a stale file: this one without --check.
+	fix string
 }
 
 func newCmdGenEvents(app *App, runF func(*genEventsOptions) error) *cobra.Command {
@@ -50,6 +53,7 @@ With --check nothing is written; a stale file prints a unified diff and exits 1.
 			if opts.Package == "" || opts.Out == "" {
 				return usageErr(errors.New("gen events needs --package and --out"))
 			}
+			opts.fix = rerunCommand(cmd, args, "check")
 			return runOr(opts, runF, genEventsRun)
 		},
 	}
@@ -100,7 +104,7 @@ func genEventsRun(opts *genEventsOptions) error {
 	}
 	if res.Status == "stale" || res.Status == "missing" {
 		return &errkind.Error{Kind: errkind.Finding, Label: "drift",
-			Err: fmt.Errorf("%s is stale; run 'dsctl gen events' and commit the result", res.Output)}
+			Err: fmt.Errorf("%s is stale; regenerate and commit it: %s", res.Output, opts.fix)}
 	}
 	return nil
 }
