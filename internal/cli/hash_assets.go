@@ -56,7 +56,7 @@ unchanged SRC writes nothing.`,
   dsctl hash-assets web --out dist --prefix https://cdn.example.com/assets --plan plan.json --precompress gzip,br,zstd
   dsctl hash-assets verify dist
   dsctl hash-assets clean dist --keep 3 --keep-age 168h`,
-		Args: cobra.ExactArgs(1),
+		Args: orSubcommand(cobra.ExactArgs(1)),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts.Src = args[0]
 			if !cmd.Flags().Changed("keep") {

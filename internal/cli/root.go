@@ -65,7 +65,7 @@ it needs, and hashes static assets for rolling deploys.`,
 	pf.StringVar(&app.ConfigPath, "config", "", "config file (default $DSCTL_CONFIG, else ./dsctl.yaml if present)")
 	root.Flags().Bool("version", false, "print the dsctl version (what 'dsctl version' prints)")
 
-	root.SetFlagErrorFunc(func(c *cobra.Command, err error) error { return usageErr(err) })
+	root.SetFlagErrorFunc(func(c *cobra.Command, err error) error { return usageErr(flagVoice(c, err)) })
 
 	root.AddGroup(
 		&cobra.Group{ID: "contract", Title: "Contract packages:"},
