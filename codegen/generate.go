@@ -741,10 +741,10 @@ func clashError(spec *Spec, opts Options, code string, goNames map[string]string
 	if len(clashes) > 1 {
 		msg = fmt.Sprintf("%d Go names are declared twice:\n  %s", len(clashes), strings.Join(clashes, "\n  "))
 	}
-	hint := "give one schema another Go name: x-go-name in the spec, or a rename map on the service in dsctl.yaml"
+	hint := "give one schema another Go name: x-go-name in the spec, or a rename map on the service in dsctl.yaml (one-off: --rename SCHEMA=GoName)"
 	if first != "" {
-		hint = fmt.Sprintf("give schema %q another Go name: x-go-name in the spec, or under the service in dsctl.yaml: rename: {%s: %sDTO}",
-			first, first, goNames[first])
+		hint = fmt.Sprintf("give schema %q another Go name: x-go-name in the spec, or under the service in dsctl.yaml: rename: {%s: %sDTO} (one-off: --rename %s=%sDTO)",
+			first, first, goNames[first], first, goNames[first])
 	}
 	return &errkind.Error{Kind: errkind.Input, File: spec.Path, Line: line, Err: errors.New(msg), Hint: hint}
 }
