@@ -2,7 +2,12 @@
 // structs, calls the domain libraries (contracts, codegen, compat, hashasset)
 // and turns their results into output and their errors into one exit code.
 //
-// Each command group lives in its own file; Main is the only entry point.
+// Every command has one shape: newCmdX(app, runF) fills an xOptions struct
+// from the flags and arguments, and xRun(opts) holds the logic, callable
+// without cobra. Each verb lives in its own file (contract_publish.go,
+// compat_check.go, …), every command is added explicitly in root.go, and
+// errors stay values until Main, where classify (exit.go) alone picks the
+// exit code. Main is the only entry point.
 package cli
 
 import (
