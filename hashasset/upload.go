@@ -86,11 +86,30 @@ func parseS3URL(s string) (s3Target, error) {
 	if err != nil || u.Scheme != "s3" || u.Host == "" || u.RawQuery != "" || u.Fragment != "" {
 		return s3Target{}, fmt.Errorf("--to %q: want s3://BUCKET/PREFIX", s)
 	}
+	if !validBucket(u.Host) {
+		// The store would refuse it too, but as a failed request (exit 3).
+		return s3Target{}, fmt.Errorf("--to %q: invalid bucket name %q: want 3 to 63 lower-case letters, digits, '.' and '-', starting and ending with a letter or digit", s, u.Host)
+	}
 	p := strings.Trim(u.Path, "/")
 	if p != "" {
 		p += "/"
 	}
 	return s3Target{bucket: u.Host, prefix: p}, nil
+}
+
+// validBucket reports whether name follows the S3 bucket naming rules every
+// S3-compatible store accepts.
+func validBucket(name string) bool {
+	if len(name) < 3 || len(name) > 63 {
+		return false
+	}
+	for i, c := range name {
+		alnum := c >= 'a' && c <= 'z' || c >= '0' && c <= '9'
+		if !alnum && c != '.' && c != '-' || (i == 0 || i == len(name)-1) && !alnum {
+			return false
+		}
+	}
+	return true
 }
 
 func (t s3Target) key(rel string) string { return t.prefix + rel }

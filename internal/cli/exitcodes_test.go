@@ -181,6 +181,7 @@ var exitTable = map[string][]exitCase{
 	},
 	"dsctl hash-assets upload": {
 		{situation: sitUsage, args: []string{"hash-assets", "upload", "dist"}, code: 2}, // no --to
+		{situation: sitInput, args: []string{"hash-assets", "upload", "dist", "--to", "s3://b/p"}, code: 2}, // bucket name too short
 		{situation: sitNotFound, args: []string{"hash-assets", "upload", "nosuch", "--to", "s3://bucket/p"}, code: 2},
 		{situation: sitEnv, args: []string{"hash-assets", "upload", "dist", "--to", "s3://bucket/p"}, code: 3, env: map[string]string{
 			"AWS_ENDPOINT_URL": "http://127.0.0.1:1", "AWS_MAX_ATTEMPTS": "1", "AWS_REGION": "us-east-1",
