@@ -180,7 +180,7 @@ var exitTable = map[string][]exitCase{
 		{situation: sitNotFound, args: []string{"hash-assets", "clean", "nosuch", "--keep", "1"}, code: 2},
 	},
 	"dsctl hash-assets upload": {
-		{situation: sitUsage, args: []string{"hash-assets", "upload", "dist"}, code: 2}, // no --to
+		{situation: sitUsage, args: []string{"hash-assets", "upload", "dist"}, code: 2},                     // no --to
 		{situation: sitInput, args: []string{"hash-assets", "upload", "dist", "--to", "s3://b/p"}, code: 2}, // bucket name too short
 		{situation: sitNotFound, args: []string{"hash-assets", "upload", "nosuch", "--to", "s3://bucket/p"}, code: 2},
 		{situation: sitEnv, args: []string{"hash-assets", "upload", "dist", "--to", "s3://bucket/p"}, code: 3, env: map[string]string{
