@@ -165,6 +165,11 @@ func (a admitter) str(s *jsv.Schema, x string) tri {
 	if obj["contentSchema"] != nil || s.ContentSchema != nil {
 		return triUnknown
 	}
+	_, hasEnc := obj["contentEncoding"]
+	_, hasMedia := obj["contentMediaType"]
+	if !hasEnc && !hasMedia {
+		return triYes
+	}
 	decoded := []byte(x)
 	if e, ok := obj["contentEncoding"]; ok {
 		name, _ := e.(string)

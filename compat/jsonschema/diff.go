@@ -527,6 +527,7 @@ func finiteValues(a admitter, s *jsv.Schema) (vals []any, ok bool) {
 	if !ok || len(cands) > maxFiniteValues {
 		return nil, false
 	}
+	vals = make([]any, 0, len(cands))
 	for _, v := range cands {
 		switch a.admits(s, v) {
 		case triUnknown:
@@ -626,6 +627,9 @@ func pinnedCandidates(s *jsv.Schema) ([]any, bool) {
 		return append(out, json.Number(s.Minimum.Num().String())), true
 	}
 	// integer: the integers between the bounds
+	if s.Minimum == nil && s.ExclusiveMinimum == nil || s.Maximum == nil && s.ExclusiveMaximum == nil {
+		return nil, false
+	}
 	var lo, hi *big.Int
 	if s.Minimum != nil {
 		lo = ceilRat(s.Minimum)

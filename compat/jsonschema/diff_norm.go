@@ -39,6 +39,10 @@ func (d *differ) extremeOf(sd *side, s *jsv.Schema, depth int) extreme {
 		}
 		return extNever
 	}
+	if s.Not == nil && s.Ref == nil && len(s.AllOf) == 0 && len(s.AnyOf) == 0 && len(s.OneOf) == 0 {
+		// no subschema to look into: decided here, not worth a cache entry
+		return d.extremeOf1(sd, s, depth)
+	}
 	key := extKey{sd, s}
 	if e, ok := d.extremes[key]; ok {
 		return e
