@@ -867,7 +867,7 @@ func (d *differ) values(o, n *jsv.Schema, c cctx) {
 		d.emit(c, nkw+"-added", o, n, "/"+nkw, "%s added: only %s allowed", nkw, listValues(nv))
 		return
 	case !nset:
-		d.emit(c, okw+"-removed", o, n, "/"+okw, "%s removed: any value allowed (was %s)", okw, listValues(ov))
+		d.emit(c, okw+"-removed", o, n, "/"+okw, "%s removed: no longer limited to %s", okw, listValues(ov))
 		return
 	}
 	if len(ov) == len(nv) {
