@@ -22,11 +22,13 @@ build:
 ## test: every test, including the testscript end-to-end scripts and the registry integration tests.
 test:
 	@command -v docker-registry >/dev/null 2>&1 || echo "make test: docker-registry not found, so the OCI registry integration tests are skipped (apt-get install docker-registry apache2-utils runs them)"
-	$(GO) test -count=1 $(PKGS)
+	$(GO) test -count=1 -timeout 30m $(PKGS)
 
 ## test-race: the suite under the race detector (the process-level hostile and kill tests run in `test`).
+## internal/cli runs every command many times (the exit-code and message tables), which takes over go test's
+## default 10 minutes under the race detector on 2 cores.
 test-race:
-	DSCTL_SKIP_HOSTILE=1 DSCTL_SKIP_CRASH=1 $(GO) test -race -count=1 $(PKGS)
+	DSCTL_SKIP_HOSTILE=1 DSCTL_SKIP_CRASH=1 $(GO) test -race -count=1 -timeout 40m $(PKGS)
 
 lint: fmt vet staticcheck
 
