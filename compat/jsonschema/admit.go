@@ -1,8 +1,6 @@
 package jsonschema
 
 import (
-	"encoding/json"
-	"fmt"
 	"math/big"
 	"sync"
 	"unicode/utf8"
@@ -77,57 +75,6 @@ func valueClass(v any) int {
 		return tInt
 	}
 	return tNonInt
-}
-
-// ratOf returns a number value as a rational (as jsonschema v6 reads it).
-func ratOf(v any) (*big.Rat, bool) {
-	switch x := v.(type) {
-	case json.Number:
-		return new(big.Rat).SetString(string(x))
-	case float64, float32, int, int8, int16, int32, int64, uint, uint8, uint16, uint32, uint64:
-		return new(big.Rat).SetString(fmt.Sprint(x))
-	}
-	return nil, false
-}
-
-// sameValue is JSON equality with numbers compared as numbers (1 = 1.0).
-func sameValue(a, b any) bool {
-	switch x := a.(type) {
-	case nil:
-		return b == nil
-	case bool:
-		y, ok := b.(bool)
-		return ok && x == y
-	case string:
-		y, ok := b.(string)
-		return ok && x == y
-	case []any:
-		y, ok := b.([]any)
-		if !ok || len(x) != len(y) {
-			return false
-		}
-		for i := range x {
-			if !sameValue(x[i], y[i]) {
-				return false
-			}
-		}
-		return true
-	case map[string]any:
-		y, ok := b.(map[string]any)
-		if !ok || len(x) != len(y) {
-			return false
-		}
-		for k, xv := range x {
-			yv, ok := y[k]
-			if !ok || !sameValue(xv, yv) {
-				return false
-			}
-		}
-		return true
-	}
-	ra, ok1 := ratOf(a)
-	rb, ok2 := ratOf(b)
-	return ok1 && ok2 && ra.Cmp(rb) == 0
 }
 
 func (a admitter) str(s *jsv.Schema, x string) tri {

@@ -105,13 +105,13 @@ func (a admitter) eval(s *jsv.Schema, v any, depth int) (tri, *ann) {
 	if s.Types != nil && !s.Types.IsEmpty() && typeMask(s)&valueClass(v) == 0 {
 		return triNo, nil
 	}
-	if s.Const != nil && !sameValue(v, *s.Const) {
+	if s.Const != nil && !jsonEqual(v, *s.Const) {
 		return triNo, nil
 	}
 	if s.Enum != nil {
 		found := false
 		for _, e := range s.Enum.Values {
-			if sameValue(v, e) {
+			if jsonEqual(v, e) {
 				found = true
 				break
 			}
@@ -380,7 +380,7 @@ func (a admitter) arr(s *jsv.Schema, x []any, depth int, an *ann) tri {
 	if s.UniqueItems {
 		for i := range x {
 			for j := i + 1; j < len(x); j++ {
-				if sameValue(x[i], x[j]) {
+				if jsonEqual(x[i], x[j]) {
 					return triNo
 				}
 			}

@@ -2,9 +2,7 @@ package jsonschema
 
 import (
 	"encoding/json"
-	"math/big"
 	"sort"
-	"strconv"
 	"strings"
 
 	jsv "github.com/santhosh-tekuri/jsonschema/v6"
@@ -65,7 +63,7 @@ func (d *differ) annotations(o, n *jsv.Schema) {
 		}
 		ov, oh := or.obj[k]
 		nv, nh := nr.obj[k]
-		if oh && nh && equalJSON(ov, nv) {
+		if oh && nh && jsonEqual(ov, nv) {
 			continue
 		}
 		id, ok := annotationKeywords[k]
@@ -108,7 +106,7 @@ func sameAnnotations(a, b map[string]any) bool {
 				same = false
 				break
 			}
-			if !structuralKeywords[k] && !equalJSON(v, w) {
+			if !structuralKeywords[k] && !jsonEqual(v, w) {
 				return false
 			}
 		}
@@ -122,7 +120,7 @@ func sameAnnotations(a, b map[string]any) bool {
 			continue
 		}
 		na++
-		if w, ok := b[k]; !ok || !equalJSON(v, w) {
+		if w, ok := b[k]; !ok || !jsonEqual(v, w) {
 			return false
 		}
 	}
@@ -166,80 +164,12 @@ func (s *side) rawValue(sch *jsv.Schema) any {
 	return r.obj
 }
 
-// canonical renders a JSON value with sorted keys and normalised numbers,
-// so that equal JSON values render equally (1 and 1.0 included).
-func canonical(v any) string {
-	var b strings.Builder
-	writeCanonical(&b, v)
-	return b.String()
-}
-
-func writeCanonical(b *strings.Builder, v any) {
-	switch x := v.(type) {
-	case nil:
-		b.WriteString("null")
-	case bool:
-		b.WriteString(strconv.FormatBool(x))
-	case string:
-		b.WriteString(strconv.Quote(x))
-	case json.Number:
-		b.WriteString(normNumber(string(x)))
-	case float64:
-		b.WriteString(normNumber(strconv.FormatFloat(x, 'g', -1, 64)))
-	case int:
-		b.WriteString(strconv.Itoa(x))
-	case int64:
-		b.WriteString(strconv.FormatInt(x, 10))
-	case []any:
-		b.WriteByte('[')
-		for i, e := range x {
-			if i > 0 {
-				b.WriteByte(',')
-			}
-			writeCanonical(b, e)
-		}
-		b.WriteByte(']')
-	case map[string]any:
-		keys := make([]string, 0, len(x))
-		for k := range x {
-			keys = append(keys, k)
-		}
-		sort.Strings(keys)
-		b.WriteByte('{')
-		for i, k := range keys {
-			if i > 0 {
-				b.WriteByte(',')
-			}
-			b.WriteString(strconv.Quote(k))
-			b.WriteByte(':')
-			writeCanonical(b, x[k])
-		}
-		b.WriteByte('}')
-	default:
-		b.WriteString("?")
-	}
-}
-
-func normNumber(s string) string {
-	if !strings.ContainsAny(s, ".eE") {
-		return s
-	}
-	r, ok := new(big.Rat).SetString(s)
-	if !ok {
-		return s
-	}
-	if r.IsInt() {
-		return r.Num().String()
-	}
-	return r.RatString()
-}
-
 // fromTo renders short scalar values of a changed annotation: ` from "a" to "b"`.
 func fromTo(ov any, oh bool, nv any, nh bool) string {
 	short := func(v any) (string, bool) {
 		switch v.(type) {
 		case string, bool, json.Number, nil:
-			s := canonical(v)
+			s := showValue(v)
 			if r := []rune(s); len(r) > 80 {
 				s = string(r[:77]) + "…"
 			}
@@ -258,46 +188,4 @@ func fromTo(ov any, oh bool, nv any, nh bool) string {
 		return " (was " + os + ")"
 	}
 	return ""
-}
-
-// equalJSON reports whether two JSON values are equal (numbers by value,
-// objects regardless of key order) without rendering them.
-func equalJSON(a, b any) bool {
-	switch x := a.(type) {
-	case string:
-		y, ok := b.(string)
-		return ok && x == y
-	case bool:
-		y, ok := b.(bool)
-		return ok && x == y
-	case nil:
-		return b == nil
-	case json.Number:
-		y, ok := b.(json.Number)
-		return ok && (x == y || normNumber(string(x)) == normNumber(string(y)))
-	case []any:
-		y, ok := b.([]any)
-		if !ok || len(x) != len(y) {
-			return false
-		}
-		for i := range x {
-			if !equalJSON(x[i], y[i]) {
-				return false
-			}
-		}
-		return true
-	case map[string]any:
-		y, ok := b.(map[string]any)
-		if !ok || len(x) != len(y) {
-			return false
-		}
-		for k, v := range x {
-			w, ok := y[k]
-			if !ok || !equalJSON(v, w) {
-				return false
-			}
-		}
-		return true
-	}
-	return canonical(a) == canonical(b)
 }

@@ -49,5 +49,5 @@ func sameContent(a, b any) bool {
 		y, ok := b.(string)
 		return ok && strings.EqualFold(x, y)
 	}
-	return equalJSON(a, b)
+	return jsonEqual(a, b)
 }

@@ -844,7 +844,7 @@ func valueSet(s *jsv.Schema) ([]any, string, bool) {
 	switch {
 	case s.Const != nil && s.Enum != nil:
 		for _, v := range s.Enum.Values {
-			if canonical(v) == canonical(*s.Const) {
+			if jsonEqual(v, *s.Const) {
 				return []any{*s.Const}, "const", true
 			}
 		}
@@ -873,7 +873,7 @@ func (d *differ) values(o, n *jsv.Schema, c cctx) {
 	if len(ov) == len(nv) {
 		same := true
 		for i := range ov {
-			if same = equalJSON(ov[i], nv[i]); !same {
+			if same = jsonEqual(ov[i], nv[i]); !same {
 				break
 			}
 		}
@@ -882,8 +882,8 @@ func (d *differ) values(o, n *jsv.Schema, c cctx) {
 		}
 	}
 	if okw == "const" && nkw == "const" && len(ov) == 1 && len(nv) == 1 {
-		if canonical(ov[0]) != canonical(nv[0]) {
-			d.emit(c, "const-changed", o, n, "/const", "const changed from %s to %s", canonical(ov[0]), canonical(nv[0]))
+		if !jsonEqual(ov[0], nv[0]) {
+			d.emit(c, "const-changed", o, n, "/const", "const changed from %s to %s", showValue(ov[0]), showValue(nv[0]))
 		}
 		return
 	}
@@ -896,21 +896,21 @@ func (d *differ) values(o, n *jsv.Schema, c cctx) {
 		nKeys[canonical(v)] = true
 	}
 	for i, v := range nv {
-		if k := canonical(v); !oKeys[k] {
+		if !oKeys[canonical(v)] {
 			suffix := "/" + nkw
 			if nkw == "enum" {
 				suffix += fmt.Sprintf("/%d", i)
 			}
-			d.emit(c, "enum-value-added", o, n, suffix, "value %s added to %s", k, nkw)
+			d.emit(c, "enum-value-added", o, n, suffix, "value %s added to %s", showValue(v), nkw)
 		}
 	}
 	for i, v := range ov {
-		if k := canonical(v); !nKeys[k] {
+		if !nKeys[canonical(v)] {
 			suffix := "/" + okw
 			if okw == "enum" {
 				suffix += fmt.Sprintf("/%d", i)
 			}
-			d.emit(c, "enum-value-removed", o, n, suffix, "value %s removed from %s", k, okw)
+			d.emit(c, "enum-value-removed", o, n, suffix, "value %s removed from %s", showValue(v), okw)
 		}
 	}
 }
@@ -925,7 +925,7 @@ func listValues(vs []any) string {
 			parts = append(parts, fmt.Sprintf("… (%d more)", len(vs)-i))
 			break
 		}
-		parts = append(parts, canonical(v))
+		parts = append(parts, showValue(v))
 	}
 	return strings.Join(parts, ", ")
 }

@@ -501,7 +501,7 @@ func (d *differ) conditional(o, n *jsv.Schema, c cctx) {
 	or, nr := d.old.rawOf(o), d.new.rawOf(n)
 	same := true
 	for _, kw := range []string{"if", "then", "else"} {
-		if !equalJSON(rawKey(or, kw), rawKey(nr, kw)) {
+		if !jsonEqual(rawKey(or, kw), rawKey(nr, kw)) {
 			same = false
 		}
 	}
@@ -530,7 +530,7 @@ func (d *differ) refs(o, n *jsv.Schema, c cctx) {
 	or, nr := d.old.rawOf(o), d.new.rawOf(n)
 	for _, kw := range []string{"$dynamicRef", "$recursiveRef"} {
 		ov, nv := rawKey(or, kw), rawKey(nr, kw)
-		if !equalJSON(ov, nv) {
+		if !jsonEqual(ov, nv) {
 			d.emit(c, "dynamic-ref-changed", o, n, "/"+kw, "%s changed; the engine cannot judge dynamic references", kw)
 		}
 	}

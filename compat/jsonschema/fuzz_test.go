@@ -5,6 +5,8 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"math"
+	"math/big"
 	"math/rand/v2"
 	"os"
 	"sort"
@@ -34,9 +36,61 @@ var (
 func (g *gen) pick(n int) int        { return g.r.IntN(n) }
 func (g *gen) chance(p float64) bool { return g.r.Float64() < p }
 func (g *gen) num() json.Number {
-	v := numVals[g.pick(len(numVals))]
-	return json.Number(fmt.Sprint(v))
+	n := json.Number(fmt.Sprint(numVals[g.pick(len(numVals))]))
+	if g.chance(0.25) {
+		n = g.respell(n)
+	}
+	return n
 }
+
+// respell writes a number another way with the same value (1 as 1.0, 1e0,
+// 10e-1; 0 as -0; 2.5 as 25e-1): JSON Schema compares numbers by value, so
+// the engine must too.
+func (g *gen) respell(n json.Number) json.Number {
+	r, ok := new(big.Rat).SetString(string(n))
+	if !ok {
+		return n
+	}
+	f, _ := r.Float64() // the generator's numbers are exact in float64
+	sign, s := "", strconv.FormatFloat(math.Abs(f), 'f', -1, 64)
+	if r.Sign() < 0 {
+		sign = "-"
+	}
+	forms := []string{s + "e0", s + "E+0"}
+	if i := strings.IndexByte(s, '.'); i >= 0 {
+		forms = append(forms, s+"0", strings.TrimLeft(s[:i], "0")+s[i+1:]+"e-"+strconv.Itoa(len(s)-i-1))
+	} else {
+		forms = append(forms, s+".0")
+		if s == "0" {
+			forms = append(forms, "-0", "-0.0", "0")
+		} else {
+			forms = append(forms, s+"0e-1")
+		}
+	}
+	return json.Number(sign + forms[g.pick(len(forms))])
+}
+
+// respellAll returns v with every number written another way (respell).
+func (g *gen) respellAll(v any) any {
+	switch x := v.(type) {
+	case json.Number:
+		return g.respell(x)
+	case []any:
+		out := make([]any, len(x))
+		for i, e := range x {
+			out[i] = g.respellAll(e)
+		}
+		return out
+	case map[string]any:
+		out := make(map[string]any, len(x))
+		for k, e := range x {
+			out[k] = g.respellAll(e)
+		}
+		return out
+	}
+	return v
+}
+
 func (g *gen) small() int { return g.pick(4) }
 
 func (g *gen) schema(depth int) any {
@@ -93,6 +147,16 @@ func (g *gen) schema(depth int) any {
 	if g.chance(0.1) {
 		s["title"] = "t" + strconv.Itoa(g.pick(3))
 	}
+	if g.chance(0.1) {
+		s["default"] = g.anyValue(0)
+	}
+	if g.chance(0.05) {
+		s["examples"] = []any{g.anyValue(0)}
+	}
+	if g.chance(0.05) {
+		s["if"] = map[string]any{"const": g.values(1)[0]}
+		s["then"] = g.schema(depth - 1)
+	}
 	return s
 }
 
@@ -104,7 +168,7 @@ func (g *gen) values(n int) []any {
 		if g.chance(0.5) {
 			v = strVals[g.pick(len(strVals))]
 		} else {
-			v = json.Number(fmt.Sprint(numVals[g.pick(len(numVals))]))
+			v = g.num()
 		}
 		k := canonical(v)
 		if !seen[k] {
@@ -542,6 +606,14 @@ func checkOracle(t testing.TB, seed uint64, rounds uint8) {
 	}
 	if len(self) != 0 {
 		t.Fatalf("seed %d: diff(A, A) = %v", seed, self)
+	}
+	// the same schema with its numbers written otherwise (1.0 for 1, -0
+	// for 0): numbers are equal by value, so nothing changed
+	same := g.respellAll(a).(map[string]any)
+	if self, err = diffDocs(t, a, same, compat.Full); err != nil || len(self) != 0 {
+		ja, _ := json.Marshal(a)
+		js, _ := json.Marshal(same)
+		t.Fatalf("seed %d rounds %d: diff(A, A respelled) = %v, %v\nA  %s\nA' %s", seed, rounds, summarize(self), err, ja, js)
 	}
 	back, err := diffDocs(t, a, b, compat.Backward)
 	if err != nil {

@@ -630,57 +630,14 @@ func isWhole(n json.Number) bool {
 	return ok && r.IsInt()
 }
 
-// equal is v6's equality of JSON values (numbers by value).
+// equal is v6's equality of JSON values (jsonEqual); a Go value that is not
+// JSON, where v6 would report an error, leaves the check to v6.
 func (mc *metaChecker) equal(a, b any) bool {
-	switch a := a.(type) {
-	case nil:
-		return b == nil
-	case bool:
-		bb, ok := b.(bool)
-		return ok && a == bb
-	case string:
-		bs, ok := b.(string)
-		return ok && a == bs
-	case json.Number:
-		bn, ok := b.(json.Number)
-		if !ok {
-			if _, known := metaTypeOf(b); !known {
-				mc.unsure = true // a number of another Go type, say
-			}
-			return false
-		}
-		if a == bn {
-			return true
-		}
-		ra, ok1 := new(big.Rat).SetString(string(a))
-		rb, ok2 := new(big.Rat).SetString(string(bn))
-		return ok1 && ok2 && ra.Cmp(rb) == 0
-	case []any:
-		bs, ok := b.([]any)
-		if !ok || len(a) != len(bs) {
-			return false
-		}
-		for i := range a {
-			if !mc.equal(a[i], bs[i]) {
-				return false
-			}
-		}
-		return true
-	case map[string]any:
-		bm, ok := b.(map[string]any)
-		if !ok || len(a) != len(bm) {
-			return false
-		}
-		for k, av := range a {
-			bv, ok := bm[k]
-			if !ok || !mc.equal(av, bv) {
-				return false
-			}
-		}
-		return true
+	eq, known := jsonEqualKnown(a, b)
+	if !known {
+		mc.unsure = true
 	}
-	mc.unsure = true
-	return false
+	return eq
 }
 
 // hasDuplicates reports whether two items of arr are equal.
