@@ -10,6 +10,7 @@ import (
 	"strings"
 
 	"github.com/dsctl/dsctl/contracts"
+	"github.com/dsctl/dsctl/internal/cmdline"
 	"github.com/dsctl/dsctl/internal/config"
 	"github.com/dsctl/dsctl/internal/errkind"
 	"github.com/dsctl/dsctl/internal/fsx"
@@ -170,8 +171,13 @@ func (job Job) resolveSpec() (path, name string, err error) {
 		return "", "", err
 	}
 	if pkg.Version != entry.Version {
-		return "", "", errkind.InputAt(pkg.File(contracts.FileName), 0, 0,
-			fmt.Errorf("vendored %s is %s but dsctl.lock pins %s; run 'dsctl contract install' to vendor what the lock pins", cname, pkg.Version, entry.Version))
+		install := []string{"dsctl", "contract", "install"}
+		if job.VendorDir != "" {
+			install = append(install, "--dir", filepath.ToSlash(job.VendorDir))
+		}
+		return "", "", &errkind.Error{Kind: errkind.Input, File: pkg.File(contracts.FileName),
+			Err:  fmt.Errorf("vendored %s is %s but dsctl.lock pins %s", cname, pkg.Version, entry.Version),
+			Hint: "to vendor what the lock pins, run: " + cmdline.Join(install...)}
 	}
 	vendor := job.VendorDir
 	if vendor == "" {

@@ -12,6 +12,7 @@ import (
 
 	"github.com/Masterminds/semver/v3"
 	"github.com/dsctl/dsctl/contracts/registry"
+	"github.com/dsctl/dsctl/internal/cmdline"
 	"github.com/dsctl/dsctl/internal/errkind"
 	"github.com/dsctl/dsctl/internal/fsx"
 )
@@ -184,7 +185,9 @@ func Vendored(lockPath, vendorDir, name, constraint string) (*Contract, LockEntr
 	}
 	e, ok := l.Contracts[name]
 	if !ok {
-		return nil, e, errkind.InputAt(lockPath, 0, 0, fmt.Errorf("contract %s is not in the lock; run 'dsctl contract pull %s@%s'", name, name, orAny(constraint)))
+		return nil, e, &errkind.Error{Kind: errkind.Input, File: lockPath,
+			Err:  fmt.Errorf("contract %s is not in the lock", name),
+			Hint: lockHint(name, constraint, vendorDir, false)}
 	}
 	if constraint != "" && constraint != "*" {
 		cs, err := semver.NewConstraint(constraint)
@@ -196,19 +199,24 @@ func Vendored(lockPath, vendorDir, name, constraint string) (*Contract, LockEntr
 			return nil, e, errkind.InputAt(lockPath, 0, 0, fmt.Errorf("contract %s: invalid version %q", name, e.Version))
 		}
 		if !cs.Check(v) {
-			return nil, e, errkind.InputAt(lockPath, 0, 0, fmt.Errorf("contract %s is locked at %s, which does not satisfy %s; run 'dsctl contract pull %s@%s'", name, e.Version, constraint, name, constraint))
+			return nil, e, &errkind.Error{Kind: errkind.Input, File: lockPath,
+				Err:  fmt.Errorf("contract %s is locked at %s, which does not satisfy %s", name, e.Version, constraint),
+				Hint: lockHint(name, constraint, vendorDir, true)}
 		}
 	}
-	if vendorDir == "" {
+	// Locked but not vendored (a fresh clone that ignores the vendor folder,
+	// or a deleted folder): say how to get it back, into the folder asked for.
+	hint := "run 'dsctl contract install' to vendor what the lock pins (or pass --dir if it was pulled into another folder)"
+	if vendorDir != "" {
+		hint = "to vendor what the lock pins there, run: " + cmdline.Join("dsctl", "contract", "install", "--dir", filepath.ToSlash(vendorDir))
+	} else {
 		vendorDir = filepath.Join(filepath.Dir(lockPath), DefaultVendorDir)
 	}
 	dir := filepath.Join(vendorDir, name)
 	if _, err := os.Stat(dir); errors.Is(err, fs.ErrNotExist) {
-		// Locked but not vendored (a fresh clone that ignores the vendor folder,
-		// or a deleted folder): say how to get it back.
 		return nil, e, &errkind.Error{Kind: errkind.Input, File: filepath.ToSlash(dir),
 			Err:  fmt.Errorf("contract %s@%s is in %s but not vendored", name, e.Version, filepath.Base(lockPath)),
-			Hint: "run 'dsctl contract install' to vendor what the lock pins (or pass --dir if it was pulled into another folder)"}
+			Hint: hint}
 	}
 	c, err := Load(dir)
 	if err != nil {
@@ -217,9 +225,30 @@ func Vendored(lockPath, vendorDir, name, constraint string) (*Contract, LockEntr
 	return c, e, nil
 }
 
-func orAny(c string) string {
-	if c == "" {
-		return "*"
+// lockHint is the hint of Vendored for a contract the lock lacks (locked
+// false) or pins at a version outside constraint: the commands, shell-quoted,
+// that pin a version satisfying it. pull takes NAME@CONSTRAINT (a bare NAME
+// for any version: it records a caret, where "@*" would record "*"); the
+// vendor folder the reference was read from is passed on as --dir. A
+// dependency that dsctl.yaml lists is installed from dsctl.yaml's constraint
+// instead: pulling another one leaves dsctl.yaml and the lock disagreeing
+// (install --locked fails); the constraint to write there is double-quoted,
+// which YAML reads as written (">=2 <3" unquoted would be a folded block).
+func lockHint(name, constraint, vendorDir string, locked bool) string {
+	ref := name
+	if constraint != "" && constraint != "*" {
+		ref += "@" + constraint
 	}
-	return c
+	var dir []string
+	if vendorDir != "" {
+		dir = []string{"--dir", filepath.ToSlash(vendorDir)}
+	}
+	pull := cmdline.Join(append([]string{"dsctl", "contract", "pull", ref}, dir...)...)
+	install := cmdline.Join(append([]string{"dsctl", "contract", "install"}, dir...)...)
+	if !locked {
+		return fmt.Sprintf("to vendor it and pin it in %s, run: %s; if dsctl.yaml lists %s in dependencies:, run: %s",
+			LockFileName, pull, name, install)
+	}
+	return fmt.Sprintf("to pin a version that satisfies %s, run: %s; if dsctl.yaml lists %s in dependencies:, set its version: to %q there, then run: %s",
+		constraint, pull, name, constraint, install)
 }

@@ -1,6 +1,7 @@
 package registry
 
 import (
+	"errors"
 	"os"
 	"path/filepath"
 	"strings"
@@ -39,6 +40,33 @@ func TestOpenRefusesWhatIsNotAStore(t *testing.T) {
 		// A command that creates the store (publish) opens it.
 		if _, err := Open(ref, Options{Create: true}); err != nil && want != "it is a file" {
 			t.Errorf("Open(%s, Create) = %v", ref, err)
+		}
+	}
+}
+
+// The hint under a folder that is not a store names the publish that makes
+// one there, with the reference shell-quoted so that it pastes as one word.
+func TestCheckLayoutRootHintQuotesRef(t *testing.T) {
+	dir := t.TempDir()
+	t.Chdir(dir)
+	for ref, want := range map[string]string{
+		"my store":                 "dsctl contract publish --registry 'my store'",
+		"oci-layout:it's here":     `dsctl contract publish --registry 'oci-layout:it'\''s here'`,
+		"plain":                    "dsctl contract publish --registry plain",
+		"$(touch pwned)":           "dsctl contract publish --registry '$(touch pwned)'",
+		"oci-layout:a b;echo oops": "dsctl contract publish --registry 'oci-layout:a b;echo oops'",
+	} {
+		root := strings.TrimPrefix(ref, LayoutScheme)
+		if err := os.MkdirAll(root, 0o755); err != nil {
+			t.Fatal(err)
+		}
+		err := CheckLayoutRoot(ref, root)
+		var e *errkind.Error
+		if !errors.As(err, &e) {
+			t.Fatalf("CheckLayoutRoot(%q) = %v, want an *errkind.Error", ref, err)
+		}
+		if !strings.HasSuffix(e.Hint, ": "+want) {
+			t.Errorf("CheckLayoutRoot(%q) hint = %q, want it to end with %q", ref, e.Hint, want)
 		}
 	}
 }

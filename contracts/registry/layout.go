@@ -10,6 +10,7 @@ import (
 	"os"
 	"path/filepath"
 
+	"github.com/dsctl/dsctl/internal/cmdline"
 	"github.com/dsctl/dsctl/internal/errkind"
 	"github.com/dsctl/dsctl/internal/fsx"
 	specs "github.com/opencontainers/image-spec/specs-go"
@@ -340,7 +341,7 @@ func CheckLayoutRoot(ref, root string) error {
 	if _, err := os.Stat(filepath.Join(root, ocispec.ImageIndexFile)); err == nil {
 		return notStore("it is the OCI layout of one contract", "name the folder above it: a store holds one layout per contract (NAME/index.json)")
 	}
-	return notStore("no contract is published in it", "check the path; 'dsctl contract publish --registry "+ref+"' makes a store there")
+	return notStore("no contract is published in it", "check the path; to make a store there, publish to it: "+cmdline.Join("dsctl", "contract", "publish", "--registry", ref))
 }
 
 // unwrapPath drops the *fs.PathError around err (the store is already named).

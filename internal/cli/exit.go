@@ -91,9 +91,17 @@ func classify(err error) failure {
 	f := failure{Code: kind.ExitCode(), Kind: kind, Label: "error", Message: output.Escape(err.Error())}
 	var ke *errkind.Error
 	if errors.As(err, &ke) {
-		f.Hint = ke.Hint
 		if ke.Label != "" {
 			f.Label = ke.Label
+		}
+		// A wrapper that only adds where the error stands (gen dtos puts
+		// dsctl.yaml's service line around a dsctl.lock error) keeps the hint
+		// of what it wraps: the first hint down the chain is printed.
+		for ke != nil && f.Hint == "" {
+			f.Hint = ke.Hint
+			inner := ke.Err
+			ke = nil
+			errors.As(inner, &ke)
 		}
 	}
 	return f

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -154,5 +155,22 @@ func TestClassify(t *testing.T) {
 		if f.Code != c.code || f.Label != c.label || f.Message != c.msg {
 			t.Errorf("classify(%v) = %+v, want code %d label %q message %q", c.err, f, c.code, c.label, c.msg)
 		}
+	}
+}
+
+// A hint survives an error that wraps it to add a position; the outermost
+// hint wins when both have one.
+func TestClassifyKeepsWrappedHint(t *testing.T) {
+	inner := &errkind.Error{Kind: errkind.Input, File: "dsctl.lock", Err: os.ErrNotExist, Hint: "run: dsctl contract install"}
+	wrapped := errkind.InputAt("dsctl.yaml", 4, 0, fmt.Errorf("service billing: %w", inner))
+	if f := classify(wrapped); f.Hint != inner.Hint || f.Code != 2 {
+		t.Errorf("classify(wrapped) = %+v, want code 2 and hint %q", f, inner.Hint)
+	}
+	outer := &errkind.Error{Kind: errkind.Input, Err: fmt.Errorf("x: %w", inner), Hint: "outer"}
+	if f := classify(outer); f.Hint != "outer" {
+		t.Errorf("classify(outer) hint = %q, want %q", f.Hint, "outer")
+	}
+	if f := classify(errkind.Inputf("no hint")); f.Hint != "" {
+		t.Errorf("classify(no hint) hint = %q", f.Hint)
 	}
 }
