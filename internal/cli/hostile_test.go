@@ -19,6 +19,30 @@ import (
 // (about 11× the largest input plus the runtime; a 50 MB JSON schema measured 520–552 MiB).
 const hostileMaxRSS = 768 << 20
 
+// hostileHangGuard is the only time bound of a dsctl run on hostile input: a
+// guard against a hang, not a check of speed (speed is measured in
+// benchmarks, where the machine's load is reported beside it). The 50 MB
+// single-line inputs of TestHostileInputs/big take about 21 s on a quiet
+// machine and went past a 90 s limit under a load average of 27; five
+// minutes leaves room for a machine that busy and then some, and still ends a
+// command that never would.
+const hostileHangGuard = 5 * time.Minute
+
+// hangMargin is how long before the test binary's own deadline (go test
+// -timeout) the guard fires, so that a hung command is named in a failure of
+// its own rather than lost in the binary's timeout panic.
+const hangMargin = 30 * time.Second
+
+// hangGuard is how long one run may take: hostileHangGuard, or less when the
+// test binary's deadline (hasDeadline) comes sooner, never under 10 s.
+func hangGuard(now, deadline time.Time, hasDeadline bool) time.Duration {
+	d := hostileHangGuard
+	if hasDeadline {
+		d = min(d, max(deadline.Sub(now)-hangMargin, 10*time.Second))
+	}
+	return d
+}
+
 // hostileRun is one dsctl run on hostile input.
 type hostileRun struct {
 	name  string
@@ -29,19 +53,24 @@ type hostileRun struct {
 
 // runHostile runs dsctl and checks the universal promises: an accepted exit
 // code, no panic or stack trace, a one-line "error:" message naming a file for
-// exit 2, no secrets from /etc/passwd echoed, bounded memory and time.
+// exit 2, no secrets from /etc/passwd echoed, bounded memory; a run that
+// does not end within the hang guard fails as hung.
 func runHostile(t *testing.T, r hostileRun) {
 	t.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), 90*time.Second)
+	deadline, hasDeadline := t.Deadline()
+	guard := hangGuard(time.Now(), deadline, hasDeadline)
+	ctx, cancel := context.WithTimeout(context.Background(), guard)
 	defer cancel()
 	cmd := exec.CommandContext(ctx, "dsctl", r.args...)
 	cmd.Dir = r.dir
 	cmd.Env = append(os.Environ(), "NO_COLOR=1", "DSCTL_CONFIG=")
 	var stdout, stderr bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &stdout, &stderr
+	start := time.Now()
 	err := cmd.Run()
+	took := time.Since(start).Round(100 * time.Millisecond)
 	if ctx.Err() != nil {
-		t.Fatalf("%s: dsctl %s hung (killed after 90s)", r.name, strings.Join(r.args, " "))
+		t.Fatalf("%s: dsctl %s hung (killed after %s)", r.name, strings.Join(r.args, " "), guard)
 	}
 	code := 0
 	if ee, ok := err.(*exec.ExitError); ok {
@@ -50,7 +79,7 @@ func runHostile(t *testing.T, r hostileRun) {
 		t.Fatalf("%s: run: %v", r.name, err)
 	}
 	out := stdout.String() + stderr.String()
-	desc := fmt.Sprintf("%s: dsctl %s → exit %d\nstderr: %s", r.name, strings.Join(r.args, " "), code, truncate(stderr.String(), 600))
+	desc := fmt.Sprintf("%s: dsctl %s → exit %d in %s\nstderr: %s", r.name, strings.Join(r.args, " "), code, took, truncate(stderr.String(), 600))
 	ok := false
 	for _, c := range r.codes {
 		ok = ok || c == code
@@ -374,4 +403,29 @@ func TestHostileInputs(t *testing.T) {
 		j.check(t, "big")
 	})
 	t.Logf("hostile corpus: %d runs", runs)
+}
+
+// The hostile runs' only time bound is the hang guard: minutes, not the
+// seconds a speed check would set, cut short only to fail before the test
+// binary's own deadline does.
+func TestHostileHangGuard(t *testing.T) {
+	now := time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)
+	for _, c := range []struct {
+		name        string
+		deadline    time.Duration // from now
+		hasDeadline bool
+		want        time.Duration
+	}{
+		{"no deadline", 0, false, 5 * time.Minute},
+		{"far deadline (make test: -timeout 30m)", 30 * time.Minute, true, 5 * time.Minute},
+		{"near deadline", 3 * time.Minute, true, 3*time.Minute - 30*time.Second},
+		{"deadline all but passed", 5 * time.Second, true, 10 * time.Second},
+	} {
+		if got := hangGuard(now, now.Add(c.deadline), c.hasDeadline); got != c.want {
+			t.Errorf("%s: hangGuard = %s, want %s", c.name, got, c.want)
+		}
+	}
+	if hostileHangGuard < 3*time.Minute {
+		t.Errorf("hostileHangGuard = %s: a hang guard, not a speed check, gives a loaded machine minutes", hostileHangGuard)
+	}
 }
