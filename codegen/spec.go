@@ -13,16 +13,14 @@ import (
 	"os"
 	"path"
 	"path/filepath"
-	"regexp"
 	"sort"
 	"strings"
 	"sync"
 
 	"github.com/dsctl/dsctl/internal/errkind"
 	"github.com/dsctl/dsctl/internal/fsx"
+	"github.com/dsctl/dsctl/internal/oaspos"
 	"github.com/dsctl/dsctl/internal/remoteread"
-	"github.com/dsctl/dsctl/internal/textpos"
-	"github.com/dsctl/dsctl/internal/yamlx"
 	"github.com/getkin/kin-openapi/openapi2"
 	"github.com/getkin/kin-openapi/openapi2conv"
 	"github.com/getkin/kin-openapi/openapi3"
@@ -255,14 +253,14 @@ func (s *Spec) load(origins bool) (*openapi3.T, map[string][]byte, error) {
 	if s.Swagger {
 		doc, err := loadSwagger(loader, s.data, s.Path)
 		if err != nil {
-			line, col := loadErrPos(s.data, err)
+			line, col := oaspos.LoadError(s.data, err)
 			return nil, nil, errkind.InputAt(s.Path, line, col, err)
 		}
 		return doc, files, nil
 	}
 	doc, err := loader.LoadFromFile(s.Path)
 	if err != nil {
-		line, col := loadErrPos(s.data, err)
+		line, col := oaspos.LoadError(s.data, err)
 		return nil, nil, errkind.InputAt(s.Path, line, col, fmt.Errorf("load OpenAPI spec: %w", err))
 	}
 	return doc, files, nil
@@ -376,32 +374,6 @@ func specKind(data []byte) (kind string, found []string) {
 		}
 	}
 	return "", found
-}
-
-var (
-	// refInErrRe finds a $ref the loader could not resolve, quoted in its message.
-	refInErrRe = regexp.MustCompile(`"(#/[^"\s]+)"|\$ref (\S+)|reference "([^"\s]+)"`)
-)
-
-// loadErrPos returns the line (and column) in data that a load error of
-// kin-openapi is about, 0, 0 when it cannot tell: the line of a YAML syntax
-// error, or where an unresolved or refused $ref is written.
-func loadErrPos(data []byte, err error) (line, col int) {
-	msg := err.Error()
-	if n, _ := yamlx.Line(msg); n > 0 {
-		return n, 0
-	}
-	for _, m := range refInErrRe.FindAllStringSubmatch(msg, -1) {
-		ref := m[1] + m[2] + m[3]
-		if i := bytes.Index(data, []byte(ref)); i >= 0 {
-			return textpos.LineCol(data, i)
-		}
-	}
-	var se *json.SyntaxError
-	if errors.As(err, &se) {
-		return textpos.JSONError(data, se)
-	}
-	return 0, 0
 }
 
 // withOrigins returns the document parsed again with line numbers.

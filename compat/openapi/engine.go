@@ -6,15 +6,14 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io/fs"
 	"reflect"
 	"runtime"
 	"runtime/debug"
-	"strings"
 	"sync"
 	"time"
 
 	"github.com/dsctl/dsctl/compat"
+	"github.com/dsctl/dsctl/compat/source"
 	"github.com/dsctl/dsctl/internal/errkind"
 	"github.com/getkin/kin-openapi/openapi3"
 	"github.com/oasdiff/oasdiff/checker"
@@ -71,9 +70,9 @@ func detectJSON(data []byte) string {
 }
 
 func detectYAML(data []byte) string {
-	for _, line := range strings.Split(string(data), "\n") {
+	for line := range bytes.Lines(data) {
 		for _, k := range []string{"openapi", "swagger"} {
-			if strings.HasPrefix(line, k+":") || strings.HasPrefix(line, `"`+k+`":`) || strings.HasPrefix(line, `'`+k+`':`) {
+			if hasKeyPrefix(line, k) {
 				return k
 			}
 		}
@@ -81,9 +80,20 @@ func detectYAML(data []byte) string {
 	return ""
 }
 
+// hasKeyPrefix reports whether line starts with key as a mapping key (plain,
+// double- or single-quoted).
+func hasKeyPrefix(line []byte, key string) bool {
+	for _, q := range [...]string{"", `"`, `'`} {
+		if rest, ok := bytes.CutPrefix(line, []byte(q+key+q)); ok && len(rest) > 0 && rest[0] == ':' {
+			return true
+		}
+	}
+	return false
+}
+
 // Version returns info.version of the document.
 func (Engine) Version(src compat.Source) (string, error) {
-	data, err := fs.ReadFile(src.FS, src.Path)
+	data, err := source.ReadLimited(src.FS, src.Path, maxFileSize)
 	if err != nil {
 		return "", errkind.InputAt(src.DisplayPath(src.Path), 0, 0, fmt.Errorf("read: %w", err))
 	}
@@ -92,15 +102,15 @@ func (Engine) Version(src compat.Source) (string, error) {
 			Version any `json:"version" yaml:"version"`
 		} `json:"info" yaml:"info"`
 	}
+	if v, ok := rememberedVersion(data); ok {
+		// The document was just loaded: no second parse (see version.go).
+		return v, nil
+	}
+	fullVersionParses.Add(1)
 	trimmed := bytes.TrimLeft(data, " \t\r\n\ufeff")
 	if len(trimmed) > 0 && trimmed[0] == '{' {
 		err = json.Unmarshal(trimmed, &doc)
 	} else {
-		if v, ok := rememberedVersion(data); ok {
-			// The document was just loaded: no second parse (see version.go).
-			return v, nil
-		}
-		fullVersionParses.Add(1)
 		err = yaml.Unmarshal(data, &doc)
 	}
 	if err != nil {
@@ -150,9 +160,10 @@ func (e Engine) run(ctx context.Context, old, new compat.Source, opts compat.Opt
 	raiseGC()
 	defer restoreGC()
 	start := time.Now()
-	// Load both sides at once. kin-openapi decodes one document at a time
-	// (a package lock around its decode with origins), but the YAML parse,
-	// $ref resolution and validation of the two sides overlap.
+	// Load both sides at once: a single-file document decodes without
+	// kin-openapi's package lock (fastload.go), so the two use both cores;
+	// others decode one at a time under that lock, and only their YAML
+	// parse, $ref resolution and validation overlap.
 	var s1 *openapi3.T
 	var w1 []error
 	var err1 error

@@ -105,7 +105,7 @@ func TestImportDirection(t *testing.T) {
 				t.Errorf("%s imports %s in non-test code: return a real type (an fs.FS of your own, not fstest.MapFS)", pkg, imp)
 			}
 			// Shared mechanics import no domain package.
-			if under(pkg, "internal/errkind", "internal/fsx", "internal/yamlx", "internal/output", "internal/textpos", "internal/jsonenc") {
+			if under(pkg, "internal/errkind", "internal/fsx", "internal/yamlx", "internal/output", "internal/textpos", "internal/jsonenc", "internal/textdist", "internal/oaspos") {
 				for _, d := range []string{"compat", "contracts", "codegen", "hashasset"} {
 					if under(strings.TrimPrefix(imp, module+"/"), d) && strings.HasPrefix(imp, module+"/") {
 						t.Errorf("%s imports %s: shared mechanics must not depend on domain packages", pkg, imp)

@@ -1,0 +1,244 @@
+package openapi
+
+import (
+	"context"
+	"fmt"
+	"io/fs"
+	"net/url"
+	"os"
+	"path/filepath"
+	"reflect"
+	"strings"
+	"testing"
+
+	"github.com/getkin/kin-openapi/openapi3"
+	"github.com/rogpeppe/go-internal/txtar"
+)
+
+// corpusDocs returns every OpenAPI 3 document in the repository's testdata
+// (plain files and the files of txtar archives) and, when
+// DSCTL_FASTLOAD_CORPUS names a folder, every one under it (real specs, for
+// a local run), keyed by a name for the test.
+func corpusDocs(t *testing.T) map[string][]byte {
+	t.Helper()
+	docs := map[string][]byte{}
+	add := func(name string, data []byte) {
+		if topLevelKind(data) == "openapi" {
+			docs[name] = data
+		}
+	}
+	walk := func(root string) {
+		err := filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
+			if err != nil || d.IsDir() {
+				return err
+			}
+			data, err := os.ReadFile(p)
+			if err != nil {
+				return err
+			}
+			switch filepath.Ext(p) {
+			case ".txtar":
+				for _, f := range txtar.Parse(data).Files {
+					add(p+":"+f.Name, f.Data)
+				}
+			case ".yaml", ".yml", ".json":
+				add(p, data)
+			}
+			return nil
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, root := range []string{"testdata", "../../internal/cli/testdata", "../../testdata", "../../codegen/testdata", "../../examples"} {
+		walk(root)
+	}
+	if dir := os.Getenv("DSCTL_FASTLOAD_CORPUS"); dir != "" {
+		walk(dir)
+	}
+	return docs
+}
+
+// TestFastLoadOrigins holds fastLoad to kin-openapi's own load with
+// IncludeOrigin: for every document it takes, the two documents are equal in
+// every field reachable from the root, every origin (key, fields, sequences,
+// block ends) included.
+func TestFastLoadOrigins(t *testing.T) {
+	docs := corpusDocs(t)
+	fast := 0
+	for name, data := range docs {
+		location := &url.URL{Path: "openapi.yaml"}
+		got, ok := fastLoad(context.Background(), data, location)
+		if !ok {
+			continue
+		}
+		loader := openapi3.NewLoader()
+		loader.IncludeOrigin = true
+		loader.IsExternalRefsAllowed = true
+		loader.ReadFromURIFunc = func(*openapi3.Loader, *url.URL) ([]byte, error) { return nil, fs.ErrNotExist }
+		want, err := loader.LoadFromDataWithPath(data, location)
+		if err != nil {
+			t.Errorf("%s: fastLoad loaded a document kin-openapi refuses: %v", name, err)
+			continue
+		}
+		fast++
+		if diff := firstDifference(reflect.ValueOf(want), reflect.ValueOf(got), "doc", map[[2]uintptr]bool{}); diff != "" {
+			t.Errorf("%s: %s", name, diff)
+		}
+	}
+	t.Logf("%d of %d documents took the fast path", fast, len(docs))
+	if fast < 100 {
+		t.Fatalf("only %d documents took the fast path; the corpus should give over 100", fast)
+	}
+}
+
+// TestFastLoadDeclines: documents outside the fast path are left to
+// kin-openapi's load.
+func TestFastLoadDeclines(t *testing.T) {
+	for name, doc := range map[string]string{
+		"external ref": "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths: {}\ncomponents:\n  schemas:\n    A: {$ref: 'other.yaml#/A'}\n",
+		"ref to paths": "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths: {}\ncomponents:\n  schemas:\n    A: {$ref: '#/paths/x'}\n",
+		"alias":        "openapi: 3.0.3\ninfo: &i {title: t, version: '1'}\nx-info: *i\npaths: {}\n",
+		"merge key":    "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths: {}\ncomponents:\n  schemas:\n    A: {type: object}\n    B:\n      <<: {type: string}\n",
+		"infinity":     "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths: {}\ncomponents:\n  schemas:\n    A: {type: number, maximum: .inf}\n",
+		"null key":     "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths: {}\nx-a: {~: 1}\n",
+		"not yaml":     "openapi: 3.0.3\ninfo: [\n",
+		"next line":    "{\"openapi\": \"3.0.3\", \"info\": {\"title\": \"t\u0085\", \"version\": \"1\"}, \"paths\": {}}",
+		"duplicate":    "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths: {}\npaths: {}\n",
+	} {
+		if _, ok := fastLoad(context.Background(), []byte(doc), &url.URL{Path: "openapi.yaml"}); ok {
+			t.Errorf("%s: fastLoad took a document it must leave to kin-openapi", name)
+		}
+	}
+}
+
+// firstDifference walks a and b together and describes the first place they
+// differ ("" when they are equal). Unexported fields are compared too, except
+// the document's own URL, which only the loader sets and which fastLoad's
+// documents (all refs local) never read.
+func firstDifference(a, b reflect.Value, path string, seen map[[2]uintptr]bool) string {
+	if a.IsValid() != b.IsValid() {
+		return fmt.Sprintf("%s: one side is missing", path)
+	}
+	if !a.IsValid() {
+		return ""
+	}
+	if a.Type() != b.Type() {
+		return fmt.Sprintf("%s: types %s and %s", path, a.Type(), b.Type())
+	}
+	switch a.Kind() {
+	case reflect.Pointer:
+		if a.IsNil() || b.IsNil() {
+			if a.IsNil() != b.IsNil() {
+				return fmt.Sprintf("%s: kin-openapi nil=%v, fast nil=%v", path, a.IsNil(), b.IsNil())
+			}
+			return ""
+		}
+		key := [2]uintptr{a.Pointer(), b.Pointer()}
+		if seen[key] {
+			return ""
+		}
+		seen[key] = true
+		return firstDifference(a.Elem(), b.Elem(), path, seen)
+	case reflect.Interface:
+		if a.IsNil() || b.IsNil() {
+			if a.IsNil() != b.IsNil() {
+				return fmt.Sprintf("%s: kin-openapi nil=%v, fast nil=%v", path, a.IsNil(), b.IsNil())
+			}
+			return ""
+		}
+		return firstDifference(a.Elem(), b.Elem(), path, seen)
+	case reflect.Struct:
+		for i := range a.NumField() {
+			f := a.Type().Field(i)
+			if a.Type() == reflect.TypeFor[openapi3.T]() && f.Name == "url" {
+				continue
+			}
+			if d := firstDifference(a.Field(i), b.Field(i), path+"."+f.Name, seen); d != "" {
+				return d
+			}
+		}
+		return ""
+	case reflect.Map:
+		if a.Len() != b.Len() {
+			return fmt.Sprintf("%s: %d and %d entries", path, a.Len(), b.Len())
+		}
+		for _, k := range a.MapKeys() {
+			if d := firstDifference(a.MapIndex(k), b.MapIndex(k), fmt.Sprintf("%s[%v]", path, k), seen); d != "" {
+				return d
+			}
+		}
+		return ""
+	case reflect.Slice, reflect.Array:
+		if a.Len() != b.Len() {
+			return fmt.Sprintf("%s: %d and %d items", path, a.Len(), b.Len())
+		}
+		for i := range a.Len() {
+			if d := firstDifference(a.Index(i), b.Index(i), fmt.Sprintf("%s[%d]", path, i), seen); d != "" {
+				return d
+			}
+		}
+		return ""
+	case reflect.String:
+		if a.String() != b.String() {
+			return fmt.Sprintf("%s: %q and %q", path, a.String(), b.String())
+		}
+	case reflect.Bool:
+		if a.Bool() != b.Bool() {
+			return fmt.Sprintf("%s: %v and %v", path, a.Bool(), b.Bool())
+		}
+	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64:
+		if a.Int() != b.Int() {
+			return fmt.Sprintf("%s: %d and %d", path, a.Int(), b.Int())
+		}
+	case reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64, reflect.Uintptr:
+		if a.Uint() != b.Uint() {
+			return fmt.Sprintf("%s: %d and %d", path, a.Uint(), b.Uint())
+		}
+	case reflect.Float32, reflect.Float64:
+		if a.Float() != b.Float() {
+			return fmt.Sprintf("%s: %v and %v", path, a.Float(), b.Float())
+		}
+	case reflect.Func, reflect.Chan:
+		if a.IsNil() != b.IsNil() {
+			return fmt.Sprintf("%s: nil %v and %v", path, a.IsNil(), b.IsNil())
+		}
+	default:
+		if !strings.HasPrefix(a.Kind().String(), "complex") {
+			return fmt.Sprintf("%s: cannot compare kind %s", path, a.Kind())
+		}
+	}
+	return ""
+}
+
+// FuzzFastLoad: whatever document fastLoad takes, kin-openapi's own load
+// takes too and gives the same document, origins included.
+func FuzzFastLoad(f *testing.F) {
+	// Small documents (a large one makes each minimisation take minutes):
+	// refs with siblings, a discriminator, headers, callbacks, security
+	// scopes, 3.1 boolean schemas, block scalars, comments, flow style.
+	for _, s := range []string{
+		"openapi: 3.1.0\ninfo: {title: t, version: '1'}\npaths: {}\ncomponents:\n  schemas:\n    A: {$ref: '#/components/schemas/B', description: d, maxLength: 3}\n    B: {type: string}\n    C: true\n",
+		"openapi: 3.0.3\ninfo:\n  title: t\n  version: '1'\n  description: |\n    two\n\n    lines\npaths:\n  /a/{id}:\n    parameters:\n    - {name: id, in: path, required: true, schema: {type: string}}\n    get:\n      tags: [a, b]\n      responses:\n        '200':\n          description: ok # comment\n          headers:\n            X-A: {schema: {type: integer}}\n          content:\n            application/json:\n              schema: {$ref: '#/components/schemas/P'}\ncomponents:\n  schemas:\n    P:\n      oneOf:\n      - $ref: '#/components/schemas/Q'\n      discriminator:\n        propertyName: k\n        mapping: {q: '#/components/schemas/Q'}\n    Q:\n      type: object\n      required: [k]\n      properties:\n        k: {type: string, enum: [q]}\n",
+		"openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths:\n  /b:\n    post:\n      callbacks:\n        cb:\n          '{$request.body#/u}':\n            post:\n              responses: {'204': {description: ok}}\n      responses: {default: {description: e}}\ncomponents:\n  securitySchemes:\n    o:\n      type: oauth2\n      flows:\n        clientCredentials:\n          tokenUrl: https://x/t\n          scopes: {b: B, a: A}\nsecurity:\n- o: [a]\n",
+	} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		location := &url.URL{Path: "openapi.yaml"}
+		got, ok := fastLoad(context.Background(), data, location)
+		if !ok {
+			return
+		}
+		loader := openapi3.NewLoader()
+		loader.IncludeOrigin = true
+		loader.ReadFromURIFunc = func(*openapi3.Loader, *url.URL) ([]byte, error) { return nil, fs.ErrNotExist }
+		want, err := loader.LoadFromDataWithPath(data, location)
+		if err != nil {
+			t.Fatalf("fastLoad took a document kin-openapi refuses: %v", err)
+		}
+		if diff := firstDifference(reflect.ValueOf(want), reflect.ValueOf(got), "doc", map[[2]uintptr]bool{}); diff != "" {
+			t.Fatal(diff)
+		}
+	})
+}
