@@ -31,6 +31,9 @@ import (
 // holds the result, origins and all, equal to kin-openapi's own load on every
 // document in testdata.
 //
+// A JSON document is parsed by jsonNodes into the tree the YAML parser
+// would give, faster and with a fraction of the garbage.
+//
 // Only the common case takes this path: one file whose every $ref points into
 // its own #/components, with no anchors, aliases, merge keys or non-finite
 // numbers, that parses as YAML (JSON included). Anything else, and any error,
@@ -51,8 +54,15 @@ func fastLoad(ctx context.Context, data []byte, location *url.URL) (doc *openapi
 		return nil, false
 	}
 	var root yaml.Node
-	if err := yaml.Unmarshal(data, &root); err != nil {
-		return nil, false
+	if trimmed := bytes.TrimLeft(data, " \r\n"); len(trimmed) > 0 && trimmed[0] == '{' {
+		if n, ok := jsonNodes(data); ok {
+			root = *n
+		}
+	}
+	if root.Kind == 0 {
+		if err := yaml.Unmarshal(data, &root); err != nil {
+			return nil, false
+		}
 	}
 	if root.Kind != yaml.DocumentNode || len(root.Content) != 1 || root.Content[0].Kind != yaml.MappingNode {
 		return nil, false

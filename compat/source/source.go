@@ -6,6 +6,7 @@
 package source
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -134,10 +135,16 @@ func ReadLimited(fsys fs.FS, p string, limit int64) ([]byte, error) {
 		return nil, unwrapPathErr(err)
 	}
 	defer f.Close()
-	b, err := io.ReadAll(io.LimitReader(f, limit+1))
-	if err != nil {
+	// The stated size only sizes the buffer (one allocation instead of
+	// ReadAll's doublings); the limit still bounds the read.
+	var buf bytes.Buffer
+	if st, err := f.Stat(); err == nil && st.Mode().IsRegular() && st.Size() > 0 {
+		buf.Grow(int(min(st.Size(), limit)) + bytes.MinRead)
+	}
+	if _, err := buf.ReadFrom(io.LimitReader(f, limit+1)); err != nil {
 		return nil, unwrapPathErr(err)
 	}
+	b := buf.Bytes()
 	if int64(len(b)) > limit {
 		return nil, fmt.Errorf("larger than %d MiB", limit>>20)
 	}
