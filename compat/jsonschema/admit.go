@@ -40,7 +40,16 @@ const maxAdmitDepth = 128
 // keyword comparison.
 type admitter struct {
 	side *side // for the source object: format and content keywords
+	// left counts down the evaluation steps one admits may take: in-place
+	// subschemas that branch (oneOf of $refs back to themselves, or to
+	// each other) multiply the work by the nesting; past the budget the
+	// answer is unknown, as it is past maxAdmitDepth.
+	left *int
 }
+
+// admitBudget is the evaluation steps of one admits: ample for any
+// schema a person writes (each step is one subschema at one instance).
+const admitBudget = 1 << 14
 
 func notTri(t tri) tri {
 	switch t {

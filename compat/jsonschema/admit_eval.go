@@ -47,6 +47,8 @@ func (x *ann) item(i int) {
 
 // admits reports whether s accepts v.
 func (a admitter) admits(s *jsv.Schema, v any) tri {
+	left := admitBudget
+	a.left = &left
 	t, _ := a.eval(s, v, 0)
 	return t
 }
@@ -59,6 +61,12 @@ func (a admitter) eval(s *jsv.Schema, v any, depth int) (tri, *ann) {
 	}
 	if depth > maxAdmitDepth {
 		return triUnknown, nil
+	}
+	if a.left != nil {
+		if *a.left <= 0 {
+			return triUnknown, nil
+		}
+		*a.left--
 	}
 	if s.Bool != nil {
 		return triOf(*s.Bool), nil

@@ -112,6 +112,74 @@ func apModel(v any, kw string) (model, bool) {
 	return model{}, false
 }
 
+// inPlace says whether a subschema applied in place of s (allOf, $ref and
+// the like, anyOf, oneOf, if/then/else, dependent schemas) evaluates the
+// property name, which unevaluatedProperties then leaves alone.
+type inPlace int
+
+const (
+	evalNever  inPlace = iota
+	evalMaybe          // some branch that may not apply evaluates it
+	evalAlways         // a subschema that always applies evaluates it
+)
+
+// evaluatedInPlace is how s's in-place subschemas evaluate name.
+func evaluatedInPlace(s *jsv.Schema, name string) inPlace {
+	return inPlaceOf(s, name, map[*jsv.Schema]bool{})
+}
+
+func inPlaceOf(s *jsv.Schema, name string, seen map[*jsv.Schema]bool) inPlace {
+	if s == nil || seen[s] {
+		return evalNever
+	}
+	seen[s] = true
+	res := evalNever
+	if s.DynamicRef != nil || s.RecursiveRef != nil {
+		res = evalMaybe
+	}
+	always := append([]*jsv.Schema{s.Ref}, s.AllOf...)
+	for _, sub := range always {
+		if sub == nil {
+			continue
+		}
+		if evaluates(sub, name) {
+			return evalAlways
+		}
+		res = max(res, inPlaceOf(sub, name, seen))
+	}
+	maybe := append(append(append([]*jsv.Schema{}, s.AnyOf...), s.OneOf...), s.If, s.Then, s.Else)
+	for _, k := range sortedKeys(s.DependentSchemas) {
+		maybe = append(maybe, s.DependentSchemas[k])
+	}
+	for _, k := range sortedKeys(s.Dependencies) {
+		if d, ok := s.Dependencies[k].(*jsv.Schema); ok {
+			maybe = append(maybe, d)
+		}
+	}
+	for _, sub := range maybe {
+		if sub == nil {
+			continue
+		}
+		if evaluates(sub, name) || inPlaceOf(sub, name, seen) != evalNever {
+			res = max(res, evalMaybe)
+		}
+	}
+	return res
+}
+
+// evaluates reports whether s's own object keywords evaluate name.
+func evaluates(s *jsv.Schema, name string) bool {
+	if _, ok := s.Properties[name]; ok {
+		return true
+	}
+	for re := range s.PatternProperties {
+		if re.MatchString(name) {
+			return true
+		}
+	}
+	return s.AdditionalProperties != nil || s.UnevaluatedProperties != nil
+}
+
 // nameModel is the model for an undeclared property name.
 func nameModel(s *jsv.Schema, name string) model {
 	var pats []*jsv.Schema
@@ -246,6 +314,24 @@ func (d *differ) property(o, n *jsv.Schema, name string, c cctx) {
 	}
 	suffix := "/properties/" + escapeToken(name)
 	m := nameModel(o, name)
+	if m.kw == "unevaluatedProperties" {
+		// A subschema in place (allOf, $ref, anyOf, ...) that evaluated
+		// the name kept unevaluatedProperties off it: NEW's declaration
+		// adds a constraint where one always applied, and may do either
+		// where one applied only in some branches.
+		switch evaluatedInPlace(o, name) {
+		case evalAlways:
+			dir := Narrow
+			if isTrue(np) {
+				dir = Neutral
+			}
+			d.emitDir(c, "property-added-to-partially-open-model", dir, o, n, suffix, "property %q added; a subschema applied in place already evaluated it, so unevaluatedProperties did not apply to it", name)
+			return
+		case evalMaybe:
+			d.emitDir(c, "property-added-to-partially-open-model", Both, o, n, suffix, "property %q added; a subschema of anyOf, oneOf, if or a dependency may have evaluated it, so unevaluatedProperties may not have applied to it", name)
+			return
+		}
+	}
 	switch m.kind {
 	case modelOpen:
 		dir := Narrow
@@ -276,6 +362,22 @@ func (d *differ) removedProperties(o, n *jsv.Schema, c cctx) {
 		op := o.Properties[name]
 		suffix := "/properties/" + escapeToken(name)
 		m := nameModel(n, name)
+		if m.kw == "unevaluatedProperties" {
+			// Still evaluated by a subschema in place: the removed
+			// declaration was one more constraint on it.
+			switch evaluatedInPlace(n, name) {
+			case evalAlways:
+				dir := Widen
+				if isTrue(op) {
+					dir = Neutral
+				}
+				d.emitDir(c, "property-removed-from-partially-open-model", dir, o, n, suffix, "property %q removed; a subschema applied in place still evaluates it, so unevaluatedProperties does not apply to it", name)
+				continue
+			case evalMaybe:
+				d.emitDir(c, "property-removed-from-partially-open-model", Both, o, n, suffix, "property %q removed; a subschema of anyOf, oneOf, if or a dependency may still evaluate it, so unevaluatedProperties may not apply to it", name)
+				continue
+			}
+		}
 		switch m.kind {
 		case modelOpen:
 			d.emit(c, "property-removed-from-open-model", o, n, suffix, "property %q removed from an open content model: any value is allowed now", name)
