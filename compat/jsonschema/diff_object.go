@@ -180,6 +180,32 @@ func evaluates(s *jsv.Schema, name string) bool {
 	return s.AdditionalProperties != nil || s.UnevaluatedProperties != nil
 }
 
+// inPlaceChange records the change for a property declared on one side
+// only (declared, its schema), under unevaluatedProperties, when a
+// subschema applied in place on the other side (other) evaluates it, so
+// that unevaluatedProperties does not apply to it: the declaration is one
+// constraint more there (added) or one less (removed), or either when only
+// some branches evaluate it. It reports false, recording nothing, when no
+// subschema does.
+func (d *differ) inPlaceChange(c cctx, other, declared *jsv.Schema, name string, added bool, o, n *jsv.Schema, suffix string) bool {
+	id, verb, dir := "property-removed-from-partially-open-model", "removed", Widen
+	if added {
+		id, verb, dir = "property-added-to-partially-open-model", "added", Narrow
+	}
+	switch evaluatedInPlace(other, name) {
+	case evalAlways:
+		if isTrue(declared) {
+			dir = Neutral
+		}
+		d.emitDir(c, id, dir, o, n, suffix, "property %q %s; a subschema applied in place evaluates it, so unevaluatedProperties does not apply to it", name, verb)
+	case evalMaybe:
+		d.emitDir(c, id, Both, o, n, suffix, "property %q %s; a subschema of anyOf, oneOf, if or a dependency may evaluate it, so unevaluatedProperties may not apply to it", name, verb)
+	default:
+		return false
+	}
+	return true
+}
+
 // nameModel is the model for an undeclared property name.
 func nameModel(s *jsv.Schema, name string) model {
 	var pats []*jsv.Schema
@@ -314,23 +340,8 @@ func (d *differ) property(o, n *jsv.Schema, name string, c cctx) {
 	}
 	suffix := "/properties/" + escapeToken(name)
 	m := nameModel(o, name)
-	if m.kw == "unevaluatedProperties" {
-		// A subschema in place (allOf, $ref, anyOf, ...) that evaluated
-		// the name kept unevaluatedProperties off it: NEW's declaration
-		// adds a constraint where one always applied, and may do either
-		// where one applied only in some branches.
-		switch evaluatedInPlace(o, name) {
-		case evalAlways:
-			dir := Narrow
-			if isTrue(np) {
-				dir = Neutral
-			}
-			d.emitDir(c, "property-added-to-partially-open-model", dir, o, n, suffix, "property %q added; a subschema applied in place already evaluated it, so unevaluatedProperties did not apply to it", name)
-			return
-		case evalMaybe:
-			d.emitDir(c, "property-added-to-partially-open-model", Both, o, n, suffix, "property %q added; a subschema of anyOf, oneOf, if or a dependency may have evaluated it, so unevaluatedProperties may not have applied to it", name)
-			return
-		}
+	if m.kw == "unevaluatedProperties" && d.inPlaceChange(c, o, np, name, true, o, n, suffix) {
+		return
 	}
 	switch m.kind {
 	case modelOpen:
@@ -362,21 +373,8 @@ func (d *differ) removedProperties(o, n *jsv.Schema, c cctx) {
 		op := o.Properties[name]
 		suffix := "/properties/" + escapeToken(name)
 		m := nameModel(n, name)
-		if m.kw == "unevaluatedProperties" {
-			// Still evaluated by a subschema in place: the removed
-			// declaration was one more constraint on it.
-			switch evaluatedInPlace(n, name) {
-			case evalAlways:
-				dir := Widen
-				if isTrue(op) {
-					dir = Neutral
-				}
-				d.emitDir(c, "property-removed-from-partially-open-model", dir, o, n, suffix, "property %q removed; a subschema applied in place still evaluates it, so unevaluatedProperties does not apply to it", name)
-				continue
-			case evalMaybe:
-				d.emitDir(c, "property-removed-from-partially-open-model", Both, o, n, suffix, "property %q removed; a subschema of anyOf, oneOf, if or a dependency may still evaluate it, so unevaluatedProperties may not apply to it", name)
-				continue
-			}
+		if m.kw == "unevaluatedProperties" && d.inPlaceChange(c, n, op, name, false, o, n, suffix) {
+			continue
 		}
 		switch m.kind {
 		case modelOpen:
