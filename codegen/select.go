@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"sort"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/dsctl/dsctl/internal/errkind"
 	"github.com/dsctl/dsctl/internal/textdist"
@@ -338,7 +339,7 @@ func suggest(name string, candidates []string) string {
 			best, bestD = c, d
 		}
 	}
-	if best != "" && bestD <= max(2, len(name)/3) {
+	if best != "" && bestD <= max(2, utf8.RuneCountInString(name)/3) {
 		return fmt.Sprintf("; did you mean %q?", best)
 	}
 	return ""

@@ -5,26 +5,27 @@
 package textdist
 
 // Levenshtein returns the edit distance between a and b: the fewest
-// single-byte insertions, deletions and substitutions that turn a into b.
-// It compares bytes, not runes, and is case-sensitive: callers fold case
-// themselves where a suggestion should ignore it. It takes
-// O(len(a)*len(b)) time and O(len(b)) memory.
+// single-character insertions, deletions and substitutions that turn a into
+// b. It compares runes (é is one character, as the user typed it) and is
+// case-sensitive: callers fold case themselves where a suggestion should
+// ignore it. It takes O(len(a)*len(b)) time and O(len(b)) memory.
 func Levenshtein(a, b string) int {
-	prev := make([]int, len(b)+1)
-	cur := make([]int, len(b)+1)
+	ra, rb := []rune(a), []rune(b)
+	prev := make([]int, len(rb)+1)
+	cur := make([]int, len(rb)+1)
 	for j := range prev {
 		prev[j] = j
 	}
-	for i := 1; i <= len(a); i++ {
+	for i := 1; i <= len(ra); i++ {
 		cur[0] = i
-		for j := 1; j <= len(b); j++ {
+		for j := 1; j <= len(rb); j++ {
 			cost := 1
-			if a[i-1] == b[j-1] {
+			if ra[i-1] == rb[j-1] {
 				cost = 0
 			}
 			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
 		}
 		prev, cur = cur, prev
 	}
-	return prev[len(b)]
+	return prev[len(rb)]
 }

@@ -19,7 +19,8 @@ func TestLevenshtein(t *testing.T) {
 		{"kitten", "sitting", 3}, // the textbook case
 		{"flaw", "lawn", 2},
 		{"Pet", "pet", 1},   // case counts
-		{"café", "cafe", 2}, // bytes, not runes: é is two bytes
+		{"café", "cafe", 1}, // runes, not bytes: é is one character
+		{"Straße", "Strasse", 2},
 		{"keep", "registry", 7},
 	} {
 		if got := Levenshtein(tc.a, tc.b); got != tc.want {
