@@ -15,6 +15,7 @@ import (
 	"github.com/dsctl/dsctl/compat"
 	"github.com/dsctl/dsctl/compat/source"
 	"github.com/dsctl/dsctl/internal/errkind"
+	"github.com/dsctl/dsctl/internal/oaspos"
 	"github.com/getkin/kin-openapi/openapi3"
 	"github.com/oasdiff/oasdiff/checker"
 	"github.com/oasdiff/oasdiff/diff"
@@ -110,11 +111,17 @@ func (Engine) Version(src compat.Source) (string, error) {
 	trimmed := bytes.TrimLeft(data, " \t\r\n\ufeff")
 	if len(trimmed) > 0 && trimmed[0] == '{' {
 		err = json.Unmarshal(trimmed, &doc)
-	} else {
-		err = yaml.Unmarshal(data, &doc)
+	}
+	if len(trimmed) == 0 || trimmed[0] != '{' || err != nil {
+		// Not JSON, or JSON only in YAML's flow syntax (`"x": }` reads as
+		// null), which the load accepts too.
+		if yerr := yaml.Unmarshal(data, &doc); yerr == nil || err == nil {
+			err = yerr
+		}
 	}
 	if err != nil {
-		return "", inputError(src, src.Path, fmt.Errorf("read info.version: %w", err))
+		line, col := oaspos.LoadError(data, err)
+		return "", errkind.InputAt(src.DisplayPath(src.Path), line, col, fmt.Errorf("read info.version: %w", err))
 	}
 	return versionString(doc.Info.Version), nil
 }

@@ -44,8 +44,12 @@ func TestVersion(t *testing.T) {
 		"b.json": {Data: []byte(`{"openapi": "3.1.0", "info": {"title": "x", "version": "2024-01-01"}, "paths": {}}`)},
 		"c.yaml": {Data: []byte("openapi: 3.0.3\ninfo:\n  title: x\npaths: {}\n")},
 		"d.yaml": {Data: []byte("openapi: 3.0.3\ninfo: [\n")},
+		// JSON in YAML's flow syntax only ("x": } is null there), which
+		// the load accepts too.
+		"e.json": {Data: []byte("{\"openapi\": \"3.0.3\", \"info\": {\"title\": \"x\", \"version\": \"1.0.1\"},\n\"x\": }")},
+		"f.json": {Data: []byte("{\"openapi\": \"3.0.3\",\n\"info\": [}")},
 	}
-	for name, want := range map[string]string{"a.yaml": "1.2.3", "b.json": "2024-01-01", "c.yaml": ""} {
+	for name, want := range map[string]string{"a.yaml": "1.2.3", "b.json": "2024-01-01", "c.yaml": "", "e.json": "1.0.1"} {
 		got, err := Engine{}.Version(compat.Source{Name: name, FS: fsys, Path: name})
 		if err != nil || got != want {
 			t.Errorf("Version(%s) = %q, %v; want %q", name, got, err, want)
@@ -53,6 +57,10 @@ func TestVersion(t *testing.T) {
 	}
 	if _, err := (Engine{}).Version(compat.Source{Name: "d.yaml", FS: fsys, Path: "d.yaml"}); errkind.Of(err) != errkind.Input {
 		t.Errorf("bad YAML: got %v, want an input error", err)
+	}
+	_, err := Engine{}.Version(compat.Source{Name: "f.json", FS: fsys, Path: "f.json"})
+	if errkind.Of(err) != errkind.Input || !strings.HasPrefix(err.Error(), "f.json:2") {
+		t.Errorf("bad JSON: got %v, want an input error at f.json:2", err)
 	}
 }
 

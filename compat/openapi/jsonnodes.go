@@ -117,10 +117,7 @@ func (p *jsonParser) value(depth int) *yaml.Node {
 	switch c := p.src[p.pos]; {
 	case c == '{':
 		n.Kind, n.Style, n.Tag = yaml.MappingNode, yaml.FlowStyle, "!!map"
-		p.pos++
-		p.space()
-		if p.pos < len(p.src) && p.src[p.pos] == '}' {
-			p.pos++
+		if p.open('}') {
 			return n
 		}
 		for !p.failed {
@@ -151,10 +148,7 @@ func (p *jsonParser) value(depth int) *yaml.Node {
 		}
 	case c == '[':
 		n.Kind, n.Style, n.Tag = yaml.SequenceNode, yaml.FlowStyle, "!!seq"
-		p.pos++
-		p.space()
-		if p.pos < len(p.src) && p.src[p.pos] == ']' {
-			p.pos++
+		if p.open(']') {
 			return n
 		}
 		for !p.failed {
@@ -190,6 +184,18 @@ func (p *jsonParser) value(depth int) *yaml.Node {
 		return nil
 	}
 	return n
+}
+
+// open consumes an opening bracket and the space after it, and the closing
+// bracket when it follows at once (true: the collection is empty).
+func (p *jsonParser) open(closing byte) bool {
+	p.pos++
+	p.space()
+	if p.pos < len(p.src) && p.src[p.pos] == closing {
+		p.pos++
+		return true
+	}
+	return false
 }
 
 // more consumes a comma (true: another item follows) or the closing
