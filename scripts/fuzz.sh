@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Runs every fuzz target in the module for FUZZTIME each ($1, default 60s).
-# CI runs it with a short time as a smoke test; `make fuzz` runs it longer.
+# `make fuzz` runs it (CI only when CI_FUZZTIME is set); failing inputs land in testdata/fuzz/, which `make test` replays.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 T="${1:-60s}"
