@@ -9,6 +9,7 @@ import (
 	"sort"
 	"strings"
 	"sync"
+	"unsafe"
 
 	"github.com/getkin/kin-openapi/openapi3"
 	yaml "go.yaml.in/yaml/v4"
@@ -71,12 +72,21 @@ func fastLoad(ctx context.Context, data []byte, location *url.URL) (doc *openapi
 	if !prepareFast(&root, &nodes) {
 		return nil, false
 	}
+	s := stamper{file: location.String(), ends: blockEnds(&root, data, nodes)}
+	sections, ok := detachSections(root.Content[0])
+	if !ok {
+		return nil, false
+	}
 	doc = &openapi3.T{}
 	if err := root.Decode(doc); err != nil {
 		return nil, false
 	}
-	s := stamper{file: location.String(), ends: blockEnds(&root, data, nodes)}
 	s.value(reflect.ValueOf(doc), root.Content[0])
+	for _, sec := range sections {
+		if !s.section(reflect.ValueOf(doc), sec) {
+			return nil, false
+		}
+	}
 
 	loader := openapi3.NewLoader()
 	loader.Context = ctx
@@ -95,6 +105,137 @@ func fastLoad(ctx context.Context, data []byte, location *url.URL) (doc *openapi
 		return nil, false
 	}
 	return doc, true
+}
+
+// A document's node tree takes more memory than the document it decodes
+// to (Plaid's 3 MB spec: 24 MB of nodes), and both sides of a comparison load
+// at once. So the entries of the large collections (paths, webhooks and the
+// maps under components) are taken out of the tree before the rest decodes,
+// then decoded, stamped and dropped one entry at a time: the tree shrinks as
+// the document grows, instead of both being whole at the end of the load.
+
+// section is one such collection: the mapping node whose entries were taken
+// out, where it sits (keys from the root mapping), and the entries.
+type section struct {
+	path    []string
+	node    *yaml.Node
+	entries []*yaml.Node // key, value, key, value...
+}
+
+// detachSections takes the entries out of the collections of the root
+// mapping top, except extensions (x- keys), which stay and decode with the
+// rest. It reports false for a document with a duplicate key at the top,
+// under components or in a collection (the whole load says what that means).
+func detachSections(top *yaml.Node) ([]section, bool) {
+	var out []section
+	unique := func(n *yaml.Node) bool {
+		seen := make(map[string]bool, len(n.Content)/2)
+		for i := 0; i+1 < len(n.Content); i += 2 {
+			if seen[n.Content[i].Value] {
+				return false
+			}
+			seen[n.Content[i].Value] = true
+		}
+		return true
+	}
+	detach := func(n *yaml.Node, path ...string) bool {
+		if n.Kind != yaml.MappingNode {
+			return true
+		}
+		if !unique(n) {
+			return false
+		}
+		// Not n.Content[:0:0]: that would keep the old array, and every
+		// entry through it, alive.
+		var kept []*yaml.Node
+		sec := section{path: path, node: n}
+		for i := 0; i+1 < len(n.Content); i += 2 {
+			if strings.HasPrefix(n.Content[i].Value, "x-") {
+				kept = append(kept, n.Content[i], n.Content[i+1])
+			} else {
+				sec.entries = append(sec.entries, n.Content[i], n.Content[i+1])
+			}
+		}
+		n.Content = kept
+		out = append(out, sec)
+		return true
+	}
+	if !unique(top) {
+		return nil, false
+	}
+	components := infoOf(reflect.TypeFor[openapi3.Components]())
+	for i := 0; i+1 < len(top.Content); i += 2 {
+		k, v := top.Content[i].Value, top.Content[i+1]
+		switch k {
+		case "paths", "webhooks":
+			if !detach(v, k) {
+				return nil, false
+			}
+		case "components":
+			if v.Kind != yaml.MappingNode {
+				continue
+			}
+			if !unique(v) {
+				return nil, false
+			}
+			for j := 0; j+1 < len(v.Content); j += 2 {
+				f, ok := components.byKey[v.Content[j].Value]
+				if !ok || reflect.TypeFor[openapi3.Components]().Field(f).Type.Kind() != reflect.Map {
+					continue
+				}
+				if !detach(v.Content[j+1], k, v.Content[j].Value) {
+					return nil, false
+				}
+			}
+		}
+	}
+	return out, true
+}
+
+// section decodes and stamps the entries of sec one at a time, as the
+// decode and the stamping of the whole collection would, adds them to the
+// collection decoded into doc, and drops each entry's nodes when done.
+func (s *stamper) section(doc reflect.Value, sec section) bool {
+	into := doc
+	for _, k := range sec.path {
+		if into = deref(into); !into.IsValid() {
+			return false
+		}
+		into = childByKey(into, k)
+	}
+	if !into.IsValid() || into.IsNil() {
+		return false
+	}
+	one := &yaml.Node{Kind: yaml.MappingNode, Tag: sec.node.Tag, Style: sec.node.Style}
+	for i := 0; i+1 < len(sec.entries); i += 2 {
+		one.Content = sec.entries[i : i+2 : i+2]
+		switch into.Kind() {
+		case reflect.Pointer: // *Paths
+			fresh := &openapi3.Paths{}
+			if err := one.Decode(fresh); err != nil {
+				return false
+			}
+			s.value(reflect.ValueOf(fresh), one)
+			paths := into.Interface().(*openapi3.Paths)
+			for k, v := range fresh.Map() {
+				paths.Set(k, v)
+			}
+		case reflect.Map:
+			fresh := reflect.New(into.Type())
+			if err := one.Decode(fresh.Interface()); err != nil {
+				return false
+			}
+			s.value(fresh.Elem(), one)
+			s.childKeys(one, fresh.Elem())
+			for it := fresh.Elem().MapRange(); it.Next(); {
+				into.SetMapIndex(it.Key(), it.Value())
+			}
+		default:
+			return false
+		}
+		sec.entries[i], sec.entries[i+1] = nil, nil
+	}
+	return true
 }
 
 // errOutsideFastPath is what a read by the fast path's loader returns: its
@@ -558,15 +699,19 @@ func (s *stamper) scalarMapKeys(container, child reflect.Value, keyNode, valNode
 // next entry of an enclosing block collection starts on. One walk: the
 // extension comes up from the children, the cut comes down from the
 // ancestors. Mapping keys are never asked for and are not recorded.
+//
+// A node's end is keyed by its address, which keeps no node alive: the
+// entries of a section are freed while the rest are still looked up (a live
+// node's address is its own; the collector does not move objects).
 type endIndex struct {
-	end     map[*yaml.Node]int
+	end     map[uintptr]int32
 	lineLen []int
 	indent  []int // leading spaces of each line; -1 for a blank one
 }
 
 func blockEnds(root *yaml.Node, data []byte, nodes int) *endIndex {
 	lines := bytes.Count(data, []byte{'\n'}) + 1
-	ix := &endIndex{end: make(map[*yaml.Node]int, nodes), lineLen: make([]int, 0, lines), indent: make([]int, 0, lines)}
+	ix := &endIndex{end: make(map[uintptr]int32, nodes), lineLen: make([]int, 0, lines), indent: make([]int, 0, lines)}
 	start := 0
 	addLine := func(line []byte) {
 		ix.lineLen = append(ix.lineLen, len(line))
@@ -639,7 +784,7 @@ func (ix *endIndex) walk(n *yaml.Node, bound int, key bool) int {
 		break
 	}
 	if !key {
-		ix.end[n] = min(e, bound)
+		ix.end[uintptr(unsafe.Pointer(n))] = int32(min(e, bound))
 	}
 	return e
 }
@@ -654,7 +799,8 @@ func (ix *endIndex) indentOf(i int) int {
 
 // endOf is the end line of node's block and the column just past that line.
 func (ix *endIndex) endOf(node *yaml.Node) (int, int) {
-	line, ok := ix.end[node]
+	end, ok := ix.end[uintptr(unsafe.Pointer(node))]
+	line := int(end)
 	if !ok || line < 1 || line > len(ix.lineLen) {
 		return 0, 0
 	}

@@ -105,6 +105,9 @@ func TestFastLoadDeclines(t *testing.T) {
 		"not yaml":     "openapi: 3.0.3\ninfo: [\n",
 		"next line":    "{\"openapi\": \"3.0.3\", \"info\": {\"title\": \"t\u0085\", \"version\": \"1\"}, \"paths\": {}}",
 		"duplicate":    "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths: {}\npaths: {}\n",
+		// The collections decoded entry by entry (detachSections).
+		"duplicate path":   "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths:\n  /a: {}\n  /a: {}\n",
+		"duplicate schema": "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths: {}\ncomponents:\n  schemas:\n    A: {}\n    A: {type: string}\n",
 	} {
 		if _, ok := fastLoad(context.Background(), []byte(doc), &url.URL{Path: "openapi.yaml"}); ok {
 			t.Errorf("%s: fastLoad took a document it must leave to kin-openapi", name)
