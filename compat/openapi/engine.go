@@ -8,8 +8,6 @@ import (
 	"fmt"
 	"reflect"
 	"runtime"
-	"runtime/debug"
-	"sync"
 	"time"
 
 	"github.com/dsctl/dsctl/compat"
@@ -162,10 +160,6 @@ type stage struct {
 }
 
 func (e Engine) run(ctx context.Context, old, new compat.Source, opts compat.Options) (*result, error) {
-	// Large specs allocate a lot of short-lived memory; collecting less often
-	// trades some of the ample headroom for CPU time (restored on return).
-	raiseGC()
-	defer restoreGC()
 	start := time.Now()
 	// Load both sides at once: a single-file document decodes without
 	// kin-openapi's package lock (fastload.go), so the two use both cores;
@@ -205,17 +199,11 @@ func (e Engine) run(ctx context.Context, old, new compat.Source, opts compat.Opt
 		return nil, fmt.Errorf("compare %s: %w", new.Name, err)
 	}
 	loaded := time.Since(start)
-	// The parsed YAML trees of the loads are garbage now, but the collector
-	// last measured the heap with them live, mid-load, and would let the diff
-	// grow the heap to three times that (GOGC 200) before collecting. One
-	// collection here lowers the peak of DataDog's 1.2 MB specs by 5-17 % for
-	// the same CPU time (docs/bench-openapi.md).
+	// The loads' node trees are garbage now, but the collector last measured
+	// the heap with them live, mid-load, and would let the diff grow the
+	// heap to twice that before collecting. One collection here lowers the
+	// peak (Box's pair: 113 -> 106 MB; docs/bench-openapi.md).
 	runtime.GC()
-	// The comparison keeps less of what it allocates live than the loads
-	// do: collecting at GOGC 100 from here lowers the peak of the pairs
-	// whose diff is their largest step (Adyen's checkout API: 99 -> 90 MB)
-	// for 2 % more CPU time and the same wall time (docs/bench-openapi.md).
-	compareGC()
 	res, err := compareWarned(ctx, opts.Mode.Base(), old, new, s1, s2, len(w1)+len(w2) > 0)
 	if err != nil {
 		return nil, err
@@ -236,55 +224,6 @@ func compareWarned(ctx context.Context, mode compat.Mode, old, new compat.Source
 		}()
 	}
 	return compareMode(ctx, mode, old, new, s1, s2)
-}
-
-// gcPercent is the GOGC value while a run loads its documents;
-// gcComparePercent while it compares them.
-const (
-	gcPercent        = 200
-	gcComparePercent = 100
-)
-
-var (
-	gcMu     sync.Mutex
-	gcRuns   int
-	gcBefore int
-	gcRaised bool // raiseGC changed GOGC (the user's was lower)
-)
-
-// compareGC lowers GOGC to gcComparePercent (not below the user's) when
-// this is the only run in progress and raiseGC raised it.
-func compareGC() {
-	gcMu.Lock()
-	defer gcMu.Unlock()
-	if gcRuns == 1 && gcRaised {
-		debug.SetGCPercent(max(gcBefore, gcComparePercent))
-	}
-}
-
-// raiseGC sets GOGC to gcPercent (unless it is already higher or off) while at least one run is in progress;
-// restoreGC puts the previous value back when the last run ends.
-func raiseGC() {
-	gcMu.Lock()
-	defer gcMu.Unlock()
-	if gcRuns == 0 {
-		gcBefore = debug.SetGCPercent(gcPercent)
-		gcRaised = gcBefore >= 0 && gcBefore <= gcPercent
-		if !gcRaised {
-			// GOGC=off or a larger GOGC from the user: keep theirs.
-			debug.SetGCPercent(gcBefore)
-		}
-	}
-	gcRuns++
-}
-
-func restoreGC() {
-	gcMu.Lock()
-	defer gcMu.Unlock()
-	gcRuns--
-	if gcRuns == 0 {
-		debug.SetGCPercent(gcBefore)
-	}
 }
 
 // plainCheck makes compare run oasdiff's checker on the whole diff, walking
