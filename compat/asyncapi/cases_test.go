@@ -208,6 +208,24 @@ var dirCases = []dirCase{
 			m.Format = "application/vnd.apache.avro;version=1.9.0"
 			m.Payload = "{type: record, name: O, fields: []}"
 		}), fwd: compat.None, back: compat.None},
+	// Not judged, so compared by value: the same number spelt another way
+	// (a double's default 1 or 1.0) is no change.
+	{name: "avro payload respelled", old: sender.msg(func(m *msg) {
+		m.Format = "application/vnd.apache.avro;version=1.9.0"
+		m.Payload = "{type: record, name: O, fields: [{name: a, type: double, default: 1}]}"
+	}),
+		new: sender.msg(func(m *msg) {
+			m.Format = "application/vnd.apache.avro;version=1.9.0"
+			m.Payload = "{fields: [{default: 1.0, type: double, name: a}], name: O, type: record}"
+		}), fwd: compat.None, back: compat.None},
+	{name: "avro payload default changed", old: sender.msg(func(m *msg) {
+		m.Format = "application/vnd.apache.avro;version=1.9.0"
+		m.Payload = "{type: record, name: O, fields: [{name: a, type: double, default: 1}]}"
+	}),
+		new: sender.msg(func(m *msg) {
+			m.Format = "application/vnd.apache.avro;version=1.9.0"
+			m.Payload = "{type: record, name: O, fields: [{name: a, type: double, default: 1.5}]}"
+		}), fwd: compat.Major, back: compat.Major, ids: []string{"payload-not-judged"}},
 	{name: "payload format changed", old: sender, new: sender.msg(func(m *msg) { m.Format = "application/vnd.google.protobuf;version=3"; m.Payload = "'message O {}'" }), fwd: compat.Major, back: compat.Major, ids: []string{"payload-format-changed"}},
 	{name: "JSON Schema format named", old: sender, new: sender.msg(func(m *msg) { m.Format = "application/schema+json;version=draft-07" }), fwd: compat.None, back: compat.None},
 }
@@ -263,5 +281,51 @@ func TestDirectionCases(t *testing.T) {
 				}
 			})
 		}
+	}
+}
+
+// TestNotJudgedFileByValue: a payload in a format dsctl does not judge, kept
+// in a file of its own, counts as changed when its content changes: an Avro
+// schema (JSON) by value, so reformatting it or spelling a number another way
+// is no change; a .proto file by its bytes.
+func TestNotJudgedFileByValue(t *testing.T) {
+	doc := func(format, file string) []byte {
+		return []byte(`asyncapi: 3.0.0
+info: {title: t, version: 1.0.0}
+channels:
+  ch:
+    address: orders
+    messages:
+      M:
+        payload: {schemaFormat: '` + format + `', schema: {$ref: '` + file + `'}}
+operations:
+  op: {action: send, channel: {$ref: '#/channels/ch'}, messages: [{$ref: '#/channels/ch/messages/M'}]}
+`)
+	}
+	const avro = "application/vnd.apache.avro;version=1.9.0"
+	const proto = "application/vnd.google.protobuf;version=3"
+	for _, c := range []struct {
+		name, format, file, old, new string
+		want                         compat.Impact
+	}{
+		{"avsc reformatted", avro, "o.avsc", `{"type": "record", "name": "O", "fields": [{"name": "a", "type": "double", "default": 1}]}`,
+			"{\n  \"name\": \"O\",\n  \"type\": \"record\",\n  \"fields\": [{\"default\": 1.0, \"name\": \"a\", \"type\": \"double\"}]\n}\n", compat.None},
+		{"avsc changed", avro, "o.avsc", `{"type": "record", "name": "O", "fields": []}`, `{"type": "record", "name": "O", "fields": [{"name": "a", "type": "int"}]}`, compat.Major},
+		{"avsc that does not parse, changed", avro, "o.avsc", `{"type": "record", "name": "O", "fields": [}`, `{"type": "record", "name": "P", "fields": [}`, compat.Major},
+		{"proto respaced", proto, "o.proto", "message O {}\n", "message O { }\n", compat.Major},
+		{"proto same", proto, "o.proto", "message O {}\n", "message O {}\n", compat.None},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			src := func(name, schema string) compat.Source {
+				return compat.Source{Name: name, FS: fstest.MapFS{"asyncapi.yaml": {Data: doc(c.format, c.file)}, c.file: {Data: []byte(schema)}}, Path: "asyncapi.yaml"}
+			}
+			cs, err := Diff(context.Background(), src("old.yaml", c.old), src("new.yaml", c.new), compat.Options{Policy: compat.Strict})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := compat.RequiredBump(cs); got != c.want {
+				t.Errorf("bump %s, want %s\n%s", got, c.want, describe(cs))
+			}
+		})
 	}
 }

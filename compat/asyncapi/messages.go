@@ -2,10 +2,12 @@ package asyncapi
 
 import (
 	"fmt"
+	"path"
 	"slices"
 	"strings"
 
 	"github.com/dsctl/dsctl/compat"
+	"github.com/dsctl/dsctl/compat/jsonschema"
 )
 
 // schemaFormats are the payload formats judged through the JSON Schema
@@ -73,19 +75,37 @@ func (m *model) typedOf(s *slot, field string) (typed, error) {
 	return typed{schema: p}, nil
 }
 
-// fingerprint is the content of a schema that is not judged: the bytes of
-// the file a $ref names, else its value with $refs followed.
+// fingerprint is the content of a schema that is not judged: its value with
+// $refs followed, compared by value (members in any order, a number however
+// it is spelt: an Avro default of 1 is 1.0), so that only a change of content
+// counts; for a $ref to a whole file in another format (a .proto file), the
+// file's bytes.
 func (m *model) fingerprint(n node) string {
 	if !n.ok() {
 		return ""
 	}
-	if b, ok := m.doc.rawTarget(n); ok {
-		return string(b)
+	raw, isFile := m.doc.rawTarget(n)
+	if isFile && !valueFile(n) {
+		return string(raw)
 	}
 	if r, err := m.doc.deref(n); err == nil {
-		return canonical(r.v)
+		return jsonschema.CanonicalValue(r.v)
 	}
-	return canonical(n.v)
+	if isFile {
+		return string(raw) // a value file that does not parse: its bytes
+	}
+	return jsonschema.CanonicalValue(n.v)
+}
+
+// valueFile reports whether the $ref of n names a file of JSON or YAML
+// values (Avro's .avsc is JSON), which is compared by value, not by bytes.
+func valueFile(n node) bool {
+	ref, _ := refOf(n)
+	switch strings.ToLower(path.Ext(ref)) {
+	case ".json", ".yaml", ".yml", ".avsc":
+		return true
+	}
+	return false
 }
 
 // group is the slots that carry the same schema pair, judged once.

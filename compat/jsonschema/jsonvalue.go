@@ -106,6 +106,11 @@ func canonical(v any) string {
 	return b.String()
 }
 
+// CanonicalValue is canonical for the other engines: the same text for two
+// JSON values exactly when they are equal (members in any order, numbers by
+// value), for comparing content that is not judged.
+func CanonicalValue(v any) string { return canonical(v) }
+
 // showValue renders a JSON value for a message: numbers as the schema wrote
 // them (0.1, not canonical's 1/10; 1e400, not 401 digits), object members
 // sorted. Equal values may render differently (1 and 1.0): compare with
