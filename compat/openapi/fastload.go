@@ -28,7 +28,9 @@ import (
 // decode, decodes the tree into openapi3.T with IncludeOrigin off (the types'
 // own UnmarshalYAML, so the document reads exactly as before), then stamps
 // the origins from the tree by the rules kin-openapi's decode follows (see
-// stamper), and resolves the references with the loader. TestFastLoadOrigins
+// stamper), the large collections an entry at a time so that the tree is
+// freed as the document grows (see detachSections), and resolves the
+// references with the loader. TestFastLoadOrigins
 // holds the result, origins and all, equal to kin-openapi's own load on every
 // document in testdata.
 //

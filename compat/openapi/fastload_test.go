@@ -227,6 +227,12 @@ func FuzzFastLoad(f *testing.F) {
 	} {
 		f.Add([]byte(s))
 	}
+	// Every collection decoded entry by entry.
+	for _, p := range []string{"testdata/fastload/sections.yaml", "testdata/fastload/sections.json"} {
+		if b, err := os.ReadFile(p); err == nil {
+			f.Add(b)
+		}
+	}
 	f.Fuzz(func(t *testing.T, data []byte) {
 		location := &url.URL{Path: "openapi.yaml"}
 		got, ok := fastLoad(context.Background(), data, location)
