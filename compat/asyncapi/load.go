@@ -17,9 +17,6 @@ import (
 // maxRefHops bounds a chain of $refs to $refs.
 const maxRefHops = 32
 
-// maxFileSize bounds each file read (the root document and every file it $refs).
-const maxFileSize = 64 << 20
-
 // document is one side of a comparison: the root AsyncAPI document and the
 // files its $refs reach, all within the source's file system.
 type document struct {
@@ -141,7 +138,7 @@ func (d *document) file(p string) (*file, error) {
 		return f, nil
 	}
 	display := d.src.DisplayPath(p)
-	data, err := source.ReadLimited(d.src.FS, p, maxFileSize)
+	data, err := source.ReadLimited(d.src.FS, p, source.MaxDocument)
 	if err != nil {
 		return nil, errkind.InputAt(display, 0, 0, fmt.Errorf("read: %w", err))
 	}
@@ -237,6 +234,6 @@ func (d *document) rawTarget(from node) ([]byte, bool) {
 	if err != nil {
 		return nil, false
 	}
-	b, err := source.ReadLimited(d.src.FS, p, maxFileSize)
+	b, err := source.ReadLimited(d.src.FS, p, source.MaxDocument)
 	return b, err == nil
 }

@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/dsctl/dsctl/compat"
+	"github.com/dsctl/dsctl/compat/source"
 	"github.com/dsctl/dsctl/internal/errkind"
 )
 
@@ -61,7 +62,7 @@ func readRoot(src compat.Source) (*parsed, error) {
 	if src.FS == nil || p == "" || !fs.ValidPath(p) {
 		return nil, errkind.Inputf("%s: not a file path", src.Name)
 	}
-	data, err := fs.ReadFile(src.FS, p)
+	data, err := source.ReadLimited(src.FS, p, source.MaxDocument)
 	if err != nil {
 		return nil, errkind.InputAt(src.DisplayPath(p), 0, 0, fmt.Errorf("read schema: %w", err))
 	}

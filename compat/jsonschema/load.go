@@ -11,6 +11,7 @@ import (
 	"strings"
 
 	"github.com/dsctl/dsctl/compat"
+	"github.com/dsctl/dsctl/compat/source"
 	"github.com/dsctl/dsctl/internal/errkind"
 	"github.com/dsctl/dsctl/internal/remoteread"
 	jsv "github.com/santhosh-tekuri/jsonschema/v6"
@@ -65,7 +66,7 @@ func loadSide(ctx context.Context, src compat.Source, opts compat.Options) (*sid
 	if src.FS == nil || p == "" || !fs.ValidPath(p) {
 		return nil, errkind.Inputf("%s: not a file path", s.name())
 	}
-	data, err := fs.ReadFile(src.FS, p)
+	data, err := source.ReadLimited(src.FS, p, source.MaxDocument)
 	if err != nil {
 		return nil, errkind.InputAt(s.display(p), 0, 0, fmt.Errorf("read schema: %w", err))
 	}
@@ -225,7 +226,7 @@ func (s *side) load(url string) (any, error) {
 }
 
 func (s *side) loadFile(url, p string) (any, error) {
-	data, err := fs.ReadFile(s.src.FS, p)
+	data, err := source.ReadLimited(s.src.FS, p, source.MaxDocument)
 	if err != nil {
 		return nil, errkind.Inputf("%s: $ref to %s: %w", s.name(), s.display(p), err)
 	}

@@ -92,7 +92,7 @@ func hasKeyPrefix(line []byte, key string) bool {
 
 // Version returns info.version of the document.
 func (Engine) Version(src compat.Source) (string, error) {
-	data, err := source.ReadLimited(src.FS, src.Path, maxFileSize)
+	data, err := source.ReadLimited(src.FS, src.Path, source.MaxDocument)
 	if err != nil {
 		return "", errkind.InputAt(src.DisplayPath(src.Path), 0, 0, fmt.Errorf("read: %w", err))
 	}

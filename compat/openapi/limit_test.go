@@ -7,14 +7,15 @@ import (
 	"testing/fstest"
 
 	"github.com/dsctl/dsctl/compat"
+	"github.com/dsctl/dsctl/compat/source"
 	"github.com/dsctl/dsctl/internal/errkind"
 )
 
 // TestFileSizeBound: the document and every local file its $refs name are
-// read under maxFileSize; past it, an input error naming the file.
+// read under source.MaxDocument; past it, an input error naming the file.
 func TestFileSizeBound(t *testing.T) {
-	defer func(old int64) { maxFileSize = old }(maxFileSize)
-	maxFileSize = 1 << 20
+	defer func(old int64) { source.MaxDocument = old }(source.MaxDocument)
+	source.MaxDocument = 1 << 20
 	pad := "x-pad: " + strings.Repeat("a", 1<<20) + "\n"
 	small := "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths: {}\n"
 	withRef := small + "components:\n  schemas:\n    A: {$ref: 'big.yaml#/A'}\n"

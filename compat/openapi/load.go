@@ -24,11 +24,10 @@ import (
 	"go.yaml.in/yaml/v3"
 )
 
-// maxFileSize bounds each local file read: the document and every file its
-// $refs name (remote ones have internal/remoteread's limits). Stripe's 8 MB
-// spec is the largest in the corpus; a load takes about 30 times a
-// document's size in memory.
-var maxFileSize int64 = 64 << 20
+// Each local file read (the document and every file its $refs name) is
+// bounded by source.MaxDocument; remote ones have internal/remoteread's
+// limits. Stripe's 8 MB spec is the largest in the corpus; a load takes
+// about 30 times a document's size in memory.
 
 // errRemoteRef is returned for an http(s) $ref when remote references are not allowed.
 var errRemoteRef = errors.New("remote $ref refused (pass --allow-remote-refs to allow it)")
@@ -50,7 +49,7 @@ func loadSpec(ctx context.Context, src compat.Source, opts compat.Options) (*ope
 	loader.ReadFromURIFunc = fsReader(src.FS, opts.AllowRemoteRefs, &remoteread.Fetcher{})
 
 	root := &url.URL{Path: path.Clean(src.Path)}
-	data, err := source.ReadLimited(src.FS, root.Path, maxFileSize)
+	data, err := source.ReadLimited(src.FS, root.Path, source.MaxDocument)
 	if err != nil {
 		return nil, nil, errkind.InputAt(src.DisplayPath(src.Path), 0, 0, fmt.Errorf("read: %w", err))
 	}
@@ -216,7 +215,7 @@ func fsReader(fsys fs.FS, allowRemote bool, remote *remoteread.Fetcher) openapi3
 		if clean == ".." || strings.HasPrefix(clean, "../") || !fs.ValidPath(clean) {
 			return nil, fmt.Errorf("%s: $ref leaves the spec's folder", p)
 		}
-		data, err := source.ReadLimited(fsys, clean, maxFileSize)
+		data, err := source.ReadLimited(fsys, clean, source.MaxDocument)
 		if err != nil {
 			return nil, fmt.Errorf("read %s: %w", clean, err)
 		}

@@ -111,9 +111,16 @@ func Open(ctx context.Context, arg string, opts Options) (compat.Source, error) 
 	return openFile(arg, opts)
 }
 
-// ReadDocument returns the bytes of the source's main document.
+// MaxDocument bounds every document the engines read (a file, a git
+// revision's file, standard input, a file a $ref names): far above any real
+// contract, and it turns a hostile multi-gigabyte file into an input error
+// instead of an out-of-memory kill. A variable so that tests can lower it.
+var MaxDocument int64 = 64 << 20
+
+// ReadDocument returns the bytes of the source's main document, at most
+// MaxDocument of them.
 func ReadDocument(src compat.Source) ([]byte, error) {
-	b, err := fs.ReadFile(src.FS, src.Path)
+	b, err := ReadLimited(src.FS, src.Path, MaxDocument)
 	if err != nil {
 		var ke *errkind.Error
 		if errors.As(err, &ke) {
@@ -240,9 +247,12 @@ func openStdin(opts Options) (compat.Source, error) {
 	if opts.Stdin == nil {
 		return compat.Source{}, errkind.Inputf("%s: no standard input", StdinName)
 	}
-	b, err := io.ReadAll(opts.Stdin)
+	b, err := io.ReadAll(io.LimitReader(opts.Stdin, MaxDocument+1))
 	if err != nil {
 		return compat.Source{}, errkind.InputAt(StdinDisplay, 0, 0, fmt.Errorf("read: %w", err))
+	}
+	if int64(len(b)) > MaxDocument {
+		return compat.Source{}, errkind.InputAt(StdinDisplay, 0, 0, fmt.Errorf("read: larger than %d MiB", MaxDocument>>20))
 	}
 	return compat.Source{
 		Name: StdinName,
