@@ -24,11 +24,6 @@ import (
 	"go.yaml.in/yaml/v3"
 )
 
-// Each local file read (the document and every file its $refs name) is
-// bounded by source.MaxDocument; remote ones have internal/remoteread's
-// limits. Stripe's 8 MB spec is the largest in the corpus; a load takes
-// about 30 times a document's size in memory.
-
 // errRemoteRef is returned for an http(s) $ref when remote references are not allowed.
 var errRemoteRef = errors.New("remote $ref refused (pass --allow-remote-refs to allow it)")
 
