@@ -61,6 +61,10 @@ func fastLoad(ctx context.Context, data []byte, location *url.URL) (doc *openapi
 		if n, ok := jsonNodes(data); ok {
 			root = *n
 		}
+	} else if parseEntries && !decodeWhole {
+		if doc, ok := loadEntries(ctx, data, location); ok {
+			return doc, true
+		}
 	}
 	if root.Kind == 0 {
 		if err := yaml.Unmarshal(data, &root); err != nil {
@@ -91,7 +95,15 @@ func fastLoad(ctx context.Context, data []byte, location *url.URL) (doc *openapi
 			return nil, false
 		}
 	}
+	if !resolveFast(ctx, doc, location) {
+		return nil, false
+	}
+	return doc, true
+}
 
+// resolveFast resolves the references of doc, loaded from location by the
+// fast path, as kin-openapi's load does.
+func resolveFast(ctx context.Context, doc *openapi3.T, location *url.URL) bool {
 	loader := openapi3.NewLoader()
 	loader.Context = ctx
 	loader.ReadFromURIFunc = func(*openapi3.Loader, *url.URL) ([]byte, error) {
@@ -103,12 +115,9 @@ func fastLoad(ctx context.Context, data []byte, location *url.URL) (doc *openapi
 	// discriminator mappings, which it leaves as written in a root
 	// document): an empty load at the same path records it.
 	if _, err := loader.LoadFromDataWithPath([]byte("{}"), location); err != nil {
-		return nil, false
+		return false
 	}
-	if err := loader.ResolveRefsIn(doc, location); err != nil {
-		return nil, false
-	}
-	return doc, true
+	return loader.ResolveRefsIn(doc, location) == nil
 }
 
 // A document's node tree takes more memory than the document it decodes
@@ -204,46 +213,74 @@ func detachSections(top *yaml.Node) ([]section, bool) {
 // decode and the stamping of the whole collection would, adds them to the
 // collection decoded into doc, and drops each entry's nodes when done.
 func (s *stamper) section(doc reflect.Value, sec section) bool {
-	into := doc
-	for _, k := range sec.path {
-		if into = deref(into); !into.IsValid() {
-			return false
-		}
-		into = childByKey(into, k)
-	}
-	if !into.IsValid() || into.IsNil() {
+	into := collectionIn(doc, sec.path)
+	if !into.IsValid() {
 		return false
 	}
 	one := &yaml.Node{Kind: yaml.MappingNode, Tag: sec.node.Tag, Style: sec.node.Style}
 	for i := 0; i+1 < len(sec.entries); i += 2 {
 		one.Content = sec.entries[i : i+2 : i+2]
-		switch into.Kind() {
-		case reflect.Pointer: // *Paths
-			fresh := &openapi3.Paths{}
-			if err := one.Decode(fresh); err != nil {
-				return false
-			}
-			s.value(reflect.ValueOf(fresh), one)
-			paths := into.Interface().(*openapi3.Paths)
-			for k, v := range fresh.Map() {
-				paths.Set(k, v)
-			}
-		case reflect.Map:
-			fresh := reflect.New(into.Type())
-			if err := one.Decode(fresh.Interface()); err != nil {
-				return false
-			}
-			s.value(fresh.Elem(), one)
-			s.childKeys(one, fresh.Elem())
-			for it := fresh.Elem().MapRange(); it.Next(); {
-				into.SetMapIndex(it.Key(), it.Value())
-			}
-		default:
+		v, ok := s.decodeEntry(into.Type(), one)
+		if !ok {
 			return false
 		}
+		mergeEntry(into, v)
 		sec.entries[i], sec.entries[i+1] = nil, nil
 	}
 	return true
+}
+
+// collectionIn is the collection under path in doc (a *openapi3.T), or the
+// zero Value when it is missing or nil.
+func collectionIn(doc reflect.Value, path []string) reflect.Value {
+	into := doc
+	for _, k := range path {
+		if into = deref(into); !into.IsValid() {
+			return reflect.Value{}
+		}
+		into = childByKey(into, k)
+	}
+	if !into.IsValid() || into.IsNil() {
+		return reflect.Value{}
+	}
+	return into
+}
+
+// decodeEntry decodes the mapping one (one entry of a collection of type t)
+// into a fresh collection, and stamps it as the whole collection's decode
+// would stamp that entry.
+func (s *stamper) decodeEntry(t reflect.Type, one *yaml.Node) (reflect.Value, bool) {
+	switch {
+	case t == reflect.PointerTo(typePaths):
+		fresh := &openapi3.Paths{}
+		if err := one.Decode(fresh); err != nil {
+			return reflect.Value{}, false
+		}
+		s.value(reflect.ValueOf(fresh), one)
+		return reflect.ValueOf(fresh), true
+	case t.Kind() == reflect.Map:
+		fresh := reflect.New(t)
+		if err := one.Decode(fresh.Interface()); err != nil {
+			return reflect.Value{}, false
+		}
+		s.value(fresh.Elem(), one)
+		s.childKeys(one, fresh.Elem())
+		return fresh.Elem(), true
+	}
+	return reflect.Value{}, false
+}
+
+// mergeEntry adds the entries of fresh (decodeEntry's) to the collection into.
+func mergeEntry(into, fresh reflect.Value) {
+	if paths, ok := into.Interface().(*openapi3.Paths); ok {
+		for k, v := range fresh.Interface().(*openapi3.Paths).Map() {
+			paths.Set(k, v)
+		}
+		return
+	}
+	for it := fresh.MapRange(); it.Next(); {
+		into.SetMapIndex(it.Key(), it.Value())
+	}
 }
 
 // errOutsideFastPath is what a read by the fast path's loader returns: its
@@ -715,9 +752,22 @@ type endIndex struct {
 	end     map[uintptr]int32
 	lineLen []int
 	indent  []int // leading spaces of each line; -1 for a blank one
+
+	// fixed stands a known end in for a node's walk (loadEntries' stand-ins
+	// for entries parsed on their own), and bounds, when set, records the
+	// bound each of them was walked with.
+	fixed  map[*yaml.Node]int
+	bounds map[*yaml.Node]int
 }
 
 func blockEnds(root *yaml.Node, data []byte, nodes int) *endIndex {
+	ix := newEndIndex(data, nodes)
+	ix.walk(root, len(ix.lineLen), false)
+	return ix
+}
+
+// newEndIndex indexes the lines of data, for the ends of nodes blocks.
+func newEndIndex(data []byte, nodes int) *endIndex {
 	lines := bytes.Count(data, []byte{'\n'}) + 1
 	ix := &endIndex{end: make(map[uintptr]int32, nodes), lineLen: make([]int, 0, lines), indent: make([]int, 0, lines)}
 	start := 0
@@ -748,13 +798,18 @@ func blockEnds(root *yaml.Node, data []byte, nodes int) *endIndex {
 		start = i + 1
 	}
 	addLine(data[start:])
-	ix.walk(root, len(ix.lineLen), false)
 	return ix
 }
 
 // walk records n's end, cut at bound, unless n is a mapping key, and
 // returns its end before the cut (what its parent extends over).
 func (ix *endIndex) walk(n *yaml.Node, bound int, key bool) int {
+	if e, ok := ix.fixed[n]; ok {
+		if ix.bounds != nil {
+			ix.bounds[n] = bound
+		}
+		return e
+	}
 	if n.Kind == yaml.ScalarNode && n.Tag == nullTag && n.Value == "" {
 		return 0 // an implicit null ends nowhere
 	}

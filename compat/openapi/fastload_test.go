@@ -1,6 +1,7 @@
 package openapi
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 	"io/fs"
@@ -89,6 +90,100 @@ func TestFastLoadOrigins(t *testing.T) {
 	t.Logf("%d of %d documents took the fast path", fast, len(docs))
 	if fast < 100 {
 		t.Fatalf("only %d documents took the fast path; the corpus should give over 100", fast)
+	}
+}
+
+// TestFastLoadEntries holds the entry-at-a-time parse (loadEntries) to the
+// whole-tree parse on every YAML document it takes, and makes sure it takes
+// the documents of testdata that it should (a cut that declined everything
+// would pass the test above unseen).
+func TestFastLoadEntries(t *testing.T) {
+	docs := corpusDocs(t)
+	taken := 0
+	for name, data := range docs {
+		got, ok := loadEntries(context.Background(), data, &url.URL{Path: "openapi.yaml"})
+		if !ok {
+			continue
+		}
+		parseEntries = false
+		want, ok := fastLoad(context.Background(), data, &url.URL{Path: "openapi.yaml"})
+		parseEntries = true
+		if !ok {
+			t.Errorf("%s: loadEntries took a document the whole-tree parse declines", name)
+			continue
+		}
+		taken++
+		if diff := firstDifference(reflect.ValueOf(want), reflect.ValueOf(got), "doc", map[[2]uintptr]bool{}); diff != "" {
+			t.Errorf("%s: %s", name, diff)
+		}
+	}
+	t.Logf("%d of %d documents took the entry-at-a-time parse", taken, len(docs))
+	for _, name := range []string{"testdata/fastload/sections.yaml", "testdata/fastload/entries.yaml"} {
+		if _, ok := loadEntries(context.Background(), docs[name], &url.URL{Path: "openapi.yaml"}); !ok {
+			t.Errorf("%s: loadEntries declined it", name)
+		}
+	}
+	// The same with Windows line breaks.
+	crlf := bytes.ReplaceAll(docs["testdata/fastload/entries.yaml"], []byte("\n"), []byte("\r\n"))
+	got, ok := loadEntries(context.Background(), crlf, &url.URL{Path: "openapi.yaml"})
+	parseEntries = false
+	want, _ := fastLoad(context.Background(), crlf, &url.URL{Path: "openapi.yaml"})
+	parseEntries = true
+	if !ok {
+		t.Errorf("entries.yaml with CRLF: loadEntries declined it")
+	} else if diff := firstDifference(reflect.ValueOf(want), reflect.ValueOf(got), "doc", map[[2]uintptr]bool{}); diff != "" {
+		t.Errorf("entries.yaml with CRLF: %s", diff)
+	}
+}
+
+// FuzzLoadEntries holds the entry-at-a-time parse to the whole-tree parse on
+// mutations of the documents it cuts: whatever it takes, it loads equal.
+func FuzzLoadEntries(f *testing.F) {
+	for _, p := range []string{"testdata/fastload/sections.yaml", "testdata/fastload/entries.yaml"} {
+		b, err := os.ReadFile(p)
+		if err != nil {
+			f.Fatal(err)
+		}
+		f.Add(b)
+	}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		location := &url.URL{Path: "openapi.yaml"}
+		got, ok := loadEntries(context.Background(), data, location)
+		if !ok {
+			return
+		}
+		parseEntries = false
+		defer func() { parseEntries = true }()
+		want, ok := fastLoad(context.Background(), data, location)
+		if !ok {
+			t.Fatal("loadEntries took a document the whole-tree parse declines")
+		}
+		if diff := firstDifference(reflect.ValueOf(want), reflect.ValueOf(got), "doc", map[[2]uintptr]bool{}); diff != "" {
+			t.Fatal(diff)
+		}
+	})
+}
+
+// TestLoadEntriesDeclines: a cut by indentation that would split a construct
+// (a quoted scalar or a flow collection running across a line at the
+// entries' column) leaves a group that does not parse, and the document to
+// the whole-tree parse; so do what the cut cannot count as the parser does.
+func TestLoadEntriesDeclines(t *testing.T) {
+	const head = "openapi: 3.0.3\ninfo: {title: t, version: '1'}\n"
+	const c = "  /c:\n    get: {responses: {'204': {description: none}}}\n"
+	for name, doc := range map[string]string{
+		"quoted across an entry line": "paths:\n  /a:\n    get:\n      description: \"one\n  /b: two\"\n      responses: {'204': {description: none}}\n" + c,
+		"flow across an entry line":   "paths:\n  /a: {get: {responses: {'204': {description: none}},\n  /b: 1}}\n" + c,
+		"flow across an x- line":      "paths:\n  /a: {get: {responses: {'204': {description: none}},\n  x-y: 1}}\n" + c,
+		"quoted across a top key":     "paths:\n  /a:\n    get:\n      description: \"one\ncomponents: two\"\n      responses: {'204': {description: none}}\n",
+		"tab indent":                  "paths:\n  /a:\n\t get: {responses: {'204': {description: none}}}\n" + c,
+		"line separator":              "paths:\n  /a:\n    get: {description: \"a\u2028b\", responses: {'204': {description: none}}}\n" + c,
+		"duplicate across groups":     "paths:\n  /a:\n    get: {responses: {'204': {description: none}}}\n  x-k: 1\n  /a:\n    get: {responses: {'204': {description: none}}}\n",
+		"anchor":                      "paths:\n  /a: &p\n    get: {responses: {'204': {description: none}}}\n  /b: *p\n",
+	} {
+		if _, ok := loadEntries(context.Background(), []byte(head+doc), &url.URL{Path: "openapi.yaml"}); ok {
+			t.Errorf("%s: loadEntries took it", name)
+		}
 	}
 }
 
@@ -227,8 +322,9 @@ func FuzzFastLoad(f *testing.F) {
 	} {
 		f.Add([]byte(s))
 	}
-	// Every collection decoded entry by entry.
-	for _, p := range []string{"testdata/fastload/sections.yaml", "testdata/fastload/sections.json"} {
+	// Every collection decoded entry by entry, and the cuts of the
+	// entry-at-a-time parse.
+	for _, p := range []string{"testdata/fastload/sections.yaml", "testdata/fastload/sections.json", "testdata/fastload/entries.yaml"} {
 		if b, err := os.ReadFile(p); err == nil {
 			f.Add(b)
 		}

@@ -116,8 +116,9 @@ func BenchmarkParseJSON(b *testing.B) {
 }
 
 // BenchmarkLoadPeak is the A/B of the entry-at-a-time decode (detachSections)
-// against decoding the whole node tree at once: the peak of live heap during
-// one fast load of the synthetic API, in YAML and in JSON, reported as
+// against decoding the whole node tree at once, and of the entry-at-a-time
+// parse of a YAML document (loadEntries) against both: the peak of live heap
+// during one fast load of the synthetic API, in YAML and in JSON, reported as
 // peak-live-MB. The collector runs at GOGC 10 during the load so that the
 // heap in use follows what is live, sampled every 100 µs.
 func BenchmarkLoadPeak(b *testing.B) {
@@ -135,14 +136,13 @@ func BenchmarkLoadPeak(b *testing.B) {
 		name string
 		data []byte
 	}{{"yaml", y}, {"json", j}} {
-		for _, whole := range []bool{true, false} {
-			name := doc.name + "/sections"
-			if whole {
-				name = doc.name + "/whole"
+		for _, mode := range []string{"whole", "sections", "entries"} {
+			if mode == "entries" && doc.name == "json" {
+				continue
 			}
-			b.Run(name, func(b *testing.B) {
-				defer func(old bool) { decodeWhole = old }(decodeWhole)
-				decodeWhole = whole
+			b.Run(doc.name+"/"+mode, func(b *testing.B) {
+				defer func(whole, entries bool) { decodeWhole, parseEntries = whole, entries }(decodeWhole, parseEntries)
+				decodeWhole, parseEntries = mode == "whole", mode == "entries"
 				defer debug.SetGCPercent(debug.SetGCPercent(10))
 				var peak uint64
 				for b.Loop() {
