@@ -3,8 +3,8 @@ package codegen
 import (
 	"encoding/json"
 	"fmt"
+	"github.com/dsctl/dsctl/internal/fsx"
 	"go/format"
-	"io/fs"
 	"path"
 	"reflect"
 	"slices"
@@ -56,7 +56,7 @@ func GenerateEvents(c *contracts.Contract, opts EventsOptions) (*JobResult, erro
 	type evInfo struct{ name, id string }
 	var infos []evInfo
 	for _, ev := range c.Events {
-		data, err := fs.ReadFile(c.FS, ev.Schema)
+		data, err := fsx.ReadLimited(c.FS, ev.Schema, MaxSpecFile)
 		if err != nil {
 			return nil, errkind.InputAt(c.File(contracts.FileName), ev.Line, 0, fmt.Errorf("event %s: read schema %s: %w", ev.Name, ev.Schema, err))
 		}

@@ -108,10 +108,15 @@ func LoadSpec(path string, allowRemote bool) (*Spec, error) {
 	return LoadSpecWith(path, LoadOptions{AllowRemote: allowRemote})
 }
 
+// MaxSpecFile bounds the read of a spec and of each file its $refs name
+// (dsctl.yaml, and the spec, come with the pull request: a spec linked to
+// /dev/zero is read up to here, not until memory runs out). A var for tests.
+var MaxSpecFile int64 = 64 << 20
+
 // LoadSpecWith is LoadSpec with every option.
 func LoadSpecWith(path string, opts LoadOptions) (*Spec, error) {
 	path = filepath.Clean(path)
-	raw, err := os.ReadFile(path)
+	raw, err := fsx.ReadFileLimited(path, MaxSpecFile)
 	if err != nil {
 		if errors.Is(err, os.ErrNotExist) {
 			return nil, errkind.InputAt(path, 0, 0, errors.New("spec not found"))
@@ -232,7 +237,7 @@ func (s *Spec) load(origins bool) (*openapi3.T, map[string][]byte, error) {
 		}
 		inRoot, _ := filepath.Rel(rootDir, abs)
 		rel, _ := filepath.Rel(dir, abs)
-		data, err := rootFS.ReadFile(inRoot)
+		data, err := fsx.ReadLimited(rootFS.FS(), filepath.ToSlash(inRoot), MaxSpecFile)
 		if err != nil {
 			// Name the file as the spec does, not by its absolute path;
 			// never quote what it holds.

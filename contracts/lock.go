@@ -77,9 +77,13 @@ func FileDigests(files map[string][]byte) map[string]string {
 
 var digestRE = regexp.MustCompile(`^sha256:[0-9a-f]{64}$`)
 
+// maxLockFile bounds the read of dsctl.lock (a pull request can make it a
+// link to a device).
+const maxLockFile = 64 << 20
+
 // LoadLock reads dsctl.lock at path; a missing file is an empty lock.
 func LoadLock(path string) (*Lock, error) {
-	data, err := os.ReadFile(path)
+	data, err := fsx.ReadFileLimited(path, maxLockFile)
 	if err != nil {
 		if errors.Is(err, fs.ErrNotExist) {
 			return &Lock{Version: LockVersion, Contracts: map[string]LockEntry{}}, nil

@@ -444,7 +444,7 @@ func (b *builder) run(ctx context.Context) (*Result, error) {
 		}
 		b.res.Pruned = append(b.res.Pruned, pruned...)
 	} else {
-		old, _ := os.ReadFile(b.manifest)
+		old, _ := fsx.ReadFileLimited(b.manifest, maxManifest)
 		b.res.WouldDo = &WouldDo{
 			WouldWrite:          b.nwritten,
 			ManifestWouldChange: string(old) != string(data),
@@ -984,7 +984,7 @@ func (b *builder) replacement(f *file, r Ref, raw string) (string, bool) {
 // then the rename, made durable by a sync of its folder. With NoSync there
 // is no sync at all: readers still never see a partial manifest.
 func (b *builder) writeManifest(data []byte) error {
-	old, _ := os.ReadFile(b.manifest)
+	old, _ := fsx.ReadFileLimited(b.manifest, maxManifest)
 	changed := string(old) != string(data)
 	var mf *fsx.AtomicFile
 	if changed {

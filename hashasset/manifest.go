@@ -5,9 +5,9 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"github.com/dsctl/dsctl/internal/fsx"
 	"io"
 	"io/fs"
-	"os"
 	"path"
 	"slices"
 	"sort"
@@ -85,11 +85,15 @@ func (m *Manifest) sortPrevious() {
 	}
 }
 
+// maxManifest bounds the read of a manifest (about 2,000 bytes an asset
+// would take a million assets to reach it).
+const maxManifest = 256 << 20
+
 // ReadManifest reads and validates the manifest at file. A missing file
 // returns (nil, nil); anything malformed is an input error naming the file
 // (and line:column for JSON syntax errors).
 func ReadManifest(file string) (*Manifest, error) {
-	data, err := os.ReadFile(file)
+	data, err := fsx.ReadFileLimited(file, maxManifest)
 	if err != nil {
 		if errors.Is(err, fs.ErrNotExist) {
 			return nil, nil

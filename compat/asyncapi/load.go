@@ -12,6 +12,7 @@ import (
 	"github.com/dsctl/dsctl/compat"
 	"github.com/dsctl/dsctl/compat/source"
 	"github.com/dsctl/dsctl/internal/errkind"
+	"github.com/dsctl/dsctl/internal/fsx"
 )
 
 // maxRefHops bounds a chain of $refs to $refs.
@@ -138,7 +139,7 @@ func (d *document) file(p string) (*file, error) {
 		return f, nil
 	}
 	display := d.src.DisplayPath(p)
-	data, err := source.ReadLimited(d.src.FS, p, source.MaxDocument)
+	data, err := fsx.ReadLimited(d.src.FS, p, source.MaxDocument)
 	if err != nil {
 		return nil, errkind.InputAt(display, 0, 0, fmt.Errorf("read: %w", err))
 	}
@@ -234,6 +235,6 @@ func (d *document) rawTarget(from node) ([]byte, bool) {
 	if err != nil {
 		return nil, false
 	}
-	b, err := source.ReadLimited(d.src.FS, p, source.MaxDocument)
+	b, err := fsx.ReadLimited(d.src.FS, p, source.MaxDocument)
 	return b, err == nil
 }

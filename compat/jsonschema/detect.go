@@ -11,6 +11,7 @@ import (
 	"github.com/dsctl/dsctl/compat"
 	"github.com/dsctl/dsctl/compat/source"
 	"github.com/dsctl/dsctl/internal/errkind"
+	"github.com/dsctl/dsctl/internal/fsx"
 )
 
 // schemaKeys are top-level keys that mark a document as a JSON Schema.
@@ -62,7 +63,7 @@ func readRoot(src compat.Source) (*parsed, error) {
 	if src.FS == nil || p == "" || !fs.ValidPath(p) {
 		return nil, errkind.Inputf("%s: not a file path", src.Name)
 	}
-	data, err := source.ReadLimited(src.FS, p, source.MaxDocument)
+	data, err := fsx.ReadLimited(src.FS, p, source.MaxDocument)
 	if err != nil {
 		return nil, errkind.InputAt(src.DisplayPath(p), 0, 0, fmt.Errorf("read schema: %w", err))
 	}

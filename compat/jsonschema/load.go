@@ -13,6 +13,7 @@ import (
 	"github.com/dsctl/dsctl/compat"
 	"github.com/dsctl/dsctl/compat/source"
 	"github.com/dsctl/dsctl/internal/errkind"
+	"github.com/dsctl/dsctl/internal/fsx"
 	"github.com/dsctl/dsctl/internal/remoteread"
 	jsv "github.com/santhosh-tekuri/jsonschema/v6"
 )
@@ -66,7 +67,7 @@ func loadSide(ctx context.Context, src compat.Source, opts compat.Options) (*sid
 	if src.FS == nil || p == "" || !fs.ValidPath(p) {
 		return nil, errkind.Inputf("%s: not a file path", s.name())
 	}
-	data, err := source.ReadLimited(src.FS, p, source.MaxDocument)
+	data, err := fsx.ReadLimited(src.FS, p, source.MaxDocument)
 	if err != nil {
 		return nil, errkind.InputAt(s.display(p), 0, 0, fmt.Errorf("read schema: %w", err))
 	}
@@ -226,7 +227,7 @@ func (s *side) load(url string) (any, error) {
 }
 
 func (s *side) loadFile(url, p string) (any, error) {
-	data, err := source.ReadLimited(s.src.FS, p, source.MaxDocument)
+	data, err := fsx.ReadLimited(s.src.FS, p, source.MaxDocument)
 	if err != nil {
 		return nil, errkind.Inputf("%s: $ref to %s: %w", s.name(), s.display(p), err)
 	}

@@ -13,6 +13,7 @@ import (
 	"github.com/dsctl/dsctl/compat"
 	"github.com/dsctl/dsctl/compat/source"
 	"github.com/dsctl/dsctl/internal/errkind"
+	"github.com/dsctl/dsctl/internal/fsx"
 	"github.com/dsctl/dsctl/internal/oaspos"
 	"github.com/getkin/kin-openapi/openapi3"
 	"github.com/oasdiff/oasdiff/checker"
@@ -92,7 +93,7 @@ func hasKeyPrefix(line []byte, key string) bool {
 
 // Version returns info.version of the document.
 func (Engine) Version(src compat.Source) (string, error) {
-	data, err := source.ReadLimited(src.FS, src.Path, source.MaxDocument)
+	data, err := fsx.ReadLimited(src.FS, src.Path, source.MaxDocument)
 	if err != nil {
 		return "", errkind.InputAt(src.DisplayPath(src.Path), 0, 0, fmt.Errorf("read: %w", err))
 	}

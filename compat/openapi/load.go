@@ -16,6 +16,7 @@ import (
 	"github.com/dsctl/dsctl/compat"
 	"github.com/dsctl/dsctl/compat/source"
 	"github.com/dsctl/dsctl/internal/errkind"
+	"github.com/dsctl/dsctl/internal/fsx"
 	"github.com/dsctl/dsctl/internal/oaspos"
 	"github.com/dsctl/dsctl/internal/remoteread"
 	"github.com/getkin/kin-openapi/openapi2"
@@ -44,7 +45,7 @@ func loadSpec(ctx context.Context, src compat.Source, opts compat.Options) (*ope
 	loader.ReadFromURIFunc = fsReader(src.FS, opts.AllowRemoteRefs, &remoteread.Fetcher{})
 
 	root := &url.URL{Path: path.Clean(src.Path)}
-	data, err := source.ReadLimited(src.FS, root.Path, source.MaxDocument)
+	data, err := fsx.ReadLimited(src.FS, root.Path, source.MaxDocument)
 	if err != nil {
 		return nil, nil, errkind.InputAt(src.DisplayPath(src.Path), 0, 0, fmt.Errorf("read: %w", err))
 	}
@@ -210,7 +211,7 @@ func fsReader(fsys fs.FS, allowRemote bool, remote *remoteread.Fetcher) openapi3
 		if clean == ".." || strings.HasPrefix(clean, "../") || !fs.ValidPath(clean) {
 			return nil, fmt.Errorf("%s: $ref leaves the spec's folder", p)
 		}
-		data, err := source.ReadLimited(fsys, clean, source.MaxDocument)
+		data, err := fsx.ReadLimited(fsys, clean, source.MaxDocument)
 		if err != nil {
 			return nil, fmt.Errorf("read %s: %w", clean, err)
 		}

@@ -6,7 +6,6 @@
 package source
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -120,40 +119,13 @@ var MaxDocument int64 = 64 << 20
 // ReadDocument returns the bytes of the source's main document, at most
 // MaxDocument of them.
 func ReadDocument(src compat.Source) ([]byte, error) {
-	b, err := ReadLimited(src.FS, src.Path, MaxDocument)
+	b, err := fsx.ReadLimited(src.FS, src.Path, MaxDocument)
 	if err != nil {
 		var ke *errkind.Error
 		if errors.As(err, &ke) {
 			return nil, err
 		}
 		return nil, errkind.InputAt(src.DisplayPath(src.Path), 0, 0, fmt.Errorf("read: %w", unwrapPathErr(err)))
-	}
-	return b, nil
-}
-
-// ReadLimited reads the file p of fsys, refusing one of more than limit
-// bytes ("larger than N MiB"). The read itself is bounded: a size stated
-// before the read would not bound a file that grows meanwhile, or a file
-// system that states no size. Errors are the bare cause; the caller names
-// the file.
-func ReadLimited(fsys fs.FS, p string, limit int64) ([]byte, error) {
-	f, err := fsys.Open(p)
-	if err != nil {
-		return nil, unwrapPathErr(err)
-	}
-	defer f.Close()
-	// The stated size only sizes the buffer (one allocation instead of
-	// ReadAll's doublings); the limit still bounds the read.
-	var buf bytes.Buffer
-	if st, err := f.Stat(); err == nil && st.Mode().IsRegular() && st.Size() > 0 {
-		buf.Grow(int(min(st.Size(), limit)) + bytes.MinRead)
-	}
-	if _, err := buf.ReadFrom(io.LimitReader(f, limit+1)); err != nil {
-		return nil, unwrapPathErr(err)
-	}
-	b := buf.Bytes()
-	if int64(len(b)) > limit {
-		return nil, fmt.Errorf("larger than %d MiB", limit>>20)
 	}
 	return b, nil
 }

@@ -184,7 +184,7 @@ func openLayoutWrite(ctx context.Context, ref, dir string) (Target, error) {
 	// (an empty or invalid marker is replaced).
 	layoutFile := filepath.Join(dir, ocispec.ImageLayoutFile)
 	var marker ocispec.ImageLayout
-	if b, err := os.ReadFile(layoutFile); err != nil || json.Unmarshal(b, &marker) != nil || marker.Version == "" {
+	if b, err := fsx.ReadFileLimited(layoutFile, maxManifestSize); err != nil || json.Unmarshal(b, &marker) != nil || marker.Version == "" {
 		b, _ := json.Marshal(ocispec.ImageLayout{Version: ocispec.ImageLayoutVersion})
 		if err := renameInto(layoutFile, b); err != nil {
 			return nil, layoutErr(ref, err)
@@ -192,7 +192,7 @@ func openLayoutWrite(ctx context.Context, ref, dir string) (Target, error) {
 	}
 	lt := &layoutTarget{dir: dir}
 	indexFile := filepath.Join(dir, "index.json")
-	data, err := os.ReadFile(indexFile)
+	data, err := fsx.ReadFileLimited(indexFile, maxManifestSize)
 	switch {
 	case err == nil:
 		if err := json.Unmarshal(data, &lt.index); err != nil {

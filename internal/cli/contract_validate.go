@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/dsctl/dsctl/internal/fsx"
 	"io"
 	"os"
 	"path/filepath"
@@ -102,9 +103,11 @@ func contractValidateRun(o *contractValidateOptions) error {
 				return usageErr(errors.New("standard input (-) can be given only once"))
 			}
 			stdinUsed, name = true, source.StdinDisplay
-			data, err = io.ReadAll(app.IO.In)
+			if data, err = io.ReadAll(io.LimitReader(app.IO.In, source.MaxDocument+1)); err == nil && int64(len(data)) > source.MaxDocument {
+				err = fmt.Errorf("larger than %d MiB", source.MaxDocument>>20)
+			}
 		} else {
-			data, err = os.ReadFile(f)
+			data, err = fsx.ReadFileLimited(f, source.MaxDocument)
 		}
 		if err != nil {
 			return errkind.InputAt(name, 0, 0, fmt.Errorf("read: %w", unwrapPathErr(err)))

@@ -6,6 +6,7 @@ package config
 import (
 	"errors"
 	"fmt"
+	"github.com/dsctl/dsctl/internal/fsx"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -132,9 +133,13 @@ func Find(explicit string) string {
 	return ""
 }
 
+// maxFile bounds the read of a dsctl.yaml: a file a pull request can make a
+// link to /dev/zero is read up to here, not until memory runs out.
+const maxFile = 8 << 20
+
 // Load reads and strictly decodes the config at path.
 func Load(path string) (*Config, error) {
-	data, err := os.ReadFile(path)
+	data, err := fsx.ReadFileLimited(path, maxFile)
 	if err != nil {
 		if errors.Is(err, os.ErrNotExist) {
 			return nil, errkind.InputAt(path, 0, 0, errors.New("config file not found"))

@@ -1,8 +1,10 @@
-package source
+package fsx
 
 import (
 	"bytes"
 	"io/fs"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"testing/fstest"
@@ -47,6 +49,25 @@ func TestReadLimitedBoundsTheRead(t *testing.T) {
 		t.Error("a file one byte over the limit was read")
 	}
 	if _, err := ReadLimited(exact, "missing.yaml", limit); err == nil || !strings.Contains(err.Error(), "not exist") || strings.Contains(err.Error(), "missing.yaml") {
+		t.Errorf("missing file: %v (want the bare cause; the caller names the file)", err)
+	}
+}
+
+// TestReadFileLimitedDevice: a path that is a device behind a symbolic link
+// (a spec or a configuration a pull request points at /dev/zero) is read up
+// to the limit, not until memory runs out.
+func TestReadFileLimitedDevice(t *testing.T) {
+	if _, err := os.Stat("/dev/zero"); err != nil {
+		t.Skip("no /dev/zero here")
+	}
+	link := filepath.Join(t.TempDir(), "openapi.yaml")
+	if err := os.Symlink("/dev/zero", link); err != nil {
+		t.Skip(err)
+	}
+	if _, err := ReadFileLimited(link, 1<<20); err == nil || !strings.Contains(err.Error(), "larger than 1 MiB") {
+		t.Errorf("a link to /dev/zero: err = %v", err)
+	}
+	if _, err := ReadFileLimited(filepath.Join(t.TempDir(), "none.yaml"), 1<<20); err == nil || strings.Contains(err.Error(), "none.yaml") {
 		t.Errorf("missing file: %v (want the bare cause; the caller names the file)", err)
 	}
 }
