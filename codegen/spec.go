@@ -8,7 +8,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io/fs"
 	"net/url"
 	"os"
 	"path"
@@ -164,24 +163,16 @@ func LoadSpecWith(path string, opts LoadOptions) (*Spec, error) {
 func (s *Spec) checkRoot() error {
 	rootReal, err := filepath.EvalSymlinks(s.root)
 	if err != nil {
-		return errkind.InputAt(s.Path, 0, 0, fmt.Errorf("root folder %s: %w", filepath.Base(s.root), unwrapPath(err)))
+		return errkind.InputAt(s.Path, 0, 0, fmt.Errorf("root folder %s: %w", filepath.Base(s.root), fsx.PathCause(err)))
 	}
 	specReal, err := filepath.EvalSymlinks(s.Path)
 	if err != nil {
-		return errkind.InputAt(s.Path, 0, 0, fmt.Errorf("read spec: %w", unwrapPath(err)))
+		return errkind.InputAt(s.Path, 0, 0, fmt.Errorf("read spec: %w", fsx.PathCause(err)))
 	}
 	if !fsx.Within(rootReal, specReal) {
 		return errkind.InputAt(s.Path, 0, 0, fmt.Errorf("the spec is not inside its root folder %s (on the real path)", filepath.Base(s.root)))
 	}
 	return nil
-}
-
-func unwrapPath(err error) error {
-	var pe *fs.PathError
-	if errors.As(err, &pe) {
-		return pe.Err
-	}
-	return err
 }
 
 // load parses the spec; with origins it records the line of every element
@@ -200,7 +191,7 @@ func (s *Spec) load(origins bool) (*openapi3.T, map[string][]byte, error) {
 	}
 	rootFS, err := os.OpenRoot(rootDir)
 	if err != nil {
-		return nil, nil, errkind.InputAt(s.Path, 0, 0, fmt.Errorf("root folder %s: %w", filepath.Base(rootDir), unwrapPath(err)))
+		return nil, nil, errkind.InputAt(s.Path, 0, 0, fmt.Errorf("root folder %s: %w", filepath.Base(rootDir), fsx.PathCause(err)))
 	}
 	defer rootFS.Close()
 	rootAbs, _ := filepath.Abs(s.Path)
@@ -241,7 +232,7 @@ func (s *Spec) load(origins bool) (*openapi3.T, map[string][]byte, error) {
 		if err != nil {
 			// Name the file as the spec does, not by its absolute path;
 			// never quote what it holds.
-			return nil, fmt.Errorf("$ref file %s: %w", filepath.ToSlash(rel), unwrapPath(err))
+			return nil, fmt.Errorf("$ref file %s: %w", filepath.ToSlash(rel), fsx.PathCause(err))
 		}
 		files[filepath.ToSlash(rel)] = data
 		return data, nil

@@ -6,6 +6,8 @@ import (
 	"io/fs"
 	"math/big"
 
+	"github.com/dsctl/dsctl/internal/fsx"
+
 	"github.com/Masterminds/semver/v3"
 	"github.com/dsctl/dsctl/contracts/registry"
 	"github.com/dsctl/dsctl/internal/errkind"
@@ -112,7 +114,7 @@ func lintConsumes(c *Contract, schemas *Schemas, r *LintReport) {
 	for _, x := range c.Consumes {
 		if _, err := fs.Stat(c.FS, x.Schema); err != nil {
 			add(Finding{Rule: RuleFileMissing, File: manifest, Line: x.Line, Column: x.Column,
-				Message: fmt.Sprintf("consumes %s %s: reader schema %s: %v", x.Package, x.Event, x.Schema, unwrapPath(err))})
+				Message: fmt.Sprintf("consumes %s %s: reader schema %s: %v", x.Package, x.Event, x.Schema, fsx.PathCause(err))})
 			continue
 		}
 		sch, err := schemas.Compile(x.Schema)

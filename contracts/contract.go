@@ -187,13 +187,13 @@ func Load(dir string) (*Contract, error) {
 		}
 	}
 	if fi, err := os.Stat(dir); err != nil {
-		return nil, errkind.InputAt(dir, 0, 0, fmt.Errorf("contract package folder: %w", unwrapPath(err)))
+		return nil, errkind.InputAt(dir, 0, 0, fmt.Errorf("contract package folder: %w", fsx.PathCause(err)))
 	} else if !fi.IsDir() {
 		return nil, errkind.InputAt(dir, 0, 0, errors.New("not a folder (want a contract package folder with contract.yaml)"))
 	}
 	fsys, err := fsx.RootFS(dir)
 	if err != nil {
-		return nil, errkind.InputAt(dir, 0, 0, fmt.Errorf("contract package folder: %w", unwrapPath(err)))
+		return nil, errkind.InputAt(dir, 0, 0, fmt.Errorf("contract package folder: %w", fsx.PathCause(err)))
 	}
 	return loadFS(fsys, dir, true)
 }
@@ -219,7 +219,7 @@ func loadFS(fsys fs.FS, display string, onDisk bool) (*Contract, error) {
 			}
 			return nil, e
 		}
-		return nil, errkind.InputAt(file, 0, 0, fmt.Errorf("read: %w", unwrapPath(err)))
+		return nil, errkind.InputAt(file, 0, 0, fmt.Errorf("read: %w", fsx.PathCause(err)))
 	}
 	c, err := Parse(file, data)
 	if err != nil {
@@ -298,14 +298,6 @@ func (i memInfo) Mode() fs.FileMode  { return 0o444 }
 func (i memInfo) ModTime() time.Time { return time.Time{} }
 func (i memInfo) IsDir() bool        { return false }
 func (i memInfo) Sys() any           { return nil }
-
-func unwrapPath(err error) error {
-	var pe *fs.PathError
-	if errors.As(err, &pe) {
-		return pe.Err
-	}
-	return err
-}
 
 var (
 	eventNameRE = regexp.MustCompile(`^[A-Z][A-Za-z0-9]*$`)

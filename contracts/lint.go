@@ -12,6 +12,8 @@ import (
 	"strings"
 	"unicode"
 
+	"github.com/dsctl/dsctl/internal/fsx"
+
 	"github.com/dsctl/dsctl/compat"
 	"github.com/dsctl/dsctl/internal/errkind"
 	"github.com/santhosh-tekuri/jsonschema/v6"
@@ -160,7 +162,7 @@ func Lint(c *Contract) (*LintReport, error) {
 		lintEventName(e, manifest, add)
 		data, err := fs.ReadFile(c.FS, e.Schema)
 		if err != nil {
-			add(Finding{Rule: RuleFileMissing, File: manifest, Line: e.Line, Column: e.Column, Message: fmt.Sprintf("schema %s: %v", e.Schema, unwrapPath(err))})
+			add(Finding{Rule: RuleFileMissing, File: manifest, Line: e.Line, Column: e.Column, Message: fmt.Sprintf("schema %s: %v", e.Schema, fsx.PathCause(err))})
 			continue
 		}
 		sch, err := schemas.Compile(e.Schema)
@@ -185,7 +187,7 @@ func Lint(c *Contract) (*LintReport, error) {
 		for _, ex := range e.Examples {
 			exData, err := fs.ReadFile(c.FS, ex)
 			if err != nil {
-				add(Finding{Rule: RuleFileMissing, File: manifest, Line: e.Line, Column: e.Column, Message: fmt.Sprintf("example %s: %v", ex, unwrapPath(err))})
+				add(Finding{Rule: RuleFileMissing, File: manifest, Line: e.Line, Column: e.Column, Message: fmt.Sprintf("example %s: %v", ex, fsx.PathCause(err))})
 				continue
 			}
 			if err := checkJSON(c.File(ex), exData); err != nil {
@@ -208,7 +210,7 @@ func Lint(c *Contract) (*LintReport, error) {
 		if _, err := fs.Stat(c.FS, a.Spec); err != nil {
 			rule, _ := RuleByID(RuleFileMissing)
 			r.Findings = append(r.Findings, Finding{Rule: RuleFileMissing, Severity: rule.Severity, File: manifest, Line: a.Line, Column: a.Column,
-				Message: fmt.Sprintf("API %s: spec %s: %v", a.Name, a.Spec, unwrapPath(err))})
+				Message: fmt.Sprintf("API %s: spec %s: %v", a.Name, a.Spec, fsx.PathCause(err))})
 		}
 	}
 	lintConsumes(c, schemas, r)

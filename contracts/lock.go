@@ -88,7 +88,7 @@ func LoadLock(path string) (*Lock, error) {
 		if errors.Is(err, fs.ErrNotExist) {
 			return &Lock{Version: LockVersion, Contracts: map[string]LockEntry{}}, nil
 		}
-		return nil, errkind.InputAt(path, 0, 0, fmt.Errorf("read lock: %w", unwrapPath(err)))
+		return nil, errkind.InputAt(path, 0, 0, fmt.Errorf("read lock: %w", fsx.PathCause(err)))
 	}
 	return ParseLock(path, data)
 }

@@ -17,6 +17,8 @@ import (
 	"unicode"
 	"unicode/utf8"
 
+	"github.com/dsctl/dsctl/internal/fsx"
+
 	"github.com/dsctl/dsctl/internal/errkind"
 )
 
@@ -42,7 +44,7 @@ func Files(fsys fs.FS, display string) ([]string, error) {
 	var total int64
 	err := fs.WalkDir(fsys, ".", func(p string, d fs.DirEntry, err error) error {
 		if err != nil {
-			return errkind.InputAt(joinDisplay(display, p), 0, 0, fmt.Errorf("read package: %w", unwrapPath(err)))
+			return errkind.InputAt(joinDisplay(display, p), 0, 0, fmt.Errorf("read package: %w", fsx.PathCause(err)))
 		}
 		if p == "." {
 			return nil
@@ -64,7 +66,7 @@ func Files(fsys fs.FS, display string) ([]string, error) {
 		}
 		fi, err := d.Info()
 		if err != nil {
-			return errkind.InputAt(joinDisplay(display, p), 0, 0, fmt.Errorf("stat: %w", unwrapPath(err)))
+			return errkind.InputAt(joinDisplay(display, p), 0, 0, fmt.Errorf("stat: %w", fsx.PathCause(err)))
 		}
 		if fi.Size() > MaxFileSize {
 			return errkind.InputAt(joinDisplay(display, p), 0, 0, fmt.Errorf("file is %d bytes, more than the %d a package file may hold", fi.Size(), MaxFileSize))
@@ -118,7 +120,7 @@ func PackFiles(fsys fs.FS, display string, files []string) ([]byte, error) {
 	for _, p := range files {
 		data, err := fs.ReadFile(fsys, p)
 		if err != nil {
-			return nil, errkind.InputAt(joinDisplay(display, p), 0, 0, fmt.Errorf("read: %w", unwrapPath(err)))
+			return nil, errkind.InputAt(joinDisplay(display, p), 0, 0, fmt.Errorf("read: %w", fsx.PathCause(err)))
 		}
 		hdr := &tar.Header{
 			Typeflag: tar.TypeReg,

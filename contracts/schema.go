@@ -10,6 +10,8 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/dsctl/dsctl/internal/fsx"
+
 	"github.com/dsctl/dsctl/internal/errkind"
 	"github.com/dsctl/dsctl/internal/schemacost"
 	"github.com/dsctl/dsctl/internal/textpos"
@@ -99,7 +101,7 @@ func (l *pkgLoader) Load(u string) (any, error) {
 	}
 	data, err := fs.ReadFile(l.c.FS, file)
 	if err != nil {
-		return nil, fmt.Errorf("$ref %s: %w", u, unwrapPath(err))
+		return nil, fmt.Errorf("$ref %s: %w", u, fsx.PathCause(err))
 	}
 	if err := checkJSON(l.c.File(file), data); err != nil {
 		return nil, err
@@ -117,7 +119,7 @@ func (s *Schemas) Compile(p string) (*jsonschema.Schema, error) {
 		return sch, nil
 	}
 	if _, err := fs.Stat(s.c.FS, p); err != nil {
-		return nil, errkind.InputAt(s.c.File(p), 0, 0, fmt.Errorf("schema file: %w", unwrapPath(err)))
+		return nil, errkind.InputAt(s.c.File(p), 0, 0, fmt.Errorf("schema file: %w", fsx.PathCause(err)))
 	}
 	sch, err := s.compiler.Compile(pkgURL + p)
 	if err != nil {

@@ -398,15 +398,8 @@ func loadEntries(ctx context.Context, data []byte, location *url.URL) (doc *open
 	if !ok {
 		return nil, false
 	}
-	doc = &openapi3.T{}
-	if err := root.Decode(doc); err != nil {
+	if doc, ok = s.decodeRoot(&root, sections); !ok {
 		return nil, false
-	}
-	s.value(reflect.ValueOf(doc), root.Content[0])
-	for _, sec := range sections {
-		if !s.section(reflect.ValueOf(doc), sec) {
-			return nil, false
-		}
 	}
 	for i, c := range cuts {
 		into := collectionIn(reflect.ValueOf(doc), c.path)

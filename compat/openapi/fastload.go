@@ -85,7 +85,19 @@ func fastLoad(ctx context.Context, data []byte, location *url.URL) (doc *openapi
 			return nil, false
 		}
 	}
-	doc = &openapi3.T{}
+	if doc, ok = s.decodeRoot(&root, sections); !ok {
+		return nil, false
+	}
+	if !resolveFast(ctx, doc, location) {
+		return nil, false
+	}
+	return doc, true
+}
+
+// decodeRoot decodes root (the document node, with sections taken out of
+// it) into a document, stamps it, and adds the sections' entries.
+func (s *stamper) decodeRoot(root *yaml.Node, sections []section) (*openapi3.T, bool) {
+	doc := &openapi3.T{}
 	if err := root.Decode(doc); err != nil {
 		return nil, false
 	}
@@ -94,9 +106,6 @@ func fastLoad(ctx context.Context, data []byte, location *url.URL) (doc *openapi
 		if !s.section(reflect.ValueOf(doc), sec) {
 			return nil, false
 		}
-	}
-	if !resolveFast(ctx, doc, location) {
-		return nil, false
 	}
 	return doc, true
 }

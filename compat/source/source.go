@@ -10,7 +10,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"io/fs"
 	"os"
 	"path"
 	"path/filepath"
@@ -125,7 +124,7 @@ func ReadDocument(src compat.Source) ([]byte, error) {
 		if errors.As(err, &ke) {
 			return nil, err
 		}
-		return nil, errkind.InputAt(src.DisplayPath(src.Path), 0, 0, fmt.Errorf("read: %w", unwrapPathErr(err)))
+		return nil, errkind.InputAt(src.DisplayPath(src.Path), 0, 0, fmt.Errorf("read: %w", fsx.PathCause(err)))
 	}
 	return b, nil
 }
@@ -135,22 +134,14 @@ func ReadDocument(src compat.Source) ([]byte, error) {
 func ReadHead(src compat.Source, n int) ([]byte, error) {
 	f, err := src.FS.Open(src.Path)
 	if err != nil {
-		return nil, errkind.InputAt(src.DisplayPath(src.Path), 0, 0, fmt.Errorf("read: %w", unwrapPathErr(err)))
+		return nil, errkind.InputAt(src.DisplayPath(src.Path), 0, 0, fmt.Errorf("read: %w", fsx.PathCause(err)))
 	}
 	defer f.Close()
 	b, err := io.ReadAll(io.LimitReader(f, int64(n)))
 	if err != nil {
-		return nil, errkind.InputAt(src.DisplayPath(src.Path), 0, 0, fmt.Errorf("read: %w", unwrapPathErr(err)))
+		return nil, errkind.InputAt(src.DisplayPath(src.Path), 0, 0, fmt.Errorf("read: %w", fsx.PathCause(err)))
 	}
 	return b, nil
-}
-
-func unwrapPathErr(err error) error {
-	var pe *fs.PathError
-	if errors.As(err, &pe) {
-		return pe.Err
-	}
-	return err
 }
 
 func workDir(opts Options) (string, error) {
@@ -172,7 +163,7 @@ func openFile(arg string, opts Options) (compat.Source, error) {
 	abs = filepath.Clean(abs)
 	fi, err := os.Stat(abs)
 	if err != nil {
-		return compat.Source{}, errkind.InputAt(arg, 0, 0, fmt.Errorf("read: %w", unwrapPathErr(err)))
+		return compat.Source{}, errkind.InputAt(arg, 0, 0, fmt.Errorf("read: %w", fsx.PathCause(err)))
 	}
 	if fi.IsDir() {
 		return compat.Source{}, errkind.InputAt(arg, 0, 0, errors.New("is a folder, not a document"))
@@ -185,7 +176,7 @@ func openFile(arg string, opts Options) (compat.Source, error) {
 	// the real file system is refused, not only one that does so lexically.
 	fsys, err := fsx.RootFS(dir)
 	if err != nil {
-		return compat.Source{}, errkind.InputAt(arg, 0, 0, fmt.Errorf("read: %w", unwrapPathErr(err)))
+		return compat.Source{}, errkind.InputAt(arg, 0, 0, fmt.Errorf("read: %w", fsx.PathCause(err)))
 	}
 	return compat.Source{
 		Name: arg,

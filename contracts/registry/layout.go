@@ -319,7 +319,7 @@ func CheckLayoutRoot(ref, root string) error {
 		if errors.Is(err, fs.ErrNotExist) {
 			return nil
 		}
-		return errkind.Inputf("registry %s: %w", ref, unwrapPath(err))
+		return errkind.Inputf("registry %s: %w", ref, fsx.PathCause(err))
 	}
 	notStore := func(why, hint string) error {
 		return &errkind.Error{Kind: errkind.Input, Err: fmt.Errorf("registry %s is not a contract store: %s", ref, why), Hint: hint}
@@ -329,7 +329,7 @@ func CheckLayoutRoot(ref, root string) error {
 	}
 	ents, err := os.ReadDir(root)
 	if err != nil {
-		return errkind.Inputf("registry %s: %w", ref, unwrapPath(err))
+		return errkind.Inputf("registry %s: %w", ref, fsx.PathCause(err))
 	}
 	for _, e := range ents {
 		if e.IsDir() && ValidName(e.Name()) {
@@ -342,13 +342,4 @@ func CheckLayoutRoot(ref, root string) error {
 		return notStore("it is the OCI layout of one contract", "name the folder above it: a store holds one layout per contract (NAME/index.json)")
 	}
 	return notStore("no contract is published in it", "check the path; to make a store there, publish to it: "+cmdline.Join("dsctl", "contract", "publish", "--registry", ref))
-}
-
-// unwrapPath drops the *fs.PathError around err (the store is already named).
-func unwrapPath(err error) error {
-	var pe *fs.PathError
-	if errors.As(err, &pe) {
-		return pe.Err
-	}
-	return err
 }

@@ -4,11 +4,12 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"github.com/dsctl/dsctl/internal/fsx"
 	"io"
 	"os"
 	"path/filepath"
 	"strings"
+
+	"github.com/dsctl/dsctl/internal/fsx"
 
 	"github.com/dsctl/dsctl/compat/source"
 	"github.com/dsctl/dsctl/contracts"
@@ -110,7 +111,7 @@ func contractValidateRun(o *contractValidateOptions) error {
 			data, err = fsx.ReadFileLimited(f, source.MaxDocument)
 		}
 		if err != nil {
-			return errkind.InputAt(name, 0, 0, fmt.Errorf("read: %w", unwrapPathErr(err)))
+			return errkind.InputAt(name, 0, 0, fmt.Errorf("read: %w", fsx.PathCause(err)))
 		}
 		insts = append(insts, contracts.Instance{Name: name, Data: data})
 	}

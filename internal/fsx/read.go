@@ -17,7 +17,7 @@ import (
 func ReadLimited(fsys fs.FS, name string, limit int64) ([]byte, error) {
 	f, err := fsys.Open(name)
 	if err != nil {
-		return nil, unwrapPath(err)
+		return nil, PathCause(err)
 	}
 	defer f.Close()
 	return readLimited(f, limit)
@@ -28,7 +28,7 @@ func ReadLimited(fsys fs.FS, name string, limit int64) ([]byte, error) {
 func ReadFileLimited(path string, limit int64) ([]byte, error) {
 	f, err := os.Open(path)
 	if err != nil {
-		return nil, unwrapPath(err)
+		return nil, PathCause(err)
 	}
 	defer f.Close()
 	return readLimited(f, limit)
@@ -42,7 +42,7 @@ func readLimited(f fs.File, limit int64) ([]byte, error) {
 		buf.Grow(int(min(st.Size(), limit)) + bytes.MinRead)
 	}
 	if _, err := buf.ReadFrom(io.LimitReader(f, limit+1)); err != nil {
-		return nil, unwrapPath(err)
+		return nil, PathCause(err)
 	}
 	b := buf.Bytes()
 	if int64(len(b)) > limit {
@@ -51,10 +51,10 @@ func readLimited(f fs.File, limit int64) ([]byte, error) {
 	return b, nil
 }
 
-// unwrapPath is the cause of a *fs.PathError, which names the file by the
+// PathCause is the cause of a *fs.PathError, which names the file by the
 // path it was opened with (absolute, or inside a root): the caller names it
 // as the user wrote it.
-func unwrapPath(err error) error {
+func PathCause(err error) error {
 	var pe *fs.PathError
 	if errors.As(err, &pe) {
 		return pe.Err
