@@ -260,23 +260,26 @@ func cutEntries(data []byte) ([]byte, []entryCut, bool) {
 }
 
 // loadEntries is fastLoad for a YAML document whose large collections it
-// can cut (cutEntries); ok false leaves the document to the whole-tree parse.
-func loadEntries(ctx context.Context, data []byte, location *url.URL) (doc *openapi3.T, ok bool) {
+// can cut (cutEntries); ok false leaves the document to the whole-tree parse,
+// unless outside: the document has what the fast path never takes (an
+// anchor, an alias, a $ref out of its components: prepareFast's rules), which
+// the whole tree would have too, and goes straight to kin-openapi's load.
+func loadEntries(ctx context.Context, data []byte, location *url.URL) (doc *openapi3.T, ok, outside bool) {
 	skeleton, cuts, ok := cutEntries(data)
 	if !ok {
-		return nil, false
+		return nil, false, false
 	}
 	var root yaml.Node
 	if err := yaml.Unmarshal(skeleton, &root); err != nil {
-		return nil, false
+		return nil, false, false
 	}
 	skeleton = nil
 	if root.Kind != yaml.DocumentNode || len(root.Content) != 1 || root.Content[0].Kind != yaml.MappingNode {
-		return nil, false
+		return nil, false, false
 	}
 	nodes := 0
 	if !prepareFast(&root, &nodes) {
-		return nil, false
+		return nil, false, true
 	}
 
 	// Each cut collection's node holds its x- keys; a stand-in key and
@@ -292,12 +295,12 @@ func loadEntries(ctx context.Context, data []byte, location *url.URL) (doc *open
 		n := valueAt(root.Content[0], c.path)
 		switch {
 		case n == nil:
-			return nil, false
+			return nil, false, false
 		case n.Kind == yaml.ScalarNode && n.Tag == nullTag && n.Value == "":
 			// Only entries: the skeleton left the collection empty.
 			*n = yaml.Node{Kind: yaml.MappingNode, Tag: "!!map"}
 		case n.Kind != yaml.MappingNode || n.Style&yaml.FlowStyle != 0:
-			return nil, false
+			return nil, false, false
 		}
 		n.Line, n.Column = min(c.entries[0].line+1, n.Line), c.indent+1
 		if len(n.Content) == 0 {
@@ -332,7 +335,7 @@ func loadEntries(ctx context.Context, data []byte, location *url.URL) (doc *open
 	for i, c := range cuts {
 		t := collectionType(c.path)
 		if t == nil {
-			return nil, false
+			return nil, false, false
 		}
 		seen := map[string]bool{}
 		for first := 0; first < len(c.entries); {
@@ -346,25 +349,25 @@ func loadEntries(ctx context.Context, data []byte, location *url.URL) (doc *open
 			group := c.entries[first : last+1]
 			var tree yaml.Node
 			if err := yaml.Unmarshal(data[group[0].start:group[len(group)-1].end], &tree); err != nil {
-				return nil, false
+				return nil, false, false
 			}
 			m := (*yaml.Node)(nil)
 			if tree.Kind == yaml.DocumentNode && len(tree.Content) == 1 {
 				m = tree.Content[0]
 			}
 			if m == nil || m.Kind != yaml.MappingNode || m.Style&yaml.FlowStyle != 0 || len(m.Content) != 2*len(group) {
-				return nil, false
+				return nil, false, false
 			}
 			shiftLines(m, group[0].line)
 			count := 0
 			if !prepareFast(m, &count) {
-				return nil, false
+				return nil, false, true
 			}
 			for j, e := range group {
 				key := m.Content[2*j]
 				if key.Kind != yaml.ScalarNode || key.Line != e.line+1 || key.Column != c.indent+1 ||
 					strings.HasPrefix(key.Value, "x-") || seen[key.Value] {
-					return nil, false
+					return nil, false, false
 				}
 				seen[key.Value] = true
 			}
@@ -377,7 +380,7 @@ func loadEntries(ctx context.Context, data []byte, location *url.URL) (doc *open
 				one := &yaml.Node{Kind: yaml.MappingNode, Tag: m.Tag, Style: m.Style, Content: m.Content[2*j : 2*j+2 : 2*j+2]}
 				v, ok := s.decodeEntry(t, one)
 				if !ok {
-					return nil, false
+					return nil, false, false
 				}
 				decoded[i] = append(decoded[i], v)
 			}
@@ -396,24 +399,24 @@ func loadEntries(ctx context.Context, data []byte, location *url.URL) (doc *open
 	}
 	sections, ok := detachSections(root.Content[0])
 	if !ok {
-		return nil, false
+		return nil, false, false
 	}
 	if doc, ok = s.decodeRoot(&root, sections); !ok {
-		return nil, false
+		return nil, false, false
 	}
 	for i, c := range cuts {
 		into := collectionIn(reflect.ValueOf(doc), c.path)
 		if !into.IsValid() {
-			return nil, false
+			return nil, false, false
 		}
 		for _, v := range decoded[i] {
 			mergeEntry(into, v)
 		}
 	}
 	if !resolveFast(ctx, doc, location) {
-		return nil, false
+		return nil, false, false
 	}
-	return doc, true
+	return doc, true, false
 }
 
 // valueAt is the value under path in the mapping m (nil when absent).

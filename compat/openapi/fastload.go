@@ -62,8 +62,9 @@ func fastLoad(ctx context.Context, data []byte, location *url.URL) (doc *openapi
 			root = *n
 		}
 	} else if parseEntries && !decodeWhole {
-		if doc, ok := loadEntries(ctx, data, location); ok {
-			return doc, true
+		doc, ok, outside := loadEntries(ctx, data, location)
+		if ok || outside {
+			return doc, ok
 		}
 	}
 	if root.Kind == 0 {

@@ -101,7 +101,7 @@ func TestFastLoadEntries(t *testing.T) {
 	docs := corpusDocs(t)
 	taken := 0
 	for name, data := range docs {
-		got, ok := loadEntries(context.Background(), data, &url.URL{Path: "openapi.yaml"})
+		got, ok, _ := loadEntries(context.Background(), data, &url.URL{Path: "openapi.yaml"})
 		if !ok {
 			continue
 		}
@@ -119,13 +119,13 @@ func TestFastLoadEntries(t *testing.T) {
 	}
 	t.Logf("%d of %d documents took the entry-at-a-time parse", taken, len(docs))
 	for _, name := range []string{"testdata/fastload/sections.yaml", "testdata/fastload/entries.yaml"} {
-		if _, ok := loadEntries(context.Background(), docs[name], &url.URL{Path: "openapi.yaml"}); !ok {
+		if _, ok, _ := loadEntries(context.Background(), docs[name], &url.URL{Path: "openapi.yaml"}); !ok {
 			t.Errorf("%s: loadEntries declined it", name)
 		}
 	}
 	// The same with Windows line breaks.
 	crlf := bytes.ReplaceAll(docs["testdata/fastload/entries.yaml"], []byte("\n"), []byte("\r\n"))
-	got, ok := loadEntries(context.Background(), crlf, &url.URL{Path: "openapi.yaml"})
+	got, ok, _ := loadEntries(context.Background(), crlf, &url.URL{Path: "openapi.yaml"})
 	parseEntries = false
 	want, _ := fastLoad(context.Background(), crlf, &url.URL{Path: "openapi.yaml"})
 	parseEntries = true
@@ -148,7 +148,7 @@ func FuzzLoadEntries(f *testing.F) {
 	}
 	f.Fuzz(func(t *testing.T, data []byte) {
 		location := &url.URL{Path: "openapi.yaml"}
-		got, ok := loadEntries(context.Background(), data, location)
+		got, ok, _ := loadEntries(context.Background(), data, location)
 		if !ok {
 			return
 		}
@@ -181,9 +181,19 @@ func TestLoadEntriesDeclines(t *testing.T) {
 		"duplicate across groups":     "paths:\n  /a:\n    get: {responses: {'204': {description: none}}}\n  x-k: 1\n  /a:\n    get: {responses: {'204': {description: none}}}\n",
 		"anchor":                      "paths:\n  /a: &p\n    get: {responses: {'204': {description: none}}}\n  /b: *p\n",
 	} {
-		if _, ok := loadEntries(context.Background(), []byte(head+doc), &url.URL{Path: "openapi.yaml"}); ok {
+		_, ok, outside := loadEntries(context.Background(), []byte(head+doc), &url.URL{Path: "openapi.yaml"})
+		if ok {
 			t.Errorf("%s: loadEntries took it", name)
 		}
+		// Only what the fast path never takes skips the whole-tree parse.
+		if outside != (name == "anchor") {
+			t.Errorf("%s: outside = %v", name, outside)
+		}
+	}
+	// An anchor in the last group: outside, found without a whole parse.
+	doc := head + "paths:\n  /a:\n    get: {responses: {'204': {description: none}}}\n  /b:\n    get: &g {responses: {'204': {description: none}}}\n"
+	if _, ok, outside := loadEntries(context.Background(), []byte(doc), &url.URL{Path: "openapi.yaml"}); ok || !outside {
+		t.Errorf("anchor in the last group: ok %v, outside %v", ok, outside)
 	}
 }
 
