@@ -210,7 +210,7 @@ func loadFS(fsys fs.FS, display string, onDisk bool) (*Contract, error) {
 	if display != "" && display != "." {
 		file = path.Join(filepath.ToSlash(display), FileName)
 	}
-	data, err := fs.ReadFile(fsys, FileName)
+	data, err := fsx.ReadLimited(fsys, FileName, MaxFileSize)
 	if err != nil {
 		if errors.Is(err, fs.ErrNotExist) {
 			e := &errkind.Error{Kind: errkind.Input, File: file, Err: errors.New("not found: the folder is not a contract package")}

@@ -4,10 +4,10 @@ import (
 	"bytes"
 	"context"
 	"fmt"
-	"io/fs"
 	"sort"
 
 	"github.com/dsctl/dsctl/compat"
+	"github.com/dsctl/dsctl/internal/fsx"
 )
 
 // Change ids for differences between packages that no engine sees.
@@ -170,8 +170,8 @@ func label(c *Contract) string { return c.Name + "@" + c.Version }
 func diffDoc(ctx context.Context, e compat.Engine, kind string, oldC *Contract, oldPath string, newC *Contract, newPath string, opts compat.Options) (compat.Report, error) {
 	r := compat.Report{Kind: kind, Mode: opts.Mode, Policy: opts.Policy}
 	if e == nil {
-		a, errA := fs.ReadFile(oldC.FS, oldPath)
-		b, errB := fs.ReadFile(newC.FS, newPath)
+		a, errA := fsx.ReadLimited(oldC.FS, oldPath, MaxFileSize)
+		b, errB := fsx.ReadLimited(newC.FS, newPath, MaxFileSize)
 		if errA != nil || errB != nil || !bytes.Equal(a, b) {
 			r.Changes = []compat.Change{{ID: ChangeUnjudged, Path: "#", Impact: compat.Major, Breaking: true,
 				Message:  fmt.Sprintf("%s changed and no %s engine is available to judge it", newPath, kind),

@@ -160,7 +160,7 @@ func Lint(c *Contract) (*LintReport, error) {
 			r.Findings = append(r.Findings, f)
 		}
 		lintEventName(e, manifest, add)
-		data, err := fs.ReadFile(c.FS, e.Schema)
+		data, err := fsx.ReadLimited(c.FS, e.Schema, MaxFileSize)
 		if err != nil {
 			add(Finding{Rule: RuleFileMissing, File: manifest, Line: e.Line, Column: e.Column, Message: fmt.Sprintf("schema %s: %v", e.Schema, fsx.PathCause(err))})
 			continue
@@ -185,7 +185,7 @@ func Lint(c *Contract) (*LintReport, error) {
 			add(Finding{Rule: RuleExampleMissing, File: manifest, Line: e.Line, Column: e.Column, Message: fmt.Sprintf("event %s has no example; add one under examples: so consumers see a real message and lint checks it against the schema", e.Name)})
 		}
 		for _, ex := range e.Examples {
-			exData, err := fs.ReadFile(c.FS, ex)
+			exData, err := fsx.ReadLimited(c.FS, ex, MaxFileSize)
 			if err != nil {
 				add(Finding{Rule: RuleFileMissing, File: manifest, Line: e.Line, Column: e.Column, Message: fmt.Sprintf("example %s: %v", ex, fsx.PathCause(err))})
 				continue

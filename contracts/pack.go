@@ -118,7 +118,7 @@ func PackFiles(fsys fs.FS, display string, files []string) ([]byte, error) {
 	zw.Header = gzip.Header{OS: 255}
 	tw := tar.NewWriter(zw)
 	for _, p := range files {
-		data, err := fs.ReadFile(fsys, p)
+		data, err := fsx.ReadLimited(fsys, p, MaxFileSize)
 		if err != nil {
 			return nil, errkind.InputAt(joinDisplay(display, p), 0, 0, fmt.Errorf("read: %w", fsx.PathCause(err)))
 		}

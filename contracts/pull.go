@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io/fs"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -305,7 +304,7 @@ func verifyDir(name, dir string, e LockEntry) VerifyEntry {
 			added = append(added, f)
 			continue
 		}
-		b, err := fs.ReadFile(fsys, f)
+		b, err := fsx.ReadLimited(fsys, f, MaxFileSize)
 		if err != nil || Digest(b) != want {
 			edited = append(edited, f)
 		}

@@ -39,7 +39,7 @@ func (c *Contract) Schemas() (*Schemas, error) {
 		if err != nil || d.IsDir() || !strings.HasSuffix(p, ".json") {
 			return nil
 		}
-		data, err := fs.ReadFile(c.FS, p)
+		data, err := fsx.ReadLimited(c.FS, p, MaxFileSize)
 		if err != nil {
 			return nil
 		}
@@ -99,7 +99,7 @@ func (l *pkgLoader) Load(u string) (any, error) {
 	if err := checkRel(file); err != nil {
 		return nil, fmt.Errorf("$ref %s: %w", u, err)
 	}
-	data, err := fs.ReadFile(l.c.FS, file)
+	data, err := fsx.ReadLimited(l.c.FS, file, MaxFileSize)
 	if err != nil {
 		return nil, fmt.Errorf("$ref %s: %w", u, fsx.PathCause(err))
 	}

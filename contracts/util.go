@@ -6,15 +6,15 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"io/fs"
 
+	"github.com/dsctl/dsctl/internal/fsx"
 	"github.com/dsctl/dsctl/internal/jsonnum"
 	"github.com/dsctl/dsctl/internal/textpos"
 )
 
 func bytesReader(b []byte) io.Reader { return bytes.NewReader(b) }
 
-func readFile(c *Contract, p string) ([]byte, error) { return fs.ReadFile(c.FS, p) }
+func readFile(c *Contract, p string) ([]byte, error) { return fsx.ReadLimited(c.FS, p, MaxFileSize) }
 
 // jsonSyntaxError is a JSON document that does not parse, with its position.
 type jsonSyntaxError struct {

@@ -3,11 +3,12 @@ package consumers
 import (
 	"bytes"
 	"encoding/json"
-	"github.com/dsctl/dsctl/internal/jsonnum"
-	"io/fs"
 	"sort"
 	"strconv"
 	"strings"
+
+	"github.com/dsctl/dsctl/internal/fsx"
+	"github.com/dsctl/dsctl/internal/jsonnum"
 
 	"github.com/dsctl/dsctl/compat"
 	"github.com/dsctl/dsctl/contracts"
@@ -46,7 +47,7 @@ func seeded(producer, consumer *contracts.Contract, ev *contracts.Event, d contr
 	}
 	var seeds []any
 	for _, ex := range ev.Examples {
-		data, err := fs.ReadFile(producer.FS, ex)
+		data, err := fsx.ReadLimited(producer.FS, ex, contracts.MaxFileSize)
 		if err != nil {
 			continue
 		}
