@@ -153,7 +153,7 @@ func cutEntries(data []byte) ([]byte, []entryCut, bool) {
 				continue
 			}
 			t := text(i)[l.indent:]
-			if bytes.IndexByte([]byte("-?!&*|>%@`{}[],#"), t[0]) >= 0 {
+			if bytes.IndexByte([]byte("-?!&*|>%@`{}[],"), t[0]) >= 0 {
 				return nil
 			}
 			closeEntry(i)

@@ -15,12 +15,14 @@ import (
 	yaml "go.yaml.in/yaml/v4"
 )
 
-// BenchmarkLoad is the A/B of the fast load (fastload.go, jsonnodes.go)
-// against kin-openapi's own load with origins, which it stands in for, on
-// the 400-operation synthetic API in YAML and in JSON: one document, and
-// two at once as compat check loads them (kin-openapi decodes one at a
-// time under its package lock; the fast load does not take it).
-func BenchmarkLoad(b *testing.B) {
+// syntheticDoc is the synthetic API in one syntax.
+type syntheticDoc struct {
+	name string
+	data []byte
+}
+
+// syntheticDocs is the 400-operation synthetic API as YAML and as JSON.
+func syntheticDocs(b *testing.B) []syntheticDoc {
 	y := []byte(syntheticAPI(400, false))
 	var v any
 	if err := yaml.Unmarshal(y, &v); err != nil {
@@ -30,11 +32,17 @@ func BenchmarkLoad(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
+	return []syntheticDoc{{"yaml", y}, {"json", j}}
+}
+
+// BenchmarkLoad is the A/B of the fast load (fastload.go, jsonnodes.go)
+// against kin-openapi's own load with origins, which it stands in for, on
+// the 400-operation synthetic API in YAML and in JSON: one document, and
+// two at once as compat check loads them (kin-openapi decodes one at a
+// time under its package lock; the fast load does not take it).
+func BenchmarkLoad(b *testing.B) {
 	location := &url.URL{Path: "openapi.yaml"}
-	for _, doc := range []struct {
-		name string
-		data []byte
-	}{{"yaml", y}, {"json", j}} {
+	for _, doc := range syntheticDocs(b) {
 		b.Run(doc.name+"/kin", func(b *testing.B) {
 			b.SetBytes(int64(len(doc.data)))
 			for b.Loop() {
@@ -122,20 +130,8 @@ func BenchmarkParseJSON(b *testing.B) {
 // peak-live-MB. The collector runs at GOGC 10 during the load so that the
 // heap in use follows what is live, sampled every 100 µs.
 func BenchmarkLoadPeak(b *testing.B) {
-	y := []byte(syntheticAPI(400, false))
-	var v any
-	if err := yaml.Unmarshal(y, &v); err != nil {
-		b.Fatal(err)
-	}
-	j, err := json.Marshal(v)
-	if err != nil {
-		b.Fatal(err)
-	}
 	location := &url.URL{Path: "openapi.yaml"}
-	for _, doc := range []struct {
-		name string
-		data []byte
-	}{{"yaml", y}, {"json", j}} {
+	for _, doc := range syntheticDocs(b) {
 		for _, mode := range []string{"whole", "sections", "entries"} {
 			if mode == "entries" && doc.name == "json" {
 				continue
